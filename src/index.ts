@@ -1,0 +1,7 @@
+/**
+ * tfjs-doctor: the public API, nothing else.
+ */
+export { ready } from './backend';
+export type { Finding, FindingId, Severity, CheckRun, CheckStatus, Task, InputKind, Budget } from './types';
+export { FINDING_IDS } from './types';
+export type * from './measurements';
