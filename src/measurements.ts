@@ -51,6 +51,8 @@ export interface WeightGradient {
   updateRatio: number | null;
   /** Fraction of entries with exactly zero gradient. */
   zeroFraction?: number | null;
+  /** Entries of the gradient that are NaN or Infinity. */
+  nonFiniteCount?: number;
 }
 
 export interface GradientFlow {
@@ -70,6 +72,10 @@ export interface LayerActivation {
   deadFraction: number | null;
   /** Fraction of outputs in the flat part of sigmoid/tanh. */
   saturatedFraction: number | null;
+  /** Root mean square of the layer's output: the activation scale through depth. */
+  rms?: number | null;
+  /** Outputs that are NaN or Infinity. */
+  nonFiniteCount?: number;
 }
 
 export interface ActivationHealth {
