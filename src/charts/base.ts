@@ -1,0 +1,145 @@
+/**
+ * Shared pieces of every chart: the Vega-Lite spec type, theme, sizes, number
+ * formats, severity colours and small spec helpers.
+ *
+ * Charts are pure: measurements in, a plain-JSON Vega-Lite v5 spec out. User
+ * strings (class names, layer names, feature names) only ever travel as data
+ * values: never as field names, expressions or markup.
+ */
+import type { Severity } from '../types';
+
+/**
+ * A Vega-Lite v5 spec as plain JSON, ready for `vl.compile` or vega-embed.
+ * Kept loose on purpose: the tests compile every builder's output with
+ * vega-lite, which checks far more than the static types could.
+ */
+export interface ChartSpec {
+  $schema: string;
+  [property: string]: unknown;
+}
+
+/** Vega-Lite 5: JupyterLab and VS Code ship v5 renderers, so specs stay inside v5. */
+export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
+
+/** Sizes in pixels; a notebook cell is about 700px wide. */
+export const SIZE = {
+  /** Total width a chart should fit in, labels included. */
+  cell: 700,
+  /** Plot width of a single-panel chart (leaves room for axis labels and legend). */
+  width: 560,
+  height: 260,
+  /** Width of one panel when two panels sit side by side. */
+  halfWidth: 250,
+  /** Band height per row in horizontal bar charts. */
+  rowStep: 16,
+  /** Most points one series may carry into a spec (after downsampling). */
+  maxPointsPerSeries: 300,
+} as const;
+
+/** Colours for severity and health states; colour-blind-safe enough to tell apart, also labelled in text. */
+export const COLORS = {
+  error: '#c62828',
+  warning: '#e08a00',
+  info: '#1f6fb2',
+  ok: '#2e8b3a',
+  neutral: '#7a7a7a',
+  guide: '#555555',
+  band: '#9ecae1',
+  train: '#1f6fb2',
+  validation: '#e08a00',
+} as const;
+
+export const SEVERITY_COLOR: Record<Severity, string> = {
+  error: COLORS.error,
+  warning: COLORS.warning,
+  info: COLORS.info,
+};
+
+/** d3-format strings used by tooltips and labels. */
+export const FORMAT = {
+  /** Three significant digits, trailing zeros trimmed: 0.00123, 2.3, 1.5e+6. */
+  number: '.3~g',
+  /** Scientific for values spanning orders of magnitude. */
+  scientific: '.2~e',
+  percent: '.1~%',
+  integer: ',d',
+} as const;
+
+/** Theme shared by every chart; front ends may still apply their own on top. */
+export const CONFIG = {
+  font: 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif',
+  title: { anchor: 'start', fontSize: 14, fontWeight: 600, subtitleFontSize: 11, subtitleColor: '#555', offset: 8 },
+  axis: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 500, labelLimit: 160, gridColor: '#e6e6e6' },
+  legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 160, orient: 'bottom', direction: 'horizontal' },
+  view: { stroke: null },
+  concat: { spacing: 24 },
+} as const;
+
+/** Top-level properties every chart carries. */
+export function frame(title: string, subtitle: readonly string[] = []) {
+  return {
+    $schema: SCHEMA,
+    title: subtitle.length === 0 ? { text: title } : { text: title, subtitle: subtitle.length === 1 ? subtitle[0] : [...subtitle] },
+    config: CONFIG,
+    autosize: { type: 'pad' as const },
+  };
+}
+
+/** A spec that says plainly that there is nothing to draw (instead of an empty frame). */
+export function emptyChart(title: string, message: string): ChartSpec {
+  return {
+    ...frame(title),
+    width: SIZE.width,
+    height: 40,
+    data: { values: [{ message }] },
+    mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 12, color: COLORS.neutral },
+    encoding: { text: { field: 'message', type: 'nominal' }, x: { value: 0 }, y: { value: 20 } },
+  };
+}
+
+/** True when a value is a finite number (measurements use null for "not measured"). */
+export function isFiniteNumber(value: number | null | undefined): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** Largest power of ten not above a positive value (0.037 -> 0.01). */
+export function powerOfTenBelow(value: number): number {
+  return 10 ** Math.floor(Math.log10(value));
+}
+
+/** Smallest power of ten not below a positive value (0.037 -> 0.1). */
+export function powerOfTenAbove(value: number): number {
+  return 10 ** Math.ceil(Math.log10(value));
+}
+
+/**
+ * How to scale positive values: 'log' when they span more than `ratio` (two
+ * orders of magnitude by default), 'linear' otherwise.
+ */
+export function scaleTypeFor(values: readonly number[], ratio = 100): 'log' | 'linear' {
+  const positive = values.filter((v) => isFiniteNumber(v) && v > 0);
+  if (positive.length < 2) return 'linear';
+  const min = Math.min(...positive);
+  const max = Math.max(...positive);
+  return max / min > ratio ? 'log' : 'linear';
+}
+
+/** Rounds to a few significant digits so spec data stays small and snapshots stable. */
+export function round(value: number, digits = 6): number {
+  if (!Number.isFinite(value) || value === 0) return value;
+  return Number(value.toPrecision(digits));
+}
+
+/** Shortens long user strings for axis labels; the full string stays in tooltips. */
+export function clip(text: string, max = 40): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** A number as people read it in a title: 3 significant digits, no trailing zeros. */
+export function formatNumber(value: number | null | undefined): string {
+  if (!isFiniteNumber(value)) return 'n/a';
+  if (value === 0) return '0';
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e5 || magnitude < 1e-3) return value.toExponential(2).replace(/\.?0+e/, 'e');
+  return String(Number(value.toPrecision(3)));
+}

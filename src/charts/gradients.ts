@@ -1,0 +1,155 @@
+/**
+ * Gradient flow per layer (CHECKLIST T2, T3): gradient norm per trainable
+ * weight on a log scale, in model order from the input (top) to the output
+ * (bottom), next to the update/weight ratio of one optimizer step with the
+ * 1e-3 guide. Zero and missing values cannot sit on a log scale: they are
+ * drawn as marked crosses at the left edge instead.
+ */
+import type { GradientFlow, WeightGradient } from '../measurements';
+import {
+  COLORS, FORMAT, SIZE, emptyChart, formatNumber, frame, isFiniteNumber, powerOfTenAbove, powerOfTenBelow, round,
+  type ChartSpec,
+} from './base';
+
+const TITLE = 'Gradient flow per layer';
+/** Healthy size of one update relative to its weight (CHECKLIST T3). */
+export const UPDATE_RATIO_GUIDE = 1e-3;
+
+type Status = 'ok' | 'zero' | 'missing';
+
+const STATUS_LABEL: Record<Status, string> = { ok: '', zero: '0', missing: 'n/a' };
+
+function statusOf(value: number | null): Status {
+  if (!isFiniteNumber(value)) return 'missing';
+  return value > 0 ? 'ok' : 'zero';
+}
+
+/** Unique, readable row keys: "dense_1 · kernel", suffixed when two weights would collide. */
+function rowKeys(weights: readonly WeightGradient[]): string[] {
+  const seen = new Map<string, number>();
+  return weights.map((w) => {
+    const short = w.weight.startsWith(`${w.layer}/`) ? w.weight.slice(w.layer.length + 1) : w.weight;
+    const base = short === w.weight ? w.weight : `${w.layer} · ${short}`;
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    return count === 1 ? base : `${base} (${count})`;
+  });
+}
+
+function logDomain(values: number[], include: number[] = []): [number, number] {
+  const positive = [...values, ...include].filter((v) => isFiniteNumber(v) && v > 0);
+  if (positive.length === 0) return [1e-6, 1];
+  const low = powerOfTenBelow(Math.min(...positive));
+  const high = powerOfTenAbove(Math.max(...positive));
+  // One decade below the smallest value leaves room for the zero/missing markers.
+  return [low / 10, high === low ? high * 10 : high];
+}
+
+function panel(options: {
+  field: 'gradNorm' | 'updateRatio';
+  statusField: 'gradStatus' | 'ratioStatus';
+  title: string;
+  domain: [number, number];
+  keys: string[];
+  showLabels: boolean;
+  guide?: number;
+  tooltip: object[];
+}) {
+  const { field, statusField, title, domain, keys, showLabels, guide, tooltip } = options;
+  const y = {
+    field: 'key', type: 'nominal', sort: keys, title: null,
+    axis: showLabels ? { labelLimit: 170, ticks: false, domain: false } : null,
+  };
+  const x = { type: 'quantitative', title, scale: { type: 'log', domain, nice: false }, axis: { format: '~e', grid: true, tickCount: 6 } };
+  const highlight = { condition: { param: 'layer_hover', empty: true, value: 1 }, value: 0.3 };
+  const layers: object[] = [
+    {
+      transform: [{ filter: `datum.${statusField} === 'ok'` }],
+      mark: { type: 'bar', color: field === 'gradNorm' ? COLORS.info : COLORS.ok, height: { band: 0.7 } },
+      encoding: { y, x: { ...x, field }, x2: { datum: domain[0] }, opacity: highlight, tooltip },
+    },
+    {
+      transform: [{ filter: `datum.${statusField} !== 'ok'` }],
+      mark: { type: 'point', shape: 'cross', filled: true, size: 90, color: COLORS.error },
+      encoding: { y, x: { ...x, datum: domain[0] * 1.5 }, opacity: highlight, tooltip },
+    },
+    {
+      transform: [{ filter: `datum.${statusField} !== 'ok'` }],
+      mark: { type: 'text', align: 'left', baseline: 'middle', dx: 8, fontSize: 10, color: COLORS.error },
+      encoding: { y, x: { ...x, datum: domain[0] * 1.5 }, text: { field: `${statusField}Label`, type: 'nominal' } },
+    },
+  ];
+  if (field === 'gradNorm') {
+    (layers[0] as { params?: object[] }).params = [
+      { name: 'layer_hover', select: { type: 'point', fields: ['layer'], on: 'mouseover', clear: 'mouseout' } },
+    ];
+  }
+  if (guide !== undefined) {
+    layers.push({
+      data: { values: [{ guide, label: `${formatNumber(guide)} guide` }] },
+      layer: [
+        { mark: { type: 'rule', color: COLORS.guide, strokeDash: [6, 4] }, encoding: { x: { ...x, field: 'guide' } } },
+        {
+          mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, y: -14, fontSize: 10, color: COLORS.guide },
+          encoding: { x: { ...x, field: 'guide' }, text: { field: 'label', type: 'nominal' } },
+        },
+      ],
+    });
+  }
+  return { width: SIZE.halfWidth, height: { step: keys.length > 40 ? 12 : SIZE.rowStep }, layer: layers };
+}
+
+export function gradientFlowChart(flow: GradientFlow): ChartSpec {
+  if (flow.weights.length === 0) return emptyChart(TITLE, 'The model has no trainable weights.');
+  const ordered = flow.weights
+    .map((w, position) => ({ w, position }))
+    .sort((a, b) => a.w.layerIndex - b.w.layerIndex || a.position - b.position)
+    .map(({ w }) => w);
+  const keys = rowKeys(ordered);
+  const rows = ordered.map((w, i) => {
+    const gradStatus = statusOf(w.gradNorm);
+    const ratioStatus = statusOf(w.updateRatio);
+    return {
+      key: keys[i], layer: w.layer, layerIndex: w.layerIndex, weight: w.weight, shape: w.shape.join('×') || 'scalar',
+      gradNorm: isFiniteNumber(w.gradNorm) && w.gradNorm > 0 ? round(w.gradNorm) : null,
+      weightNorm: isFiniteNumber(w.weightNorm) ? round(w.weightNorm) : null,
+      meanAbsGrad: isFiniteNumber(w.meanAbsGrad) ? round(w.meanAbsGrad) : null,
+      maxAbsGrad: isFiniteNumber(w.maxAbsGrad) ? round(w.maxAbsGrad) : null,
+      updateRatio: isFiniteNumber(w.updateRatio) && w.updateRatio > 0 ? round(w.updateRatio) : null,
+      zeroFraction: isFiniteNumber(w.zeroFraction) ? round(w.zeroFraction, 4) : null,
+      gradStatus, gradStatusLabel: STATUS_LABEL[gradStatus],
+      ratioStatus, ratioStatusLabel: STATUS_LABEL[ratioStatus],
+    };
+  });
+  const tooltip = [
+    { field: 'layer', type: 'nominal', title: 'layer' },
+    { field: 'weight', type: 'nominal', title: 'weight' },
+    { field: 'shape', type: 'nominal', title: 'shape' },
+    { field: 'gradNorm', type: 'quantitative', title: 'gradient norm', format: FORMAT.scientific },
+    { field: 'weightNorm', type: 'quantitative', title: 'weight norm', format: FORMAT.number },
+    { field: 'updateRatio', type: 'quantitative', title: 'update / weight', format: FORMAT.scientific },
+    { field: 'maxAbsGrad', type: 'quantitative', title: 'max |gradient|', format: FORMAT.scientific },
+    { field: 'zeroFraction', type: 'quantitative', title: 'zero gradients', format: FORMAT.percent },
+  ];
+  const gradValues = rows.map((r) => r.gradNorm).filter(isFiniteNumber);
+  const ratioValues = rows.map((r) => r.updateRatio).filter(isFiniteNumber);
+  const step = flow.optimizerName
+    ? `one ${flow.optimizerName} step${isFiniteNumber(flow.learningRate) ? ` at learning rate ${formatNumber(flow.learningRate)}` : ''}`
+    : 'one optimizer step';
+  const hasGaps = rows.some((r) => r.gradStatus !== 'ok' || r.ratioStatus !== 'ok');
+  return {
+    ...frame(TITLE, [
+      `Weights in model order, input at the top. Update/weight ratio for ${step}; around ${formatNumber(UPDATE_RATIO_GUIDE)} is healthy.`,
+      ...(hasGaps ? ['Red crosses: 0 = gradient exactly zero, n/a = not finite or not measured.'] : []),
+    ]),
+    data: { values: rows },
+    hconcat: [
+      panel({ field: 'gradNorm', statusField: 'gradStatus', title: 'gradient norm (log)', domain: logDomain(gradValues), keys, showLabels: true, tooltip }),
+      panel({
+        field: 'updateRatio', statusField: 'ratioStatus', title: 'update / weight (log)',
+        domain: logDomain(ratioValues, [UPDATE_RATIO_GUIDE]), keys, showLabels: false, guide: UPDATE_RATIO_GUIDE, tooltip,
+      }),
+    ],
+    resolve: { scale: { y: 'shared' } },
+  };
+}

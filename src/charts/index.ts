@@ -1,0 +1,10 @@
+/**
+ * Chart kit: pure Vega-Lite v5 spec builders (measurements in, spec out) and
+ * the helpers checks use to prepare chart data (PNG encoding, downsampling).
+ */
+export type { ChartSpec } from './base';
+export { SCHEMA } from './base';
+export { lossChart, type LossChartInput } from './loss';
+export { gradientFlowChart, UPDATE_RATIO_GUIDE } from './gradients';
+export { pixelsToPngDataUrl, type PngOptions } from './png';
+export { lttbIndices, downsampleRows } from './downsample';
