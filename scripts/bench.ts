@@ -1,0 +1,49 @@
+/**
+ * `npm run bench` after the build: every dist/bench/*.js in its own child
+ * process, one after another (benchmarks must not share a CPU with each other),
+ * their output shown as it comes. Any failing bench fails the command.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoPaths } from './lib/paths';
+
+interface BenchResult {
+  file: string;
+  code: number;
+  ms: number;
+}
+
+function runBench(path: string, cwd: string): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path], { cwd, stdio: 'inherit' });
+    child.on('error', () => resolve(1));
+    child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function main(): Promise<number> {
+  const paths = repoPaths();
+  // Only benches whose source still exists: dist/ may hold stale files.
+  const benches = (existsSync(paths.distBench) ? readdirSync(paths.distBench) : [])
+    .filter((file) => file.endsWith('.js') && existsSync(join(paths.root, 'bench', file.replace(/\.js$/, '.ts'))))
+    .sort();
+  if (benches.length === 0) {
+    console.log('npm run bench: no benchmarks in bench/ yet.');
+    return 0;
+  }
+  const results: BenchResult[] = [];
+  for (const file of benches) {
+    console.log(`\n=== bench/${file.replace(/\.js$/, '.ts')} ===`);
+    const started = Date.now();
+    const code = await runBench(join(paths.distBench, file), paths.root);
+    results.push({ file, code, ms: Date.now() - started });
+  }
+  console.log('\n=== summary ===');
+  for (const r of results) {
+    console.log(`${r.code === 0 ? 'ok    ' : 'FAILED'} ${r.file.padEnd(36)} ${(r.ms / 1000).toFixed(1)} s${r.code === 0 ? '' : ` (exit ${r.code})`}`);
+  }
+  return results.some((r) => r.code !== 0) ? 1 : 0;
+}
+
+main().then((code) => (process.exitCode = code));

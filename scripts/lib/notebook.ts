@@ -1,0 +1,76 @@
+/**
+ * Executing a notebook through the real tslab kernel (nbconvert + nbclient) and
+ * exporting the result to HTML, as a user's Jupyter would.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { KERNEL_NAME } from './kernel';
+import { findNotebookProblems, type CellProblem, type Notebook } from './notebook-problems';
+import { run, tail } from './run';
+
+export interface ExecuteOptions {
+  python: string;
+  env: NodeJS.ProcessEnv;
+  /** Where the executed .ipynb and its .html go. */
+  outDir: string;
+  /** Where the .html goes instead, when it should sit elsewhere (beside the source notebook). Defaults to outDir. */
+  htmlDir?: string;
+  /** Seconds one cell may run before the notebook fails. Defaults to 300. */
+  cellTimeoutSeconds?: number;
+}
+
+export interface NotebookRun {
+  executed: string;
+  html: string;
+  problems: CellProblem[];
+  /** Set when nbconvert itself failed (kernel did not start, a cell timed out, the kernel died). */
+  failure?: string;
+  ms: number;
+}
+
+const DEFAULTS = { cellTimeoutSeconds: 300, kernelStartupSeconds: 120 } as const;
+
+export async function executeNotebook(source: string, options: ExecuteOptions): Promise<NotebookRun> {
+  const started = Date.now();
+  const name = basename(source, '.ipynb');
+  const htmlDir = options.htmlDir ?? options.outDir;
+  const cellTimeout = options.cellTimeoutSeconds ?? DEFAULTS.cellTimeoutSeconds;
+  mkdirSync(options.outDir, { recursive: true });
+  const executed = join(options.outDir, `${name}.ipynb`);
+  const html = join(htmlDir, `${name}.html`);
+
+  // --allow-errors keeps going after a failing cell so the executed notebook is
+  // always written and we can point at the cell; the kernel runs in the source
+  // notebook's folder, so imports resolve as they do for the user.
+  const execution = await run(
+    options.python,
+    [
+      '-m', 'nbconvert', '--to', 'notebook', '--execute', '--allow-errors',
+      `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`,
+      `--ExecutePreprocessor.timeout=${cellTimeout}`,
+      `--ExecutePreprocessor.startup_timeout=${DEFAULTS.kernelStartupSeconds}`,
+      '--output-dir', options.outDir, '--output', name, source,
+    ],
+    { env: options.env },
+  );
+  if (execution.code !== 0) {
+    return { executed, html, problems: [], failure: `nbconvert --execute failed (exit ${execution.code}):\n${tail(execution.stderr)}`, ms: Date.now() - started };
+  }
+  const problems = findNotebookProblems(readNotebook(executed));
+
+  const exported = await run(
+    options.python,
+    ['-m', 'nbconvert', '--to', 'html', '--output-dir', htmlDir, '--output', name, executed],
+    { env: options.env },
+  );
+  const failure = exported.code === 0 ? undefined : `nbconvert --to html failed (exit ${exported.code}):\n${tail(exported.stderr)}`;
+  return { executed, html, problems, failure, ms: Date.now() - started };
+}
+
+export function readNotebook(path: string): Notebook {
+  const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  if (typeof parsed !== 'object' || parsed === null || !('cells' in parsed) || !Array.isArray(parsed.cells)) {
+    throw new Error(`${path} is not a Jupyter notebook (no cells array).`);
+  }
+  return parsed as Notebook;
+}
