@@ -1,0 +1,246 @@
+/**
+ * The wasm training kernels tfjs-doctor registers, against the cpu backend
+ * (tfjs's reference) and, where cpu ignores an attribute (depthwise dilations),
+ * against the definition written out directly.
+ */
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { ready } from '../src/backend';
+
+type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+type Shape4 = [number, number, number, number];
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Deterministic values in [-1, 1), the same on every backend. */
+function seeded(n: number, seed: number): Float32Array {
+  let s = seed;
+  return Float32Array.from({ length: n }, () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return (s / 2147483648) * 2 - 1;
+  });
+}
+
+interface Result {
+  values: Float32Array;
+  shape: number[];
+}
+
+/** Runs one kernel on `backend`; asserts it leaves no tensor and no backend buffer behind. */
+async function runKernel(backend: string, kernel: string, makeInputs: () => tf.NamedTensorMap, attrs: tf.NamedAttrMap): Promise<Result> {
+  await tf.setBackend(backend);
+  const inputs = makeInputs();
+  const tensorsBefore = tf.memory().numTensors;
+  const buffersBefore = tf.engine().backend.numDataIds();
+  const out = tf.engine().runKernel(kernel, inputs, attrs);
+  assert.ok(!Array.isArray(out));
+  const result = { values: Float32Array.from(out.dataSync()), shape: out.shape };
+  out.dispose();
+  assert.equal(tf.memory().numTensors, tensorsBefore, `${kernel} on ${backend} leaked tensors`);
+  assert.equal(tf.engine().backend.numDataIds(), buffersBefore, `${kernel} on ${backend} leaked backend buffers`);
+  Object.values(inputs).forEach((t) => t.dispose());
+  return result;
+}
+
+/** Asserts wasm matches the reference to float32 precision, relative to the result's magnitude. */
+function assertClose(t: test.TestContext, actual: Result, expected: Result): void {
+  assert.deepEqual(actual.shape, expected.shape);
+  let maxError = 0;
+  let scale = 0;
+  expected.values.forEach((v, i) => {
+    maxError = Math.max(maxError, Math.abs(actual.values[i] - v));
+    scale = Math.max(scale, Math.abs(v));
+  });
+  t.diagnostic(`max abs error ${maxError.toExponential(2)} (largest value ${scale.toFixed(3)})`);
+  assert.ok(scale > 0, 'the reference is all zeros: the case tests nothing');
+  assert.ok(maxError <= 1e-5 * Math.max(1, scale), `max abs error ${maxError} exceeds float32 tolerance for values up to ${scale}`);
+}
+
+async function compareWithCpu(t: test.TestContext, kernel: string, makeInputs: () => tf.NamedTensorMap, attrs: tf.NamedAttrMap): Promise<void> {
+  const baseline = tf.memory().numTensors;
+  const wasm = await runKernel('wasm', kernel, makeInputs, attrs);
+  const cpu = await runKernel('cpu', kernel, makeInputs, attrs);
+  await tf.setBackend('wasm');
+  assertClose(t, wasm, cpu);
+  assert.equal(tf.memory().numTensors, baseline);
+}
+
+before(async () => {
+  assert.equal(await ready(), 'wasm');
+});
+
+// --- Conv2DBackpropFilter -------------------------------------------------
+
+const conv2dCases: Array<{ name: string; x: Shape4; filter: Shape4; strides: number | [number, number]; pad: Pad; dataFormat?: 'NHWC' | 'NCHW' }> = [
+  { name: 'batch 1, non-square input and kernel, stride 1, same', x: [1, 7, 5, 2], filter: [3, 2, 2, 3], strides: 1, pad: 'same' },
+  { name: 'stride 2 not dividing the input, valid', x: [2, 9, 8, 3], filter: [3, 3, 3, 4], strides: 2, pad: 'valid' },
+  { name: 'stride 3, same', x: [3, 10, 7, 2], filter: [4, 3, 2, 2], strides: 3, pad: 'same' },
+  { name: 'strides [2, 3], same', x: [2, 7, 9, 3], filter: [3, 2, 3, 4], strides: [2, 3], pad: 'same' },
+  { name: 'strides [2, 3], explicit padding', x: [2, 8, 9, 1], filter: [2, 3, 1, 5], strides: [2, 3], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  { name: 'numeric padding 1', x: [2, 6, 6, 2], filter: [3, 3, 2, 2], strides: 1, pad: 1 },
+  { name: 'NCHW, stride 2, same', x: [2, 3, 7, 6], filter: [3, 3, 3, 2], strides: 2, pad: 'same', dataFormat: 'NCHW' },
+];
+
+for (const c of conv2dCases) {
+  test(`Conv2DBackpropFilter on wasm matches cpu: ${c.name}`, async (t) => {
+    const dataFormat = c.dataFormat ?? 'NHWC';
+    const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad, undefined, false, dataFormat === 'NHWC' ? 'channelsLast' : 'channelsFirst');
+    await compareWithCpu(
+      t,
+      tf.Conv2DBackpropFilter,
+      () => ({ x: tf.tensor(seeded(size(c.x), 1), c.x), dy: tf.tensor(seeded(size(info.outShape), 2), info.outShape) }),
+      { strides: c.strides, pad: c.pad, dataFormat, filterShape: c.filter },
+    );
+  });
+}
+
+// --- Depthwise backprops ----------------------------------------------------
+
+interface DepthwiseCase {
+  name: string;
+  x: Shape4;
+  filter: Shape4;
+  strides: number | [number, number];
+  dilations: number | [number, number];
+  pad: Pad;
+}
+
+const depthwiseCases: DepthwiseCase[] = [
+  { name: 'batch 1, non-square, multiplier 2, same', x: [1, 7, 5, 3], filter: [3, 2, 3, 2], strides: 1, dilations: 1, pad: 'same' },
+  { name: 'stride 2 not dividing the input, multiplier 3, valid', x: [2, 9, 8, 2], filter: [3, 3, 2, 3], strides: 2, dilations: 1, pad: 'valid' },
+  { name: 'stride 3, multiplier 1, same', x: [2, 10, 7, 2], filter: [2, 3, 2, 1], strides: 3, dilations: 1, pad: 'same' },
+  { name: 'strides [2, 1], explicit padding', x: [2, 8, 9, 2], filter: [2, 2, 2, 2], strides: [2, 1], dilations: 1, pad: [[0, 0], [2, 1], [1, 0], [0, 0]] },
+  { name: 'numeric padding 1', x: [2, 6, 6, 2], filter: [3, 3, 2, 2], strides: 1, dilations: 1, pad: 1 },
+];
+
+const dilatedCases: DepthwiseCase[] = [
+  { name: 'dilation 2, same', x: [2, 9, 9, 3], filter: [3, 3, 3, 2], strides: 1, dilations: 2, pad: 'same' },
+  { name: 'dilations [2, 3], valid, non-square', x: [1, 11, 10, 2], filter: [2, 3, 2, 2], strides: 1, dilations: [2, 3], pad: 'valid' },
+];
+
+function depthwiseInfo(c: DepthwiseCase) {
+  return tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, c.dilations, c.pad, undefined, true);
+}
+
+function depthwiseAttrs(c: DepthwiseCase): tf.NamedAttrMap {
+  return { strides: c.strides, dilations: c.dilations, pad: c.pad };
+}
+
+for (const c of depthwiseCases) {
+  const info = depthwiseInfo(c);
+  test(`DepthwiseConv2dNativeBackpropFilter on wasm matches cpu: ${c.name}`, async (t) => {
+    await compareWithCpu(
+      t,
+      tf.DepthwiseConv2dNativeBackpropFilter,
+      () => ({ x: tf.tensor(seeded(size(c.x), 3), c.x), dy: tf.tensor(seeded(size(info.outShape), 4), info.outShape) }),
+      { ...depthwiseAttrs(c), filterShape: c.filter },
+    );
+  });
+  test(`DepthwiseConv2dNativeBackpropInput on wasm matches cpu: ${c.name}`, async (t) => {
+    await compareWithCpu(
+      t,
+      tf.DepthwiseConv2dNativeBackpropInput,
+      () => ({ dy: tf.tensor(seeded(size(info.outShape), 5), info.outShape), filter: tf.tensor(seeded(size(c.filter), 6), c.filter) }),
+      { ...depthwiseAttrs(c), inputShape: c.x },
+    );
+  });
+}
+
+/** Both depthwise gradients straight from their definition (the cpu kernels ignore dilations). */
+function depthwiseReference(c: DepthwiseCase, x: Float32Array, filter: Float32Array, dy: Float32Array): { dW: Float32Array; dx: Float32Array } {
+  const info = depthwiseInfo(c);
+  const [n, h, w, ch] = c.x;
+  const [fh, fw, , m] = c.filter;
+  const dW = new Float32Array(size(c.filter));
+  const dx = new Float32Array(size(c.x));
+  for (let b = 0; b < n; b++)
+    for (let i = 0; i < info.outHeight; i++)
+      for (let j = 0; j < info.outWidth; j++)
+        for (let a = 0; a < fh; a++)
+          for (let e = 0; e < fw; e++) {
+            const row = i * info.strideHeight + a * info.dilationHeight - info.padInfo.top;
+            const col = j * info.strideWidth + e * info.dilationWidth - info.padInfo.left;
+            if (row < 0 || row >= h || col < 0 || col >= w) continue;
+            for (let k = 0; k < ch; k++)
+              for (let q = 0; q < m; q++) {
+                const g = dy[((b * info.outHeight + i) * info.outWidth + j) * ch * m + k * m + q];
+                const xi = ((b * h + row) * w + col) * ch + k;
+                const wi = ((a * fw + e) * ch + k) * m + q;
+                dW[wi] += x[xi] * g;
+                dx[xi] += filter[wi] * g;
+              }
+          }
+  return { dW, dx };
+}
+
+for (const c of dilatedCases) {
+  test(`depthwise backprops on wasm match their definition: ${c.name}`, async (t) => {
+    const info = depthwiseInfo(c);
+    const [x, filter, dy] = [seeded(size(c.x), 7), seeded(size(c.filter), 8), seeded(size(info.outShape), 9)];
+    const expected = depthwiseReference(c, x, filter, dy);
+    const dW = await runKernel('wasm', tf.DepthwiseConv2dNativeBackpropFilter, () => ({ x: tf.tensor(x, c.x), dy: tf.tensor(dy, info.outShape) }), {
+      ...depthwiseAttrs(c),
+      filterShape: c.filter,
+    });
+    assertClose(t, dW, { values: expected.dW, shape: c.filter });
+    const dx = await runKernel('wasm', tf.DepthwiseConv2dNativeBackpropInput, () => ({ dy: tf.tensor(dy, info.outShape), filter: tf.tensor(filter, c.filter) }), {
+      ...depthwiseAttrs(c),
+      inputShape: c.x,
+    });
+    assertClose(t, dx, { values: expected.dx, shape: c.x });
+  });
+}
+
+// --- UnsortedSegmentSum -----------------------------------------------------
+
+const segmentCases: Array<{ name: string; x: number[]; ids: number[]; numSegments: number; dtype?: 'int32' }> = [
+  { name: 'repeated ids add up, an unused segment stays zero', x: [6, 3], ids: [0, 2, 2, 1, 0, 2], numSegments: 4 },
+  { name: 'negative and too-large ids are dropped, rank-3 data', x: [5, 2, 3], ids: [1, -1, 3, 7, 1], numSegments: 4 },
+  { name: 'every id the same, 1D data', x: [4], ids: [3, 3, 3, 3], numSegments: 5 },
+  { name: 'int32 data', x: [5, 2], ids: [1, 0, 1, 4, 1], numSegments: 5, dtype: 'int32' },
+];
+
+for (const c of segmentCases) {
+  test(`UnsortedSegmentSum on wasm matches cpu: ${c.name}`, async (t) => {
+    const values = c.dtype === 'int32' ? Int32Array.from(seeded(size(c.x), 10), (v) => Math.round(v * 50)) : seeded(size(c.x), 10);
+    await compareWithCpu(t, tf.UnsortedSegmentSum, () => ({ x: tf.tensor(values, c.x, c.dtype ?? 'float32'), segmentIds: tf.tensor1d(c.ids, 'int32') }), {
+      numSegments: c.numSegments,
+    });
+  });
+}
+
+test('an embedding gradient (gather, then UnsortedSegmentSum) on wasm matches cpu', async (t) => {
+  const vocab = 50;
+  const ids = Int32Array.from({ length: 40 }, (_, i) => (i * 7) % vocab);
+  const gradient = async (backend: string): Promise<Result> => {
+    await tf.setBackend(backend);
+    const table = tf.tensor(seeded(vocab * 8, 11), [vocab, 8]);
+    const index = tf.tensor1d(ids, 'int32');
+    const g = tf.grad((w: tf.Tensor) => tf.gather(w, index).square().sum())(table);
+    const result = { values: Float32Array.from(g.dataSync()), shape: g.shape };
+    tf.dispose([table, index, g]);
+    return result;
+  };
+  const baseline = tf.memory().numTensors;
+  const wasm = await gradient('wasm');
+  const cpu = await gradient('cpu');
+  await tf.setBackend('wasm');
+  assertClose(t, wasm, cpu);
+  assert.equal(tf.memory().numTensors, baseline);
+});
+
+// --- Bad input ----------------------------------------------------------------
+
+test('Conv2DBackpropFilter on wasm names the attribute it cannot read', async () => {
+  await tf.setBackend('wasm');
+  const baseline = tf.memory().numTensors;
+  const x = tf.zeros([1, 4, 4, 1]);
+  const dy = tf.zeros([1, 4, 4, 1]);
+  assert.throws(
+    () => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { strides: 1, pad: 'full', dataFormat: 'NHWC', filterShape: [3, 3, 1, 1] }),
+    /attribute 'pad' is "full"/,
+  );
+  tf.dispose([x, dy]);
+  assert.equal(tf.memory().numTensors, baseline);
+});
