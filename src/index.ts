@@ -5,3 +5,5 @@ export { ready } from './backend';
 export type { Finding, FindingId, Severity, CheckRun, CheckStatus, Task, InputKind, Budget } from './types';
 export { FINDING_IDS } from './types';
 export type * from './measurements';
+export { diagnose, DiagnoseInputError } from './diagnose';
+export type { Diagnosis, DiagnoseOptions, DiagnoseData, ProgressEvent } from './diagnose';

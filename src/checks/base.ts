@@ -7,8 +7,11 @@
  * added as checks need them, never renamed.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { Finding, DiagnosisContext } from '../types';
+import type { Finding, FindingId, DiagnosisContext } from '../types';
 import type { Measurements } from '../measurements';
+import type { SplitProfile } from '../data/profile';
+import type { ModelFacts } from '../context/model-info';
+import type { ChanceLevel } from '../context/chance';
 
 /** A bounded, seeded sample of the user's data as tensors, owned (and disposed) by diagnose(). */
 export interface ProbeData {
@@ -38,6 +41,21 @@ export interface CheckContext {
   readonly earlier: { readonly findings: readonly Finding[]; readonly measurements: Measurements };
   /** Reports progress on long work; cheap to call. */
   progress(message: string): void;
+  /** Streaming statistics of the whole data, one pass per split, computed before any check. */
+  readonly profile: DataProfiles;
+  /** Read-only facts about the model: input/output shapes, output activation, parameter count. */
+  readonly facts: ModelFacts;
+  /** The chance-level loss for these labels and this loss, when it is defined. */
+  readonly chance?: ChanceLevel;
+  /** Names of the statistics groups: one per feature (tabular) or per channel (image, sequence). */
+  readonly featureNames: string[];
+}
+
+export interface DataProfiles {
+  /** How the data came: tensors/arrays (model.fit shuffles them) or a tf.data.Dataset (iterated as given). */
+  source: 'tensors' | 'dataset';
+  train: SplitProfile;
+  validation?: SplitProfile;
 }
 
 export interface CheckResult {
@@ -53,6 +71,8 @@ export interface Check {
   id: string;
   /** CHECKLIST.md sections this check covers, e.g. ['D5', 'D7']. */
   checklist: string[];
+  /** Finding ids this check can produce, so options.checks can select checks by finding id. */
+  findings?: readonly FindingId[];
   /** Only run with budget 'thorough'. */
   thoroughOnly?: boolean;
   run(context: CheckContext): Promise<CheckResult>;

@@ -1,0 +1,134 @@
+/**
+ * Profiles + model + options -> the CheckContext every check reads: inferred
+ * task, input kind and classes, the chance level, and bounded probe tensors.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { CheckContext, DataProfiles, ProbeData } from '../checks/base';
+import type { DiagnosisContext, Finding, InputKind } from '../types';
+import type { Measurements } from '../measurements';
+import type { ResolvedOptions } from '../options';
+import type { Reservoir, SplitProfile } from '../data/profile';
+import { emptyGroupStats, type GroupStats } from '../data/stats';
+import { cloneModel } from '../model/clone';
+import { chanceLevel } from './chance';
+import { inferClassCount, inferInputKind, inferTask } from './infer';
+import type { ModelFacts } from './model-info';
+import type { ResolvedLoss } from './loss';
+import type { OptimizerRecipe } from './optimizer';
+import { shuffledIndices } from './random';
+
+/** Folds per-column statistics into one group (a flattened grayscale image has one channel). */
+function mergeGroups(stats: GroupStats): GroupStats {
+  const merged = emptyGroupStats(1);
+  for (let g = 0; g < stats.count.length; g++) {
+    if (stats.count[g] === 0) {
+      merged.nonFinite[0] += stats.nonFinite[g];
+      continue;
+    }
+    const n = stats.count[g];
+    const total = merged.count[0] + n;
+    const delta = stats.mean[g] - merged.mean[0];
+    merged.mean[0] += (delta * n) / total;
+    merged.m2[0] += stats.m2[g] + (delta * delta * merged.count[0] * n) / total;
+    merged.count[0] = total;
+    merged.min[0] = Math.min(merged.min[0], stats.min[g]);
+    merged.max[0] = Math.max(merged.max[0], stats.max[g]);
+    merged.nonFinite[0] += stats.nonFinite[g];
+  }
+  return merged;
+}
+
+function minOf(stats: GroupStats): number {
+  return Math.min(...Array.from(stats.min).filter(Number.isFinite), Infinity);
+}
+
+function featureNames(kind: InputKind, groups: number): string[] {
+  if (kind === 'image') {
+    if (groups === 1) return ['gray'];
+    if (groups === 3) return ['red', 'green', 'blue'];
+    if (groups === 4) return ['red', 'green', 'blue', 'alpha'];
+    return Array.from({ length: groups }, (_, i) => `channel ${i}`);
+  }
+  return Array.from({ length: groups }, (_, i) => `feature ${i}`);
+}
+
+/** The reservoir as tensors, rows in a seeded random order so probe batches mix classes. */
+function probeTensors(sample: Reservoir, rowShape: number[], labelShape: number[], random: () => number): ProbeData {
+  const order = shuffledIndices(sample.x.length, random);
+  const rowSize = sample.x[0]?.length ?? 0;
+  const width = sample.y[0]?.length ?? 0;
+  const xs = new Float32Array(order.length * rowSize);
+  const ys = new Float32Array(order.length * width);
+  order.forEach((from, to) => {
+    xs.set(sample.x[from], to * rowSize);
+    ys.set(sample.y[from], to * width);
+  });
+  return {
+    x: tf.tensor(xs, [order.length, ...rowShape]),
+    y: tf.tensor(ys, [order.length, ...labelShape]),
+    indices: order.map((i) => sample.indices[i]),
+  };
+}
+
+export interface ContextInputs {
+  model: tf.LayersModel;
+  facts: ModelFacts;
+  loss: ResolvedLoss;
+  optimizer: OptimizerRecipe;
+  options: ResolvedOptions;
+  backend: string;
+  source: DataProfiles['source'];
+  train: SplitProfile;
+  validation?: SplitProfile;
+  random: () => number;
+  progress: (message: string) => void;
+  earlier: { findings: Finding[]; measurements: Measurements };
+}
+
+/** Builds the context; the probe tensors in `train`/`validation` are the caller's to dispose. */
+export function buildContext(inputs: ContextInputs): CheckContext {
+  const { facts, options, train, validation, random } = inputs;
+  const inputKind = inferInputKind(options.inputKind, train.rowShape, minOf(train.features));
+  const flatImage = inputKind.value === 'image' && train.rowShape.length === 1;
+  const unit = (p: SplitProfile): SplitProfile => (flatImage ? { ...p, features: mergeGroups(p.features) } : p);
+  const profile: DataProfiles = { source: inputs.source, train: unit(train), validation: validation && unit(validation) };
+
+  const task = inferTask(options.task, inputs.loss.name, facts, train.labels);
+  const numClasses = inferClassCount(task.value, facts, train.labels);
+  const chance = chanceLevel(inputs.loss.name, numClasses, train.labels, train.sample.y);
+  const classNames = numClasses ? (options.classNames ?? Array.from({ length: numClasses }, (_, i) => String(i))) : undefined;
+
+  const info: DiagnosisContext = {
+    backend: inputs.backend,
+    task,
+    inputKind,
+    numClasses,
+    classNames,
+    lossName: inputs.loss.name,
+    chanceLoss: chance?.loss,
+    learningRate: inputs.optimizer.learningRate,
+    optimizerName: inputs.optimizer.name,
+    batchSize: options.batchSize,
+    samplesSeen: train.rows,
+    budget: options.budget,
+    seed: options.seed,
+    modelName: inputs.model.name,
+    parameterCount: facts.parameterCount,
+  };
+  return {
+    model: inputs.model,
+    train: probeTensors(train.sample, train.rowShape, train.labelShape, random),
+    validation: validation ? probeTensors(validation.sample, validation.rowShape, validation.labelShape, random) : undefined,
+    info,
+    loss: inputs.loss.fn,
+    makeOptimizer: inputs.optimizer.make,
+    cloneModel: () => cloneModel(inputs.model),
+    random,
+    earlier: inputs.earlier,
+    progress: inputs.progress,
+    profile,
+    facts,
+    chance,
+    featureNames: featureNames(inputKind.value, profile.train.features.count.length),
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The chance-level loss (CHECKLIST L1): the loss of the best constant
+ * predictor for these labels, which an untrained model should start near.
+ */
+import type { LabelStats } from '../data/stats';
+import { variance } from '../data/stats';
+import { classCounts } from './infer';
+
+export interface ChanceLevel {
+  loss: number;
+  reason: string;
+  /** Initial losses inside this band are unremarkable. */
+  band: [number, number];
+}
+
+function entropy(probabilities: number[]): number {
+  return -probabilities.reduce((h, p) => (p > 0 ? h + p * Math.log(p) : h), 0);
+}
+
+function binaryEntropy(p: number): number {
+  return entropy([p, 1 - p]);
+}
+
+/**
+ * Why these bands: a freshly initialized classifier's outputs are near uniform
+ * but not exactly, so its cross-entropy sits a little above the entropy; one
+ * nat (or half the chance level, when larger) above is clearly not "near".
+ * For squared error a random-init output adds its own variance to the target's:
+ * up to 4x the target variance is still a normal start.
+ */
+function band(loss: number, kind: 'crossentropy' | 'squared' | 'absolute'): [number, number] {
+  if (kind === 'crossentropy') return [0, loss + Math.max(1, 0.5 * loss)];
+  if (kind === 'squared') return [0, Math.max(4 * loss, loss + 1e-6)];
+  return [0, Math.max(2.5 * loss, loss + 1e-6)];
+}
+
+export function chanceLevel(
+  lossName: string, numClasses: number | undefined, labels: LabelStats, sampleTargets: Float32Array[],
+): ChanceLevel | undefined {
+  if ((lossName === 'categoricalCrossentropy' || lossName === 'sparseCategoricalCrossentropy') && numClasses) {
+    const counts = classCounts(labels, numClasses);
+    const total = counts.reduce((a, b) => a + b, 0);
+    if (total === 0) return undefined;
+    const loss = entropy(counts.map((c) => c / total));
+    const balanced = Math.log(numClasses);
+    const reason = Math.abs(loss - balanced) < 0.01
+      ? `ln(${numClasses}) = ${balanced.toFixed(3)}: ${numClasses} balanced classes`
+      : `entropy of the label priors over ${numClasses} classes = ${loss.toFixed(3)} (ln ${numClasses} = ${balanced.toFixed(3)} if balanced)`;
+    return { loss, reason, band: band(loss, 'crossentropy') };
+  }
+  if (lossName === 'binaryCrossentropy') {
+    const cols = labels.columns;
+    const ps = Array.from(cols.mean).filter((_, k) => cols.count[k] > 0);
+    if (ps.length === 0 || ps.some((p) => p < 0 || p > 1)) return undefined;
+    const loss = ps.reduce((s, p) => s + binaryEntropy(p), 0) / ps.length;
+    const reason = ps.length === 1
+      ? `binary entropy of the positive rate ${ps[0].toFixed(3)} = ${loss.toFixed(3)} (ln 2 = 0.693 if balanced)`
+      : `mean binary entropy of ${ps.length} label columns = ${loss.toFixed(3)}`;
+    return { loss, reason, band: band(loss, 'crossentropy') };
+  }
+  if (lossName === 'meanSquaredError') {
+    const k = labels.width;
+    let total = 0;
+    for (let g = 0; g < k; g++) total += variance(labels.columns, g);
+    const loss = total / k;
+    return { loss, reason: `variance of the target${k > 1 ? 's (mean over columns)' : ''} = ${loss.toPrecision(3)}: the MSE of always predicting the mean`, band: band(loss, 'squared') };
+  }
+  if (lossName === 'meanAbsoluteError' && sampleTargets.length > 0) {
+    const k = sampleTargets[0].length;
+    let total = 0;
+    for (let g = 0; g < k; g++) {
+      const column = sampleTargets.map((row) => row[g]).sort((a, b) => a - b);
+      const median = column[Math.floor(column.length / 2)];
+      total += column.reduce((s, v) => s + Math.abs(v - median), 0) / column.length;
+    }
+    const loss = total / k;
+    return { loss, reason: `mean absolute deviation from the median = ${loss.toPrecision(3)}: the MAE of always predicting the median`, band: band(loss, 'absolute') };
+  }
+  return undefined;
+}

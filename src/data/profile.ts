@@ -1,0 +1,154 @@
+/**
+ * One streaming pass over a split: feature/channel moments, non-finite counts,
+ * label statistics, batch purity, row fingerprints (for leakage) and a seeded
+ * reservoir sample of rows. Memory stays bounded by the sample size and, when
+ * asked, one number per row for fingerprints.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { streamBatches, type DataSource } from './source';
+import {
+  addToGroupStats, addToLabelStats, BatchPurityCounter, emptyGroupStats, emptyLabelStats, rowClass, rowHash,
+  type BatchPurity, type GroupStats, type LabelStats,
+} from './stats';
+
+export interface ProfileRequest {
+  /** Columns of a row are grouped by `j % groups` (channels, sequence features, or one per feature). */
+  groups: number;
+  /** Rows per training batch (tensors are sliced at this size for the purity count). */
+  batchSize: number;
+  /** Reservoir size: rows kept as the probe sample. */
+  sampleRows: number;
+  random: () => number;
+  /** Keep one fingerprint per row (the training split, when a validation split will be compared). */
+  keepHashes: boolean;
+  /** Count rows whose fingerprint is in this set (the validation split against training). */
+  against?: ReadonlySet<number>;
+  name: string;
+}
+
+export interface Reservoir {
+  x: Float32Array[];
+  y: Float32Array[];
+  indices: number[];
+}
+
+export interface SplitProfile {
+  rows: number;
+  /** Shape of one input row and one label row (without the batch axis). */
+  rowShape: number[];
+  labelShape: number[];
+  features: GroupStats;
+  /** Stream index of the first row holding a NaN or Inf input, -1 when none. */
+  firstNonFiniteRow: number;
+  nonFiniteRows: number;
+  labels: LabelStats;
+  purity: BatchPurity;
+  hashes?: Set<number>;
+  /** Rows of this split whose input also appears in `against`, with the first few indices. */
+  leaked: number;
+  leakedIndices: number[];
+  sample: Reservoir;
+  seconds: number;
+}
+
+/** Tensor slices are streamed in chunks this many rows tall (whole batches, for the purity count). */
+const CHUNK_TARGET_ROWS = 1024;
+
+function floatData(t: tf.Tensor): Float32Array {
+  const data = t.dataSync();
+  return data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
+}
+
+export async function profileSplit(source: DataSource, request: ProfileRequest): Promise<SplitProfile> {
+  const started = performance.now();
+  const { groups, random } = request;
+  const features = emptyGroupStats(groups);
+  const purity = new BatchPurityCounter();
+  const hashes = request.keepHashes ? new Set<number>() : undefined;
+  const sample: Reservoir = { x: [], y: [], indices: [] };
+  let labels: LabelStats | undefined;
+  let rowShape: number[] = [];
+  let labelShape: number[] = [];
+  let rows = 0;
+  let nonFiniteRows = 0;
+  let firstNonFiniteRow = -1;
+  let leaked = 0;
+  const leakedIndices: number[] = [];
+  const chunkRows = Math.max(1, Math.round(CHUNK_TARGET_ROWS / request.batchSize)) * request.batchSize;
+  const trainingBatchRows = source.kind === 'tensors' ? request.batchSize : Infinity;
+
+  for await (const batch of streamBatches(source, chunkRows, request.name)) {
+    try {
+      const n = batch.x.shape[0];
+      rowShape = batch.x.shape.slice(1);
+      labelShape = batch.y.shape.slice(1);
+      const x = floatData(batch.x);
+      const y = floatData(batch.y);
+      const rowSize = x.length / Math.max(n, 1);
+      const width = y.length / Math.max(n, 1);
+      labels ??= emptyLabelStats(width);
+      if (labels.width !== width) {
+        throw new Error(`${request.name} changes label shape between batches ([${labelShape}] at row ${batch.offset}).`);
+      }
+      addToGroupStats(features, x, groups);
+      addToLabelStats(labels, y, batch.offset);
+
+      const words = new Uint32Array(x.buffer, x.byteOffset, x.length);
+      let classes: number[] = [];
+      for (let r = 0; r < n; r++) {
+        const index = batch.offset + r;
+        const start = r * rowSize;
+        let finite = true;
+        for (let j = start; j < start + rowSize; j++) if (!Number.isFinite(x[j])) { finite = false; break; }
+        if (!finite) {
+          nonFiniteRows++;
+          if (firstNonFiniteRow < 0) firstNonFiniteRow = index;
+        }
+        if (hashes || request.against) {
+          const h = rowHash(words, start, rowSize);
+          hashes?.add(h);
+          if (request.against?.has(h)) {
+            leaked++;
+            if (leakedIndices.length < 5) leakedIndices.push(index);
+          }
+        }
+        classes.push(rowClass(y, r * width, width));
+        if (classes.length === trainingBatchRows) {
+          purity.add(classes);
+          classes = [];
+        }
+        // Reservoir sampling (algorithm R): every row ends up kept with equal probability.
+        const slot = index < request.sampleRows ? index : Math.floor(random() * (index + 1));
+        if (slot < request.sampleRows) {
+          const keepX = x.slice(start, start + rowSize);
+          const keepY = y.slice(r * width, (r + 1) * width);
+          if (index < request.sampleRows) {
+            sample.x.push(keepX); sample.y.push(keepY); sample.indices.push(index);
+          } else {
+            sample.x[slot] = keepX; sample.y[slot] = keepY; sample.indices[slot] = index;
+          }
+        }
+      }
+      if (classes.length > 0) purity.add(classes);
+      rows += n;
+    } finally {
+      batch.x.dispose();
+      batch.y.dispose();
+    }
+  }
+  return {
+    rows,
+    rowShape,
+    labelShape,
+    features,
+    firstNonFiniteRow,
+    nonFiniteRows,
+    labels: labels ?? emptyLabelStats(1),
+    purity: purity.result(),
+    hashes,
+    leaked,
+    leakedIndices,
+    sample,
+    seconds: (performance.now() - started) / 1000,
+  };
+}

@@ -1,0 +1,237 @@
+/**
+ * Streaming statistics over rows of numbers, merged batch by batch (Chan's
+ * parallel update of mean and M2), so any amount of data is profiled in
+ * bounded memory. Pure JS over typed arrays; no tensors here.
+ */
+
+/** Mean, variance, min, max and non-finite counts per group of columns (feature or channel). */
+export interface GroupStats {
+  count: Float64Array;
+  mean: Float64Array;
+  m2: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  nonFinite: Float64Array;
+}
+
+export function emptyGroupStats(groups: number): GroupStats {
+  return {
+    count: new Float64Array(groups),
+    mean: new Float64Array(groups),
+    m2: new Float64Array(groups),
+    min: new Float64Array(groups).fill(Infinity),
+    max: new Float64Array(groups).fill(-Infinity),
+    nonFinite: new Float64Array(groups),
+  };
+}
+
+/**
+ * Adds `values` (rows x rowSize, row-major) to `stats`; column j belongs to
+ * group j % groups (a channel of an image, a feature of a sequence).
+ * Two passes over the batch (mean, then squared deviations) keep float error
+ * small; the batch is then merged with Chan's formula.
+ */
+export function addToGroupStats(stats: GroupStats, values: ArrayLike<number>, groups: number): void {
+  const n = new Float64Array(groups);
+  const sum = new Float64Array(groups);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const g = i % groups;
+    if (Number.isFinite(v)) {
+      n[g]++;
+      sum[g] += v;
+      if (v < stats.min[g]) stats.min[g] = v;
+      if (v > stats.max[g]) stats.max[g] = v;
+    } else {
+      stats.nonFinite[g]++;
+    }
+  }
+  const mean = sum.map((s, g) => (n[g] > 0 ? s / n[g] : 0));
+  const m2 = new Float64Array(groups);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isFinite(v)) {
+      const d = v - mean[i % groups];
+      m2[i % groups] += d * d;
+    }
+  }
+  for (let g = 0; g < groups; g++) {
+    if (n[g] === 0) continue;
+    const total = stats.count[g] + n[g];
+    const delta = mean[g] - stats.mean[g];
+    stats.mean[g] += (delta * n[g]) / total;
+    stats.m2[g] += m2[g] + (delta * delta * stats.count[g] * n[g]) / total;
+    stats.count[g] = total;
+  }
+}
+
+export function variance(stats: GroupStats, g: number): number {
+  return stats.count[g] > 0 ? stats.m2[g] / stats.count[g] : 0;
+}
+
+/** Labels as seen row by row: class counts, validity problems, and target moments. */
+export interface LabelStats {
+  /** Numbers per label row (1 for sparse/binary/scalar targets, C for one-hot/multi-hot). */
+  width: number;
+  rows: number;
+  nonFiniteRows: number;
+  firstNonFiniteRow: number;
+  allIntegers: boolean;
+  /** width 1: count of each distinct value (stops growing past maxDistinct). */
+  valueCounts: Map<number, number>;
+  distinctOverflow: boolean;
+  /** width > 1: how often each column is the row's argmax. */
+  argmaxCounts: Float64Array;
+  /** width > 1: rows whose entries do not sum to 1 (one-hot / probability rows). */
+  rowsNotSummingToOne: number;
+  firstRowNotSummingToOne: number;
+  /** Entries outside [0, 1]. */
+  outsideUnit: number;
+  firstOutsideUnitRow: number;
+  /** Entries other than exactly 0 or 1. */
+  nonBinary: number;
+  /** Rows with more than one entry equal to 1 (multi-hot). */
+  multiHotRows: number;
+  /** Moments per label column (regression targets, multilabel priors). */
+  columns: GroupStats;
+}
+
+const MAX_DISTINCT = 1000;
+
+export function emptyLabelStats(width: number): LabelStats {
+  return {
+    width,
+    rows: 0,
+    nonFiniteRows: 0,
+    firstNonFiniteRow: -1,
+    allIntegers: true,
+    valueCounts: new Map(),
+    distinctOverflow: false,
+    argmaxCounts: new Float64Array(width > 1 ? width : 0),
+    rowsNotSummingToOne: 0,
+    firstRowNotSummingToOne: -1,
+    outsideUnit: 0,
+    firstOutsideUnitRow: -1,
+    nonBinary: 0,
+    multiHotRows: 0,
+    columns: emptyGroupStats(width),
+  };
+}
+
+/** The class a label row names: the value itself (width 1) or its argmax; NaN when it names none. */
+export function rowClass(values: ArrayLike<number>, start: number, width: number): number {
+  if (width === 1) {
+    const v = values[start];
+    return Number.isInteger(v) ? v : NaN;
+  }
+  let best = 0;
+  for (let k = 1; k < width; k++) if (values[start + k] > values[start + best]) best = k;
+  return best;
+}
+
+/** Adds a batch of label rows; `offset` is the stream index of the first row. */
+export function addToLabelStats(stats: LabelStats, values: ArrayLike<number>, offset: number): void {
+  const { width } = stats;
+  const rows = values.length / width;
+  addToGroupStats(stats.columns, values, width);
+  for (let r = 0; r < rows; r++) {
+    const start = r * width;
+    let finite = true;
+    let sum = 0;
+    let ones = 0;
+    let outside = false;
+    for (let k = 0; k < width; k++) {
+      const v = values[start + k];
+      if (!Number.isFinite(v)) {
+        finite = false;
+        continue;
+      }
+      sum += v;
+      if (!Number.isInteger(v)) stats.allIntegers = false;
+      if (v !== 0 && v !== 1) stats.nonBinary++;
+      if (v === 1) ones++;
+      if (v < 0 || v > 1) {
+        stats.outsideUnit++;
+        outside = true;
+      }
+    }
+    if (outside && stats.firstOutsideUnitRow < 0) stats.firstOutsideUnitRow = offset + r;
+    if (!finite) {
+      stats.nonFiniteRows++;
+      if (stats.firstNonFiniteRow < 0) stats.firstNonFiniteRow = offset + r;
+      continue;
+    }
+    if (width === 1) {
+      const v = values[start];
+      if (!stats.distinctOverflow) {
+        stats.valueCounts.set(v, (stats.valueCounts.get(v) ?? 0) + 1);
+        if (stats.valueCounts.size > MAX_DISTINCT) stats.distinctOverflow = true;
+      }
+    } else {
+      stats.argmaxCounts[rowClass(values, start, width)]++;
+      if (Math.abs(sum - 1) > 1e-3) {
+        stats.rowsNotSummingToOne++;
+        if (stats.firstRowNotSummingToOne < 0) stats.firstRowNotSummingToOne = offset + r;
+      }
+      if (ones > 1) stats.multiHotRows++;
+    }
+  }
+  stats.rows += rows;
+}
+
+/** How pure the training batches are: a sorted dataset yields batches of one class. */
+export interface BatchPurity {
+  batches: number;
+  /** Batches of at least 2 rows whose rows all share one class. */
+  singleClassBatches: number;
+  /** Mean share of the most common class within a batch. */
+  meanTopShare: number;
+  /** Index of the first single-class batch, -1 when none. */
+  firstSingleClassBatch: number;
+}
+
+export class BatchPurityCounter {
+  private batches = 0;
+  private single = 0;
+  private topShareSum = 0;
+  private first = -1;
+
+  /** Adds one training batch given the class of each of its rows (NaN: no class). */
+  add(classes: readonly number[]): void {
+    if (classes.length < 2) return;
+    const counts = new Map<number, number>();
+    for (const c of classes) counts.set(c, (counts.get(c) ?? 0) + 1);
+    const top = Math.max(...counts.values());
+    if (counts.size === 1 && !Number.isNaN(classes[0])) {
+      this.single++;
+      if (this.first < 0) this.first = this.batches;
+    }
+    this.topShareSum += top / classes.length;
+    this.batches++;
+  }
+
+  result(): BatchPurity {
+    return {
+      batches: this.batches,
+      singleClassBatches: this.single,
+      meanTopShare: this.batches > 0 ? this.topShareSum / this.batches : 0,
+      firstSingleClassBatch: this.first,
+    };
+  }
+}
+
+/**
+ * A 52-bit fingerprint of a row's bytes (two 32-bit FNV-1a variants over its
+ * 32-bit words): exact duplicates collide, distinct rows almost never do.
+ */
+export function rowHash(words: Uint32Array, start: number, length: number): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ length;
+  for (let i = start; i < start + length; i++) {
+    const w = words[i];
+    a = Math.imul(a ^ w, 0x01000193);
+    b = Math.imul(b ^ ((w >>> 16) | (w << 16)), 0x5bd1e995);
+    b ^= b >>> 13;
+  }
+  return (a >>> 0) * 0x100000 + ((b >>> 0) & 0xfffff);
+}

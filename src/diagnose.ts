@@ -1,0 +1,231 @@
+/**
+ * diagnose(model, data, options): runs the checklist against a live model and
+ * its data and returns a Diagnosis (findings, check runs, measurements).
+ *
+ *   options ──► 1. resolve options (defaults, once)
+ *   model, data ──► 2. validate inputs (clear errors before tfjs is touched)
+ *                   3. profile: ONE streaming pass per split (moments, labels,
+ *                      batch purity, fingerprints, seeded reservoir sample)
+ *                   4. build context: infer task, input kind, classes, chance loss;
+ *                      probe tensors from the sample
+ *                   5. run checks in order: timing, progress, per-check error
+ *                      isolation (a throwing check becomes status 'error')
+ *                   6. sort findings (most severe first) ──► Diagnosis
+ *                   7. display it when asked (or when inside tslab)
+ *
+ * The user's model is only read: probes train clones, optimizers are fresh.
+ * Every tensor made here is disposed before returning.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ready } from './backend';
+import { ALL_CHECKS } from './checks';
+import type { Check, CheckContext, CheckResult } from './checks/base';
+import type { Measurements } from './measurements';
+import { sortFindings, type CheckRun, type CheckStatus, type DiagnosisData, type Finding } from './types';
+import { resolveOptions, type DiagnoseData, type DiagnoseOptions, type ResolvedOptions } from './options';
+import { disposeSource, toDataSource, type DataSource } from './data/source';
+import { profileSplit, type SplitProfile } from './data/profile';
+import { DiagnoseInputError } from './data/errors';
+import { checkInputShape, modelFacts, type ModelFacts } from './context/model-info';
+import { resolveLoss } from './context/loss';
+import { optimizerRecipe } from './context/optimizer';
+import { groupsForShape } from './context/infer';
+import { seededRandom } from './context/random';
+import { selectChecks } from './context/select';
+import { buildContext } from './context/build';
+import { reportSinks } from './context/sinks';
+
+export { DiagnoseInputError } from './data/errors';
+export type { DiagnoseOptions, DiagnoseData, ProgressEvent } from './options';
+
+/** The result of diagnose(): plain data plus ways to show it. */
+export interface Diagnosis extends DiagnosisData {
+  /** Displays the report in the notebook (tslab); resolves when it is sent. */
+  show(): Promise<void>;
+  /** A standalone HTML page of the report (rendered during diagnose, so this is synchronous). */
+  toHTML(): string;
+  /** A plain-text report. */
+  toText(): string;
+  /** The plain data (findings, checks, measurements, context). */
+  toJSON(): DiagnosisData;
+}
+
+class DiagnosisReport implements Diagnosis {
+  readonly findings: Finding[];
+  readonly checks: CheckRun[];
+  readonly measurements: Measurements;
+  readonly context: DiagnosisData['context'];
+
+  constructor(data: DiagnosisData, private readonly html: string) {
+    this.findings = data.findings;
+    this.checks = data.checks;
+    this.measurements = data.measurements;
+    this.context = data.context;
+  }
+
+  toJSON(): DiagnosisData {
+    return { findings: this.findings, checks: this.checks, measurements: this.measurements, context: this.context };
+  }
+
+  show(): Promise<void> {
+    return reportSinks().displayReport(this.toJSON());
+  }
+
+  toHTML(): string {
+    return this.html;
+  }
+
+  toText(): string {
+    return reportSinks().reportToText(this.toJSON());
+  }
+}
+
+/** Profiles one split, checking the row shape against the model before (tensors) or after (datasets) the pass. */
+async function profile(
+  source: DataSource, name: string, facts: ModelFacts, options: ResolvedOptions, random: () => number,
+  hashes: { keep: boolean; against?: ReadonlySet<number> },
+): Promise<SplitProfile> {
+  if (source.kind === 'tensors') checkInputShape(facts, source.x.shape.slice(1), `${name}.x`);
+  const rowShape = source.kind === 'tensors' ? source.x.shape.slice(1) : facts.inputShape.map((d) => d ?? 1);
+  const result = await profileSplit(source, {
+    groups: groupsForShape(rowShape),
+    batchSize: options.batchSize,
+    sampleRows: options.sampleRows,
+    random,
+    keepHashes: hashes.keep,
+    against: hashes.against,
+    name,
+  });
+  if (result.rows === 0) throw new DiagnoseInputError(`${name} yielded no samples; pass a non-empty dataset.`);
+  checkInputShape(facts, result.rowShape, name);
+  return result;
+}
+
+function statusOf(result: CheckResult): CheckStatus {
+  if (result.skipped) return 'skipped';
+  if (result.findings.some((f) => f.severity === 'error')) return 'fail';
+  if (result.findings.some((f) => f.severity === 'warning')) return 'warn';
+  return 'pass';
+}
+
+function mergeMeasurements(into: Measurements, from: Measurements | undefined): void {
+  if (!from) return;
+  const { extra, ...rest } = from;
+  Object.assign(into, rest);
+  if (extra) into.extra = { ...into.extra, ...extra };
+}
+
+/** Runs one check inside its own tensor scope, so a leaking or throwing check costs nothing else. */
+async function runCheck(check: Check, ctx: CheckContext): Promise<CheckResult> {
+  tf.engine().startScope();
+  try {
+    return await check.run(ctx);
+  } finally {
+    tf.engine().endScope();
+  }
+}
+
+async function runChecks(
+  ctx: CheckContext, plan: ReturnType<typeof selectChecks>, options: ResolvedOptions,
+  findings: Finding[], measurements: Measurements, setStage: (stage: string, fraction: number) => void,
+): Promise<CheckRun[]> {
+  const runs: CheckRun[] = [];
+  const total = plan.plan.length;
+  for (const [i, { check, skip }] of plan.plan.entries()) {
+    if (skip) {
+      runs.push({ id: check.id, status: 'skipped', ms: 0, note: skip });
+      continue;
+    }
+    setStage(check.id, 0.2 + (0.8 * i) / total);
+    options.onProgress({ stage: check.id, message: `running ${check.id}`, fraction: 0.2 + (0.8 * i) / total });
+    const started = performance.now();
+    try {
+      const result = await runCheck(check, ctx);
+      const kept = result.findings.filter((f) => plan.keepFinding(f, check.id));
+      findings.push(...kept);
+      mergeMeasurements(measurements, result.measurements);
+      runs.push({ id: check.id, status: statusOf({ ...result, findings: kept }), ms: Math.round(performance.now() - started), note: result.skipped ?? result.note });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      runs.push({ id: check.id, status: 'error', ms: Math.round(performance.now() - started), note: message });
+    }
+  }
+  return runs;
+}
+
+/** The report as HTML; a rendering failure must not cost the user the diagnosis itself. */
+async function renderHTML(data: DiagnosisData): Promise<string> {
+  try {
+    return await reportSinks().reportToHTML(data);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return `<p>tfjs-doctor could not render this report as HTML (${reason}); use report.toText() or report.toJSON().</p>`;
+  }
+}
+
+function shouldDisplay(display: boolean | 'auto'): boolean {
+  return display === 'auto' ? reportSinks().inNotebook() : display;
+}
+
+/**
+ * Diagnoses `model` on `data`: what is wrong, why, and what to change.
+ * Never changes the model (weights, optimizer state, trainable flags) and
+ * leaves tf.memory().numTensors as it found it.
+ */
+export async function diagnose(model: tf.LayersModel, data: DiagnoseData, options?: DiagnoseOptions): Promise<Diagnosis> {
+  // 1. Resolve options once.
+  const opts = resolveOptions(options);
+  // 2. Validate what can be validated without reading data.
+  const facts = modelFacts(model);
+  const loss = resolveLoss(model, opts.loss);
+  const optimizer = optimizerRecipe(model, opts.optimizer, opts.learningRate);
+  const plan = selectChecks(ALL_CHECKS, opts.only, opts.skip, opts.budget);
+  const backend = await ready();
+  const random = seededRandom(opts.seed);
+  let stage = 'profile';
+  let fraction = 0;
+  const setStage = (s: string, f: number): void => { stage = s; fraction = f; };
+  const progress = (message: string): void => opts.onProgress({ stage, message, fraction });
+
+  const sources: DataSource[] = [];
+  let ctx: CheckContext | undefined;
+  try {
+    const trainSource = toDataSource(data, 'data');
+    sources.push(trainSource);
+    const validationSource = opts.validation === undefined ? undefined : toDataSource(opts.validation, 'options.validation');
+    if (validationSource) sources.push(validationSource);
+
+    // 3. One streaming pass per split.
+    progress('profiling the training data');
+    const train = await profile(trainSource, 'data', facts, opts, random, { keep: validationSource !== undefined });
+    setStage('profile', 0.1);
+    progress('profiling the validation data');
+    const validation = validationSource
+      ? await profile(validationSource, 'options.validation', facts, opts, random, { keep: false, against: train.hashes })
+      : undefined;
+    train.hashes = undefined;
+
+    // 4. The context every check reads.
+    const findings: Finding[] = [];
+    const measurements: Measurements = {};
+    ctx = buildContext({
+      model, facts, loss, optimizer, options: opts, backend, source: trainSource.kind, train, validation, random,
+      progress, earlier: { findings, measurements },
+    });
+
+    // 5. Checks, in order.
+    const checks = await runChecks(ctx, plan, opts, findings, measurements, setStage);
+
+    // 6. Most severe first.
+    const result: DiagnosisData = { findings: sortFindings(findings), checks, measurements, context: ctx.info };
+    opts.onProgress({ stage: 'report', message: 'rendering the report', fraction: 1 });
+    const html = await renderHTML(result);
+    const report = new DiagnosisReport(result, html);
+    // 7. Show it when asked, or by default inside a tslab cell.
+    if (shouldDisplay(opts.display)) await report.show();
+    return report;
+  } finally {
+    if (ctx) tf.dispose([ctx.train.x, ctx.train.y, ctx.validation?.x, ctx.validation?.y].filter((t): t is tf.Tensor => t !== undefined));
+    sources.forEach(disposeSource);
+  }
+}
