@@ -1,0 +1,74 @@
+/**
+ * Which chart proves which findings: the report's sections, in reading order.
+ * Each finding id belongs to one section; a section shows only when its
+ * measurements exist. Chart builders come from src/charts.
+ */
+import { gradientFlowChart, lossChart, type ChartSpec } from '../charts';
+import type { Measurements } from '../measurements';
+import type { FindingId } from '../types';
+import { SECTION_SUMMARIES, type SectionKey } from './text';
+
+export interface SectionDefinition {
+  key: SectionKey;
+  title: string;
+  /** Findings this section's chart is evidence for. */
+  findingIds: readonly FindingId[];
+  /** The chart, or undefined when its measurements are absent (the section is then skipped). */
+  chart(measurements: Measurements): ChartSpec | undefined;
+}
+
+export const SECTIONS: readonly SectionDefinition[] = [
+  {
+    key: 'loss',
+    title: 'Loss',
+    findingIds: [
+      'loss-above-chance', 'overfit-failed', 'loss-output-mismatch', 'regularization-dominates', 'init-scale-off',
+      'train-eval-gap', 'input-ignored',
+    ],
+    chart: (m) => (m.loss || m.curves ? lossChart({ loss: m.loss, curves: m.curves }) : undefined),
+  },
+  {
+    key: 'gradients',
+    title: 'Gradient flow',
+    findingIds: [
+      'gradients-vanishing', 'gradients-exploding', 'gradients-zero', 'update-ratio-off', 'nonfinite-values',
+      'gradient-check-failed', 'batch-mixing', 'layers-frozen',
+    ],
+    chart: (m) => (m.gradients && m.gradients.weights.length > 0 ? gradientFlowChart(m.gradients) : undefined),
+  },
+  {
+    key: 'activations',
+    title: 'Activations',
+    findingIds: ['activations-dead', 'activations-saturated'],
+    chart: () => undefined,
+  },
+  {
+    key: 'data',
+    title: 'Data profile',
+    findingIds: ['data-nonfinite', 'data-unnormalized', 'data-constant-feature', 'data-too-small', 'split-leakage', 'split-shift'],
+    chart: () => undefined,
+  },
+  {
+    key: 'samples',
+    title: 'Labels and samples',
+    findingIds: ['labels-invalid', 'labels-imbalanced', 'labels-unrelated', 'batches-single-label'],
+    chart: () => undefined,
+  },
+  { key: 'predictions', title: 'Predictions', findingIds: [], chart: () => undefined },
+  { key: 'confusion', title: 'Confusion matrix', findingIds: [], chart: () => undefined },
+  { key: 'lr', title: 'Learning rate', findingIds: ['lr-too-high', 'lr-too-low'], chart: () => undefined },
+];
+
+/** A section of one report: its definition, chart and summary. */
+export interface ReportSection {
+  definition: SectionDefinition;
+  spec: ChartSpec;
+  summary: string;
+}
+
+export function reportSections(measurements: Measurements): ReportSection[] {
+  return SECTIONS.flatMap((definition) => {
+    const spec = definition.chart(measurements);
+    return spec ? [{ definition, spec, summary: SECTION_SUMMARIES[definition.key](measurements) }] : [];
+  });
+}

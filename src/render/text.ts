@@ -1,0 +1,201 @@
+/**
+ * Text summaries: what each chart shows in one or two lines (text/plain of
+ * each widget, captions, screen readers) and the whole report as plain text.
+ */
+import { formatNumber as num } from '../charts/base';
+import type { Measurements } from '../measurements';
+import type { CheckRun, DiagnosisData, Finding, Inferred, Severity } from '../types';
+
+const SEVERITY_WORDS: Record<Severity, [string, string]> = {
+  error: ['error', 'errors'],
+  warning: ['warning', 'warnings'],
+  info: ['note', 'notes'],
+};
+
+function plural(count: number, [one, many]: [string, string]): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+}
+
+/** "2 errors, 1 warning" (notes only when nothing worse was found); '' when nothing was found. */
+export function findingCounts(findings: readonly Finding[]): string {
+  const counts = countBy(findings, (f) => f.severity);
+  const severities: Severity[] = counts.has('error') || counts.has('warning') ? ['error', 'warning'] : ['info'];
+  return severities
+    .filter((severity) => counts.has(severity))
+    .map((severity) => plural(counts.get(severity) ?? 0, SEVERITY_WORDS[severity]))
+    .join(', ');
+}
+
+/** The verdict in one sentence: how bad, and what to fix first. */
+export function verdictText(data: DiagnosisData): string {
+  const first = data.findings[0];
+  const passed = data.checks.filter((c) => c.status === 'pass').length;
+  if (!first || first.severity === 'info') {
+    const notes = first ? ` (${findingCounts(data.findings)})` : '';
+    return `No problems found: ${plural(passed, ['check', 'checks'])} passed${notes}.`;
+  }
+  return `${findingCounts(data.findings)}. Fix first: ${first.title}${first.layer ? ` (layer ${first.layer})` : ''}.`;
+}
+
+function describeInferred<T extends string>(inferred: Inferred<T>): string {
+  if (inferred.source === 'option') return `${inferred.value} (given)`;
+  return `${inferred.value} (inferred${inferred.reason ? `: ${inferred.reason}` : ''})`;
+}
+
+/** The context as label/value pairs, shared by the text and HTML reports. */
+export function contextEntries(data: DiagnosisData): [string, string][] {
+  const c = data.context;
+  const entries: [string, string | undefined][] = [
+    ['Model', `${c.modelName} (${c.parameterCount.toLocaleString('en-US')} parameters)`],
+    ['Task', describeInferred(c.task)],
+    ['Input', describeInferred(c.inputKind)],
+    ['Classes', c.numClasses === undefined ? undefined : classesText(c.numClasses, c.classNames)],
+    ['Loss', c.chanceLoss === undefined ? c.lossName : `${c.lossName} (chance level ${num(c.chanceLoss)})`],
+    ['Optimizer', c.optimizerName === undefined ? undefined : `${c.optimizerName}${c.learningRate === undefined ? '' : `, learning rate ${num(c.learningRate)}`}`],
+    ['Batch size', String(c.batchSize)],
+    ['Samples seen', c.samplesSeen.toLocaleString('en-US')],
+    ['Backend', c.backend],
+    ['Budget, seed', `${c.budget}, ${c.seed}`],
+  ];
+  return entries.filter((entry): entry is [string, string] => entry[1] !== undefined);
+}
+
+function classesText(count: number, names: readonly string[] | undefined): string {
+  if (!names || names.length === 0) return `${count} (names not given)`;
+  const shown = names.slice(0, 12).join(', ');
+  return `${count}: ${shown}${names.length > 12 ? `, … (${names.length - 12} more)` : ''}`;
+}
+
+function extent(values: readonly (number | null | undefined)[]): [number, number] | undefined {
+  const finite = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return finite.length ? [Math.min(...finite), Math.max(...finite)] : undefined;
+}
+
+function range(values: readonly (number | null | undefined)[]): string {
+  const e = extent(values);
+  return e ? `${num(e[0])} to ${num(e[1])}` : 'not measured';
+}
+
+function percent(value: number | null | undefined): string {
+  return typeof value === 'number' && Number.isFinite(value) ? `${(value * 100).toFixed(value < 0.1 ? 1 : 0)}%` : 'n/a';
+}
+
+/** One or two lines per report section, from the measurements behind its chart. */
+export const SECTION_SUMMARIES = {
+  loss(m: Measurements): string {
+    const parts: string[] = [];
+    if (m.loss) {
+      parts.push(
+        `Initial ${m.loss.lossName} loss ${num(m.loss.initialLoss)} against chance level ${num(m.loss.chanceLoss)} ` +
+          `(${m.loss.chanceReason}; unremarkable between ${num(m.loss.chanceBand[0])} and ${num(m.loss.chanceBand[1])}).`,
+      );
+    }
+    const series = countBy(m.curves?.points ?? [], (p) => p.series);
+    for (const name of series.keys()) {
+      const points = (m.curves?.points ?? []).filter((p) => p.series === name && p.loss !== null);
+      if (points.length === 0) continue;
+      const first = points[0];
+      const last = points[points.length - 1];
+      parts.push(`${name}: loss ${num(first.loss)} at step ${first.step} to ${num(last.loss)} at step ${last.step}.`);
+    }
+    return parts.join(' ');
+  },
+  gradients(m: Measurements): string {
+    const weights = m.gradients?.weights ?? [];
+    const ratios = weights.map((w) => w.updateRatio);
+    return (
+      `Gradient norms of ${weights.length} weights range ${range(weights.map((w) => w.gradNorm))}; ` +
+      `update/weight ratios ${range(ratios)} (healthy near 1e-3).`
+    );
+  },
+  activations(m: Measurements): string {
+    const layers = m.activations?.layers ?? [];
+    const worst = (key: 'deadFraction' | 'saturatedFraction') =>
+      layers.reduce<typeof layers[number] | undefined>((best, l) => ((l[key] ?? -1) > (best?.[key] ?? -1) ? l : best), undefined);
+    const dead = worst('deadFraction');
+    const saturated = worst('saturatedFraction');
+    return (
+      `Activations of ${layers.length} layers; most dead units: ${dead ? `${dead.layer} (${percent(dead.deadFraction)})` : 'n/a'}; ` +
+      `most saturated: ${saturated ? `${saturated.layer} (${percent(saturated.saturatedFraction)})` : 'n/a'}.`
+    );
+  },
+  data(m: Measurements): string {
+    const p = m.dataProfile;
+    if (!p) return '';
+    const train = p.features.filter((f) => f.split === 'train');
+    const labels = p.labels.filter((l) => l.split === 'train');
+    const counts = extent(labels.map((l) => l.count));
+    const labelText = counts ? ` ${labels.length} labels, ${counts[0]} to ${counts[1]} samples each.` : '';
+    const targetText = p.target ? ` Target mean ${num(p.target.mean)}, std ${num(p.target.std)}.` : '';
+    return (
+      `${p.samples} training samples${p.validationSamples === undefined ? '' : `, ${p.validationSamples} validation`}; ` +
+      `${train.length} ${p.unit}s with means ${range(train.map((f) => f.mean))} and stds ${range(train.map((f) => f.std))}.` +
+      labelText + targetText
+    );
+  },
+  samples(m: Measurements): string {
+    const rows = m.samples?.rows ?? [];
+    return `${rows.length} samples as the network receives them, with their labels.`;
+  },
+  predictions(m: Measurements): string {
+    const rows = m.predictions?.rows ?? [];
+    const wrong = rows.filter((r) => r.correct === false).length;
+    return `${rows.length} predictions next to their labels; ${wrong} wrong.`;
+  },
+  confusion(m: Measurements): string {
+    const cells = m.confusion?.cells ?? [];
+    const total = cells.reduce((sum, c) => sum + c.count, 0);
+    const right = cells.filter((c) => c.actual === c.predicted).reduce((sum, c) => sum + c.count, 0);
+    const worst = cells.filter((c) => c.actual !== c.predicted).sort((a, b) => b.count - a.count)[0];
+    return (
+      `Confusion matrix of ${m.confusion?.classes.length ?? 0} classes over ${total} samples; accuracy ${percent(total ? right / total : null)}` +
+      (worst && worst.count > 0 ? `; most confused: ${worst.actual} predicted as ${worst.predicted} (${worst.count}).` : '.')
+    );
+  },
+  lr(m: Measurements): string {
+    const t = m.lrRange;
+    if (!t) return '';
+    const suggested = t.suggested ? `suggested ${num(t.suggested[0])} to ${num(t.suggested[1])}` : 'no usable range found';
+    return (
+      `Learning-rate range test over ${range(t.points.map((p) => p.lr))}: ${suggested}; configured ${num(t.configuredLr)}` +
+      (t.divergenceLr === null ? '.' : `; loss diverges from ${num(t.divergenceLr)}.`)
+    );
+  },
+} satisfies Record<string, (m: Measurements) => string>;
+
+export type SectionKey = keyof typeof SECTION_SUMMARIES;
+
+function findingText(finding: Finding): string {
+  const where = finding.layer ? ` [layer ${finding.layer}]` : '';
+  return [
+    `- ${finding.severity.toUpperCase()} ${finding.title}${where} (${finding.id}, checklist ${finding.checklist})`,
+    `    ${finding.detail}`,
+    `    Fix: ${finding.fix}`,
+  ].join('\n');
+}
+
+function checksText(checks: readonly CheckRun[]): string {
+  const counts = countBy(checks, (c) => c.status);
+  const tally = [...counts].map(([status, count]) => `${count} ${status}`).join(', ');
+  const lines = checks.map((c) => `  ${c.id}: ${c.status} (${Math.round(c.ms)} ms)${c.note ? ` ${c.note}` : ''}`);
+  return [`Checks: ${tally}`, ...lines].join('\n');
+}
+
+/** The whole report as plain text: verdict, findings, what each chart shows, context, checks. */
+export function reportToText(data: DiagnosisData, sections: readonly { title: string; summary: string }[] = []): string {
+  const blocks = [
+    `tfjs-doctor: ${data.context.modelName}`,
+    verdictText(data),
+    data.findings.length ? data.findings.map(findingText).join('\n') : '',
+    sections.length ? sections.map((s) => `${s.title}: ${s.summary}`).join('\n') : '',
+    contextEntries(data).map(([label, value]) => `${label}: ${value}`).join('\n'),
+    checksText(data.checks),
+  ];
+  return blocks.filter((block) => block.length > 0).join('\n\n') + '\n';
+}
