@@ -1,15 +1,16 @@
 /**
  * Picks and prepares the tfjs backend.
  *
- * Importing this module registers the wasm backend and the training kernels it
+ * Importing this module registers the wasm backend (ranked below cpu, so tfjs's
+ * default stays as it was until ready() is called) and the training kernels it
  * lacks (Conv2DBackpropFilter, depthwise backprops, UnsortedSegmentSum), so
  * CNNs and embeddings train on wasm even when the user calls
  * tf.setBackend('wasm') without ready(). It prints nothing.
  */
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-wasm';
 import { registerTrainingKernels } from './kernels';
 import { createBackendSelector, type BackendDeps, type ReadyOptions } from './select';
+import { loadWasmBackend, WASM } from './wasm';
 
 export type { BackendName, BackendRequest, ReadyOptions } from './select';
 export { BackendError, ENV_VAR } from './select';
@@ -23,13 +24,14 @@ export const defaultBackendDeps: BackendDeps = {
     require(NODE_BACKEND_PACKAGE);
   },
   async createWasmBackend() {
-    const factory = tf.engine().findBackendFactory('wasm');
+    const factory = tf.engine().findBackendFactory(WASM);
     if (factory == null) throw new Error('@tensorflow/tfjs-backend-wasm did not register its backend');
     return factory();
   },
   env: process.env,
 };
 
+loadWasmBackend();
 registerTrainingKernels();
 
 const selector = createBackendSelector(defaultBackendDeps);
