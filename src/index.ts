@@ -7,3 +7,5 @@ export { FINDING_IDS } from './types';
 export type * from './measurements';
 export { diagnose, DiagnoseInputError } from './diagnose';
 export type { Diagnosis, DiagnoseOptions, DiagnoseData, ProgressEvent } from './diagnose';
+export { watch } from './live';
+export type { Watcher, WatchOptions, ServeOptions, StepResult } from './live';

@@ -1,0 +1,129 @@
+/**
+ * The tensor work of watch(), kept small: snapshots of the trainable weights
+ * before a step (tf.clone shares the buffer, so a snapshot costs no copy: the
+ * optimizer assigns new buffers and the snapshot keeps the old one), per-layer
+ * update/weight ratios from two snapshots, and tracing where a non-finite
+ * loss came from.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { backingVariable, listLayers } from '../model/layers';
+import type { NonFiniteSource } from './messages';
+
+export interface WeightRef {
+  layer: string;
+  weight: string;
+  variable: tf.Variable;
+}
+
+/** Trainable weights in model order, each with its layer. */
+export function trainableWeights(model: tf.LayersModel): WeightRef[] {
+  return listLayers(model).flatMap((layer) =>
+    layer.weights
+      .filter((weight) => weight.trainable)
+      .map((weight) => ({ layer: layer.name, weight: weight.name, variable: backingVariable(weight.variable) })),
+  );
+}
+
+/** Layers that own trainable weights, in model order (the rows of the heatmaps). */
+export function trainableLayerNames(weights: readonly WeightRef[]): string[] {
+  return [...new Set(weights.map((w) => w.layer))];
+}
+
+export interface WeightSnapshot {
+  values: tf.Tensor[];
+  dispose(): void;
+}
+
+export function snapshotWeights(weights: readonly WeightRef[]): WeightSnapshot {
+  const values = weights.map((w) => tf.keep(tf.clone(w.variable)));
+  return { values, dispose: () => tf.dispose(values) };
+}
+
+/**
+ * ||after - before|| / ||before|| per layer (weights of a layer pooled), in
+ * one backend round trip. Null where the layer's weights were all zero or the
+ * result is not finite.
+ */
+export async function updateRatios(
+  weights: readonly WeightRef[],
+  before: WeightSnapshot,
+): Promise<Map<string, number | null>> {
+  const layers = trainableLayerNames(weights);
+  const packed = tf.tidy(() => {
+    const rows = layers.map((layer) => {
+      let update = tf.scalar(0);
+      let size = tf.scalar(0);
+      weights.forEach((w, i) => {
+        if (w.layer !== layer) return;
+        const old = before.values[i];
+        update = update.add(w.variable.sub(old).square().sum());
+        size = size.add(old.square().sum());
+      });
+      return tf.stack([update, size]);
+    });
+    return tf.stack(rows);
+  });
+  const numbers = await packed.data();
+  packed.dispose();
+  const ratios = new Map<string, number | null>();
+  layers.forEach((layer, i) => {
+    const [update, size] = [numbers[2 * i], numbers[2 * i + 1]];
+    const ratio = Math.sqrt(update) / Math.sqrt(size);
+    ratios.set(layer, size > 0 && Number.isFinite(ratio) ? ratio : null);
+  });
+  return ratios;
+}
+
+/** The first weight (model order) holding a NaN or Inf, reading one flag per weight. */
+export function firstNonFiniteWeight(weights: readonly WeightRef[], values: readonly tf.Tensor[]): WeightRef | null {
+  if (values.length === 0) return null;
+  const flags = tf.tidy(() => tf.stack(values.map((v) => tf.logicalNot(tf.all(tf.isFinite(v))))).dataSync());
+  const index = flags.findIndex((flag) => flag !== 0);
+  return index < 0 ? null : weights[index];
+}
+
+/**
+ * Where a non-finite loss came from: with the weights of just before the step
+ * put back for the duration of the trace, the first non-finite weight, else
+ * the first layer whose output on `input` is non-finite, else the loss itself.
+ * The model's current weights are restored before returning.
+ */
+export function traceNonFinite(
+  model: tf.LayersModel,
+  weights: readonly WeightRef[],
+  before: WeightSnapshot | null,
+  input: tf.Tensor | null,
+): NonFiniteSource {
+  const values = before?.values ?? weights.map((w) => w.variable);
+  const badWeight = firstNonFiniteWeight(weights, values);
+  if (badWeight) return { kind: 'weight', layer: badWeight.layer, weight: badWeight.weight };
+  if (input === null) return { kind: 'untraced', reason: 'no held batch: pass watch(model, { data: { x, y } }) to trace layer outputs' };
+  const current = before ? weights.map((w) => tf.keep(tf.clone(w.variable))) : [];
+  try {
+    if (before) weights.forEach((w, i) => w.variable.assign(before.values[i]));
+    const layer = firstNonFiniteOutput(model, input);
+    return layer === null ? { kind: 'loss' } : { kind: 'layer-output', layer };
+  } catch (error) {
+    return { kind: 'untraced', reason: error instanceof Error ? error.message : String(error) };
+  } finally {
+    if (before) weights.forEach((w, i) => w.variable.assign(current[i]));
+    tf.dispose(current);
+  }
+}
+
+/** Name of the first layer (model order) whose output on `input` holds a NaN or Inf, or null. */
+function firstNonFiniteOutput(model: tf.LayersModel, input: tf.Tensor): string | null {
+  const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
+  const outputs = layers.map((layer) => layer.output);
+  if (outputs.some((output) => Array.isArray(output))) {
+    throw new Error('a layer has several outputs');
+  }
+  const tapped = tf.model({ inputs: model.inputs, outputs: outputs as tf.SymbolicTensor[] });
+  const flags = tf.tidy(() => {
+    const results = tapped.predict(input);
+    const list = Array.isArray(results) ? results : [results];
+    return tf.stack(list.map((t) => tf.logicalNot(tf.all(tf.isFinite(t))))).dataSync();
+  });
+  const index = flags.findIndex((flag) => flag !== 0);
+  return index < 0 ? null : layers[index].name;
+}
