@@ -20,8 +20,9 @@ export async function render(spec: ChartSpec): Promise<Rendered> {
   const vl = await import('vega-lite');
   const vega = await import('vega');
   const warnings: string[] = [];
-  const logger = {
-    level(): typeof logger { return logger; },
+  interface Logger { level(): Logger; warn(...args: unknown[]): Logger; error(...args: unknown[]): Logger; info(): Logger; debug(): Logger }
+  const logger: Logger = {
+    level: () => logger,
     warn: (...args: unknown[]) => { warnings.push(args.join(' ')); return logger; },
     error: (...args: unknown[]) => { warnings.push(`error: ${args.join(' ')}`); return logger; },
     info: () => logger,

@@ -8,3 +8,6 @@ export { lossChart, type LossChartInput } from './loss';
 export { gradientFlowChart, UPDATE_RATIO_GUIDE } from './gradients';
 export { pixelsToPngDataUrl, type PngOptions } from './png';
 export { lttbIndices, downsampleRows } from './downsample';
+export { activationHealthChart } from './activations';
+export { dataProfileChart, MAX_FEATURES, MAX_CLASSES } from './data-profile';
+export { sampleGridChart, GRID } from './samples';

@@ -114,7 +114,7 @@ function curvesChart(curves: LossCurves, loss: LossMeasurement | undefined): Cha
     const firstMissing = sorted.find((p) => !isFiniteNumber(p.loss));
     if (firstMissing) missing.push({ series: name, step: firstMissing.step });
   }
-  const initial = isFiniteNumber(loss?.initialLoss) ? loss.initialLoss : isFiniteNumber(curves.initialLoss) ? curves.initialLoss : null;
+  const initial = [loss?.initialLoss, curves.initialLoss].find(isFiniteNumber) ?? null;
   const perBatch = (loss?.initialLossPerBatch ?? []).filter(isFiniteNumber);
 
   const values = [

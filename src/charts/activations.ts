@@ -1,0 +1,110 @@
+/**
+ * Activation health per layer (CHECKLIST T4): the fraction of dead units
+ * (ReLU family) and of saturated outputs (sigmoid/tanh) per layer, next to the
+ * activation scale (std) through depth. Layers run from the input (top) to the
+ * output (bottom), as in the gradient flow chart.
+ */
+import type { ActivationHealth, LayerActivation } from '../measurements';
+import { COLORS, FORMAT, SIZE, emptyChart, frame, isFiniteNumber, round, scaleTypeFor, type ChartSpec } from './base';
+
+const TITLE = 'Activation health per layer';
+
+const METRIC = {
+  dead: { label: 'dead units', color: '#6b4c9a' },
+  saturated: { label: 'saturated outputs', color: COLORS.warning },
+} as const;
+
+/** Row labels "conv2d_2 · relu" in model order; a repeated layer name gets its position appended. */
+function layerKeys(layers: readonly LayerActivation[]): string[] {
+  const counts = new Map<string, number>();
+  for (const l of layers) counts.set(l.layer, (counts.get(l.layer) ?? 0) + 1);
+  return layers.map((l) => {
+    const name = counts.get(l.layer) === 1 ? l.layer : `${l.layer} (#${l.layerIndex})`;
+    return l.activation ? `${name} · ${l.activation}` : name;
+  });
+}
+
+export function activationHealthChart(health: ActivationHealth): ChartSpec {
+  if (health.layers.length === 0) return emptyChart(TITLE, 'No layer activations were measured.');
+  const layers = [...health.layers].sort((a, b) => a.layerIndex - b.layerIndex);
+  const keys = layerKeys(layers);
+  const common = (l: LayerActivation, i: number) => ({
+    key: keys[i], layer: l.layer, layerIndex: l.layerIndex, activation: l.activation,
+    mean: isFiniteNumber(l.mean) ? round(l.mean) : null,
+    std: isFiniteNumber(l.std) ? round(l.std) : null,
+    dead: isFiniteNumber(l.deadFraction) ? round(l.deadFraction, 4) : null,
+    saturated: isFiniteNumber(l.saturatedFraction) ? round(l.saturatedFraction, 4) : null,
+  });
+  const rows = layers.map(common);
+  const fractions = rows.flatMap((row) =>
+    (['dead', 'saturated'] as const)
+      .filter((metric) => row[metric] !== null)
+      .map((metric) => ({ ...row, metric: METRIC[metric].label, fraction: row[metric] })),
+  );
+  const scales = rows.filter((r) => r.std !== null && r.std > 0);
+  const tooltip = [
+    { field: 'layer', type: 'nominal', title: 'layer' },
+    { field: 'activation', type: 'nominal', title: 'activation' },
+    { field: 'dead', type: 'quantitative', title: 'dead units', format: FORMAT.percent },
+    { field: 'saturated', type: 'quantitative', title: 'saturated outputs', format: FORMAT.percent },
+    { field: 'mean', type: 'quantitative', title: 'mean', format: FORMAT.number },
+    { field: 'std', type: 'quantitative', title: 'std', format: FORMAT.number },
+  ];
+  const y = { field: 'key', type: 'nominal', sort: keys, scale: { domain: keys }, title: null };
+  const highlight = { condition: { param: 'layer_hover', empty: true, value: 1 }, value: 0.3 };
+  // A fixed height (not a step): the fraction panel mixes banded rows with offset sub-bands.
+  const height = keys.length * (keys.length > 30 ? 14 : 22);
+  const stdScale = scaleTypeFor(scales.map((r) => r.std as number), 30);
+
+  const fractionPanel = {
+    width: SIZE.halfWidth,
+    height,
+    layer: [
+      {
+        data: { values: rows },
+        params: [{ name: 'layer_hover', select: { type: 'point', fields: ['layer'], on: 'mouseover', clear: 'mouseout' } }],
+        mark: { type: 'bar', color: '#f2f2f2' },
+        encoding: { y: { ...y, axis: { labelLimit: 170, ticks: false, domain: false } }, x: { datum: 1, type: 'quantitative' }, x2: { datum: 0 }, tooltip },
+      },
+      {
+        data: { values: fractions },
+        mark: { type: 'bar', height: { band: 0.8 } },
+        encoding: {
+          y,
+          yOffset: { field: 'metric', type: 'nominal', scale: { domain: [METRIC.dead.label, METRIC.saturated.label] } },
+          x: { field: 'fraction', type: 'quantitative', title: 'fraction of units (0-1)', scale: { domain: [0, 1] }, axis: { format: '.0%' } },
+          color: {
+            field: 'metric', type: 'nominal', title: null,
+            scale: { domain: [METRIC.dead.label, METRIC.saturated.label], range: [METRIC.dead.color, METRIC.saturated.color] },
+          },
+          opacity: highlight,
+          tooltip,
+        },
+      },
+    ],
+  };
+  const scalePanel = {
+    width: SIZE.halfWidth,
+    height,
+    data: { values: scales },
+    layer: [
+      {
+        mark: { type: 'line', color: COLORS.info, point: false },
+        encoding: {
+          y: { ...y, axis: null },
+          x: { field: 'std', type: 'quantitative', title: `activation std${stdScale === 'log' ? ' (log)' : ''}`, scale: stdScale === 'log' ? { type: 'log' } : { zero: true } },
+          order: { field: 'layerIndex', type: 'quantitative' },
+        },
+      },
+      {
+        mark: { type: 'point', filled: true, size: 60, color: COLORS.info },
+        encoding: { y: { ...y, axis: null }, x: { field: 'std', type: 'quantitative' }, opacity: highlight, tooltip },
+      },
+    ],
+  };
+  return {
+    ...frame(TITLE, ['Layers in model order, input at the top. Grey bar = 100% of units; layers without a ReLU or sigmoid/tanh show no fraction.']),
+    hconcat: [fractionPanel, scalePanel],
+    resolve: { scale: { y: 'shared' } },
+  };
+}
