@@ -14,6 +14,10 @@ function fail(kernel: string, name: string, value: unknown, expected: string): n
   throw new Error(`tfjs-doctor ${kernel}: attribute '${name}' is ${JSON.stringify(value)}; expected ${expected}.`);
 }
 
+function asList(value: unknown): unknown[] | null {
+  return Array.isArray(value) ? value : null;
+}
+
 function isNumberArray(value: unknown): value is number[] {
   return Array.isArray(value) && value.every((v) => typeof v === 'number');
 }
@@ -28,19 +32,24 @@ export function pairAttr(attrs: tf.NamedAttrMap | undefined, name: string, kerne
 }
 
 export function padAttr(attrs: tf.NamedAttrMap | undefined, kernel: string): Pad {
-  const value = attrs?.pad;
-  if (value === 'same' || value === 'valid' || typeof value === 'number') return value;
-  if (Array.isArray(value) && value.length === 4) {
-    const pairs = value.filter((p): p is number[] => isNumberArray(p) && p.length === 2).map((p): Pair => [p[0], p[1]]);
+  const value: unknown = attrs?.pad;
+  if (value === 'same') return 'same';
+  if (value === 'valid') return 'valid';
+  if (typeof value === 'number') return value;
+  const list = asList(value);
+  if (list !== null && list.length === 4) {
+    const pairs = list.filter((p): p is number[] => isNumberArray(p) && p.length === 2).map((p): Pair => [p[0], p[1]]);
     if (pairs.length === 4) return [pairs[0], pairs[1], pairs[2], pairs[3]];
   }
   return fail(kernel, 'pad', value, "'same', 'valid', a number or [[t,b] per axis] x4");
 }
 
 export function roundingAttr(attrs: tf.NamedAttrMap | undefined, kernel: string): RoundingMode {
-  const value = attrs?.dimRoundingMode;
+  const value: unknown = attrs?.dimRoundingMode;
   if (value == null) return undefined;
-  if (value === 'floor' || value === 'round' || value === 'ceil') return value;
+  if (value === 'floor') return 'floor';
+  if (value === 'round') return 'round';
+  if (value === 'ceil') return 'ceil';
   return fail(kernel, 'dimRoundingMode', value, "'floor', 'round' or 'ceil'");
 }
 
@@ -61,6 +70,13 @@ export function integerAttr(attrs: tf.NamedAttrMap | undefined, name: string, ke
   const value = attrs?.[name];
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
   return fail(kernel, name, value, 'a non-negative integer');
+}
+
+/** A named kernel input, or an error naming it. */
+export function input(inputs: tf.NamedTensorInfoMap, name: string, kernel: string): tf.TensorInfo {
+  const info = inputs[name];
+  if (info == null) throw new Error(`tfjs-doctor ${kernel}: input '${name}' is missing.`);
+  return info;
 }
 
 export function shape4D(info: tf.TensorInfo, name: string, kernel: string): Shape4D {

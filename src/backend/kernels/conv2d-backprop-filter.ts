@@ -9,7 +9,7 @@
  * forward stride becomes the dilation, and the result is dW as [ci, a, b, co].
  */
 import * as tf from '@tensorflow/tfjs';
-import { dataFormatAttr, padAttr, pairAttr, roundingAttr, shape4D, shape4DAttr } from './attrs';
+import { dataFormatAttr, input, padAttr, pairAttr, roundingAttr, shape4D, shape4DAttr } from './attrs';
 import { runComposed, spatialPads, WasmOps } from './wasm-ops';
 
 const KERNEL = 'Conv2DBackpropFilter';
@@ -37,7 +37,8 @@ export function cropNegative(ops: WasmOps, x: tf.TensorInfo, rows: [number, numb
 }
 
 function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: object; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
-  const { x, dy } = inputs;
+  const x = input(inputs, 'x', KERNEL);
+  const dy = input(inputs, 'dy', KERNEL);
   const dataFormat = dataFormatAttr(attrs, KERNEL);
   const filterShape = shape4DAttr(attrs, 'filterShape', KERNEL);
   const info = tf.backend_util.computeConv2DInfo(

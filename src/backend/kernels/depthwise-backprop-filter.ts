@@ -9,14 +9,15 @@
  * dilation the stride; summing the result over examples gives dW.
  */
 import * as tf from '@tensorflow/tfjs';
-import { padAttr, pairAttr, roundingAttr, shape4D, shape4DAttr } from './attrs';
+import { input, padAttr, pairAttr, roundingAttr, shape4D, shape4DAttr } from './attrs';
 import { backpropFilterPads, cropNegative } from './conv2d-backprop-filter';
 import { runComposed, spatialPads } from './wasm-ops';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropFilter';
 
 function depthwiseBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: object; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
-  const { x, dy } = inputs;
+  const x = input(inputs, 'x', KERNEL);
+  const dy = input(inputs, 'dy', KERNEL);
   const [n, h, w, c] = shape4D(x, 'x', KERNEL);
   const [, outH, outW] = shape4D(dy, 'dy', KERNEL);
   const filterShape = shape4DAttr(attrs, 'filterShape', KERNEL);

@@ -9,7 +9,7 @@
  * gives dx.
  */
 import * as tf from '@tensorflow/tfjs';
-import { padAttr, pairAttr, roundingAttr, shape4D, shape4DAttr } from './attrs';
+import { input, padAttr, pairAttr, roundingAttr, shape4D, shape4DAttr } from './attrs';
 import { cropNegative } from './conv2d-backprop-filter';
 import { runComposed, spatialPads, WasmOps } from './wasm-ops';
 
@@ -39,7 +39,8 @@ export function backpropInputPads(inSize: number, spreadSize: number, filterSize
 }
 
 function depthwiseBackpropInput({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: object; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
-  const { dy, filter } = inputs;
+  const dy = input(inputs, 'dy', KERNEL);
+  const filter = input(inputs, 'filter', KERNEL);
   const inputShape = shape4DAttr(attrs, 'inputShape', KERNEL);
   const [n, h, w, c] = inputShape;
   const [fh, fw, , m] = shape4D(filter, 'filter', KERNEL);

@@ -8,7 +8,7 @@
  * one spare row past the end, which is then cut off.
  */
 import * as tf from '@tensorflow/tfjs';
-import { integerAttr } from './attrs';
+import { input, integerAttr } from './attrs';
 import { runComposed } from './wasm-ops';
 
 const KERNEL = 'UnsortedSegmentSum';
@@ -27,7 +27,8 @@ export function spareRowIndices(ids: ArrayLike<number>, numSegments: number): In
 }
 
 function unsortedSegmentSum({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: object; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
-  const { x, segmentIds } = inputs;
+  const x = input(inputs, 'x', KERNEL);
+  const segmentIds = input(inputs, 'segmentIds', KERNEL);
   const numSegments = integerAttr(attrs, 'numSegments', KERNEL);
   const idCount = segmentIds.shape.reduce((a, b) => a * b, 1);
   const prefix = x.shape.slice(0, segmentIds.shape.length);
