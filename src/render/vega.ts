@@ -1,17 +1,18 @@
 /**
- * Loads vega and vega-lite in Node. Both are ESM-only: tsc (module Node16) keeps
- * these `import()` calls as real dynamic imports in the CommonJS output, which
- * is the one way CommonJS code can load them. Each module loads once per process.
+ * vega and vega-lite in Node, behind two loose JSON signatures.
+ *
+ * Both packages are ESM-only: tsc (module Node16) keeps the `import()` calls
+ * below as real dynamic imports in the CommonJS output, the one way CommonJS
+ * code can load them. Each module loads once per process.
+ *
+ * Their own types stay inside this file: naming them in exported signatures
+ * from CommonJS needs `resolution-mode` import attributes, which the tsc that
+ * tslab ships (5.0, the one `npx tsc` finds here) cannot parse.
  */
-import type { Spec } from 'vega' with { 'resolution-mode': 'import' };
-import type { TopLevelSpec } from 'vega-lite' with { 'resolution-mode': 'import' };
 
-export type VegaModule = typeof import('vega', { with: { 'resolution-mode': 'import' } });
-export type VegaLiteModule = typeof import('vega-lite', { with: { 'resolution-mode': 'import' } });
-/** A compiled Vega spec (what the page embeds and Node renders). */
-export type VegaSpec = Spec;
-/** vega-lite's own type for a full spec, used where the spec enters vega-lite. */
-export type VegaLiteTopLevelSpec = TopLevelSpec;
+/** A compiled Vega spec as plain JSON (what the page embeds and Node renders). */
+export type VegaSpec = object;
+
 /**
  * A Vega-Lite spec as chart builders produce it: plain JSON, kept loose as in
  * src/charts/base.ts (vega-lite's compile checks it far more than types can).
@@ -21,15 +22,41 @@ export interface VegaLiteSpec {
   [property: string]: unknown;
 }
 
-let vegaModule: Promise<VegaModule> | undefined;
-let vegaLiteModule: Promise<VegaLiteModule> | undefined;
-
-export function loadVega(): Promise<VegaModule> {
-  vegaModule ??= import('vega');
-  return vegaModule;
+function importVega() {
+  return import('vega');
 }
 
-export function loadVegaLite(): Promise<VegaLiteModule> {
-  vegaLiteModule ??= import('vega-lite');
-  return vegaLiteModule;
+function importVegaLite() {
+  return import('vega-lite');
+}
+
+let vegaModule: ReturnType<typeof importVega> | undefined;
+let vegaLiteModule: ReturnType<typeof importVegaLite> | undefined;
+
+/** Compiles Vega-Lite to Vega; warnings are not printed (nothing prints unless asked). */
+export async function compileToVega(spec: VegaLiteSpec): Promise<VegaSpec> {
+  vegaModule ??= importVega();
+  vegaLiteModule ??= importVegaLite();
+  const [vega, vl] = await Promise.all([vegaModule, vegaLiteModule]);
+  // Loose JSON meets vega-lite's types here; vega-lite validates while compiling.
+  const topLevel = spec as unknown as Parameters<typeof vl.compile>[0];
+  return vl.compile(topLevel, { logger: vega.logger(vega.None) }).spec;
+}
+
+/**
+ * Draws a compiled Vega spec as an SVG string without a browser. Node has no
+ * canvas: vega then estimates text widths from the font size instead of
+ * measuring, close enough for axis labels and titles.
+ */
+export async function vegaToSVG(spec: VegaSpec): Promise<string> {
+  vegaModule ??= importVega();
+  const vega = await vegaModule;
+  // Only ever called with the output of compileToVega.
+  const runtime = vega.parse(spec as Parameters<typeof vega.parse>[0]);
+  const view = new vega.View(runtime, { renderer: 'none', logLevel: vega.None });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
 }
