@@ -41,6 +41,8 @@ export interface CheckContext {
   readonly earlier: { readonly findings: readonly Finding[]; readonly measurements: Measurements };
   /** Reports progress on long work; cheap to call. */
   progress(message: string): void;
+  /** The loss of each row (shape [n]) for losses known by name; undefined for custom losses. */
+  readonly lossPerRow?: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
   /** Streaming statistics of the whole data, one pass per split, computed before any check. */
   readonly profile: DataProfiles;
   /** Read-only facts about the model: input/output shapes, output activation, parameter count. */

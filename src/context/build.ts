@@ -121,6 +121,7 @@ export function buildContext(inputs: ContextInputs): CheckContext {
     validation: validation ? probeTensors(validation.sample, validation.rowShape, validation.labelShape, random) : undefined,
     info,
     loss: inputs.loss.fn,
+    lossPerRow: inputs.loss.perRow,
     makeOptimizer: inputs.optimizer.make,
     cloneModel: () => cloneModel(inputs.model),
     random,

@@ -33,6 +33,8 @@ const NAMED_LOSSES: Record<string, { name: string; fn: PerSample }> = {
 export interface ResolvedLoss {
   name: string;
   fn: LossFunction;
+  /** Loss of each row (shape [n]) when the loss is a known one; per-row views fall back to fn otherwise. */
+  perRow?: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 }
 
 function meanOf(perSample: PerSample): LossFunction {
@@ -63,7 +65,7 @@ export function resolveLoss(model: tf.LayersModel, optionLoss: string | LossFunc
     if (!known) {
       throw new DiagnoseInputError(`options.loss '${optionLoss}' is not a loss tfjs-doctor knows; use one of ${Object.keys(NAMED_LOSSES).join(', ')}, or pass the loss function itself.`);
     }
-    return { name: known.name, fn: meanOf(known.fn) };
+    return { name: known.name, fn: meanOf(known.fn), perRow: known.fn };
   }
   const compiled = compiledLossFunctions(model);
   if (!compiled || compiled.length === 0 || model.loss === undefined) {
@@ -71,5 +73,5 @@ export function resolveLoss(model: tf.LayersModel, optionLoss: string | LossFunc
   }
   const raw = Array.isArray(model.loss) ? model.loss[0] : model.loss;
   const name = typeof raw === 'string' ? canonicalName(raw) : typeof raw === 'function' ? raw.name || 'custom loss' : 'custom loss';
-  return { name, fn: meanOf(compiled[0] as PerSample) };
+  return { name, fn: meanOf(compiled[0] as PerSample), perRow: NAMED_LOSSES[name]?.fn };
 }

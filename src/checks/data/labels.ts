@@ -1,0 +1,97 @@
+/**
+ * Labels as the loss will read them: valid for this loss and output (D5),
+ * balanced (D7), and numerous enough (D8). Judged on the whole stream.
+ */
+import type { Check, CheckContext } from '../base';
+import type { Finding } from '../../types';
+import type { LabelStats } from '../../data/stats';
+import { dataTooSmall, labelsImbalanced, labelsInvalid, type InvalidLabelKind } from '../../messages/data';
+import { classCounts } from '../../context/infer';
+import { className, isClassification } from './shared';
+
+/** Rule of thumb for training from scratch (CHECKLIST D8). */
+const PER_CLASS_GUIDE = 1000;
+/** Commonest/rarest class ratios: above INFO worth knowing, above WARNING likely to hurt. */
+const IMBALANCE_INFO = 3;
+const IMBALANCE_WARNING = 10;
+
+interface Problem { kind: InvalidLabelKind; count: number; firstRow: number; min?: number; max?: number }
+
+function sparseProblems(labels: LabelStats, numClasses: number): Problem | undefined {
+  let outside = 0;
+  let fractional = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const [value, count] of labels.valueCounts) {
+    min = Math.min(min, value);
+    max = Math.max(max, value);
+    if (!Number.isInteger(value)) fractional += count;
+    else if (value < 0 || value >= numClasses) outside += count;
+  }
+  if (fractional > 0 || labels.distinctOverflow) return { kind: 'not-integer', count: fractional || labels.rows, firstRow: -1 };
+  if (outside > 0) return { kind: 'out-of-range', count: outside, firstRow: -1, min, max };
+  return undefined;
+}
+
+function invalidLabels(ctx: CheckContext): Finding | undefined {
+  const labels = ctx.profile.train.labels;
+  const { outputUnits } = ctx.facts;
+  const lossName = ctx.info.lossName;
+  const task = ctx.info.task.value;
+  const base = { rows: labels.rows, labelWidth: labels.width, outputUnits, lossName, numClasses: ctx.info.numClasses };
+  let problem: Problem | undefined;
+  if (task === 'multiclass') {
+    if (lossName === 'categoricalCrossentropy' && labels.width === 1 && outputUnits > 1) problem = { kind: 'sparse-for-categorical', count: labels.rows, firstRow: 0 };
+    else if (lossName === 'sparseCategoricalCrossentropy' && labels.width > 1) problem = { kind: 'one-hot-for-sparse', count: labels.rows, firstRow: 0 };
+    else if (labels.width === 1) problem = sparseProblems(labels, ctx.info.numClasses ?? outputUnits);
+    else if (labels.width !== outputUnits) problem = { kind: 'width-mismatch', count: labels.rows, firstRow: 0 };
+    else if (labels.rowsNotSummingToOne > 0) problem = { kind: 'rows-not-one-hot', count: labels.rowsNotSummingToOne, firstRow: labels.firstRowNotSummingToOne };
+  } else if (task === 'binary' || task === 'multilabel') {
+    if (labels.width !== outputUnits) problem = { kind: 'width-mismatch', count: labels.rows, firstRow: 0 };
+    else if (labels.outsideUnit > 0) {
+      problem = { kind: 'binary-out-of-range', count: labels.outsideUnit, firstRow: labels.firstOutsideUnitRow, min: Math.min(...labels.columns.min), max: Math.max(...labels.columns.max) };
+    }
+  } else if (labels.width !== outputUnits) {
+    problem = { kind: 'width-mismatch', count: labels.rows, firstRow: 0 };
+  }
+  return problem && labelsInvalid({ ...base, ...problem });
+}
+
+function imbalance(ctx: CheckContext, counts: number[]): Finding | undefined {
+  if (counts.length < 2) return undefined;
+  const named = counts.map((count, c) => ({ name: className(ctx, c), count }));
+  const present = named.filter((c) => c.count > 0);
+  const missing = named.filter((c) => c.count === 0).map((c) => c.name);
+  if (present.length === 0) return undefined;
+  const commonest = present.reduce((a, b) => (b.count > a.count ? b : a));
+  const rarest = (missing.length > 0 ? named : present).reduce((a, b) => (b.count < a.count ? b : a));
+  const ratio = rarest.count > 0 ? commonest.count / rarest.count : Infinity;
+  if (ratio < IMBALANCE_INFO) return undefined;
+  return labelsImbalanced({
+    ratio, rarest: rarest.name, rarestCount: rarest.count, commonest: commonest.name, commonestCount: commonest.count, missing,
+    severity: ratio >= IMBALANCE_WARNING ? 'warning' : 'info',
+  });
+}
+
+export const labelsCheck: Check = {
+  id: 'labels',
+  checklist: ['D5', 'D7', 'D8'],
+  findings: ['labels-invalid', 'labels-imbalanced', 'data-too-small'],
+  async run(ctx: CheckContext) {
+    const invalid = invalidLabels(ctx);
+    if (invalid) return { findings: [invalid], note: 'class balance not judged: the labels are invalid' };
+    const rows = ctx.profile.train.rows;
+    if (!isClassification(ctx) || !ctx.info.numClasses) {
+      return { findings: rows < PER_CLASS_GUIDE ? [dataTooSmall({ rows, perClassGuide: PER_CLASS_GUIDE })] : [] };
+    }
+    const counts = classCounts(ctx.profile.train.labels, ctx.info.numClasses);
+    const findings: Finding[] = [];
+    const imbalanced = imbalance(ctx, counts);
+    if (imbalanced) findings.push(imbalanced);
+    const smallest = counts.reduce((best, count, c) => (count < counts[best] ? c : best), 0);
+    if (counts[smallest] < PER_CLASS_GUIDE) {
+      findings.push(dataTooSmall({ rows, smallestClass: className(ctx, smallest), smallestCount: counts[smallest], perClassGuide: PER_CLASS_GUIDE }));
+    }
+    return { findings };
+  },
+};

@@ -1,0 +1,53 @@
+/** Small helpers the data checks share: class of each probe row, label text, batched prediction. */
+import * as tf from '@tensorflow/tfjs';
+import type { CheckContext } from '../base';
+import { variance, type GroupStats } from '../../data/stats';
+
+/** Class index of each row of a label tensor (sparse value or argmax), NaN for non-integers. */
+export function classesOf(y: tf.Tensor): number[] {
+  const width = y.size / Math.max(y.shape[0], 1);
+  const values = y.dataSync();
+  return Array.from({ length: y.shape[0] }, (_, r) => {
+    if (width === 1) return Number.isInteger(values[r]) ? values[r] : NaN;
+    let best = 0;
+    for (let k = 1; k < width; k++) if (values[r * width + k] > values[r * width + best]) best = k;
+    return best;
+  });
+}
+
+export function isClassification(ctx: CheckContext): boolean {
+  return ctx.info.task.value === 'multiclass' || ctx.info.task.value === 'binary';
+}
+
+export function className(ctx: CheckContext, index: number): string {
+  return ctx.info.classNames?.[index] ?? String(index);
+}
+
+/** Model outputs for the first `rows` probe rows, predicted in batches in inference mode. */
+export function predictRows(ctx: CheckContext, x: tf.Tensor, rows: number): tf.Tensor {
+  return tf.tidy(() => {
+    const input = rows < x.shape[0] ? tf.slice(x, 0, rows) : x;
+    const output = ctx.model.predict(input, { batchSize: Math.max(ctx.info.batchSize, 64) });
+    if (Array.isArray(output)) throw new Error('the model returned several outputs');
+    return output;
+  });
+}
+
+export interface GroupSummary {
+  name: string;
+  count: number;
+  mean: number;
+  std: number;
+  min: number;
+  max: number;
+}
+
+/** Per-group statistics in plain numbers, skipping groups that saw no finite value. */
+export function summarize(stats: GroupStats, names: readonly string[]): GroupSummary[] {
+  const out: GroupSummary[] = [];
+  for (let g = 0; g < stats.count.length; g++) {
+    if (stats.count[g] === 0) continue;
+    out.push({ name: names[g] ?? `feature ${g}`, count: stats.count[g], mean: stats.mean[g], std: Math.sqrt(variance(stats, g)), min: stats.min[g], max: stats.max[g] });
+  }
+  return out;
+}

@@ -1,0 +1,179 @@
+/**
+ * The views of what the network receives and what it makes of it (CHECKLIST
+ * D1, L4, T10): a sample grid, side-by-side predictions with per-sample loss
+ * (top losses first), and the confusion matrix or predicted-vs-true values.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Check, CheckContext } from '../base';
+import type { ConfusionMatrix, SampleRow, SampleSet } from '../../measurements';
+import { pixelsToPngDataUrl } from '../../charts/png';
+import { imageDims } from '../../context/infer';
+import { classesOf, className, isClassification, predictRows } from './shared';
+
+/** Rows shown in the sample grid and in the predictions view: a few dozen stay readable and light. */
+const GRID_ROWS = 32;
+const PREDICTION_ROWS = 48;
+/** Rows predicted for the confusion matrix and the regression scatter. */
+const SCORED_ROWS = 512;
+const REGRESSION_POINTS = 200;
+/** Table rows show at most this many features. */
+const TABLE_COLUMNS = 12;
+
+function rowValues(x: Float32Array | Int32Array | Uint8Array, r: number, size: number): number[] {
+  return Array.from(x.subarray(r * size, (r + 1) * size));
+}
+
+function labelText(ctx: CheckContext, y: ArrayLike<number>, r: number, width: number): { text: string; value?: number; cls?: number } {
+  const task = ctx.info.task.value;
+  if (task === 'regression') {
+    const value = y[r * width];
+    return { text: Number(value.toPrecision(4)).toString(), value };
+  }
+  if (task === 'multilabel') {
+    const on = Array.from({ length: width }, (_, k) => k).filter((k) => y[r * width + k] >= 0.5).map((k) => className(ctx, k));
+    return { text: on.join(', ') || '(none)' };
+  }
+  let cls = 0;
+  if (width === 1) cls = Math.round(y[r]);
+  else for (let k = 1; k < width; k++) if (y[r * width + k] > y[r * width + cls]) cls = k;
+  return { text: className(ctx, cls), cls };
+}
+
+/** Everything a row shows of its input: a PNG for images, leading values for tables. */
+function inputView(ctx: CheckContext, x: Float32Array, r: number, rowSize: number): Pick<SampleRow, 'image' | 'values'> {
+  const values = rowValues(x, r, rowSize);
+  const dims = ctx.info.inputKind.value === 'image' ? imageDims(ctx.profile.train.rowShape) : undefined;
+  if (dims && [1, 3, 4].includes(dims[2])) return { image: pixelsToPngDataUrl(values, dims) };
+  return { values: values.slice(0, TABLE_COLUMNS) };
+}
+
+function sampleSetBase(ctx: CheckContext): Omit<SampleSet, 'rows'> {
+  const image = ctx.info.inputKind.value === 'image' && imageDims(ctx.profile.train.rowShape) !== undefined;
+  return image ? { kind: 'image' } : { kind: 'table', columns: ctx.featureNames.slice(0, TABLE_COLUMNS) };
+}
+
+export const samplesCheck: Check = {
+  id: 'samples',
+  checklist: ['D1'],
+  findings: [],
+  async run(ctx: CheckContext) {
+    const rows = Math.min(GRID_ROWS, ctx.train.x.shape[0]);
+    const x = tf.tidy(() => tf.slice(ctx.train.x, 0, rows).dataSync() as Float32Array);
+    const y = tf.tidy(() => tf.slice(ctx.train.y, 0, rows).dataSync() as Float32Array);
+    const rowSize = x.length / rows;
+    const width = y.length / rows;
+    const sampleRows: SampleRow[] = Array.from({ length: rows }, (_, r) => ({
+      index: ctx.train.indices[r],
+      ...inputView(ctx, x, r, rowSize),
+      label: labelText(ctx, y, r, width).text,
+    }));
+    return { findings: [], measurements: { samples: { ...sampleSetBase(ctx), rows: sampleRows } } };
+  },
+};
+
+/** Mean loss of each row alone, so the worst samples can be shown first. */
+function perRowLoss(ctx: CheckContext, y: tf.Tensor, predicted: tf.Tensor): number[] {
+  const perRow = ctx.lossPerRow;
+  if (perRow) return tf.tidy(() => Array.from(tf.reshape(perRow(y, predicted), [-1]).dataSync()));
+  // A custom loss only gives the batch mean: score rows one by one.
+  return tf.tidy(() => Array.from({ length: y.shape[0] }, (_, r) => ctx.loss(tf.slice(y, r, 1), tf.slice(predicted, r, 1)).dataSync()[0]));
+}
+
+function predictedClass(ctx: CheckContext, p: ArrayLike<number>, r: number, units: number): { cls: number; confidence?: number } {
+  const probabilities = ctx.facts.outputActivation === 'softmax' || ctx.facts.outputActivation === 'sigmoid';
+  if (units === 1) {
+    const v = p[r];
+    const cls = v >= (probabilities ? 0.5 : 0) ? 1 : 0;
+    return { cls, confidence: probabilities ? (cls === 1 ? v : 1 - v) : undefined };
+  }
+  let cls = 0;
+  for (let k = 1; k < units; k++) if (p[r * units + k] > p[r * units + cls]) cls = k;
+  return { cls, confidence: probabilities ? p[r * units + cls] : undefined };
+}
+
+function confusion(ctx: CheckContext, actual: number[], predicted: number[]): ConfusionMatrix {
+  const n = ctx.info.numClasses ?? 2;
+  const counts = new Map<string, number>();
+  actual.forEach((a, i) => {
+    if (!Number.isInteger(a) || a < 0 || a >= n) return;
+    const key = `${a},${predicted[i]}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  });
+  const classes = Array.from({ length: n }, (_, c) => className(ctx, c));
+  const cells = [];
+  for (let a = 0; a < n; a++) {
+    for (let p = 0; p < n; p++) {
+      const count = counts.get(`${a},${p}`) ?? 0;
+      // Large class counts: only the cells that happened, to keep the spec small.
+      if (count > 0 || n <= 20) cells.push({ actual: classes[a], predicted: classes[p], count });
+    }
+  }
+  return { classes, cells };
+}
+
+/** The rows to show: the worst losses first, then a seeded spread of the rest. */
+function pickRows(losses: number[], count: number, random: () => number): number[] {
+  const order = losses.map((loss, i) => ({ loss: Number.isFinite(loss) ? loss : Infinity, i })).sort((a, b) => b.loss - a.loss).map((o) => o.i);
+  const worst = order.slice(0, Math.ceil(count / 2));
+  const rest = order.slice(worst.length);
+  const picked = new Set(worst);
+  while (picked.size < Math.min(count, order.length) && rest.length > 0) {
+    picked.add(rest.splice(Math.floor(random() * rest.length), 1)[0]);
+  }
+  return order.filter((i) => picked.has(i));
+}
+
+export const predictionsCheck: Check = {
+  id: 'predictions',
+  checklist: ['L4', 'T10'],
+  findings: [],
+  async run(ctx: CheckContext) {
+    const task = ctx.info.task.value;
+    if (task === 'multilabel') return { findings: [], skipped: 'multilabel prediction views are not built yet' };
+    const rows = Math.min(SCORED_ROWS, ctx.train.x.shape[0]);
+    const predicted = predictRows(ctx, ctx.train.x, rows);
+    const y = tf.slice(ctx.train.y, 0, rows);
+    try {
+      const losses = perRowLoss(ctx, y, predicted);
+      const p = predicted.dataSync();
+      const yv = y.dataSync();
+      const x = tf.tidy(() => tf.slice(ctx.train.x, 0, rows).dataSync() as Float32Array);
+      const rowSize = x.length / rows;
+      const width = yv.length / rows;
+      const units = p.length / rows;
+      const base = sampleSetBase(ctx);
+      if (isClassification(ctx)) {
+        const actual = classesOf(y);
+        const guessed = actual.map((_, r) => predictedClass(ctx, p, r, units));
+        const shown = pickRows(losses, PREDICTION_ROWS, ctx.random).map((r): SampleRow => ({
+          index: ctx.train.indices[r],
+          ...inputView(ctx, x, r, rowSize),
+          label: labelText(ctx, yv, r, width).text,
+          prediction: className(ctx, guessed[r].cls),
+          ...(guessed[r].confidence !== undefined ? { confidence: guessed[r].confidence } : {}),
+          ...(Number.isFinite(losses[r]) ? { loss: losses[r] } : {}),
+          correct: guessed[r].cls === actual[r],
+        }));
+        return {
+          findings: [],
+          measurements: { predictions: { ...base, rows: shown }, confusion: confusion(ctx, actual, guessed.map((g) => g.cls)) },
+        };
+      }
+      const count = Math.min(REGRESSION_POINTS, rows);
+      const order = pickRows(losses, count, ctx.random);
+      const imagesFor = new Set(order.slice(0, PREDICTION_ROWS));
+      const shown = order.map((r): SampleRow => ({
+        index: ctx.train.indices[r],
+        ...(imagesFor.has(r) ? inputView(ctx, x, r, rowSize) : {}),
+        label: labelText(ctx, yv, r, width).text,
+        prediction: Number(p[r * units].toPrecision(4)).toString(),
+        ...(Number.isFinite(losses[r]) ? { loss: losses[r] } : {}),
+        actualValue: yv[r * width],
+        predictedValue: p[r * units],
+      }));
+      return { findings: [], measurements: { predictions: { ...base, rows: shown } } };
+    } finally {
+      tf.dispose([predicted, y]);
+    }
+  },
+};

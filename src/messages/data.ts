@@ -1,0 +1,298 @@
+/**
+ * What users read about their data, labels, splits and loss: one typed
+ * function per finding, each saying what we saw, what it means and what to do.
+ * Checks call these; tests compare against them.
+ */
+import type { Finding } from '../types';
+
+/** A number in a sentence: 3 significant digits, no exponent noise for ordinary sizes. */
+export function num(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  if (abs >= 1e5 || abs < 1e-3) return value.toExponential(2);
+  return String(Number(value.toPrecision(3)));
+}
+
+const pct = (fraction: number): string => `${num(100 * fraction)}%`;
+const list = (indices: readonly number[]): string => indices.join(', ');
+
+export function dataNonfinite(e: { split: 'train' | 'validation'; inputRows: number; firstInputRow: number; labelRows: number; firstLabelRow: number; rows: number }): Finding {
+  const where = e.split === 'train' ? 'the training data' : 'the validation data';
+  const parts = [
+    e.inputRows > 0 ? `${e.inputRows} of ${e.rows} input rows hold NaN or Infinity (first at index ${e.firstInputRow})` : '',
+    e.labelRows > 0 ? `${e.labelRows} label rows hold NaN or Infinity (first at index ${e.firstLabelRow})` : '',
+  ].filter(Boolean);
+  return {
+    id: 'data-nonfinite',
+    severity: 'error',
+    title: `NaN or Infinity in ${where}`,
+    detail: `${parts.join('; ')}. One non-finite value turns the loss and every weight it touches into NaN.`,
+    fix: 'Find where they come from (missing values, division by zero, log of 0 in preprocessing); impute or drop those rows before training.',
+    evidence: { split: e.split, inputRows: e.inputRows, firstInputRow: e.firstInputRow, labelRows: e.labelRows, firstLabelRow: e.firstLabelRow, rows: e.rows },
+    checklist: 'D9',
+  };
+}
+
+export type UnnormalizedKind = 'raw-pixels' | 'scale-spread' | 'offset';
+
+export function dataUnnormalized(e: {
+  kind: UnnormalizedKind; feature: string; mean: number; std: number; min: number; max: number; spread?: number; smallestFeature?: string;
+}): Finding {
+  const stats = `mean ${num(e.mean)}, std ${num(e.std)}, range ${num(e.min)}..${num(e.max)}`;
+  const detail: Record<UnnormalizedKind, string> = {
+    'raw-pixels': `Pixel values reach ${num(e.max)} (${stats} over ${e.feature}): these look like raw 0-255 pixels. Large inputs make the first layer's outputs huge, the initial loss far above chance, and gradients erratic.`,
+    'scale-spread': `Feature scales differ by a factor of ${num(e.spread ?? 0)}: ${e.feature} has std ${num(e.std)} while ${e.smallestFeature} has the smallest. The large feature dominates the first layer and one learning rate cannot suit both.`,
+    offset: `${e.feature} sits far from 0 (${stats}): its mean is ${num(Math.abs(e.mean / (e.std || 1)))} standard deviations from zero, which shifts every unit it feeds and slows learning.`,
+  };
+  const fix: Record<UnnormalizedKind, string> = {
+    'raw-pixels': 'Divide the pixels by 255 (x.div(255)), or standardize per channel with the training mean and std.',
+    'scale-spread': 'Standardize each feature with statistics of the training split: (x - mean) / std, then apply the same numbers to validation and test.',
+    offset: 'Subtract the training mean (and divide by the std) of each feature before training.',
+  };
+  return {
+    id: 'data-unnormalized',
+    severity: 'warning',
+    title: e.kind === 'raw-pixels' ? 'Inputs look like raw 0-255 pixels' : e.kind === 'scale-spread' ? 'Features on very different scales' : 'Inputs far from zero mean',
+    detail: detail[e.kind],
+    fix: fix[e.kind],
+    evidence: { kind: e.kind, feature: e.feature, mean: e.mean, std: e.std, min: e.min, max: e.max, ...(e.spread !== undefined ? { spread: e.spread } : {}) },
+    checklist: 'N1',
+  };
+}
+
+export function dataConstantFeature(e: { features: string[]; total: number; value: number }): Finding {
+  const shown = e.features.slice(0, 8).join(', ') + (e.features.length > 8 ? ', ...' : '');
+  return {
+    id: 'data-constant-feature',
+    severity: 'warning',
+    title: `${e.features.length} constant feature${e.features.length > 1 ? 's' : ''}`,
+    detail: `${shown} never change${e.features.length > 1 ? '' : 's'} (${e.features.length} of ${e.total} features; e.g. always ${num(e.value)}). A constant carries no information, and standardizing it divides by a zero std (NaN).`,
+    fix: 'Drop the constant columns, or check the pipeline that should fill them (a join or a parse that failed).',
+    evidence: { constant: e.features.length, total: e.total, first: e.features[0] },
+    checklist: 'D10',
+  };
+}
+
+export function dataTooSmall(e: { rows: number; smallestClass?: string; smallestCount?: number; perClassGuide: number }): Finding {
+  const detail = e.smallestClass !== undefined
+    ? `${e.rows} samples; the rarest class, ${e.smallestClass}, has ${e.smallestCount}. A common rule of thumb for training from scratch is about ${e.perClassGuide} examples per class.`
+    : `${e.rows} samples. Small data sets overfit quickly; validation scores are noisy.`;
+  return {
+    id: 'data-too-small',
+    severity: 'info',
+    title: 'Little data for training from scratch',
+    detail,
+    fix: 'Collect more data, use augmentation, or start from a pretrained model; keep the network small and watch the train/validation gap.',
+    evidence: { rows: e.rows, ...(e.smallestClass !== undefined ? { smallestClass: e.smallestClass, smallestCount: e.smallestCount ?? 0 } : {}) },
+    checklist: 'D8',
+  };
+}
+
+export type InvalidLabelKind =
+  | 'out-of-range' | 'not-integer' | 'rows-not-one-hot' | 'sparse-for-categorical' | 'one-hot-for-sparse'
+  | 'binary-out-of-range' | 'width-mismatch';
+
+export function labelsInvalid(e: { kind: InvalidLabelKind; count: number; rows: number; firstRow: number; numClasses?: number; labelWidth: number; outputUnits: number; lossName: string; min?: number; max?: number }): Finding {
+  const c = e.numClasses ?? e.outputUnits;
+  const text: Record<InvalidLabelKind, [string, string, string]> = {
+    'out-of-range': [
+      'Class indices out of range',
+      `${e.count} of ${e.rows} labels are outside 0..${c - 1} (labels span ${num(e.min ?? NaN)}..${num(e.max ?? NaN)}; first bad row ${e.firstRow}); the model has ${e.outputUnits} outputs.`,
+      'Map labels to 0..C-1 (e.g. subtract 1 from 1-based labels) or give the output layer one unit per class.',
+    ],
+    'not-integer': [
+      'Class labels are not whole numbers',
+      `${e.count} of ${e.rows} labels are fractional (first at row ${e.firstRow}) but ${e.lossName} expects class indices.`,
+      'Pass integer class indices (Math.round / the original class ids), or use a regression loss if the target is continuous.',
+    ],
+    'rows-not-one-hot': [
+      'Label rows are not one-hot',
+      `${e.count} of ${e.rows} label rows do not sum to 1 (first at row ${e.firstRow}); ${e.lossName} reads each row as a probability distribution over ${e.labelWidth} classes.`,
+      'Build labels with tf.oneHot(indices, numClasses); for several true classes per sample use sigmoid outputs with binaryCrossentropy.',
+    ],
+    'sparse-for-categorical': [
+      'Class indices given to categoricalCrossentropy',
+      `Labels have ${e.labelWidth} value per row (class indices) but ${e.lossName} expects one-hot rows of ${e.outputUnits}; tfjs broadcasts them silently and trains on nonsense.`,
+      "Use loss: 'sparseCategoricalCrossentropy', or one-hot encode the labels: tf.oneHot(labels, numClasses).",
+    ],
+    'one-hot-for-sparse': [
+      'One-hot labels given to sparseCategoricalCrossentropy',
+      `Labels are one-hot rows of ${e.labelWidth} but ${e.lossName} expects one class index per row.`,
+      "Use loss: 'categoricalCrossentropy', or pass labels.argMax(-1).",
+    ],
+    'binary-out-of-range': [
+      'Binary labels outside 0..1',
+      `${e.count} label values fall outside [0, 1] (labels span ${num(e.min ?? NaN)}..${num(e.max ?? NaN)}; first bad row ${e.firstRow}); ${e.lossName} needs targets in [0, 1].`,
+      'Map labels to 0/1 (e.g. -1/1 -> 0/1 with (y + 1) / 2).',
+    ],
+    'width-mismatch': [
+      'Label shape does not match the output',
+      `Label rows have ${e.labelWidth} values but the model outputs ${e.outputUnits}; ${e.lossName} compares them element by element.`,
+      'Give the output layer one unit per label column, or reshape the labels to match it.',
+    ],
+  };
+  const [title, detail, fix] = text[e.kind];
+  return {
+    id: 'labels-invalid',
+    severity: 'error',
+    title,
+    detail,
+    fix,
+    evidence: { kind: e.kind, count: e.count, rows: e.rows, firstRow: e.firstRow, labelWidth: e.labelWidth, outputUnits: e.outputUnits, lossName: e.lossName },
+    checklist: 'D5',
+  };
+}
+
+export function labelsImbalanced(e: { ratio: number; rarest: string; rarestCount: number; commonest: string; commonestCount: number; missing: string[]; severity: 'warning' | 'info' }): Finding {
+  const missing = e.missing.length > 0 ? ` Class${e.missing.length > 1 ? 'es' : ''} ${e.missing.slice(0, 8).join(', ')} never appear${e.missing.length > 1 ? '' : 's'}.` : '';
+  return {
+    id: 'labels-imbalanced',
+    severity: e.severity,
+    title: 'Classes are imbalanced',
+    detail: `The commonest class (${e.commonest}, ${e.commonestCount} samples) outnumbers the rarest (${e.rarest}, ${e.rarestCount}) ${Number.isFinite(e.ratio) ? `${num(e.ratio)} to 1` : 'without bound'}.${missing} A model can score well by ignoring rare classes; accuracy hides it.`,
+    fix: 'Weight the loss by inverse class frequency (classWeight in model.fit), resample, and judge with per-class recall or the confusion matrix.',
+    evidence: { ratio: Number.isFinite(e.ratio) ? e.ratio : -1, rarest: e.rarest, rarestCount: e.rarestCount, commonest: e.commonest, commonestCount: e.commonestCount, missing: e.missing.length },
+    checklist: 'D7',
+  };
+}
+
+export function labelsUnrelated(e: { baseline: string; score: number; chance: number; bound: number; metric: 'accuracy' | 'R2'; heldOut: number }): Finding {
+  return {
+    id: 'labels-unrelated',
+    severity: 'error',
+    title: 'Labels look unrelated to the inputs',
+    detail: `A simple ${e.baseline} fitted on part of the sample scores ${e.metric} ${num(e.score)} on ${e.heldOut} held-out samples, no better than chance (${num(e.chance)}; needed above ${num(e.bound)}). When even a simple model finds no link, the pairing of inputs and labels is usually broken: shuffled or misaligned labels.`,
+    fix: 'Check that x and y are shuffled together (one permutation for both), that labels come from the same rows as the inputs, and look at the sample grid with its labels.',
+    evidence: { baseline: e.baseline, metric: e.metric, score: e.score, chance: e.chance, bound: e.bound, heldOut: e.heldOut },
+    checklist: 'D3',
+  };
+}
+
+export function batchesSingleLabel(e: { singleClassBatches: number; batches: number; expected: number; source: 'tensors' | 'dataset'; firstBatch: number; severity: 'error' | 'warning' | 'info' }): Finding {
+  const share = e.singleClassBatches / e.batches;
+  const how = e.source === 'dataset'
+    ? 'model.fitDataset trains on the batches in this order'
+    : 'model.fit shuffles tensors by default, so this only bites with shuffle: false or when you batch this order yourself';
+  return {
+    id: 'batches-single-label',
+    severity: e.severity,
+    title: 'Batches hold a single class: the data is sorted',
+    detail: `${e.singleClassBatches} of ${e.batches} batches (${pct(share)}; first at batch ${e.firstBatch}) contain one class only; shuffled data would give about ${pct(e.expected)}. ${how}: each step pulls the model toward one class and it forgets the others.`,
+    fix: e.source === 'dataset'
+      ? 'Shuffle before batching: dataset.shuffle(bufferSize >= number of samples, or at least several thousand).batch(32).'
+      : 'Keep model.fit({ shuffle: true }) (the default) or shuffle x and y together with one permutation before batching.',
+    evidence: { singleClassBatches: e.singleClassBatches, batches: e.batches, share, expected: e.expected, source: e.source, firstBatch: e.firstBatch },
+    checklist: 'D6',
+  };
+}
+
+export function splitLeakage(e: { duplicates: number; validationRows: number; firstIndices: number[]; severity: 'warning' | 'info' }): Finding {
+  return {
+    id: 'split-leakage',
+    severity: e.severity,
+    title: 'Validation samples also appear in training',
+    detail: `${e.duplicates} of ${e.validationRows} validation inputs (${pct(e.duplicates / e.validationRows)}) are exact copies of training inputs (validation indices ${list(e.firstIndices)}${e.duplicates > e.firstIndices.length ? ', ...' : ''}). Validation scores on them measure memory, not generalization.`,
+    fix: 'Deduplicate before splitting, and split by the unit that repeats (user, patient, source file) so copies land on one side.',
+    evidence: { duplicates: e.duplicates, validationRows: e.validationRows, fraction: e.duplicates / e.validationRows, firstIndex: e.firstIndices[0] ?? -1 },
+    checklist: 'N5',
+  };
+}
+
+export function splitShift(e: { feature: string; trainMean: number; validationMean: number; trainStd: number; validationStd: number; difference: number; bound: number; shifted: number; total: number }): Finding {
+  return {
+    id: 'split-shift',
+    severity: 'warning',
+    title: 'Training and validation data are distributed differently',
+    detail: `${e.shifted} of ${e.total} ${e.total > 1 ? 'features/channels differ' : 'differs'} beyond sampling noise; most of all ${e.feature}: train mean ${num(e.trainMean)} std ${num(e.trainStd)}, validation mean ${num(e.validationMean)} std ${num(e.validationStd)} (difference ${num(e.difference)} pooled std; noise allows ${num(e.bound)}). Different preprocessing per split is the usual cause.`,
+    fix: 'Compute normalization statistics on the training split only and apply the very same numbers (and code path) to validation and test.',
+    evidence: { feature: e.feature, trainMean: e.trainMean, validationMean: e.validationMean, trainStd: e.trainStd, validationStd: e.validationStd, difference: e.difference, bound: e.bound, shifted: e.shifted },
+    checklist: 'N4',
+  };
+}
+
+export type MismatchKind =
+  | 'softmax-binary-crossentropy' | 'linear-probability-loss' | 'squashed-mse-classes' | 'softmax-one-unit' | 'sigmoid-categorical';
+
+export function lossOutputMismatch(e: { kind: MismatchKind; lossName: string; activation: string; units: number; layer: string }): Finding {
+  const text: Record<MismatchKind, [string, string, string, Finding['severity']]> = {
+    'softmax-binary-crossentropy': [
+      'Softmax output trained with binaryCrossentropy',
+      `The output is a softmax over ${e.units} classes but the loss is ${e.lossName}, which scores each unit as an independent yes/no; the reported accuracy is binary accuracy per unit and looks far better than it is.`,
+      "Use loss: 'categoricalCrossentropy' (one-hot labels) or 'sparseCategoricalCrossentropy' (class indices).",
+      'error',
+    ],
+    'linear-probability-loss': [
+      'Probability loss on an output that is not a probability',
+      `${e.lossName} expects probabilities in (0, 1), but layer ${e.layer} outputs raw '${e.activation}' values; tfjs clips them into range, so most gradients vanish and training stalls.`,
+      `Add activation: '${e.units > 1 ? 'softmax' : 'sigmoid'}' to the last layer.`,
+      'error',
+    ],
+    'squashed-mse-classes': [
+      'Squared error on class probabilities',
+      `The output is ${e.activation} (probabilities) and the labels are classes, but the loss is ${e.lossName}; squared error on saturated probabilities gives tiny gradients and trains slowly.`,
+      `Use loss: '${e.units > 1 ? 'categoricalCrossentropy' : 'binaryCrossentropy'}' with this output.`,
+      'warning',
+    ],
+    'softmax-one-unit': [
+      'Softmax over a single unit always outputs 1',
+      `Layer ${e.layer} applies softmax to 1 unit, so every prediction is exactly 1 whatever the input; the model cannot learn.`,
+      "For two classes use units: 1 with activation: 'sigmoid' and binaryCrossentropy (or units: 2 with softmax).",
+      'error',
+    ],
+    'sigmoid-categorical': [
+      'Sigmoid outputs with categoricalCrossentropy',
+      `The ${e.units} sigmoid outputs do not sum to 1, while ${e.lossName} treats them as one distribution over classes; tfjs rescales them, which distorts the gradients.`,
+      "Use activation: 'softmax' for one class per sample, or binaryCrossentropy for several classes per sample.",
+      'warning',
+    ],
+  };
+  const [title, detail, fix, severity] = text[e.kind];
+  return {
+    id: 'loss-output-mismatch',
+    severity,
+    title,
+    detail,
+    fix,
+    layer: e.layer,
+    evidence: { kind: e.kind, lossName: e.lossName, activation: e.activation, units: e.units },
+    checklist: 'L2',
+  };
+}
+
+export function lossAboveChance(e: { initialLoss: number; chanceLoss: number; upper: number; lossName: string; reason: string }): Finding {
+  return {
+    id: 'loss-above-chance',
+    severity: 'warning',
+    title: 'Initial loss far above chance',
+    detail: `The untrained model's ${e.lossName} is ${num(e.initialLoss)} on real batches; chance level is ${num(e.chanceLoss)} (${e.reason}) and a fresh model should start below ${num(e.upper)}. The first updates will be spent undoing overconfident wrong outputs: usually unscaled inputs or a badly scaled initialization.`,
+    fix: 'Normalize the inputs first; then check initializers (glorot/he) and that the last layer has no huge bias or weights.',
+    evidence: { initialLoss: e.initialLoss, chanceLoss: e.chanceLoss, upper: e.upper, ratio: e.initialLoss / e.chanceLoss },
+    checklist: 'L1',
+  };
+}
+
+export function regularizationDominates(e: { penalty: number; dataLoss: number; layers: string[] }): Finding {
+  return {
+    id: 'regularization-dominates',
+    severity: 'warning',
+    title: 'The regularization penalty outweighs the data loss',
+    detail: `At the current weights the L1/L2 penalty is ${num(e.penalty)}, ${num(e.penalty / e.dataLoss)} times the data loss ${num(e.dataLoss)} (from ${e.layers.slice(0, 5).join(', ')}). Training will mostly shrink weights, and bugs in the data loss stay hidden.`,
+    fix: 'Switch regularization off until the model fits, then add it back 10x smaller at a time (e.g. l2: 1e-4).',
+    evidence: { penalty: e.penalty, dataLoss: e.dataLoss, ratio: e.penalty / e.dataLoss, layers: e.layers.length },
+    checklist: 'L3',
+  };
+}
+
+export function layersFrozen(e: { frozen: string[]; withWeights: number; severity: 'error' | 'info' }): Finding {
+  const all = e.severity === 'error';
+  return {
+    id: 'layers-frozen',
+    severity: e.severity,
+    title: all ? 'Every layer is frozen: nothing can learn' : `${e.frozen.length} layer${e.frozen.length > 1 ? 's are' : ' is'} frozen`,
+    detail: `${e.frozen.slice(0, 8).join(', ')}${e.frozen.length > 8 ? ', ...' : ''} ha${e.frozen.length > 1 ? 've' : 's'} trainable: false (${e.frozen.length} of ${e.withWeights} layers with weights); their weights never change during training.${all ? '' : ' Fine for a pretrained base; a bug otherwise.'}`,
+    fix: 'Set layer.trainable = true on layers that should learn, then compile again (trainable changes take effect at compile).',
+    evidence: { frozen: e.frozen.length, withWeights: e.withWeights, first: e.frozen[0] ?? '' },
+    checklist: 'L5',
+  };
+}
