@@ -16,6 +16,7 @@ import {
 import { escapeHTML, jsonForScript } from '../src/render/escape';
 import { scopeSvgIds } from '../src/render/bundle';
 import { RUNTIME_TYPE } from '../src/render/runtime';
+import { reportSections } from '../src/render/sections';
 import { specToSVG } from '../src/render/svg';
 import { verdictText } from '../src/render/text';
 import { HOSTILE, healthyReport, sickReport } from './render-fixture';
@@ -197,10 +198,13 @@ describe('in a tslab kernel', () => {
       await displayWidget(barSpec, 'bars');
       const runtimeOutputs = kernel.sent.filter((m) => m.data['text/html']?.includes(`type="${RUNTIME_TYPE}"`));
       assert.deepEqual(runtimeOutputs.map((m) => m.cell), [1, 2]);
-      const firstReport = kernel.sent.filter((m) => m.cell === 1).slice(1, 5);
-      assert.match(firstReport[0].data['text/html'] ?? '', /tfd-verdict/);
-      assert.deepEqual(firstReport.slice(1, 3).map((m) => m.data[VEGALITE] !== undefined), [true, true]);
-      assert.match(firstReport[3].data['text/html'] ?? '', /Checks run: 5/);
+      const charts = reportSections(sickReport.measurements).length;
+      const [header, ...rest] = kernel.sent.filter((m) => m.cell === 1).slice(1, charts + 3);
+      const footer = rest.pop();
+      assert.match(header.data['text/html'] ?? '', /tfd-verdict/);
+      assert.equal(charts, 7);
+      assert.deepEqual(rest.map((m) => m.data[VEGALITE] !== undefined), Array(charts).fill(true));
+      assert.match(footer?.data['text/html'] ?? '', /Checks run: 5/);
       assert.ok(kernel.sent.every((m) => m.update === false && m.displayId === undefined));
     } finally {
       kernel.remove();

@@ -9,8 +9,8 @@
  *   class="tfd-spec">) and a one-line script that pushes the div onto
  *   window.__tfjsDoctorQueue and calls window.__tfjsDoctorEmbed1.flush() when
  *   the bootstrap is already there.
- * - A carrier <script type="application/x-tfjs-doctor-runtime"> holds vega and
- *   vega-embed, as plain text or gzip + base64 (data-encoding). Browsers do not
+ * - A carrier, a script element of type application/x-tfjs-doctor-runtime,
+ *   holds vega and vega-embed, as plain text or gzip + base64 (data-encoding). Browsers do not
  *   run it; this bootstrap evaluates the first carrier it finds, once per page.
  * - The bootstrap itself follows each carrier; the first one defines
  *   window.__tfjsDoctorEmbed1, later ones only flush the queue.

@@ -3,7 +3,10 @@
  * Each finding id belongs to one section; a section shows only when its
  * measurements exist. Chart builders come from src/charts.
  */
-import { gradientFlowChart, lossChart, type ChartSpec } from '../charts';
+import {
+  activationHealthChart, confusionMatrixChart, dataProfileChart, gradientFlowChart, lossChart, predictionsChart, sampleGridChart,
+  type ChartSpec,
+} from '../charts';
 import type { Measurements } from '../measurements';
 import type { FindingId } from '../types';
 import { SECTION_SUMMARIES, type SectionKey } from './text';
@@ -40,22 +43,32 @@ export const SECTIONS: readonly SectionDefinition[] = [
     key: 'activations',
     title: 'Activations',
     findingIds: ['activations-dead', 'activations-saturated'],
-    chart: () => undefined,
+    chart: (m) => (m.activations && m.activations.layers.length > 0 ? activationHealthChart(m.activations) : undefined),
   },
   {
     key: 'data',
     title: 'Data profile',
     findingIds: ['data-nonfinite', 'data-unnormalized', 'data-constant-feature', 'data-too-small', 'split-leakage', 'split-shift'],
-    chart: () => undefined,
+    chart: (m) => (m.dataProfile ? dataProfileChart(m.dataProfile) : undefined),
   },
   {
     key: 'samples',
     title: 'Labels and samples',
     findingIds: ['labels-invalid', 'labels-imbalanced', 'labels-unrelated', 'batches-single-label'],
-    chart: () => undefined,
+    chart: (m) => (m.samples && m.samples.rows.length > 0 ? sampleGridChart(m.samples) : undefined),
   },
-  { key: 'predictions', title: 'Predictions', findingIds: [], chart: () => undefined },
-  { key: 'confusion', title: 'Confusion matrix', findingIds: [], chart: () => undefined },
+  {
+    key: 'predictions',
+    title: 'Predictions',
+    findingIds: [],
+    chart: (m) => (m.predictions && m.predictions.rows.length > 0 ? predictionsChart(m.predictions) : undefined),
+  },
+  {
+    key: 'confusion',
+    title: 'Confusion matrix',
+    findingIds: [],
+    chart: (m) => (m.confusion && m.confusion.cells.length > 0 ? confusionMatrixChart(m.confusion) : undefined),
+  },
   { key: 'lr', title: 'Learning rate', findingIds: ['lr-too-high', 'lr-too-low'], chart: () => undefined },
 ];
 
