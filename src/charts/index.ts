@@ -11,3 +11,8 @@ export { lttbIndices, downsampleRows } from './downsample';
 export { activationHealthChart } from './activations';
 export { dataProfileChart, MAX_FEATURES, MAX_CLASSES } from './data-profile';
 export { sampleGridChart, GRID } from './samples';
+export { predictionsChart, PREDICTIONS } from './predictions';
+export { regressionChart, MAX_SCATTER_POINTS } from './regression';
+export { confusionMatrixChart, MAX_CONFUSION_CLASSES } from './confusion';
+export { lrRangeChart } from './lr-range';
+export { findingsTableChart } from './findings';

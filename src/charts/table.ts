@@ -58,3 +58,30 @@ export function rankRows(sortKey: string, rowHeight: number, headerHeight: numbe
     { calculate: `floor((datum.rank - 1) / ${columns}) * ${rowHeight} + ${headerHeight}`, as: 'top' },
   ];
 }
+
+/**
+ * Word-wraps text into at most `maxLines` lines of about `maxChars` characters
+ * (Vega draws an array of strings as lines). Cut text ends with an ellipsis;
+ * the full text stays in the tooltip.
+ */
+export function wrapText(text: string, maxChars: number, maxLines: number): string[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (candidate.length <= maxChars) {
+      line = candidate;
+      continue;
+    }
+    if (line) lines.push(line);
+    // A single word longer than a line (a URL, a long layer name) is cut.
+    line = word.length > maxChars ? `${word.slice(0, maxChars - 1)}…` : word;
+  }
+  if (line) lines.push(line);
+  if (lines.length <= maxLines) return lines;
+  const kept = lines.slice(0, maxLines);
+  const last = kept[maxLines - 1];
+  kept[maxLines - 1] = `${last.length >= maxChars ? last.slice(0, maxChars - 1) : last}…`;
+  return kept;
+}
