@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoPaths } from './lib/paths';
+import { repoPaths, TEST_RUN_ENV } from './lib/paths';
 
 const LAST = 'notebooks.test.js';
 
@@ -33,8 +33,10 @@ function main(argv: readonly string[]): void {
     process.exitCode = 1;
     return;
   }
+  const env = { ...process.env, [TEST_RUN_ENV]: `${Date.now()}-${process.pid}` };
   const child = spawn(process.execPath, ['--test', ...flags, ...files.map((file) => join(paths.distTests, file))], {
     cwd: paths.root,
+    env,
     stdio: 'inherit',
   });
   child.on('close', (code, signal) => (process.exitCode = code ?? (signal ? 1 : 0)));

@@ -83,8 +83,10 @@ function serveNotebooks(paths: RepoPaths, tooling: NotebookTooling, progress: Pr
       console.log(`\n  tfjs-doctor notebooks: ${url}\n  open quickstart.ipynb (kernel: TypeScript). Stop with Ctrl-C.\n`);
     }
   });
-  // Ctrl-C reaches Jupyter through the shared process group; we only wait for it.
+  // Ctrl-C reaches Jupyter through the terminal's process group (it asks to
+  // confirm); we wait for it to exit. Other stop signals are passed on.
   process.on('SIGINT', () => {});
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.on(signal, () => server.kill(signal));
   return new Promise((resolveExit) => {
     server.on('error', (error) => {
       console.error(`npm start: could not start Jupyter: ${error.message}`);

@@ -1,32 +1,43 @@
 /**
  * Every notebook in notebooks/ runs through the real tslab kernel with no
  * error and no unexpected stderr. Executed copies and their HTML exports go to
- * artifacts/notebooks/ for tests that look at them in a browser.
+ * artifacts/notebooks/ (see executedNotebook() for tests that load them).
  *
  * Missing Jupyter or tslab fails these tests (never skips): CI must not pass
- * without having run the notebooks.
+ * without having run the notebooks. No test here calls the library in this
+ * process (notebooks run in the kernel's), so there are no tensors to count.
  */
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { executeNotebook } from '../scripts/lib/notebook';
-import { EXPECTED_STDERR, findNotebookProblems, type Notebook } from '../scripts/lib/notebook-problems';
+import { kernelSpecFile, kernelSpecIsCurrent } from '../scripts/lib/kernel';
+import { EXPECTED_STDERR, findNotebookProblems, type NotebookCell } from '../scripts/lib/notebook-problems';
+import { ensurePackageLink } from '../scripts/lib/package-link';
 import { repoPaths } from '../scripts/lib/paths';
-import { prepareNotebookTooling, type NotebookTooling } from '../scripts/lib/tooling';
-import { discoverNotebooks, notebookFailure } from './helpers/notebook';
+import { selectTestFiles } from '../scripts/run-tests';
+import { discoverNotebooks, executedNotebook, notebookFailure, TEST_RUN_ENV } from './helpers/notebook';
 
 const paths = repoPaths();
 const NOTEBOOK_TIMEOUT_MS = 10 * 60_000;
 
-function codeNotebook(...cells: { source: string; outputs?: Notebook['cells'][number]['outputs'] }[]) {
+function codeNotebook(...cells: Pick<NotebookCell, 'source' | 'outputs'>[]) {
   return {
     cells: cells.map((cell, i) => ({ cell_type: 'code', id: `cell-${i}`, metadata: {}, execution_count: null, outputs: [], ...cell })),
     metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
     nbformat: 4,
     nbformat_minor: 5,
   };
+}
+
+function withTempDir<T>(use: (dir: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'tfjs-doctor-notebooks-test-'));
+  try {
+    return use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe('findNotebookProblems(notebook)', () => {
@@ -66,31 +77,56 @@ describe('findNotebookProblems(notebook)', () => {
   });
 });
 
-describe('notebooks through the tslab kernel', () => {
-  let tooling: NotebookTooling | Error;
-  before(async () => {
-    tooling = await prepareNotebookTooling(paths).catch((error: unknown) =>
-      error instanceof Error ? error : new Error(String(error)),
-    );
+describe('notebook tooling', () => {
+  it('ensurePackageLink(link, target) creates a relative link, keeps it, and replaces a wrong one', () => {
+    withTempDir((dir) => {
+      mkdirSync(join(dir, 'node_modules'));
+      const link = join(dir, 'node_modules', 'tfjs-doctor');
+      assert.equal(ensurePackageLink(link, dir), 'created');
+      assert.equal(readlinkSync(link), '..');
+      assert.equal(ensurePackageLink(link, dir), 'present');
+      rmSync(link);
+      symlinkSync('/elsewhere', link);
+      assert.equal(ensurePackageLink(link, dir), 'replaced');
+      assert.equal(readlinkSync(link), '..');
+    });
   });
 
-  function requireTooling(): NotebookTooling {
-    if (tooling instanceof Error) assert.fail(`Notebook tooling is not ready: ${tooling.message}\nRun \`npm start\` once to set it up.`);
-    return tooling;
-  }
+  it('kernelSpecIsCurrent(dir, tslab) is true only for a kernelspec that starts that tslab', () => {
+    withTempDir((dir) => {
+      assert.equal(kernelSpecIsCurrent(dir, '/repo/node_modules/.bin/tslab'), false);
+      mkdirSync(join(dir, 'kernels', 'tslab'), { recursive: true });
+      writeFileSync(kernelSpecFile(dir), JSON.stringify({ argv: ['/other/tslab', 'kernel'] }));
+      assert.equal(kernelSpecIsCurrent(dir, '/repo/node_modules/.bin/tslab'), false);
+      writeFileSync(kernelSpecFile(dir), JSON.stringify({ argv: ['/repo/node_modules/.bin/tslab', 'kernel'] }));
+      assert.equal(kernelSpecIsCurrent(dir, '/repo/node_modules/.bin/tslab'), true);
+    });
+  });
 
-  it('executeNotebook(notebook) points at the failing cell of a notebook with a type error', { timeout: NOTEBOOK_TIMEOUT_MS }, async () => {
-    const ready = requireTooling();
-    const dir = mkdtempSync(join(tmpdir(), 'tfjs-doctor-notebook-'));
+  it('selectTestFiles(...) runs notebooks last and leaves out compiled tests whose source is gone', () => {
+    const compiled = ['notebooks.test.js', 'render.test.js', 'charts.test.js', 'gone.test.js', 'charts.test.js.map', 'helpers'];
+    const hasSource = (file: string) => file !== 'gone.test.js';
+    assert.deepEqual(selectTestFiles(compiled, hasSource, []), ['charts.test.js', 'render.test.js', 'notebooks.test.js']);
+    assert.deepEqual(selectTestFiles(compiled, hasSource, ['render', 'notebooks']), ['render.test.js', 'notebooks.test.js']);
+  });
+});
+
+describe('notebooks through the tslab kernel', () => {
+  it('executedNotebook(name) points at the failing cell, and reuses its result within one test run', { timeout: NOTEBOOK_TIMEOUT_MS }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfjs-doctor-notebooks-test-'));
     try {
-      const source = join(dir, 'broken.ipynb');
-      writeFileSync(source, JSON.stringify(codeNotebook({ source: "console.log('fine')" }, { source: "const n: number = 'text';" })));
-      const run = await executeNotebook(source, { ...ready, outDir: dir });
+      const scratch = { ...paths, notebooks: dir, executedNotebooks: join(dir, 'executed') };
+      writeFileSync(join(dir, 'broken.ipynb'), JSON.stringify(codeNotebook({ source: "console.log('fine')" }, { source: "const n: number = 'text';" })));
+      const env = { ...process.env, [TEST_RUN_ENV]: `scratch-${process.pid}` };
+      const run = await executedNotebook('broken', { env, paths: scratch });
       assert.equal(run.failure, undefined);
       assert.deepEqual(
         run.problems.map((p) => ({ cell: p.cell, kind: p.kind, notAssignable: /not assignable to type 'number'/.test(p.text) })),
         [{ cell: 2, kind: 'stderr', notAssignable: true }],
       );
+      const failure = notebookFailure(join(dir, 'broken.ipynb'), run) ?? '';
+      assert.match(failure, /broken\.ipynb: cell 2 wrote to stderr\n--- cell source ---\nconst n: number = 'text';/);
+      assert.deepEqual(await executedNotebook('broken', { env, paths: scratch }), run);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -102,7 +138,7 @@ describe('notebooks through the tslab kernel', () => {
 
   for (const source of discoverNotebooks(paths.notebooks)) {
     it(`${basename(source)} runs in tslab without errors or unexpected stderr`, { timeout: NOTEBOOK_TIMEOUT_MS }, async () => {
-      const run = await executeNotebook(source, { ...requireTooling(), outDir: paths.executedNotebooks });
+      const run = await executedNotebook(basename(source, '.ipynb'));
       const failure = notebookFailure(source, run);
       assert.equal(failure, undefined, failure);
     });

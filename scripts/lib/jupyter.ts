@@ -24,24 +24,23 @@ export function jupyterPython(env: NodeJS.ProcessEnv = process.env): string {
   return env.TFJS_DOCTOR_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 }
 
-/** The required Python modules that `python` cannot import (all of them when python itself is missing). */
-export async function missingJupyterModules(python: string): Promise<string[]> {
+/** The required Python modules that `python` cannot import, or 'no-python' when it does not run at all. */
+export async function missingJupyterModules(python: string): Promise<string[] | 'no-python'> {
   const probe = `import importlib.util as u; print(' '.join(m for m in ${JSON.stringify(REQUIRED_MODULES)} if u.find_spec(m) is None))`;
-  try {
-    const result = await run(python, ['-c', probe]);
-    return result.code === 0 ? result.stdout.trim().split(/\s+/).filter(Boolean) : [...REQUIRED_MODULES];
-  } catch {
-    return [...REQUIRED_MODULES];
-  }
+  const result = await run(python, ['-c', probe]).catch(() => undefined);
+  return result?.code === 0 ? result.stdout.trim().split(/\s+/).filter(Boolean) : 'no-python';
 }
 
 export function canInstallWithApt(): boolean {
   return process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
 }
 
-export function missingJupyterMessage(python: string, missing: readonly string[]): string {
+export function missingJupyterMessage(python: string, missing: readonly string[] | 'no-python'): string {
+  const what = missing === 'no-python'
+    ? `${python} could not be run, so Jupyter cannot be either.`
+    : `Jupyter is not available to ${python} (missing Python modules: ${missing.join(', ')}).`;
   return [
-    `Jupyter is not available to ${python} (missing Python modules: ${missing.join(', ')}).`,
+    what,
     'Run `npm start` as root to install it, or install it yourself:',
     `  sudo apt-get install -y --no-install-recommends ${JUPYTER_DEBIAN_PACKAGES.join(' ')}`,
     'or, for another Python, `pip install notebook nbconvert nbclient ipykernel` and set TFJS_DOCTOR_PYTHON to that python.',

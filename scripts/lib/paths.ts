@@ -27,6 +27,9 @@ function packageName(manifest: string): string | undefined {
   }
 }
 
+/** Set by `npm test` (scripts/run-tests.ts) to one id per run: test files share notebook executions through it. */
+export const TEST_RUN_ENV = 'TFJS_DOCTOR_TEST_RUN';
+
 export interface RepoPaths {
   root: string;
   notebooks: string;

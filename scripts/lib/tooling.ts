@@ -29,13 +29,13 @@ export async function prepareNotebookTooling(paths: RepoPaths, options: ToolingO
 
   progress.step('Jupyter');
   const missing = await missingJupyterModules(python);
-  if (missing.length === 0) {
+  if (missing !== 'no-python' && missing.length === 0) {
     progress.ok(`found for ${python}`);
   } else if ((options.installMissing ?? false) && canInstallWithApt()) {
-    progress.note(`missing for ${python} (${missing.join(', ')}): apt-get install ${JUPYTER_DEBIAN_PACKAGES.join(' ')}`);
+    progress.note(`missing for ${python}: apt-get install ${JUPYTER_DEBIAN_PACKAGES.join(' ')}`);
     await installJupyterWithApt();
     const stillMissing = await missingJupyterModules(python);
-    if (stillMissing.length > 0) throw new Error(missingJupyterMessage(python, stillMissing));
+    if (stillMissing === 'no-python' || stillMissing.length > 0) throw new Error(missingJupyterMessage(python, stillMissing));
     progress.ok('installed');
   } else {
     throw new Error(missingJupyterMessage(python, missing));

@@ -1,14 +1,27 @@
 /**
- * Helpers for tests that execute notebooks: which notebooks exist, and one
- * assertion message that says which cell failed, its code, and its error.
+ * Notebooks for tests: which ones exist, their execution through the real
+ * tslab kernel (once per `npm test` run, shared by every test file that needs
+ * it), and one assertion message naming the failing cell, its code and error.
+ *
+ * A browser test that loads a notebook's HTML export does:
+ *   const run = await executedNotebook('quickstart');   // run.html
+ * and does not depend on test file order: within one `npm test` run
+ * (scripts/run-tests.ts sets TFJS_DOCTOR_TEST_RUN) the first caller executes
+ * the notebook and later callers, in any test process, reuse the result.
+ * Outside `npm test` every call executes it afresh.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { executeNotebook, type NotebookRun } from '../../scripts/lib/notebook';
 import { describeProblems } from '../../scripts/lib/notebook-problems';
-import type { NotebookRun } from '../../scripts/lib/notebook';
+import { repoPaths, TEST_RUN_ENV, type RepoPaths } from '../../scripts/lib/paths';
+
+export { TEST_RUN_ENV };
+import { prepareNotebookTooling } from '../../scripts/lib/tooling';
 
 /** The .ipynb files directly in `dir`, sorted by name. */
-export function discoverNotebooks(dir: string): string[] {
+export function discoverNotebooks(dir: string = repoPaths().notebooks): string[] {
   return readdirSync(dir)
     .filter((name) => name.endsWith('.ipynb'))
     .sort()
@@ -21,4 +34,66 @@ export function notebookFailure(source: string, run: NotebookRun): string | unde
   if (run.failure) return `${name}: ${run.failure}`;
   if (run.problems.length > 0) return `${describeProblems(name, run.problems)}\n\n(executed notebook: ${run.executed})`;
   return undefined;
+}
+
+interface RecordedRun extends NotebookRun {
+  testRun: string;
+}
+
+const LOCK = { pollMs: 500, staleMs: 15 * 60_000 } as const;
+
+/**
+ * notebooks/<name>.ipynb executed into artifacts/notebooks/ (.ipynb + .html).
+ * Throws when Jupyter or the kernel cannot be set up, saying what to run.
+ */
+export async function executedNotebook(
+  name: string,
+  { env = process.env, paths = repoPaths() }: { env?: NodeJS.ProcessEnv; paths?: RepoPaths } = {},
+): Promise<NotebookRun> {
+  const source = join(paths.notebooks, `${name}.ipynb`);
+  if (!existsSync(source)) throw new Error(`No notebook notebooks/${name}.ipynb (have: ${discoverNotebooks(paths.notebooks).map((p) => basename(p)).join(', ')}).`);
+  mkdirSync(paths.executedNotebooks, { recursive: true });
+  const record = join(paths.executedNotebooks, `${name}.run.json`);
+  const testRun = env[TEST_RUN_ENV];
+
+  const lock = join(paths.executedNotebooks, `${name}.lock`);
+  await acquireLock(lock);
+  try {
+    const previous = testRun ? readRecord(record) : undefined;
+    if (previous && previous.testRun === testRun) {
+      const { executed, html, problems, failure, ms } = previous;
+      return { executed, html, problems, failure, ms };
+    }
+    const tooling = await prepareNotebookTooling(paths).catch((error: unknown) => {
+      throw new Error(`Notebooks cannot run here: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    const run = await executeNotebook(source, { ...tooling, outDir: paths.executedNotebooks });
+    if (testRun) writeFileSync(record, JSON.stringify({ ...run, testRun } satisfies RecordedRun, null, 1));
+    return run;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function readRecord(path: string): RecordedRun | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as RecordedRun;
+  } catch {
+    return undefined;
+  }
+}
+
+/** mkdir is atomic: the process that creates the folder holds the lock. A lock left by a crashed run expires. */
+async function acquireLock(lock: string): Promise<void> {
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      return;
+    } catch (error) {
+      if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) throw error;
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > LOCK.staleMs) rmSync(lock, { recursive: true, force: true });
+      await sleep(LOCK.pollMs);
+    }
+  }
 }
