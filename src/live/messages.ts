@@ -16,7 +16,13 @@ export interface NonFiniteLoss {
   step: number;
   epoch: number;
   batch: number;
-  /** The loss as logged: NaN, Infinity or -Infinity. */
+  /**
+   * What showed it: the logged loss, or the weights while the loss still read
+   * finite (the wasm backend clips NaN predictions inside cross-entropy, so
+   * the loss can stay finite while the model is NaN).
+   */
+  trigger: 'loss' | 'weights';
+  /** The loss as logged. */
   loss: number;
   /** Last finite loss before it, if any. */
   lastFiniteLoss: number | null;
@@ -40,12 +46,17 @@ function describeSource(source: NonFiniteSource): string {
 export function nonFiniteLoss(seen: NonFiniteLoss): Finding {
   const layer = seen.source.kind === 'layer-output' || seen.source.kind === 'weight' ? seen.source.layer : undefined;
   const before = seen.lastFiniteLoss === null ? 'from the first step' : `after ${num(seen.lastFiniteLoss)} at the step before`;
+  const what = seen.trigger === 'loss' ? `The loss became ${String(seen.loss)}` : 'The weights became NaN/Inf';
+  const seenAs =
+    seen.trigger === 'loss'
+      ? `The training loss was ${String(seen.loss)} ${before}.`
+      : `After the update of that step the weights hold NaN/Inf, although the logged loss still reads ${num(seen.loss)} (cross-entropy clips predictions, which can hide NaN).`;
   return {
     id: 'nonfinite-values',
     severity: 'error',
-    title: `The loss became ${String(seen.loss)} at step ${seen.step} (epoch ${seen.epoch + 1}, batch ${seen.batch + 1})${layer ? `, first in layer "${layer}"` : ''}.`,
+    title: `${what} at step ${seen.step} (epoch ${seen.epoch + 1}, batch ${seen.batch + 1})${layer ? `, first in layer "${layer}"` : ''}.`,
     detail:
-      `The training loss was ${String(seen.loss)} ${before}. ${describeSource(seen.source)} ` +
+      `${seenAs} ${describeSource(seen.source)} ` +
       (seen.stopped
         ? 'Training was stopped there (model.stopTraining): every later step would only spread NaN through the weights.'
         : 'Training went on because stopOnNonFinite is false; the weights are now likely NaN.'),
@@ -58,6 +69,7 @@ export function nonFiniteLoss(seen: NonFiniteLoss): Finding {
       step: seen.step,
       epoch: seen.epoch,
       batch: seen.batch,
+      trigger: seen.trigger,
       loss: String(seen.loss),
       source: seen.source.kind,
       ...(seen.source.kind === 'weight' ? { weight: seen.source.weight } : {}),

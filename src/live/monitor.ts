@@ -10,13 +10,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Finding } from '../types';
+import { resolveLoss } from '../context/loss';
+import type { LossFunction } from '../checks/base';
 import { weightGradientStats } from '../model/gradients';
 import type { LayerSample, LiveEvent, Values } from './events';
 import { RunHistory } from './history';
 import { detectDivergence, detectPlateau, detectWideningGap } from './detectors';
 import * as messages from './messages';
 import type { ResolvedWatchOptions } from './options';
-import { snapshotWeights, traceNonFinite, trainableWeights, updateRatios, type WeightRef, type WeightSnapshot } from './probe';
+import { allFinite, snapshotWeights, traceNonFinite, trainableWeights, updateRatios, type WeightRef, type WeightSnapshot } from './probe';
 import { learningRateOf, runInfo, totalStepsOf } from './run-info';
 
 export interface Sink {
@@ -55,6 +57,9 @@ export class Monitor {
   private plateauNoted = false;
   private stopped = false;
   private started = false;
+  private loss: LossFunction | null | undefined;
+  /** Reported once per watcher: later steps of a NaN run only repeat it. */
+  private nonFiniteReported = false;
 
   constructor(
     private readonly model: tf.LayersModel,
@@ -95,7 +100,8 @@ export class Monitor {
     const values = metricValues(logs);
     this.emit({ type: 'batch', step: this.step, epoch: this.epoch, batch, t: this.options.now(), values });
     const loss = typeof logs?.loss === 'number' ? logs.loss : null;
-    if (loss !== null && !Number.isFinite(loss)) return this.nonFinite(batch, loss);
+    if (loss !== null && !Number.isFinite(loss)) return this.nonFinite(batch, loss, 'loss');
+    if (await this.weightsWentNonFinite()) return this.nonFinite(batch, loss ?? Number.NaN, 'weights');
     if (loss !== null) this.lastFiniteLoss = loss;
     if (this.options.layerStats && this.weights.length > 0 && this.isSampleStep()) await this.sampleLayers(null);
     this.detectThrottled();
@@ -153,17 +159,32 @@ export class Monitor {
     if (this.stopped) return { stop: true };
     this.step += 1;
     this.emit({ type: 'batch', step: this.step, epoch: this.epoch, batch: this.step - 1, t: this.options.now(), values: { loss: finiteOrNull(loss) } });
-    if (!Number.isFinite(loss)) return this.nonFinite(this.step - 1, loss);
+    if (!Number.isFinite(loss)) return this.nonFinite(this.step - 1, loss, 'loss');
+    if (await this.weightsWentNonFinite()) return this.nonFinite(this.step - 1, loss, 'weights');
     this.lastFiniteLoss = loss;
     if (this.options.layerStats && this.weights.length > 0 && this.isSampleStep()) await this.sampleLayers(grads);
     this.detectThrottled();
     return { stop: false };
   }
 
-  private nonFinite(batch: number, loss: number): StepResult {
+  /**
+   * A NaN forward pass does not always show in the loss (see messages.NonFiniteLoss),
+   * but it always reaches the last layer's weights through their gradient: that
+   * layer is checked every step (small), all weights at sampled steps.
+   */
+  private async weightsWentNonFinite(): Promise<boolean> {
+    if (this.nonFiniteReported || this.weights.length === 0) return false;
+    const lastLayer = this.weights[this.weights.length - 1].layer;
+    const checked = this.isSampleStep() ? this.weights : this.weights.filter((w) => w.layer === lastLayer);
+    return !(await allFinite(checked.map((w) => w.variable)));
+  }
+
+  private nonFinite(batch: number, loss: number, trigger: 'loss' | 'weights'): StepResult {
     const stop = this.options.stopOnNonFinite;
+    if (this.nonFiniteReported && !stop) return { stop };
+    this.nonFiniteReported = true;
     const source = traceNonFinite(this.model, this.weights, this.before, this.held?.x ?? null);
-    const finding = messages.nonFiniteLoss({ step: this.step, epoch: this.epoch, batch, loss, lastFiniteLoss: this.lastFiniteLoss, source, stopped: stop });
+    const finding = messages.nonFiniteLoss({ step: this.step, epoch: this.epoch, batch, trigger, loss, lastFiniteLoss: this.lastFiniteLoss, source, stopped: stop });
     if (!this.history.hasFinding(finding.id, finding.layer)) this.emit({ type: 'finding', step: this.step, finding });
     if (stop) {
       this.model.stopTraining = true;
@@ -174,8 +195,8 @@ export class Monitor {
   }
 
   private needsSnapshot(): boolean {
-    // Every step when a NaN may need tracing; otherwise only before sampled steps.
-    return this.weights.length > 0 && (this.options.stopOnNonFinite || (this.options.layerStats && this.isSampleStep(1)));
+    // Snapshots cost no copy (probe.ts), so every step has one: a NaN can be traced and any step sampled.
+    return this.weights.length > 0;
   }
 
   /** Steps 1, 1 + N, 1 + 2N...: the first step is sampled so the heatmap starts at once. */
@@ -195,9 +216,8 @@ export class Monitor {
   }
 
   private async heldGradientNorms(held: HeldBatch): Promise<Map<string, number | null>> {
-    const compiled = this.model.lossFunctions?.[0];
-    if (!compiled) return new Map();
-    const loss = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.mean(compiled(yTrue, yPred)) as tf.Scalar;
+    const loss = this.loss ??= compiledLoss(this.model);
+    if (!loss) return new Map();
     const stats = await weightGradientStats(this.model, held.x, held.y, loss);
     return poolNorms(stats.map((s) => ({ layer: s.layer, norm: s.gradNorm })));
   }
@@ -241,6 +261,15 @@ export class Monitor {
         this.sinkErrors.push(asError(error));
       }
     }
+  }
+}
+
+/** The compiled training loss, or null (an uncompiled model in a custom loop: no gradient norms). */
+function compiledLoss(model: tf.LayersModel): LossFunction | null {
+  try {
+    return resolveLoss(model, undefined).fn;
+  } catch {
+    return null;
   }
 }
 

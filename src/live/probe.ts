@@ -1,9 +1,8 @@
 /**
  * The tensor work of watch(), kept small: snapshots of the trainable weights
- * before a step (tf.clone shares the buffer, so a snapshot costs no copy: the
- * optimizer assigns new buffers and the snapshot keeps the old one), per-layer
- * update/weight ratios from two snapshots, and tracing where a non-finite
- * loss came from.
+ * before a step (no copy: see sharedReference), per-layer update/weight
+ * ratios from a snapshot, a cheap finiteness check, and tracing where a
+ * non-finite value came from.
  */
 import * as tf from '@tensorflow/tfjs';
 import { backingVariable, listLayers } from '../model/layers';
@@ -34,9 +33,40 @@ export interface WeightSnapshot {
   dispose(): void;
 }
 
+/**
+ * A tensor on the variable's current buffer. Optimizers never write a buffer
+ * in place: they assign the variable a new one, and this reference keeps the
+ * old values alive, exactly as Variable.assign shares buffers (engine incRef).
+ * tf.clone would do the same on the cpu backend but copies on wasm (~1 ns per
+ * value, every batch); this costs a few microseconds whatever the size.
+ */
+function sharedReference(variable: tf.Variable): tf.Tensor {
+  try {
+    const engine = tf.engine();
+    // The engine counts the new tensor; the backend must count the buffer's new holder too.
+    const reference = engine.makeTensorFromDataId(variable.dataId, variable.shape, variable.dtype);
+    engine.backend.incRef(variable.dataId);
+    return tf.keep(reference);
+  } catch {
+    return tf.keep(tf.clone(variable));
+  }
+}
+
 export function snapshotWeights(weights: readonly WeightRef[]): WeightSnapshot {
-  const values = weights.map((w) => tf.keep(tf.clone(w.variable)));
+  const values = weights.map((w) => sharedReference(w.variable));
   return { values, dispose: () => tf.dispose(values) };
+}
+
+/**
+ * False when any value of the tensors is NaN or Inf: one sum per tensor (NaN
+ * and Inf survive summation; opposite infinities give NaN), one read.
+ */
+export async function allFinite(tensors: readonly tf.Tensor[]): Promise<boolean> {
+  if (tensors.length === 0) return true;
+  const total = tf.tidy(() => tf.addN(tensors.map((t) => tf.sum(t))));
+  const [value] = await total.data();
+  total.dispose();
+  return Number.isFinite(value);
 }
 
 /**

@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { compileToVega } from '../render/svg';
+import { compileToVega } from '../render/vega';
 import type { LiveEvent } from './events';
 import type { RunHistory } from './history';
 import type { Sink } from './monitor';
