@@ -135,7 +135,7 @@ export const SECTION_SUMMARIES = {
     const targetText = p.target ? ` Target mean ${num(p.target.mean)}, std ${num(p.target.std)}.` : '';
     return (
       `${p.samples} training samples${p.validationSamples === undefined ? '' : `, ${p.validationSamples} validation`}; ` +
-      `${train.length} ${p.unit}s with means ${range(train.map((f) => f.mean))} and stds ${range(train.map((f) => f.std))}.` +
+      `${plural(train.length, [p.unit, `${p.unit}s`])} with means ${range(train.map((f) => f.mean))} and stds ${range(train.map((f) => f.std))}.` +
       labelText + targetText
     );
   },

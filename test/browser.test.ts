@@ -1,0 +1,103 @@
+/**
+ * The standalone report as a person sees it in Chromium: opened from disk with
+ * the network blocked, with and without JavaScript.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { Browser, Page } from 'playwright-core';
+import { reportToHTML } from '../src/render';
+import { reportSections } from '../src/render/sections';
+import { HOSTILE, sickReport } from './render-fixture';
+import { SCREENSHOTS, chartStates, hoverTooltip, launchChromium, offlineContext, screenshot, waitForCharts } from './render-browser';
+
+const CHARTS = reportSections(sickReport.measurements).length;
+
+describe('reportToHTML(data) opened from disk in Chromium', () => {
+  let browser: Browser;
+  let file: string;
+
+  before(async () => {
+    const tensors = tf.memory().numTensors;
+    const html = await reportToHTML(sickReport);
+    assert.equal(tf.memory().numTensors, tensors);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    file = join(SCREENSHOTS, 'report.html');
+    writeFileSync(file, html);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('renders every chart interactively with the same marks as its static picture, without any network request', async () => {
+    const { context, blocked } = await offlineContext(browser, { javaScriptEnabled: true });
+    const errors: string[] = [];
+    try {
+      const page = await context.newPage();
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`file://${file}`);
+      await waitForCharts(page, CHARTS);
+      const charts = await chartStates(page);
+      await screenshot(page, 'report-interactive');
+      assert.equal(charts.length, 7);
+      for (const chart of charts) {
+        assert.ok(chart.interactiveMarks > 0, `${chart.id} has marks`);
+        assert.equal(chart.interactiveMarks, chart.staticMarks, `${chart.id}: interactive and static marks`);
+        assert.deepEqual([chart.interactiveVisible, chart.staticVisible], [true, false], chart.id);
+      }
+      assert.deepEqual(blocked, []);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows a tooltip on hover, with hostile class names as text', async () => {
+    const { context } = await offlineContext(browser, { javaScriptEnabled: true });
+    const dialogs: string[] = [];
+    try {
+      const page: Page = await context.newPage();
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      await page.goto(`file://${file}`);
+      await waitForCharts(page, CHARTS);
+      const gradient = await hoverTooltip(page, '[data-section="gradients"]', ['layer: dense_2', 'weight: dense_2/kernel']);
+      assert.match(gradient.text, /weight\s+dense_2\/kernel/);
+      assert.match(gradient.text, /update \/ weight\s+1\.1e-3/);
+      const confusion = await hoverTooltip(page, '[data-section="confusion"]', [`true class: ${HOSTILE}`, 'samples: 92']);
+      await screenshot(page, 'report-tooltip');
+      assert.ok(confusion.text.includes(HOSTILE), confusion.text);
+      assert.equal(confusion.html.includes('<img'), false);
+      assert.equal(await page.locator('img[src="x"]').count(), 0);
+      assert.ok((await page.locator('table.tfd-findings').innerText()).includes(HOSTILE));
+      assert.deepEqual(dialogs, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows every chart as its static SVG with JavaScript disabled', async () => {
+    const { context, blocked } = await offlineContext(browser, { javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      await page.goto(`file://${file}`);
+      const charts = await chartStates(page);
+      await screenshot(page, 'report-no-js');
+      assert.equal(charts.length, CHARTS);
+      for (const chart of charts) {
+        assert.equal(chart.state, 'static');
+        assert.ok(chart.staticVisible && chart.staticMarks > 0, `${chart.id} shows its picture`);
+      }
+      assert.ok(await page.locator('.tfd-verdict').isVisible());
+      assert.deepEqual(blocked, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
