@@ -178,4 +178,156 @@ export const networkMessages = {
       evidence: { ...e },
     };
   },
+
+  overfitFailed(e: {
+    samples: number; steps: number; initialLoss: number; finalLoss: number; accuracy: number; target: number;
+    diverged: boolean; referenceSucceeded: boolean; referenceSteps: number;
+  }): Finding {
+    const setupOnly = e.referenceSucceeded;
+    const outcome = e.diverged
+      ? 'the loss became NaN/Infinity'
+      : `the loss went from ${num(e.initialLoss)} to ${num(e.finalLoss)} (target ${num(e.target)})` +
+        (Number.isFinite(e.accuracy) ? `, training accuracy ${Math.round(e.accuracy * 100)}%` : '');
+    return {
+      id: 'overfit-failed',
+      severity: setupOnly ? 'info' : 'error',
+      title: setupOnly
+        ? `Your optimizer settings cannot memorize ${e.samples} samples in ${e.steps} steps`
+        : `The model cannot memorize ${e.samples} samples`,
+      detail:
+        `Trained on the same ${e.samples} samples for ${e.steps} steps, ${outcome}. ` +
+        (setupOnly
+          ? `A reference Adam at 1e-3 memorized them in ${e.referenceSteps} steps, so the model can learn: the optimizer or learning rate holds it back.`
+          : 'A healthy model and training loop reach near-zero loss here; even a reference Adam at 1e-3 failed, ' +
+            'so the model is too small or something between the data, the output layer and the loss is broken.'),
+      fix: setupOnly
+        ? 'Compare your learning rate with the learning-rate range test below, or try Adam at 1e-3.'
+        : 'Fix the other findings first (dead or saturated units, vanishing gradients, loss/output mismatch); ' +
+          'then check that the labels match the inputs and try a larger model.',
+      checklist: 'S3',
+      evidence: { ...e },
+    };
+  },
+
+  trainEvalGap(e: { layer: string; layers: string; noiseToSignal: number }): Finding {
+    return {
+      id: 'train-eval-gap',
+      severity: 'warning',
+      title: 'The model behaves very differently in training and inference mode',
+      detail:
+        `In training mode the outputs move ${num(e.noiseToSignal)} times more from pass to pass than they differ ` +
+        `between samples in inference mode. The layers that switch behaviour: ${e.layers}. ` +
+        'Training sees a mostly random network, unlike the one you evaluate: learning is slow and the training loss says little.',
+      fix: `Lower the rate of ${e.layer} (0.1-0.5 is usual) or remove it until the model trains, then add regularization back.`,
+      layer: e.layer,
+      checklist: 'T7',
+      evidence: { ...e },
+    };
+  },
+
+  dropoutBeforeBatchNorm(e: { dropout: string; batchNorm: string }): Finding {
+    return {
+      id: 'train-eval-gap',
+      severity: 'warning',
+      title: `Dropout ${e.dropout} comes before batch normalization ${e.batchNorm}`,
+      detail:
+        `${e.batchNorm} learns its moving variance from activations thinned by ${e.dropout} during training; ` +
+        'at inference dropout is off, the variance shifts, and predictions become unstable ("variance shift").',
+      fix: `Move ${e.dropout} after the last batch normalization layer (just before the output layer).`,
+      layer: e.dropout,
+      checklist: 'T7',
+      evidence: { ...e },
+    };
+  },
+
+  inputIgnored(e: { relativeSpread: number; relativeZeroChange: number; samples: number }): Finding {
+    return {
+      id: 'input-ignored',
+      severity: 'error',
+      title: 'The model\'s output does not depend on its input',
+      detail:
+        `Across ${e.samples} different inputs the outputs differ by ${num(e.relativeSpread)} of their size, and replacing the ` +
+        `inputs with zeros changes them by ${num(e.relativeZeroChange)}. The network can only learn the label prior.`,
+      fix:
+        'Look for a first layer with zero weights or trainable: false, a multiplication by zero, or an input that ' +
+        'never reaches the output; saturated or dead units in every early layer have the same effect.',
+      checklist: 'D2',
+      evidence: { ...e },
+    };
+  },
+
+  lrTooHigh(e: LrEvidence): Finding {
+    const diverges = Number.isFinite(e.divergenceLr) && e.configuredLr >= e.divergenceLr;
+    return {
+      id: 'lr-too-high',
+      severity: diverges ? 'error' : 'warning',
+      title: `The learning rate ${num(e.configuredLr)} is too high`,
+      detail:
+        `In a learning-rate range test with ${e.optimizer}, the loss was lowest at ${num(e.minLossLr)}` +
+        (Number.isFinite(e.divergenceLr) ? ` and diverged from ${num(e.divergenceLr)}` : '') +
+        `; your rate is ${diverges ? 'in the diverging region' : 'past the bottom of the curve'}: training will be unstable or blow up to NaN.`,
+      fix: `Use a learning rate between ${num(e.suggestedLow)} and ${num(e.suggestedHigh)}.`,
+      checklist: 'T5',
+      evidence: { ...e },
+    };
+  },
+
+  lrTooLow(e: LrEvidence): Finding {
+    return {
+      id: 'lr-too-low',
+      severity: 'warning',
+      title: `The learning rate ${num(e.configuredLr)} is too low`,
+      detail:
+        `In a learning-rate range test with ${e.optimizer}, the loss fell fastest well above your rate and was lowest at ` +
+        `${num(e.minLossLr)}, ${num(e.minLossLr / e.configuredLr)} times higher. At your rate training crawls or stalls.`,
+      fix: `Use a learning rate between ${num(e.suggestedLow)} and ${num(e.suggestedHigh)}.`,
+      checklist: 'T5',
+      evidence: { ...e },
+    };
+  },
+
+  batchMixing(e: { layer: string; crossSampleGradient: number; ownGradient: number }): Finding {
+    return {
+      id: 'batch-mixing',
+      severity: 'error',
+      title: `${e.layer} mixes samples of a batch`,
+      detail:
+        `The output for one sample changes when other samples of the batch change (gradient ${num(e.crossSampleGradient)} ` +
+        `across samples vs ${num(e.ownGradient)} for its own input); the first layer where this happens is ${e.layer}. ` +
+        'A reshape or transpose across the batch axis still runs but trains on scrambled data.',
+      fix: `In ${e.layer}, keep the batch axis first: use tf.transpose with the batch axis fixed (e.g. perm [0, 2, 1]) instead of reshaping across it.`,
+      layer: e.layer,
+      checklist: 'L6',
+      evidence: { ...e },
+    };
+  },
+
+  gradientCheckFailed(e: { target: string; through: string; relativeError: number; analytic: number; numerical: number; checked: number }): Finding {
+    const isLoss = e.target === 'loss';
+    return {
+      id: 'gradient-check-failed',
+      severity: 'error',
+      title: isLoss ? 'The loss function\'s gradient is wrong' : `The gradient through ${e.target} is wrong`,
+      detail:
+        `Finite differences disagree with the backpropagated gradient ${isLoss ? 'of the loss' : `through ${e.target}`} ` +
+        `(checked on the weights of ${e.through}): relative error ${num(e.relativeError)} ` +
+        `(e.g. analytic ${num(e.analytic)} vs numerical ${num(e.numerical)}); healthy float32 code agrees to ~1e-3. ` +
+        'Training follows a wrong direction.',
+      fix: isLoss
+        ? 'Check the custom loss: remove any tf.customGrad and let tfjs differentiate it, or fix the hand-written gradient.'
+        : `Check ${e.target}'s call(): a tf.customGrad with a wrong gradFunc, or an operation whose gradient tfjs does not define as you expect.`,
+      ...(isLoss ? {} : { layer: e.target }),
+      checklist: 'L7',
+      evidence: { ...e },
+    };
+  },
 };
+
+interface LrEvidence {
+  configuredLr: number;
+  minLossLr: number;
+  divergenceLr: number;
+  suggestedLow: number;
+  suggestedHigh: number;
+  optimizer: string;
+}

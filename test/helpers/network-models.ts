@@ -126,6 +126,21 @@ tf.serialization.registerClass(LogLayer);
 tf.serialization.registerClass(WrongGradientSquare);
 tf.serialization.registerClass(BatchTranspose);
 
+/** `depth` ReLU layers of 64 units initialized ~3x too large (stddev 0.5), linear output: gradients explode. */
+export function explodingStack(depth = 6): tf.Sequential {
+  const model = tf.sequential();
+  for (let i = 0; i < depth; i++) {
+    model.add(tf.layers.dense({
+      units: 64, activation: 'relu',
+      kernelInitializer: tf.initializers.randomNormal({ stddev: 0.5, seed: i + 1 }),
+      ...(i === 0 ? { inputShape: [6] } : {}),
+    }));
+  }
+  model.add(tf.layers.dense({ units: 1 }));
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError' });
+  return model;
+}
+
 /** An MLP with `layer` inserted after the first dense layer. */
 export function mlpWith(layer: tf.layers.Layer, first: Partial<DenseArgs> = {}): tf.Sequential {
   const model = tf.sequential();
@@ -143,6 +158,8 @@ export interface ContextOptions {
   chanceLoss?: number;
   learningRate?: number;
   optimizerName?: string;
+  /** Defaults to the built-in loss the fixture's task uses. */
+  lossName?: string;
   budget?: 'quick' | 'thorough';
   batchSize?: number;
   earlier?: CheckResult[];
@@ -157,7 +174,7 @@ export function makeContext(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, o
     task: { value: options.task ?? 'multiclass', source: 'option' },
     inputKind: { value: x.rank > 2 ? 'image' : 'tabular', source: 'option' },
     numClasses: options.task === 'regression' ? undefined : y.shape[1],
-    lossName: 'test loss',
+    lossName: options.lossName ?? (options.task === 'regression' ? 'meanSquaredError' : 'categoricalCrossentropy'),
     chanceLoss: options.chanceLoss ?? (options.task === 'regression' ? undefined : Math.log(y.shape[1] ?? 2)),
     learningRate,
     optimizerName: options.optimizerName ?? 'adam',
@@ -204,4 +221,40 @@ export async function runChecks(checks: readonly NetworkCheck[], context: Networ
 /** The weights of a model as plain arrays, to compare bit for bit. */
 export function weightValues(model: tf.LayersModel): number[][] {
   return model.getWeights().map((w) => Array.from(w.dataSync()));
+}
+
+export interface NetworkRun {
+  results: CheckResult[];
+  findings: import('../../src/types').Finding[];
+  /** Tensors alive after the checks that were not before them. */
+  leaked: number;
+  /** True when the model's weights are bit-identical afterwards. */
+  untouched: boolean;
+}
+
+/** Runs `checks` on a context over `x`, `y`, measuring leaks and whether the model was touched. */
+export async function runNetworkChecks(
+  checks: readonly NetworkCheck[], model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, options: ContextOptions = {},
+): Promise<NetworkRun> {
+  const before = weightValues(model);
+  const tensors = tf.memory().numTensors;
+  const results = await runChecks(checks, makeContext(model, x, y, options));
+  const leaked = tf.memory().numTensors - tensors;
+  const after = weightValues(model);
+  const untouched = before.length === after.length && before.every((w, i) => w.every((v, j) => Object.is(v, after[i][j])));
+  return { results, findings: results.flatMap((r) => r.findings), leaked, untouched };
+}
+
+/** The single finding with `id`, failing with the list of what was found instead. */
+export function findingWith(run: NetworkRun, id: string): import('../../src/types').Finding {
+  const matches = run.findings.filter((f) => f.id === id);
+  if (matches.length !== 1) {
+    throw new Error(`expected one ${id}, found: ${run.findings.map((f) => `${f.severity} ${f.id} (${f.layer ?? '-'})`).join('; ') || 'nothing'}`);
+  }
+  return matches[0];
+}
+
+/** Warnings and errors only: what a healthy model must not produce. */
+export function alarms(run: NetworkRun): string[] {
+  return run.findings.filter((f) => f.severity !== 'info').map((f) => `${f.severity} ${f.id} (${f.layer ?? '-'}): ${f.detail}`);
 }

@@ -40,3 +40,10 @@ export async function withOptimizer<T>(ctx: NetworkContext, probe: (optimizer: t
 export function nameList(names: string[], max = 4): string {
   return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
+
+/** True when an earlier check found NaN/Inf: training probes on such a model measure nothing. */
+export function nonFiniteSeen(ctx: NetworkContext): boolean {
+  return ctx.earlier.findings.some((f) => f.id === 'nonfinite-values');
+}
+
+export const NON_FINITE_SKIP = 'NaN/Infinity in the forward pass or gradients (see nonfinite-values); fix that first';

@@ -127,10 +127,11 @@ export const gradientFlowCheck: NetworkCheck = {
       const nonFinite = nanSeen ? null : findNonFinite(step.loss, step.weights);
       if (nanSeen || nonFinite) return { findings: nonFinite ? [nonFinite] : [], measurements, note: 'non-finite values: gradient statistics are meaningless' };
       const kernels = kernelsOf(step.weights);
+      const exploding = findExploding(kernels);
+      // Exploding activations inflate the last layers' gradients most: a "vanishing" ratio then misleads.
       const findings = [
         findZero(step.weights),
-        findVanishing(kernels),
-        findExploding(kernels),
+        exploding ?? findVanishing(kernels),
         findUpdateRatio(kernels, ctx),
       ].filter((f): f is Finding => f !== null);
       return { findings, measurements, note: `one ${ctx.info.optimizerName ?? 'optimizer'} step on ${batch.size} samples` };

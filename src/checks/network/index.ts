@@ -2,10 +2,27 @@ import type { Check } from '../base';
 import { initCheck } from './init';
 import { activationsCheck } from './activations';
 import { gradientFlowCheck } from './gradients';
+import { batchMixingCheck } from './batch-mixing';
+import { gradientCheck } from './gradient-check';
+import { inputDependenceCheck } from './input';
+import { overfitCheck } from './overfit';
+import { trainEvalCheck } from './train-eval';
+import { lrRangeCheck } from './lr-range';
 
 /**
  * Checks inside the network and training probes (CHECKLIST S3, L6-L7, T1-T7),
- * in run order: free reads of the weights, then one forward pass, then one
- * training step, then the probes that train clones for many steps.
+ * in run order: free reads of the weights, then single forward/backward
+ * passes, then the probes that train clones for many steps. The activation
+ * check runs first among the passes: the later ones skip when it found NaN.
  */
-export const NETWORK_CHECKS: Check[] = [initCheck, activationsCheck, gradientFlowCheck];
+export const NETWORK_CHECKS: Check[] = [
+  initCheck,
+  activationsCheck,
+  gradientFlowCheck,
+  batchMixingCheck,
+  gradientCheck,
+  inputDependenceCheck,
+  trainEvalCheck,
+  overfitCheck,
+  lrRangeCheck,
+];

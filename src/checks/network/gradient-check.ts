@@ -1,0 +1,111 @@
+/**
+ * L7: numerical gradient check of custom code. Custom layers (every layer
+ * with budget 'thorough') and custom losses: the gradient tfjs backpropagates
+ * against central finite differences on a few parameters. A layer without
+ * weights of its own is checked through the nearest earlier layer's weights,
+ * whose gradient flows back through it.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Finding } from '../../types';
+import { backingVariable, listLayers, type LayerInfo } from '../../model/layers';
+import { forwardLoss, forwardOutput } from '../../model/loss';
+import { checkLossGradient, checkVariableGradient, type GradientComparison } from '../../model/finite-differences';
+import { networkMessages } from '../../messages/network';
+import type { NetworkCheck, NetworkContext } from './context';
+import { NON_FINITE_SKIP, headBatch, nonFiniteSeen, withClone } from './batch';
+
+/** Loss names tfjs implements; anything else was written by the user. */
+const BUILT_IN_LOSSES = new Set([
+  'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError',
+  'meanAbsoluteError', 'meanAbsolutePercentageError', 'meanSquaredLogarithmicError', 'squaredHinge', 'hinge',
+  'categoricalHinge', 'logcosh', 'kullbackLeiblerDivergence', 'poisson', 'cosineProximity',
+]);
+
+const SETTINGS = {
+  samples: 8,
+  entries: 4,
+  /** ~cbrt(float32 eps): balances truncation error (h^2) against rounding (eps / h). */
+  step: 1e-3,
+  /**
+   * float32 central differences with the largest-gradient entries agree to
+   * ~1e-3 on healthy layers (1e-4 is the float64 rule of thumb); a wrong
+   * custom gradient is off by tens of percent (a missing factor 2 gives 0.5).
+   */
+  tolerance: 0.05,
+};
+
+interface Target {
+  /** The layer (or 'loss') under test. */
+  name: string;
+  /** The layer whose weights are perturbed. */
+  through: LayerInfo;
+}
+
+function targets(layers: LayerInfo[], thorough: boolean): Target[] {
+  return layers.flatMap((layer, i) => {
+    if (!layer.custom && !(thorough && layer.weights.some((w) => w.trainable))) return [];
+    const through = [...layers.slice(0, i + 1)].reverse().find((l) => l.weights.some((w) => w.trainable));
+    return through ? [{ name: layer.name, through }] : [];
+  });
+}
+
+async function checkLayer(ctx: NetworkContext, clone: tf.LayersModel, target: Target, x: tf.Tensor, y: tf.Tensor): Promise<GradientComparison> {
+  const layer = listLayers(clone)[target.through.index];
+  const weight = layer.weights.find((w) => w.trainable && w.shape.length >= 2) ?? layer.weights.find((w) => w.trainable);
+  if (!weight) throw new Error(`tfjs-doctor: ${layer.name} has no trainable weight to perturb`);
+  // Inference mode: dropout off, so both sides of the difference see the same network.
+  return checkVariableGradient(() => forwardLoss(clone, x, y, ctx.loss, false), backingVariable(weight.variable), {
+    entries: SETTINGS.entries,
+    step: SETTINGS.step,
+  });
+}
+
+export const gradientCheck: NetworkCheck = {
+  id: 'gradient-check',
+  checklist: ['L7'],
+  findings: ['gradient-check-failed'],
+  async run(ctx) {
+    if (nonFiniteSeen(ctx)) return { findings: [], skipped: NON_FINITE_SKIP };
+    const thorough = ctx.info.budget === 'thorough';
+    const list = targets(listLayers(ctx.model), thorough);
+    const customLoss = !BUILT_IN_LOSSES.has(ctx.info.lossName);
+    if (list.length === 0 && !customLoss && !thorough) {
+      return { findings: [], skipped: 'no custom layer or loss (all layers are checked with budget thorough)' };
+    }
+    const batch = headBatch(ctx, SETTINGS.samples);
+    try {
+      const results = await withClone(ctx, async (clone) => {
+        const checked: { target: string; through: string; result: GradientComparison }[] = [];
+        if (customLoss || thorough) {
+          const prediction = tf.tidy(() => forwardOutput(clone, batch.x, false));
+          const result = await checkLossGradient(ctx.loss, batch.y, prediction, { entries: SETTINGS.entries, step: SETTINGS.step });
+          prediction.dispose();
+          checked.push({ target: 'loss', through: 'loss', result });
+        }
+        for (const target of list) {
+          checked.push({ target: target.name, through: target.through.name, result: await checkLayer(ctx, clone, target, batch.x, batch.y) });
+        }
+        return checked;
+      });
+      const failed = results.filter((r) => !(r.result.maxRelativeError <= SETTINGS.tolerance));
+      const findings: Finding[] = failed.slice(0, 1).map(({ target, through, result }) =>
+        networkMessages.gradientCheckFailed({
+          target,
+          through,
+          relativeError: result.maxRelativeError,
+          analytic: result.analytic[0] ?? Number.NaN,
+          numerical: result.numerical[0] ?? Number.NaN,
+          checked: results.length,
+        }),
+      );
+      const extra = Object.fromEntries(results.map((r) => [`${r.target}.relativeError`, Number.isFinite(r.result.maxRelativeError) ? r.result.maxRelativeError : null]));
+      return {
+        findings,
+        measurements: { extra: { 'gradient-check': extra } },
+        note: `${results.length} target(s) checked: ${results.map((r) => `${r.target} ${r.result.maxRelativeError.toExponential(1)}`).join(', ')}`,
+      };
+    } finally {
+      tf.dispose([batch.x, batch.y]);
+    }
+  },
+};

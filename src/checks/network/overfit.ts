@@ -1,0 +1,138 @@
+/**
+ * S3: overfit a tiny batch. A healthy model and training setup drive the loss
+ * on a handful of samples to near zero within a short step budget; when it
+ * cannot, either the setup (optimizer, learning rate) or the model/code is
+ * wrong. A reference optimizer run separates the two, only on failure.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { CurvePoint } from '../../measurements';
+import { evaluate, trainStep, trainableVariables, type Evaluation } from '../../model/train';
+import { networkMessages } from '../../messages/network';
+import type { NetworkCheck, NetworkContext } from './context';
+import { NON_FINITE_SKIP, nonFiniteSeen, headBatch } from './batch';
+
+export const OVERFIT_CHECK_ID = 'overfit-tiny-batch';
+
+const SETTINGS = {
+  /** 16 samples: more than one per class for 10 classes, few enough to memorize fast. */
+  samples: 16,
+  /** Adam at 1e-3 memorizes 16 MNIST digits in 30-60 steps; 150 leaves room for slower healthy setups. */
+  steps: { quick: 150, thorough: 400 },
+  /** Inference-mode evaluation (accuracy, early stop) every few steps: it costs a forward pass. */
+  evalEvery: 5,
+  /** Training-mode passes averaged at the end, for the train-eval comparison. */
+  trainingModePasses: 3,
+  /** "Near zero": this fraction of the chance loss (of the initial loss when chance is unknown). */
+  lossFraction: 0.1,
+  /** The reference setup that tells "your optimizer settings" from "your model or code". */
+  referenceLearningRate: 1e-3,
+};
+
+interface ProbeRun {
+  points: CurvePoint[];
+  steps: number;
+  initial: Evaluation;
+  final: Evaluation;
+  succeeded: boolean;
+  diverged: boolean;
+}
+
+function succeeded(result: Evaluation, target: number): boolean {
+  if (!Number.isFinite(result.loss)) return false;
+  return result.loss <= target && (result.accuracy === null || result.accuracy >= 1);
+}
+
+async function overfit(
+  ctx: NetworkContext, makeOptimizer: () => tf.Optimizer, series: string, x: tf.Tensor, y: tf.Tensor, target: number | null,
+): Promise<ProbeRun> {
+  const task = ctx.info.task.value;
+  const budget = SETTINGS.steps[ctx.info.budget];
+  const clone = await ctx.cloneModel();
+  const optimizer = makeOptimizer();
+  try {
+    const variables = trainableVariables(clone);
+    const initial = await evaluate(clone, x, y, ctx.loss, task);
+    const goal = target ?? initial.loss * SETTINGS.lossFraction;
+    const points: CurvePoint[] = [{ series: `${series} (inference)`, step: 0, loss: finite(initial.loss), metric: initial.accuracy }];
+    let latest = initial;
+    let steps = 0;
+    let diverged = false;
+    while (steps < budget && !succeeded(latest, goal)) {
+      const value = await trainStep(clone, optimizer, variables, x, y, ctx.loss);
+      steps++;
+      points.push({ series: `${series} (training)`, step: steps, loss: finite(value) });
+      if (!Number.isFinite(value)) {
+        diverged = true;
+        break;
+      }
+      if (steps % SETTINGS.evalEvery === 0 || steps === budget) {
+        latest = await evaluate(clone, x, y, ctx.loss, task);
+        points.push({ series: `${series} (inference)`, step: steps, loss: finite(latest.loss), metric: latest.accuracy });
+      }
+    }
+    const final = await evaluate(clone, x, y, ctx.loss, task, SETTINGS.trainingModePasses);
+    return { points, steps, initial, final, succeeded: !diverged && succeeded(final, goal), diverged };
+  } finally {
+    optimizer.dispose();
+    clone.dispose();
+  }
+}
+
+function finite(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
+
+export const overfitCheck: NetworkCheck = {
+  id: OVERFIT_CHECK_ID,
+  checklist: ['S3'],
+  findings: ['overfit-failed'],
+  async run(ctx) {
+    if (nonFiniteSeen(ctx)) return { findings: [], skipped: NON_FINITE_SKIP };
+    if (trainableVariables(ctx.model).length === 0) return { findings: [], skipped: 'the model has no trainable weights' };
+    const batch = headBatch(ctx, SETTINGS.samples);
+    try {
+      const chance = ctx.info.chanceLoss;
+      const target = chance !== undefined && chance > 0 ? chance * SETTINGS.lossFraction : null;
+      ctx.progress(`overfitting ${batch.size} samples`);
+      const user = await overfit(ctx, () => ctx.makeOptimizer(), 'your optimizer', batch.x, batch.y, target);
+      let reference: ProbeRun | null = null;
+      if (!user.succeeded) {
+        ctx.progress('overfitting again with a reference optimizer');
+        reference = await overfit(ctx, () => tf.train.adam(SETTINGS.referenceLearningRate), 'reference Adam 1e-3', batch.x, batch.y, target);
+      }
+      const points = [...user.points, ...(reference?.points ?? [])];
+      const measurements = {
+        curves: { chanceLoss: chance ?? null, initialLoss: finite(user.initial.loss), points, ...(user.initial.accuracy !== null ? { metricName: 'accuracy' } : {}) },
+        extra: {
+          [OVERFIT_CHECK_ID]: {
+            samples: batch.size,
+            steps: user.steps,
+            succeeded: user.succeeded,
+            diverged: user.diverged,
+            finalLoss: finite(user.final.loss),
+            finalAccuracy: user.final.accuracy,
+            trainingModeLoss: finite(user.final.trainingModeLoss ?? Number.NaN),
+            referenceSucceeded: reference?.succeeded ?? null,
+          },
+        },
+      };
+      const findings = user.succeeded
+        ? []
+        : [networkMessages.overfitFailed({
+          samples: batch.size,
+          steps: user.steps,
+          initialLoss: user.initial.loss,
+          finalLoss: user.final.loss,
+          accuracy: user.final.accuracy ?? Number.NaN,
+          target: target ?? user.initial.loss * SETTINGS.lossFraction,
+          diverged: user.diverged,
+          referenceSucceeded: reference?.succeeded ?? false,
+          referenceSteps: reference?.steps ?? 0,
+        })];
+      return { findings, measurements, note: `${user.succeeded ? 'fit' : 'did not fit'} ${batch.size} samples in ${user.steps} steps` };
+    } finally {
+      batch.x.dispose();
+      batch.y.dispose();
+    }
+  },
+};
