@@ -14,7 +14,8 @@ export interface XY {
   y: TensorLike;
 }
 export type DatasetElement = { xs: tf.Tensor; ys: tf.Tensor };
-export type DiagnoseData = XY | tf.data.Dataset<DatasetElement>;
+/** Datasets must yield DatasetElement batches; the element type stays loose because tf.data.map() erases it. */
+export type DiagnoseData = XY | tf.data.Dataset<DatasetElement> | tf.data.Dataset<tf.TensorContainer>;
 
 /** What onProgress receives: the check running now and how far the whole diagnosis is. */
 export interface ProgressEvent {
