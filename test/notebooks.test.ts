@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { numberExecutedCells } from '../scripts/lib/execution-counts';
 import { kernelSpecFile, kernelSpecIsCurrent } from '../scripts/lib/kernel';
 import { EXPECTED_STDERR, findNotebookProblems, type NotebookCell } from '../scripts/lib/notebook-problems';
 import { ensurePackageLink } from '../scripts/lib/package-link';
@@ -74,6 +75,27 @@ describe('findNotebookProblems(notebook)', () => {
 
   it('expects no stderr by default', () => {
     assert.deepEqual(EXPECTED_STDERR, []);
+  });
+});
+
+describe('numberExecutedCells(notebook, problems)', () => {
+  const notebook = {
+    cells: [
+      { cell_type: 'markdown', source: '# title' },
+      { cell_type: 'code', source: 'a', execution_count: null },
+      { cell_type: 'code', source: 'b', execution_count: null },
+      { cell_type: 'code', source: 'c', execution_count: null },
+    ],
+  };
+  const counts = (nb: typeof notebook) => nb.cells.map((cell) => cell.execution_count);
+
+  it('numbers every code cell in order when nothing failed', () => {
+    assert.deepEqual(counts(numberExecutedCells(notebook, [])), [undefined, 1, 2, 3]);
+  });
+
+  it('leaves the cells after the first failing one unnumbered (tslab cancelled them)', () => {
+    assert.deepEqual(counts(numberExecutedCells(notebook, [{ cell: 3, kind: 'stderr', source: 'b', text: 'x' }])), [undefined, 1, 2, null]);
+    assert.deepEqual(counts(numberExecutedCells(notebook, [{ cell: 2, kind: 'stderr', source: 'a', text: 'x' }])), [undefined, 1, null, null]);
   });
 });
 

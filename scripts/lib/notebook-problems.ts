@@ -21,6 +21,7 @@ export interface NotebookCell {
   cell_type: string;
   source: string | string[];
   outputs?: NotebookOutput[];
+  execution_count?: number | null;
 }
 
 export interface Notebook {

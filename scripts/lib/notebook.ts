@@ -2,8 +2,9 @@
  * Executing a notebook through the real tslab kernel (nbconvert + nbclient) and
  * exporting the result to HTML, as a user's Jupyter would.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { numberExecutedCells } from './execution-counts';
 import { KERNEL_NAME } from './kernel';
 import { findNotebookProblems, type CellProblem, type Notebook } from './notebook-problems';
 import { run, tail } from './run';
@@ -56,7 +57,9 @@ export async function executeNotebook(source: string, options: ExecuteOptions): 
   if (execution.code !== 0) {
     return { executed, html, problems: [], failure: `nbconvert --execute failed (exit ${execution.code}):\n${tail(execution.stderr)}`, ms: Date.now() - started };
   }
-  const problems = findNotebookProblems(readNotebook(executed));
+  const notebook = readNotebook(executed);
+  const problems = findNotebookProblems(notebook);
+  writeFileSync(executed, `${JSON.stringify(numberExecutedCells(notebook, problems), null, 1)}\n`);
 
   const exported = await run(
     options.python,
