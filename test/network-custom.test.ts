@@ -1,0 +1,72 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { gradientCheck } from '../src/checks/network/gradient-check';
+import { batchMixingCheck } from '../src/checks/network/batch-mixing';
+import {
+  useBackend, mnistDigits, mlp, mlpWith, WrongGradientSquare, BatchTranspose, runNetworkChecks, findingWith,
+} from './helpers/network-models';
+
+before(useBackend);
+
+test('gradient-check flags a custom layer whose gradient forgets a factor 2 as gradient-check-failed at that layer', async () => {
+  const model = mlpWith(new WrongGradientSquare({}));
+  const { x, y } = mnistDigits(8);
+  const run = await runNetworkChecks([gradientCheck], model, x, y);
+  const finding = findingWith(run, 'gradient-check-failed');
+  assert.equal(finding.layer, model.layers[1].name);
+  assert.equal(finding.evidence.through, model.layers[0].name);
+  assert.ok(Math.abs(Number(finding.evidence.relativeError) - 0.5) < 0.05);
+  assert.ok(run.untouched, 'perturbations happened on a clone');
+  assert.equal(run.leaked, 0);
+  tf.dispose([x, y]);
+  model.dispose();
+});
+
+test('gradient-check flags a custom loss with a wrong hand-written gradient, and passes every layer of a healthy MLP with budget thorough', async () => {
+  const halfGradientMse = (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar => {
+    const mse = tf.customGrad((p, save) => {
+      const prediction = p as tf.Tensor;
+      if (typeof save === 'function') save([prediction]);
+      return {
+        value: prediction.sub(yTrue).square().mean(),
+        gradFunc: (dy, saved) => dy.mul(saved[0].sub(yTrue)).div(saved[0].size),
+      };
+    });
+    return mse(yPred) as tf.Scalar;
+  };
+  const model = mlp();
+  const { x, y } = mnistDigits(8);
+  const custom = await runNetworkChecks([gradientCheck], model, x, y, { loss: halfGradientMse, lossName: 'halfGradientMse' });
+  const finding = findingWith(custom, 'gradient-check-failed');
+  assert.equal(finding.evidence.target, 'loss');
+  assert.equal(finding.layer, undefined);
+  const thorough = await runNetworkChecks([gradientCheck], model, x, y, { budget: 'thorough' });
+  assert.deepEqual(thorough.findings, []);
+  assert.match(thorough.results[0].note ?? '', /4 target/);
+  assert.equal(custom.leaked + thorough.leaked, 0);
+  tf.dispose([x, y]);
+  model.dispose();
+});
+
+test('batch-independence flags a layer that transposes across the batch as batch-mixing at that layer', async () => {
+  const model = mlpWith(new BatchTranspose({}));
+  const { x, y } = mnistDigits(8);
+  const run = await runNetworkChecks([batchMixingCheck], model, x, y);
+  assert.equal(findingWith(run, 'batch-mixing').layer, model.layers[1].name);
+  assert.equal(run.leaked, 0);
+  tf.dispose([x, y]);
+  model.dispose();
+});
+
+test('batch-independence passes a batch-norm model (inference mode mixes nothing)', async () => {
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ units: 16, inputShape: [784] }), tf.layers.batchNormalization(), tf.layers.dense({ units: 10, activation: 'softmax' })],
+  });
+  const { x, y } = mnistDigits(8);
+  const run = await runNetworkChecks([batchMixingCheck], model, x, y);
+  assert.deepEqual(run.findings, []);
+  assert.equal(run.leaked, 0);
+  tf.dispose([x, y]);
+  model.dispose();
+});
