@@ -5,7 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { lossChart, gradientFlowChart, SCHEMA, type ChartSpec } from '../src/charts';
+import {
+  SCHEMA, activationHealthChart, confusionMatrixChart, dataProfileChart, findingsTableChart, gradientFlowChart, lossChart,
+  lrRangeChart, predictionsChart, sampleGridChart, type ChartSpec,
+} from '../src/charts';
 import * as fx from './fixtures/measurements';
 
 interface Rendered {
@@ -15,8 +18,17 @@ interface Rendered {
   vega: { signals?: { name: string; bind?: unknown }[]; scales?: { name: string; type?: string }[]; [key: string]: unknown };
 }
 
-/** Compiles with vega-lite and renders to SVG with vega (no DOM), collecting every warning. */
-export async function render(spec: ChartSpec): Promise<Rendered> {
+/**
+ * Warnings that only exist without a browser: interval selections listen on
+ * `window`, which Node has not got. Every other warning fails a test.
+ */
+const NODE_ONLY_WARNINGS = [/^Can not resolve event source: window$/];
+
+/**
+ * Compiles with vega-lite and renders to SVG with vega (no DOM), collecting
+ * every warning; `signals` are set first, as a user moving a control would.
+ */
+export async function render(spec: ChartSpec, signals: Record<string, unknown> = {}): Promise<Rendered> {
   const vl = await import('vega-lite');
   const vega = await import('vega');
   const warnings: string[] = [];
@@ -32,12 +44,15 @@ export async function render(spec: ChartSpec): Promise<Rendered> {
   const json = JSON.parse(JSON.stringify(spec));
   const compiled = vl.compile(json, { logger });
   const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none', logger });
+  for (const [name, value] of Object.entries(signals)) view.signal(name, value);
+  await view.runAsync();
   const svg = await view.toSVG();
   view.finalize();
-  return { svg, warnings, vega: compiled.spec as Rendered['vega'] };
+  const relevant = warnings.filter((w) => !NODE_ONLY_WARNINGS.some((pattern) => pattern.test(w)));
+  return { svg, warnings: relevant, vega: compiled.spec as Rendered['vega'] };
 }
 
-/** Number of scenegraph items of one kind in the SVG ("bar", "point", "line", "text", "image", "rule"...). */
+/** Number of scenegraph items of one kind in the SVG ("bar", "point", "line mark", "text mark", "image mark"...). */
 export function countMarks(svg: string, kind: string): number {
   return svg.split(`aria-roledescription="${kind}"`).length - 1;
 }
@@ -48,6 +63,16 @@ function chartTest(name: string, body: () => Promise<void>): void {
     const before = tf.memory().numTensors;
     await body();
     assert.equal(tf.memory().numTensors, before);
+  });
+}
+
+/** Text items with their positions, in document order (Vega writes text escaped). */
+function texts(svg: string): { x: number; y: number; text: string; weight?: string }[] {
+  // Empty text items are self-closing (<text .../>).
+  return [...svg.matchAll(/<text ([^>]*?)(?:\/>|>(.*?)<\/text>)/g)].flatMap((m) => {
+    const at = /transform="translate\(([-\d.]+),([-\d.]+)\)/.exec(m[1]);
+    if (!at) return [];
+    return [{ x: Number(at[1]), y: Number(at[2]), weight: /font-weight="(\d+)"/.exec(m[1])?.[1], text: m[2] ?? '' }];
   });
 }
 
@@ -126,4 +151,149 @@ chartTest('gradientFlowChart({weights: []}) explains that there is nothing to sh
   const out = await render(gradientFlowChart({ weights: [] }));
   assertClean(out);
   assert.match(out.svg, /no trainable weights/);
+});
+
+chartTest('activationHealthChart(health) draws dead and saturated fractions per layer and the std through depth', async () => {
+  const out = await render(activationHealthChart(fx.activationsMixed));
+  assertClean(out);
+  // 6 grey 100% tracks + 2 dead (relu) + 2 saturated (sigmoid, tanh) fractions.
+  assert.equal(countMarks(out.svg, 'bar'), 6 + 4);
+  assert.equal(countMarks(out.svg, 'point'), 6, 'one std point per layer');
+  assert.equal(countMarks(out.svg, 'line mark'), 1);
+  // std spans 0.0031..0.41: log scale.
+  assert.equal(out.vega.scales?.find((s) => s.name === 'concat_1_x')?.type, 'log');
+  const labels = ['conv2d_1 · relu', 'conv2d_2 · relu', 'flatten · linear', 'dense_1 · sigmoid'].map((l) => out.svg.indexOf(`>${l}<`));
+  assert.ok(labels.every((p, i) => p > 0 && (i === 0 || p > labels[i - 1])), `layers in model order: ${labels}`);
+});
+
+chartTest('dataProfileChart(profile) shows mean ± std per feature and split, and the share of each class per split', async () => {
+  const out = await render(dataProfileChart(fx.profileTabular));
+  assertClean(out);
+  // 8 features x 2 splits mean±std bars + 3 classes x 2 splits label bars.
+  assert.equal(countMarks(out.svg, 'bar'), 16 + 6);
+  assert.equal(countMarks(out.svg, 'tick'), 16, 'a mean tick per feature and split');
+  assert.equal(countMarks(out.svg, 'rule mark'), 16, 'a min..max line per feature and split');
+  // population (~1400) next to bedrooms (~1): symlog so both stay readable.
+  assert.equal(out.vega.scales?.find((s) => s.name === 'concat_0_x')?.type, 'symlog');
+  assert.ok(out.vega.signals?.some((s) => s.name === 'split_pick_split_legend'), 'legend picks a split');
+});
+
+chartTest('dataProfileChart(profile) for regression shows the target statistics instead of classes', async () => {
+  const out = await render(dataProfileChart(fx.profileRegression));
+  assertClean(out);
+  assert.match(out.svg, /Regression target: mean 2\.07 ± 1\.15, range 0\.15 to 5/);
+  assert.equal(countMarks(out.svg, 'bar'), 16 + 1);
+});
+
+chartTest('dataProfileChart(profile) keeps the 30 widest of 100 features and says so', async () => {
+  const features = Array.from({ length: 100 }, (_, i) => ({ feature: `f${i}`, split: 'train' as const, mean: i, std: 1, min: i - 2, max: i + 2 }));
+  const out = await render(dataProfileChart({ unit: 'feature', features, labels: [], samples: 500 }));
+  assertClean(out);
+  assert.equal(countMarks(out.svg, 'bar'), 30);
+  assert.match(out.svg, /Per feature: the 30 widest of 100/);
+  assert.ok(out.svg.includes('>f99<') && !out.svg.includes('>f0<'));
+});
+
+chartTest('sampleGridChart(images) draws each sample as one image mark with its caption, reordered by loss on request', async () => {
+  const spec = sampleGridChart(fx.samplesImage);
+  const byIndex = await render(spec);
+  assertClean(byIndex);
+  assert.equal(countMarks(byIndex.svg, 'image mark'), 24);
+  assert.equal(countMarks(byIndex.svg, 'rect'), 0, 'pixels are never drawn as rects');
+  const sortSignal = byIndex.vega.signals?.find((s) => s.name === 'sort_by');
+  assert.deepEqual((sortSignal?.bind as { options: string[] }).options, ['index', 'loss']);
+  const firstCaption = (svg: string) => texts(svg).filter((t) => t.text.includes('→')).sort((a, b) => a.y - b.y || a.x - b.x)[0].text;
+  const first = fx.samplesImage.rows[0];
+  assert.equal(firstCaption(byIndex.svg), `${first.label} → ${first.prediction}`);
+  const byLoss = await render(spec, { sort_by: 'loss' });
+  const worst = [...fx.samplesImage.rows].sort((a, b) => (b.loss ?? 0) - (a.loss ?? 0))[0];
+  assert.equal(firstCaption(byLoss.svg), `${worst.label} → ${worst.prediction}`);
+});
+
+chartTest('sampleGridChart(table) shows rows as text with the feature columns, wrong predictions in red', async () => {
+  const out = await render(sampleGridChart(fx.samplesTable));
+  assertClean(out);
+  assert.match(out.svg, />median inc…</);
+  assert.match(out.svg, />bedrooms</);
+  const wrong = fx.samplesTable.rows.filter((r) => r.correct === false).length;
+  // Red: index, label, prediction, loss and 5 values of each wrong row.
+  assert.equal(out.svg.split('fill="#c62828"').length - 1, wrong * 9);
+});
+
+chartTest('predictionsChart(images) lists input | true | predicted | confidence | loss, highest loss first; the checkbox keeps wrong ones', async () => {
+  const spec = predictionsChart(fx.predictionsImage);
+  const all = await render(spec);
+  assertClean(all);
+  assert.equal(countMarks(all.svg, 'image mark'), 16);
+  assert.ok(all.vega.signals?.some((s) => s.name === 'wrong_only' && s.bind !== undefined));
+  const losses = texts(all.svg).filter((t) => t.x > 400 && /^\d/.test(t.text)).sort((a, b) => a.y - b.y).map((t) => Number(t.text));
+  assert.equal(losses.length, 16);
+  assert.deepEqual(losses, [...losses].sort((a, b) => b - a), 'highest loss first');
+  const wrongOnly = await render(spec, { wrong_only: true });
+  const wrong = fx.predictionsImage.rows.filter((r) => r.correct === false).length;
+  assert.ok(wrong > 0 && wrong < 16);
+  assert.equal(countMarks(wrongOnly.svg, 'image mark'), wrong);
+});
+
+chartTest('predictionsChart(regression) plots predicted vs true with the identity line, and the residuals', async () => {
+  const out = await render(predictionsChart(fx.predictionsRegression));
+  assertClean(out);
+  assert.equal(countMarks(out.svg, 'circle'), 200 * 2);
+  assert.equal(countMarks(out.svg, 'line mark'), 1, 'identity line');
+  assert.match(out.svg, /RMSE \d/);
+  assert.ok(JSON.stringify(out.vega).includes('"brush_x"'), 'brush links the panels');
+});
+
+chartTest('confusionMatrixChart(matrix) fills every cell, prints non-zero counts, colours right and wrong apart', async () => {
+  const out = await render(confusionMatrixChart(fx.confusionDigits));
+  assertClean(out);
+  const nonZero = fx.confusionDigits.cells.filter((c) => c.count > 0);
+  // Background for all 100 cells, then one coloured rect per non-zero cell.
+  assert.equal(countMarks(out.svg, 'rect mark'), 100 + nonZero.length);
+  const printed = texts(out.svg).filter((t) => /^\d+$/.test(t.text)).length;
+  assert.equal(printed, nonZero.length + 20, 'counts plus the 0-9 labels of both axes');
+  assert.equal(countMarks(out.svg, 'legend'), 2, 'separate scales for right and wrong');
+});
+
+chartTest('lrRangeChart(test) draws raw and smoothed loss on a log learning-rate axis with the band and markers', async () => {
+  const out = await render(lrRangeChart(fx.lrRangeTypical));
+  assertClean(out);
+  assert.equal(countMarks(out.svg, 'line mark'), 2);
+  assert.equal(out.vega.scales?.find((s) => s.name === 'x')?.type, 'log');
+  assert.match(out.svg, />suggested 3e-4–0\.003</);
+  assert.match(out.svg, />your learning rate 0\.1</);
+  assert.match(out.svg, />diverges at 0\.6</);
+  assert.match(out.svg, />steepest descent 0\.0011</);
+});
+
+chartTest('findingsTableChart(findings) lists findings most severe first; the select control narrows them', async () => {
+  const spec = findingsTableChart([...fx.findingsMixed].reverse());
+  const all = await render(spec);
+  assertClean(all);
+  const severities = texts(all.svg).filter((t) => /^(error|warning|info)$/.test(t.text)).sort((a, b) => a.y - b.y).map((t) => t.text);
+  assert.deepEqual(severities, ['error', 'warning', 'warning', 'info']);
+  assert.equal(countMarks(all.svg, 'point'), 4, 'a coloured dot per finding');
+  const errorsOnly = await render(spec, { show_severity: 'error' });
+  assert.equal(countMarks(errorsOnly.svg, 'point'), 1);
+});
+
+chartTest('every builder keeps hostile strings as text: class, layer, feature and finding names never become markup', async () => {
+  const h = fx.HOSTILE;
+  const specs = [
+    confusionMatrixChart(fx.confusionHostile),
+    gradientFlowChart({ weights: fx.gradientsHealthy.weights.map((w) => ({ ...w, layer: h, weight: `${h}/${w.weight}` })) }),
+    activationHealthChart({ layers: fx.activationsMixed.layers.map((l) => ({ ...l, layer: `${h}${l.layerIndex}`, activation: h })) }),
+    dataProfileChart({ ...fx.profileTabular, features: fx.profileTabular.features.map((f) => ({ ...f, feature: `${h}${f.feature}` })), labels: fx.profileTabular.labels.map((l) => ({ ...l, label: h + l.label })) }),
+    sampleGridChart({ ...fx.samplesTable, columns: [h, h], rows: fx.samplesTable.rows.map((r) => ({ ...r, label: h, prediction: `"${h}'` })) }),
+    sampleGridChart({ kind: 'image', rows: [{ index: 0, image: 'javascript:alert(1)', label: h }] }),
+    predictionsChart({ ...fx.samplesTable, rows: fx.samplesTable.rows.map((r) => ({ ...r, label: h })) }),
+    lossChart({ loss: { ...fx.lossHealthy, lossName: h, chanceReason: h }, curves: { ...fx.curvesProbes, points: fx.curvesProbes.points.map((p) => ({ ...p, series: h + p.series })) } }),
+    findingsTableChart(fx.findingsMixed.map((f) => ({ ...f, title: h, fix: h, layer: h }))),
+  ];
+  for (const spec of specs) {
+    const out = await render(spec);
+    assertClean(out);
+    assert.ok(!/<img|<script|javascript:/i.test(out.svg), 'no markup or script URL from data');
+    assert.ok(out.svg.includes('&lt;img src=x'), 'the string is shown, escaped');
+  }
 });

@@ -112,7 +112,7 @@ export function predictionsChart(set: SampleSet): ChartSpec {
           images
             ? {
                 mark: { type: 'image', width: PREDICTIONS.imageSize, height: PREDICTIONS.imageSize, smooth: false },
-                encoding: { x: { value: input.left + PREDICTIONS.imageSize / 2 }, y: pixel('middle'), url: { field: 'image', type: 'nominal' }, tooltip },
+                encoding: { x: { value: input.left + PREDICTIONS.imageSize / 2 }, y: pixel('middle'), url: { field: 'image', type: 'nominal' }, description: { field: 'label', type: 'nominal' }, tooltip },
               }
             : text(input, 'input', { fontSize: 11, color: '#444' }),
           text(actual, 'label'),

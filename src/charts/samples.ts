@@ -85,7 +85,8 @@ function imageGrid(set: SampleSet, rows: SampleRow[], hasLoss: boolean): ChartSp
       {
         params: [{ name: 'sample_hover', select: { type: 'point', fields: ['index'], on: 'mouseover', clear: 'mouseout' } }],
         mark: { type: 'image', width: imageSize, height: imageSize, smooth: false },
-        encoding: { x: pixel('centre'), y: pixel('middle'), url: { field: 'image', type: 'nominal' }, tooltip },
+        // The caption, not the data URL, is what screen readers (and the SVG's aria-label) get.
+        encoding: { x: pixel('centre'), y: pixel('middle'), url: { field: 'image', type: 'nominal' }, description: { field: 'caption', type: 'nominal' }, tooltip },
       },
       {
         // Frame: red around wrong predictions, dark around the hovered sample.
