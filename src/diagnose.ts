@@ -33,7 +33,7 @@ import { groupsForShape } from './context/infer';
 import { seededRandom } from './context/random';
 import { selectChecks } from './context/select';
 import { buildContext } from './context/build';
-import { reportSinks } from './context/sinks';
+import { displayReport, inNotebook, reportToHTML, reportToText } from './render';
 
 export { DiagnoseInputError } from './data/errors';
 export type { DiagnoseOptions, DiagnoseData, ProgressEvent } from './options';
@@ -68,7 +68,7 @@ class DiagnosisReport implements Diagnosis {
   }
 
   show(): Promise<void> {
-    return reportSinks().displayReport(this.toJSON());
+    return displayReport(this.toJSON());
   }
 
   toHTML(): string {
@@ -76,7 +76,7 @@ class DiagnosisReport implements Diagnosis {
   }
 
   toText(): string {
-    return reportSinks().reportToText(this.toJSON());
+    return reportToText(this.toJSON());
   }
 }
 
@@ -156,7 +156,7 @@ async function runChecks(
 /** The report as HTML; a rendering failure must not cost the user the diagnosis itself. */
 async function renderHTML(data: DiagnosisData): Promise<string> {
   try {
-    return await reportSinks().reportToHTML(data);
+    return await reportToHTML(data);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return `<p>tfjs-doctor could not render this report as HTML (${reason}); use report.toText() or report.toJSON().</p>`;
@@ -164,7 +164,7 @@ async function renderHTML(data: DiagnosisData): Promise<string> {
 }
 
 function shouldDisplay(display: boolean | 'auto'): boolean {
-  return display === 'auto' ? reportSinks().inNotebook() : display;
+  return display === 'auto' ? inNotebook() : display;
 }
 
 /**
