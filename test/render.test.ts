@@ -136,7 +136,7 @@ describe('reportToHTML(data)', () => {
     const html = await reportToHTML(healthyReport);
     assert.deepEqual([...html.matchAll(/data-section="([^"]+)"/g)].map((m) => m[1]), ['loss', 'gradients']);
     assert.ok(html.includes('No problems found: 2 checks passed.'));
-    assert.equal(html.includes('<table class="tfd-findings">'), false, 'no empty findings table');
+    assert.equal(/<table class="[^"]*tfd-findings/.test(html), false, 'no empty findings table');
     assert.match(html, /<details class="tfd-checks"><summary>Checks run: 2 \(2 passed\)<\/summary>/);
   });
 

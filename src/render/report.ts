@@ -64,7 +64,7 @@ function findingsTable(findings: readonly Finding[]): string {
       `<td>${f.layer === undefined ? '' : escapeHTML(f.layer)}</td><td>${escapeHTML(f.fix)}</td><td>${escapeHTML(f.detail)}</td></tr>`,
   );
   return (
-    '<table class="tfd-findings"><thead><tr><th>Severity</th><th>Finding</th><th>Layer</th><th>What to change</th><th>What we measured</th></tr></thead>' +
+    '<table class="tfd-table tfd-findings"><thead><tr><th>Severity</th><th>Finding</th><th>Layer</th><th>What to change</th><th>What we measured</th></tr></thead>' +
     `<tbody>${rows.join('')}</tbody></table>`
   );
 }
@@ -106,7 +106,7 @@ function checksHTML(checks: readonly CheckRun[]): string {
   const failing = checks.filter((c) => c.status !== 'pass').length;
   return (
     `<details class="tfd-checks"><summary>Checks run: ${checks.length} (${checks.length - failing} passed)</summary>` +
-    `<table><thead><tr><th>Check</th><th>Status</th><th>ms</th><th>Note</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`
+    `<table class="tfd-table"><thead><tr><th>Check</th><th>Status</th><th>ms</th><th>Note</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`
   );
 }
 
