@@ -46,6 +46,8 @@ export interface HistorySnapshot {
   findings: { step: number; finding: Finding }[];
   notes: { step: number; kind: NoteKind; text: string }[];
   end: { step: number; reason: 'completed' | 'stopped' } | null;
+  /** Which per-layer statistics were measured at least once. */
+  measured: { gradNorms: boolean; updateRatios: boolean };
 }
 
 export class RunHistory {
@@ -59,6 +61,7 @@ export class RunHistory {
   private readonly findings: { step: number; finding: Finding }[] = [];
   private notes: { step: number; kind: NoteKind; text: string }[] = [];
   private end: HistorySnapshot['end'] = null;
+  private readonly measured = { gradNorms: false, updateRatios: false };
 
   constructor(private readonly limits: HistoryLimits = DEFAULT_HISTORY_LIMITS) {}
 
@@ -80,6 +83,8 @@ export class RunHistory {
         break;
       case 'layers':
         this.layers.push({ step: event.step, rows: event.rows });
+        this.measured.gradNorms ||= event.rows.some((r) => r.gradNorm !== null);
+        this.measured.updateRatios ||= event.rows.some((r) => r.updateRatio !== null);
         if (this.layers.length > this.limits.layerSamples) this.layers = thinned(this.layers, this.limits.layerSamples);
         break;
       case 'finding':
@@ -105,9 +110,15 @@ export class RunHistory {
     return this.findings.some(({ finding }) => finding.id === id && finding.layer === layer);
   }
 
-  snapshot(): HistorySnapshot {
+  /**
+   * The run as plain JSON. `lite` keeps only the last point of each batch
+   * series and the last per-layer sample: enough for status and layout, cheap
+   * enough to take several times a second.
+   */
+  snapshot(options: { lite?: boolean } = {}): HistorySnapshot {
+    const lite = options.lite ?? false;
     const batches: Record<string, SeriesPoint[]> = {};
-    for (const [name, series] of this.batches) batches[name] = series.points();
+    for (const [name, series] of this.batches) batches[name] = lite ? series.last() : series.points();
     return {
       run: this.run,
       step: this.step,
@@ -115,10 +126,11 @@ export class RunHistory {
       lastTime: this.lastTime,
       batches,
       epochs: this.epochs.slice(),
-      layers: this.layers.slice(),
+      layers: lite ? this.layers.slice(-1) : this.layers.slice(),
       findings: this.findings.slice(),
       notes: this.notes.slice(),
       end: this.end,
+      measured: { ...this.measured },
     };
   }
 

@@ -21,14 +21,12 @@ export function panelLayout(snapshot: HistorySnapshot, status: RunStatus = runSt
   for (const key of Object.keys(snapshot.batches)) names.add(key.replace(/^val_/, ''));
   for (const row of snapshot.epochs) for (const key of Object.keys(row.values)) names.add(key.replace(/^val_/, ''));
   names.delete('loss');
-  const hasGrad = snapshot.layers.some((s) => s.rows.some((r) => r.gradNorm !== null));
-  const hasRatio = snapshot.layers.some((s) => s.rows.some((r) => r.updateRatio !== null));
   return {
     title: `Training ${snapshot.run?.modelName ?? 'model'}`,
     subtitle: [`${status.state}: ${status.line}`],
     metrics: [...names],
-    gradientNorms: hasGrad,
-    updateRatios: hasRatio,
+    gradientNorms: snapshot.measured.gradNorms,
+    updateRatios: snapshot.measured.updateRatios,
   };
 }
 
@@ -84,7 +82,7 @@ export function headerHTML(snapshot: HistorySnapshot, status: RunStatus = runSta
     .map((f) => `<li class="tfd-${f.severity}"><b>${escapeHTML(f.id)}</b>: ${escapeHTML(f.title)}<br><span class="tfd-muted">${escapeHTML(f.detail)}</span><br>Fix: ${escapeHTML(f.fix)}</li>`)
     .join('');
   const notes = status.notes.map((n) => `<li class="tfd-muted">${escapeHTML(n)}</li>`).join('');
-  const hint = snapshot.layers.length > 0 && !snapshot.layers.some((s) => s.rows.some((r) => r.gradNorm !== null)) ? `<div class="tfd-muted">${escapeHTML(messages.gradientsNeedData())}</div>` : '';
+  const hint = snapshot.measured.updateRatios && !snapshot.measured.gradNorms ? `<div class="tfd-muted">${escapeHTML(messages.gradientsNeedData())}</div>` : '';
   return (
     `<style>${STYLE}</style><div class="tfd-live">` +
     `<div><b>${escapeHTML(`Training ${snapshot.run?.modelName ?? 'model'}`)}</b> <span class="tfd-muted">${escapeHTML(status.state)}: ${escapeHTML(status.line)}</span></div>` +

@@ -52,6 +52,12 @@ export class BoundedSeries {
     return all.map((b) => ({ step: b.step, value: bucketValue(b) }));
   }
 
+  /** The newest point alone (or nothing). */
+  last(): SeriesPoint[] {
+    const bucket = this.pending ?? this.buckets[this.buckets.length - 1];
+    return bucket ? [{ step: bucket.step, value: bucketValue(bucket) }] : [];
+  }
+
   get size(): number {
     return this.buckets.length + (this.pending ? 1 : 0);
   }

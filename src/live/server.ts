@@ -227,7 +227,7 @@ export class DashboardServer implements Sink {
     if (this.flushTimer !== null) this.options.scheduler.clearTimeout(this.flushTimer);
     this.flushTimer = null;
     if (!this.history) return;
-    const snapshot = this.history.snapshot();
+    const snapshot = this.history.snapshot({ lite: true });
     const key = JSON.stringify(panelLayout(snapshot, { ...runStatus(snapshot), line: '', state: 'running' }));
     if (key !== this.layoutKey) {
       this.layoutKey = key;
