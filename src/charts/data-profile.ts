@@ -85,7 +85,7 @@ function featurePanel(profile: DataProfile) {
       {
         params: [{ name: 'split_pick', select: { type: 'point', fields: ['split'] }, bind: 'legend' }],
         mark: { type: 'bar', height: { band: 0.8 }, opacity: 0.85 },
-        encoding: { y, yOffset, x: { ...x, field: 'low' }, x2: { field: 'high' }, color, opacity: pick, tooltip },
+        encoding: { y, yOffset, x: { ...x, field: 'low', stack: null }, x2: { field: 'high' }, color, opacity: pick, tooltip },
       },
       {
         mark: { type: 'tick', color: 'black', thickness: 2, bandSize: 8 },
@@ -151,7 +151,7 @@ function targetPanel(target: NonNullable<DataProfile['target']>) {
     data: { values: [row] },
     layer: [
       { mark: { type: 'rule', color: COLORS.neutral }, encoding: { x: { ...x, field: 'min' }, x2: { field: 'max' }, tooltip } },
-      { mark: { type: 'bar', color: COLORS.train, height: 14 }, encoding: { x: { ...x, field: 'low' }, x2: { field: 'high' }, tooltip } },
+      { mark: { type: 'bar', color: COLORS.train, height: 14 }, encoding: { x: { ...x, field: 'low', stack: null }, x2: { field: 'high' }, tooltip } },
       { mark: { type: 'tick', color: 'black', thickness: 2, size: 20 }, encoding: { x: { ...x, field: 'mean' }, tooltip } },
     ],
   };

@@ -66,7 +66,8 @@ function panel(options: {
     {
       transform: [{ filter: `datum.${statusField} === 'ok'` }],
       mark: { type: 'bar', color: field === 'gradNorm' ? COLORS.info : COLORS.ok, height: { band: 0.7 } },
-      encoding: { y, x: { ...x, field }, x2: { datum: domain[0] }, opacity: highlight, tooltip },
+      // stack: null: bars from the axis floor, which older Vega-Lite 5 would otherwise try to stack.
+      encoding: { y, x: { ...x, field, stack: null }, x2: { datum: domain[0] }, opacity: highlight, tooltip },
     },
     {
       transform: [{ filter: `datum.${statusField} !== 'ok'` }],
