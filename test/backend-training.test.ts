@@ -74,6 +74,15 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'MaxPooling2D over negative values (conv without activation, stride-3 same conv)',
+    inputShape: [7, 9, 2],
+    layers: () => [
+      tf.layers.conv2d({ filters: 3, kernelSize: 2, strides: 3, padding: 'same', inputShape: [7, 9, 2] }),
+      tf.layers.maxPooling2d({ poolSize: 2, strides: 1 }),
+      tf.layers.flatten(),
+    ],
+  },
+  {
     name: 'BatchNormalization and Dropout',
     inputShape: [8],
     layers: () => [

@@ -7,6 +7,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend';
+import { registerTrainingKernels } from '../src/backend/kernels';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 type Shape4 = [number, number, number, number];
@@ -228,6 +229,79 @@ test('an embedding gradient (gather, then UnsortedSegmentSum) on wasm matches cp
   await tf.setBackend('wasm');
   assertClose(t, wasm, cpu);
   assert.equal(tf.memory().numTensors, baseline);
+});
+
+// --- Kernels wasm has but gets wrong (replaced) ----------------------------------
+
+const poolCases: Array<{ name: string; x: Shape4; filterSize: [number, number]; strides: number | [number, number]; pad: Pad; ties?: boolean }> = [
+  { name: 'all-negative windows, 2x2 stride 2, valid', x: [2, 6, 8, 3], filterSize: [2, 2], strides: 2, pad: 'valid' },
+  { name: 'overlapping 3x2 windows, stride 1, same, batch 1', x: [1, 7, 5, 2], filterSize: [3, 2], strides: 1, pad: 'same' },
+  { name: 'stride 3 not dividing the input, same', x: [2, 10, 7, 2], filterSize: [2, 2], strides: 3, pad: 'same' },
+  { name: 'strides [2, 1], 1x1 window', x: [2, 5, 6, 2], filterSize: [1, 1], strides: [2, 1], pad: 'valid' },
+  { name: 'ties go to the first maximum, as on cpu', x: [2, 6, 6, 2], filterSize: [3, 3], strides: 2, pad: 'same', ties: true },
+];
+
+for (const c of poolCases) {
+  test(`MaxPoolGrad on wasm matches cpu: ${c.name}`, async (t) => {
+    const values = c.ties ? seeded(size(c.x), 12).map((v) => Math.round(v * 2)) : seeded(size(c.x), 12);
+    await compareWithCpu(
+      t,
+      tf.MaxPoolGrad,
+      () => {
+        const x = tf.tensor4d(values, c.x);
+        const output = tf.maxPool(x, c.filterSize, c.strides, c.pad === 'same' || c.pad === 'valid' ? c.pad : 'valid');
+        const dy = tf.tensor(seeded(output.size, 13), output.shape);
+        return { dy, input: x, output };
+      },
+      { filterSize: c.filterSize, strides: c.strides, pad: c.pad },
+    );
+  });
+}
+
+const samePaddingCases: Array<{ name: string; op: 'conv2d' | 'depthwise' | 'fused conv2d' | 'fused depthwise'; filter: Shape4; strides: number | [number, number] }> = [
+  { name: 'kernel 2, stride 3', op: 'conv2d', filter: [2, 2, 3, 4], strides: 3 },
+  { name: 'kernel 3x2, strides [2, 3]', op: 'depthwise', filter: [3, 2, 3, 2], strides: [2, 3] },
+  { name: 'kernel 2, stride 3, bias and relu', op: 'fused conv2d', filter: [2, 2, 3, 4], strides: 3 },
+  { name: 'kernel 2x2, strides [3, 1], bias and relu', op: 'fused depthwise', filter: [2, 2, 3, 2], strides: [3, 1] },
+];
+
+for (const c of samePaddingCases) {
+  test(`${c.op} with 'same' padding on wasm matches cpu when the stride exceeds the kernel: ${c.name}`, async (t) => {
+    const xShape: Shape4 = [2, 7, 9, 3];
+    const outChannels = c.op.includes('depthwise') ? c.filter[2] * c.filter[3] : c.filter[3];
+    const forward = (backend: string): Promise<Result> =>
+      (async () => {
+        await tf.setBackend(backend);
+        const out = tf.tidy(() => {
+          const x = tf.tensor4d(seeded(size(xShape), 14), xShape);
+          const filter = tf.tensor4d(seeded(size(c.filter), 15), c.filter);
+          const bias = tf.tensor(seeded(outChannels, 16), [outChannels]);
+          switch (c.op) {
+            case 'conv2d':
+              return tf.conv2d(x, filter, c.strides, 'same');
+            case 'depthwise':
+              return tf.depthwiseConv2d(x, filter, c.strides, 'same');
+            case 'fused conv2d':
+              return tf.fused.conv2d({ x, filter, strides: c.strides, pad: 'same', bias, activation: 'relu' });
+            case 'fused depthwise':
+              return tf.fused.depthwiseConv2d({ x, filter, strides: c.strides, pad: 'same', bias, activation: 'relu' });
+          }
+        });
+        const result = { values: Float32Array.from(out.dataSync()), shape: out.shape };
+        out.dispose();
+        return result;
+      })();
+    const baseline = tf.memory().numTensors;
+    const wasm = await forward('wasm');
+    const cpu = await forward('cpu');
+    await tf.setBackend('wasm');
+    assertClose(t, wasm, cpu);
+    assert.equal(tf.memory().numTensors, baseline);
+  });
+}
+
+test('registerTrainingKernels() changes nothing the second time', () => {
+  assert.deepEqual(registerTrainingKernels(), []);
 });
 
 // --- Bad input ----------------------------------------------------------------

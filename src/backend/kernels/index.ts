@@ -1,12 +1,16 @@
 /**
- * The training kernels the wasm backend lacks, built from kernels it has.
+ * Prepares the wasm backend for training: adds the kernels it lacks, built
+ * from kernels it has, and replaces the ones it gets wrong.
  */
 import * as tf from '@tensorflow/tfjs';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
+import { maxPoolGradConfig } from './max-pool-grad';
+import { explicitSamePadding, SAME_PADDING_KERNELS } from './same-padding';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
+/** Kernels wasm lacks and training needs (gradients of conv, depthwise conv, gather). */
 export const TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   conv2DBackpropFilterConfig,
   depthwiseBackpropFilterConfig,
@@ -14,18 +18,47 @@ export const TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   unsortedSegmentSumConfig,
 ];
 
+/** Kernel functions tfjs-doctor put in place, so that nothing is added or wrapped twice. */
+const ours = new WeakSet<tf.KernelFunc>();
+
+function replace(config: tf.KernelConfig): void {
+  if (tf.getKernel(config.kernelName, config.backendName) != null) {
+    tf.unregisterKernel(config.kernelName, config.backendName);
+  }
+  tf.registerKernel(config);
+  ours.add(config.kernelFunc);
+}
+
+function isOurs(kernelName: string, backendName: string): boolean {
+  const current = tf.getKernel(kernelName, backendName);
+  return current != null && ours.has(current.kernelFunc);
+}
+
 /**
  * Registers every kernel in TRAINING_KERNELS that its backend does not have
- * yet. Safe to call repeatedly: a kernel already registered (by us, or by a
- * future tfjs release) is left alone, so tfjs never warns about duplicates.
+ * yet, and replaces wasm's MaxPoolGrad and its 'same'-padding convolutions
+ * (see max-pool-grad.ts, same-padding.ts). Safe to call repeatedly: a kernel
+ * already in place (ours, or one a future tfjs release adds) is left alone,
+ * so tfjs never warns about duplicates. Returns the kernel names it changed.
  */
 export function registerTrainingKernels(): string[] {
-  const added: string[] = [];
+  const changed: string[] = [];
   for (const config of TRAINING_KERNELS) {
     if (tf.getKernel(config.kernelName, config.backendName) == null) {
-      tf.registerKernel(config);
-      added.push(config.kernelName);
+      replace(config);
+      changed.push(config.kernelName);
     }
   }
-  return added;
+  if (!isOurs(maxPoolGradConfig.kernelName, maxPoolGradConfig.backendName)) {
+    replace(maxPoolGradConfig);
+    changed.push(maxPoolGradConfig.kernelName);
+  }
+  for (const { kernelName, depthwise } of SAME_PADDING_KERNELS) {
+    const original = tf.getKernel(kernelName, 'wasm');
+    if (original != null && !isOurs(kernelName, 'wasm')) {
+      replace(explicitSamePadding(original, depthwise));
+      changed.push(kernelName);
+    }
+  }
+  return changed;
 }

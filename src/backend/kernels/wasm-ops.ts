@@ -48,16 +48,16 @@ export class WasmOps {
     return this.run(tf.Reshape, { x }, { shape });
   }
 
-  pad(x: tf.TensorInfo, paddings: Array<[number, number]>): tf.TensorInfo {
-    return this.run(tf.PadV2, { x }, { paddings, constantValue: 0 });
+  pad(x: tf.TensorInfo, paddings: Array<[number, number]>, constantValue = 0): tf.TensorInfo {
+    return this.run(tf.PadV2, { x }, { paddings, constantValue });
   }
 
   slice(x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
     return this.run(tf.Slice, { x }, { begin, size });
   }
 
-  /** Pads by the positive amounts and crops by the negative ones, per axis. */
-  padOrCrop(x: tf.TensorInfo, amounts: Array<[number, number]>): tf.TensorInfo {
+  /** Pads (with `constantValue`) by the positive amounts and crops by the negative ones, per axis. */
+  padOrCrop(x: tf.TensorInfo, amounts: Array<[number, number]>, constantValue = 0): tf.TensorInfo {
     const cropBefore = amounts.map(([before]) => Math.max(0, -before));
     const cropAfter = amounts.map(([, after]) => Math.max(0, -after));
     let out = x;
@@ -67,7 +67,7 @@ export class WasmOps {
     }
     const pads = amounts.map(([before, after]): [number, number] => [Math.max(0, before), Math.max(0, after)]);
     if (pads.some(([before, after]) => before > 0 || after > 0)) {
-      out = this.pad(out, pads);
+      out = this.pad(out, pads, constantValue);
     }
     return out;
   }
@@ -86,6 +86,24 @@ export class WasmOps {
 
   depthwiseConv2d(x: tf.TensorInfo, filter: tf.TensorInfo, strides: [number, number], dilations: [number, number], pad: ExplicitPads): tf.TensorInfo {
     return this.run(tf.DepthwiseConv2dNative, { x, filter }, { strides, dilations, pad, dataFormat: 'NHWC' });
+  }
+
+  argMax(x: tf.TensorInfo, axis: number): tf.TensorInfo {
+    return this.run(tf.ArgMax, { x }, { axis });
+  }
+
+  /** float32 one-hot rows. (wasm's OneHot always writes int32 data whatever dtype it is told, hence the cast.) */
+  oneHot(indices: tf.TensorInfo, depth: number): tf.TensorInfo {
+    const ints = this.run(tf.OneHot, { indices }, { depth, onValue: 1, offValue: 0, dtype: 'int32' });
+    return this.run(tf.Cast, { x: ints }, { dtype: 'float32' });
+  }
+
+  multiply(a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+    return this.run(tf.Multiply, { a, b }, {});
+  }
+
+  depthwiseBackpropInput(dy: tf.TensorInfo, filter: tf.TensorInfo, inputShape: number[], strides: [number, number]): tf.TensorInfo {
+    return this.run(tf.DepthwiseConv2dNativeBackpropInput, { dy, filter }, { strides, dilations: [1, 1], pad: 'valid', inputShape });
   }
 
   scatterNd(indices: tf.TensorInfo, updates: tf.TensorInfo, shape: number[]): tf.TensorInfo {
