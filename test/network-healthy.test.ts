@@ -1,0 +1,55 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { diagnose } from '../src/diagnose';
+import { NETWORK_CHECKS } from '../src/checks/network';
+import { useBackend, mnistDigits, tabularData, mlp, cnn, tabular, weightValues } from './helpers/network-models';
+
+before(useBackend);
+
+const NETWORK_IDS = new Set(NETWORK_CHECKS.flatMap((c) => c.findings ?? []));
+const NETWORK_CHECK_IDS = new Set(NETWORK_CHECKS.map((c) => c.id));
+
+async function diagnoseHealthy(model: tf.LayersModel, data: { x: tf.Tensor; y: tf.Tensor }) {
+  const weights = weightValues(model);
+  const optimizerWeights = (await model.optimizer.getWeights()).length;
+  const tensors = tf.memory().numTensors;
+  const report = await diagnose(model, data, { display: false });
+  assert.equal(tf.memory().numTensors, tensors, 'no tensor leaks');
+  assert.deepEqual(weightValues(model), weights, 'weights bit-identical');
+  assert.equal((await model.optimizer.getWeights()).length, optimizerWeights, 'optimizer never stepped');
+  const alarms = report.findings.filter((f) => NETWORK_IDS.has(f.id) && f.severity !== 'info');
+  assert.deepEqual(alarms.map((f) => `${f.id} (${f.layer ?? '-'}): ${f.detail}`), []);
+  const ran = report.checks.filter((c) => NETWORK_CHECK_IDS.has(c.id));
+  assert.equal(ran.length, NETWORK_CHECKS.length);
+  assert.deepEqual(ran.filter((c) => c.status === 'error' || c.status === 'fail' || c.status === 'warn').map((c) => `${c.id}: ${c.note}`), []);
+  return report;
+}
+
+test('diagnose(model, data) raises no network warning or error for a healthy MNIST MLP, and fills the network charts', async () => {
+  const model = mlp();
+  const data = mnistDigits(200);
+  const report = await diagnoseHealthy(model, data);
+  assert.equal(report.measurements.gradients?.weights.length, 6);
+  assert.equal(report.measurements.activations?.layers.length, 3);
+  assert.ok((report.measurements.lrRange?.points.length ?? 0) > 10);
+  assert.ok(report.measurements.curves?.points.some((p) => p.series.startsWith('your optimizer')));
+  tf.dispose([data.x, data.y]);
+  model.dispose();
+});
+
+test('diagnose(model, data) raises no network warning or error for a healthy small CNN', async () => {
+  const model = cnn();
+  const data = mnistDigits(200, [28, 28, 1]);
+  await diagnoseHealthy(model, data);
+  tf.dispose([data.x, data.y]);
+  model.dispose();
+});
+
+test('diagnose(model, data) raises no network warning or error for a healthy tabular regression model', async () => {
+  const model = tabular();
+  const data = tabularData(200);
+  await diagnoseHealthy(model, data);
+  tf.dispose([data.x, data.y]);
+  model.dispose();
+});
