@@ -2,7 +2,7 @@
  * Executing a notebook through the real tslab kernel (nbconvert + nbclient) and
  * exporting the result to HTML, as a user's Jupyter would.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { numberExecutedCells } from './execution-counts';
 import { KERNEL_NAME } from './kernel';
@@ -39,6 +39,8 @@ export async function executeNotebook(source: string, options: ExecuteOptions): 
   mkdirSync(options.outDir, { recursive: true });
   const executed = join(options.outDir, `${name}.ipynb`);
   const html = join(htmlDir, `${name}.html`);
+  // A failed run must not leave the previous run's files looking current.
+  for (const stale of [executed, html]) rmSync(stale, { force: true });
 
   // --allow-errors keeps going after a failing cell so the executed notebook is
   // always written and we can point at the cell; the kernel runs in the source
