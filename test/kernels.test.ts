@@ -300,6 +300,12 @@ for (const c of samePaddingCases) {
   });
 }
 
+for (const dtype of ['float32', 'int32'] as const) {
+  test(`OneHot on wasm matches cpu for dtype ${dtype}, out-of-range ids included`, async (t) => {
+    await compareWithCpu(t, tf.OneHot, () => ({ indices: tf.tensor1d([2, 0, 4, -1, 1], 'int32') }), { depth: 4, onValue: 5, offValue: -1, dtype });
+  });
+}
+
 test('registerTrainingKernels() changes nothing the second time', () => {
   assert.deepEqual(registerTrainingKernels(), []);
 });

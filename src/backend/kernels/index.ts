@@ -7,6 +7,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
 import { maxPoolGradConfig } from './max-pool-grad';
+import { dtypeHonouringOneHot } from './one-hot';
 import { explicitSamePadding, SAME_PADDING_KERNELS } from './same-padding';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
@@ -36,8 +37,9 @@ function isOurs(kernelName: string, backendName: string): boolean {
 
 /**
  * Registers every kernel in TRAINING_KERNELS that its backend does not have
- * yet, and replaces wasm's MaxPoolGrad and its 'same'-padding convolutions
- * (see max-pool-grad.ts, same-padding.ts). Safe to call repeatedly: a kernel
+ * yet, and corrects three wasm kernels that give wrong numbers: MaxPoolGrad,
+ * the convolutions with 'same' padding, and OneHot with a float dtype (see
+ * max-pool-grad.ts, same-padding.ts, one-hot.ts). Safe to call repeatedly: a kernel
  * already in place (ours, or one a future tfjs release adds) is left alone,
  * so tfjs never warns about duplicates. Returns the kernel names it changed.
  */
@@ -53,10 +55,17 @@ export function registerTrainingKernels(): string[] {
     replace(maxPoolGradConfig);
     changed.push(maxPoolGradConfig.kernelName);
   }
-  for (const { kernelName, depthwise } of SAME_PADDING_KERNELS) {
+  const wrappers: Array<[string, (original: tf.KernelConfig) => tf.KernelConfig]> = [
+    ...SAME_PADDING_KERNELS.map(({ kernelName, depthwise }): [string, (original: tf.KernelConfig) => tf.KernelConfig] => [
+      kernelName,
+      (original) => explicitSamePadding(original, depthwise),
+    ]),
+    [tf.OneHot, dtypeHonouringOneHot],
+  ];
+  for (const [kernelName, wrap] of wrappers) {
     const original = tf.getKernel(kernelName, 'wasm');
     if (original != null && !isOurs(kernelName, 'wasm')) {
-      replace(explicitSamePadding(original, depthwise));
+      replace(wrap(original));
       changed.push(kernelName);
     }
   }

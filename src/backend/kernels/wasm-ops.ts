@@ -95,7 +95,16 @@ export class WasmOps {
   /** float32 one-hot rows. (wasm's OneHot always writes int32 data whatever dtype it is told, hence the cast.) */
   oneHot(indices: tf.TensorInfo, depth: number): tf.TensorInfo {
     const ints = this.run(tf.OneHot, { indices }, { depth, onValue: 1, offValue: 0, dtype: 'int32' });
-    return this.run(tf.Cast, { x: ints }, { dtype: 'float32' });
+    return this.cast(ints, 'float32');
+  }
+
+  cast(x: tf.TensorInfo, dtype: tf.DataType): tf.TensorInfo {
+    return this.run(tf.Cast, { x }, { dtype });
+  }
+
+  /** Takes charge of a tensor made outside these ops, to be released with the rest. */
+  adopt(info: tf.TensorInfo): tf.TensorInfo {
+    return this.own(info);
   }
 
   multiply(a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
