@@ -90,7 +90,10 @@ export async function profileSplit(source: DataSource, request: ProfileRequest):
       if (labels.width !== width) {
         throw new Error(`${request.name} changes label shape between batches ([${labelShape}] at row ${batch.offset}).`);
       }
+      const nonFiniteBefore = features.nonFinite.reduce((a, b) => a + b, 0);
       addToGroupStats(features, x, groups);
+      // Rows are scanned for NaN/Inf only when the batch holds some: clean data skips the second pass.
+      const batchHasNonFinite = features.nonFinite.reduce((a, b) => a + b, 0) > nonFiniteBefore;
       addToLabelStats(labels, y, batch.offset);
 
       const words = new Uint32Array(x.buffer, x.byteOffset, x.length);
@@ -99,7 +102,7 @@ export async function profileSplit(source: DataSource, request: ProfileRequest):
         const index = batch.offset + r;
         const start = r * rowSize;
         let finite = true;
-        for (let j = start; j < start + rowSize; j++) if (!Number.isFinite(x[j])) { finite = false; break; }
+        if (batchHasNonFinite) for (let j = start; j < start + rowSize; j++) if (!Number.isFinite(x[j])) { finite = false; break; }
         if (!finite) {
           nonFiniteRows++;
           if (firstNonFiniteRow < 0) firstNonFiniteRow = index;

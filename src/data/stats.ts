@@ -34,9 +34,9 @@ export function emptyGroupStats(groups: number): GroupStats {
 export function addToGroupStats(stats: GroupStats, values: ArrayLike<number>, groups: number): void {
   const n = new Float64Array(groups);
   const sum = new Float64Array(groups);
-  for (let i = 0; i < values.length; i++) {
+  // A wrapping counter instead of i % groups: this loop runs once per input value.
+  for (let i = 0, g = 0; i < values.length; i++, g = g + 1 === groups ? 0 : g + 1) {
     const v = values[i];
-    const g = i % groups;
     if (Number.isFinite(v)) {
       n[g]++;
       sum[g] += v;
@@ -48,11 +48,11 @@ export function addToGroupStats(stats: GroupStats, values: ArrayLike<number>, gr
   }
   const mean = sum.map((s, g) => (n[g] > 0 ? s / n[g] : 0));
   const m2 = new Float64Array(groups);
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0, g = 0; i < values.length; i++, g = g + 1 === groups ? 0 : g + 1) {
     const v = values[i];
     if (Number.isFinite(v)) {
-      const d = v - mean[i % groups];
-      m2[i % groups] += d * d;
+      const d = v - mean[g];
+      m2[g] += d * d;
     }
   }
   for (let g = 0; g < groups; g++) {
