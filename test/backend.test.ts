@@ -30,7 +30,7 @@ test('ready() returns wasm here, the same name on every call, and says why not t
   assert.equal(second, 'wasm');
   assert.equal(await ready(), 'wasm');
   assert.equal(tf.getBackend(), 'wasm');
-  assert.match(backendReason() ?? '', /^'wasm' because tensorflow is unavailable \(Cannot find module '@tensorflow\/tfjs-node'/);
+  assert.equal(backendReason(), "'wasm' because tensorflow is unavailable (@tensorflow/tfjs-node is not installed)");
   assert.equal(tf.memory().numTensors, baseline);
 });
 
@@ -58,7 +58,7 @@ class FakeNodeBackend extends tf.KernelBackend {
 function deps(overrides: Partial<BackendDeps>): BackendDeps {
   return {
     loadNodeBackend() {
-      throw new Error("Cannot find module '@tensorflow/tfjs-node'");
+      throw new Error('@tensorflow/tfjs-node is not installed');
     },
     createWasmBackend() {
       return Promise.reject(new Error('wasm should already be running in this process'));
@@ -106,7 +106,7 @@ test('a forced backend that cannot start is an error that says so', async () => 
   const selector = createBackendSelector(deps({}));
   await assert.rejects(selector.ready({ backend: 'tensorflow' }), {
     name: 'BackendError',
-    message: /could not start the 'tensorflow' backend you asked for \(Cannot find module '@tensorflow\/tfjs-node'\)/,
+    message: /could not start the 'tensorflow' backend you asked for \(@tensorflow\/tfjs-node is not installed\)/,
   });
   assert.equal(tf.getBackend(), 'wasm');
 });

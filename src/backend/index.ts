@@ -18,10 +18,20 @@ export { registerTrainingKernels } from './kernels';
 
 const NODE_BACKEND_PACKAGE = '@tensorflow/tfjs-node';
 
+/** True when `error` says `name` itself is absent (not one of its own dependencies). */
+function isMissing(error: unknown, name: string): boolean {
+  return error instanceof Error && 'code' in error && error.code === 'MODULE_NOT_FOUND' && error.message.includes(`'${name}'`);
+}
+
 export const defaultBackendDeps: BackendDeps = {
   loadNodeBackend() {
     // An optional peer: never a dependency, loaded only when installed.
-    require(NODE_BACKEND_PACKAGE);
+    try {
+      require(NODE_BACKEND_PACKAGE);
+    } catch (error) {
+      if (isMissing(error, NODE_BACKEND_PACKAGE)) throw new Error(`${NODE_BACKEND_PACKAGE} is not installed`);
+      throw error;
+    }
   },
   async createWasmBackend() {
     const factory = tf.engine().findBackendFactory(WASM);
