@@ -297,3 +297,25 @@ chartTest('every builder keeps hostile strings as text: class, layer, feature an
     assert.ok(out.svg.includes('&lt;img src=x'), 'the string is shown, escaped');
   }
 });
+
+chartTest('every builder fits a ~700px notebook cell, even with Node\'s pessimistic text widths', async () => {
+  const specs: [string, ChartSpec][] = [
+    ['loss', lossChart({ loss: fx.lossHealthy, curves: fx.curvesProbes })],
+    ['initial loss', lossChart({ loss: fx.lossAboveChance })],
+    ['gradients', gradientFlowChart(fx.gradientsVanishing)],
+    ['activations', activationHealthChart(fx.activationsMixed)],
+    ['profile', dataProfileChart(fx.profileTabular)],
+    ['samples', sampleGridChart(fx.samplesImage)],
+    ['table', sampleGridChart(fx.samplesTable)],
+    ['predictions', predictionsChart(fx.predictionsImage)],
+    ['regression', predictionsChart(fx.predictionsRegression)],
+    ['confusion', confusionMatrixChart(fx.confusionDigits)],
+    ['lr', lrRangeChart(fx.lrRangeTypical)],
+    ['findings', findingsTableChart(fx.findingsMixed)],
+  ];
+  for (const [name, spec] of specs) {
+    const out = await render(spec);
+    const width = Number(/<svg[^>]* width="([\d.]+)"/.exec(out.svg)?.[1]);
+    assert.ok(width > 300 && width <= 760, `${name}: ${width}px wide`);
+  }
+});

@@ -75,11 +75,19 @@ export const CONFIG = {
   concat: { spacing: 24 },
 } as const;
 
+/**
+ * Subtitle lines longer than this are wrapped: a long line widens the whole
+ * chart (Vega pads the view to fit its title), and Node's text estimate, used
+ * for static SVGs, counts about 9px per character at 11px.
+ */
+export const SUBTITLE_CHARS = 72;
+
 /** Top-level properties every chart carries. */
 export function frame(title: string, subtitle: readonly string[] = []) {
+  const lines = subtitle.flatMap((line) => wrapLine(line, SUBTITLE_CHARS));
   return {
     $schema: SCHEMA,
-    title: subtitle.length === 0 ? { text: title } : { text: title, subtitle: subtitle.length === 1 ? subtitle[0] : [...subtitle] },
+    title: lines.length === 0 ? { text: title } : { text: title, subtitle: lines.length === 1 ? lines[0] : lines },
     config: CONFIG,
     autosize: { type: 'pad' as const },
   };
@@ -142,4 +150,20 @@ export function formatNumber(value: number | null | undefined): string {
   const magnitude = Math.abs(value);
   if (magnitude >= 1e5 || magnitude < 1e-3) return value.toExponential(2).replace(/\.?0+e/, 'e');
   return String(Number(value.toPrecision(3)));
+}
+
+/** Word-wraps one line of plain text at about `width` characters (no line is cut). */
+export function wrapLine(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
 }

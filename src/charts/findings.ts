@@ -12,8 +12,8 @@ export const FINDINGS_TABLE = {
   lineHeight: 14,
   rowPadding: 8,
   maxLines: 4,
-  /** About 6px per character at 11px. */
-  charWidth: 6,
+  /** About 6px per character at 11px in browsers; 7 leaves room for wider fonts. */
+  charWidth: 7,
 } as const;
 
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
