@@ -43,7 +43,8 @@ describe('reportToHTML(data) opened from disk in Chromium', () => {
       await waitForCharts(page, CHARTS);
       const charts = await chartStates(page);
       await screenshot(page, 'report-interactive');
-      assert.equal(charts.length, 7);
+      assert.equal(charts.length, CHARTS);
+      assert.equal(CHARTS, 8, 'every chart kind of the fixture');
       for (const chart of charts) {
         assert.ok(chart.interactiveMarks > 0, `${chart.id} has marks`);
         assert.equal(chart.interactiveMarks, chart.staticMarks, `${chart.id}: interactive and static marks`);

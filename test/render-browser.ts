@@ -40,7 +40,7 @@ export interface ChartState {
   id: string;
   state: string | null;
   error: string | null;
-  /** Data marks (not axes, legends or titles) in the static SVG and in the interactive view. */
+  /** Visible data marks (not axes, legends or titles) in the static SVG and in the interactive view. */
   staticMarks: number;
   interactiveMarks: number;
   staticVisible: boolean;
@@ -51,7 +51,9 @@ export interface ChartState {
 export function chartStates(page: Page): Promise<ChartState[]> {
   return page.$$eval('div.tfjs-doctor-chart', (charts) =>
     charts.map((chart) => {
-      const marks = (root: Element | null) => (root ? root.querySelectorAll('g[class*="role-mark"] > :not(g)').length : 0);
+      // Visible data marks: the static SVG drops the transparent hover targets.
+      const marks = (root: Element | null) =>
+        root ? root.querySelectorAll('g[class*="role-mark"] > :not(g):not([opacity="0"])').length : 0;
       const visible = (element: Element | null) => {
         if (!element) return false;
         const box = element.getBoundingClientRect();

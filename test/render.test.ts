@@ -18,6 +18,7 @@ import { scopeSvgIds } from '../src/render/bundle';
 import { RUNTIME_TYPE } from '../src/render/runtime';
 import { reportSections } from '../src/render/sections';
 import { specToSVG } from '../src/render/svg';
+import { compactSvg } from '../src/render/compact';
 import { verdictText } from '../src/render/text';
 import { HOSTILE, healthyReport, sickReport } from './render-fixture';
 
@@ -71,7 +72,7 @@ describe('specToSVG(spec)', () => {
     const { svg, vega } = await specToSVG(barSpec);
     assert.match(svg, /^<svg /);
     assert.equal(countRectMarks(svg), 3);
-    assert.ok(svg.includes('&lt;img src=x onerror=alert(1)&gt;'));
+    assert.ok(svg.includes('&lt;img src=x onerror='), 'the axis label is escaped text');
     assert.equal(svg.includes('<img'), false);
     assert.ok('marks' in vega && Array.isArray(vega.marks), 'compiled to a Vega spec with marks');
   });
@@ -202,7 +203,7 @@ describe('in a tslab kernel', () => {
       const [header, ...rest] = kernel.sent.filter((m) => m.cell === 1).slice(1, charts + 3);
       const footer = rest.pop();
       assert.match(header.data['text/html'] ?? '', /tfd-verdict/);
-      assert.equal(charts, 7);
+      assert.equal(charts, 8);
       assert.deepEqual(rest.map((m) => m.data[VEGALITE] !== undefined), Array(charts).fill(true));
       assert.match(footer?.data['text/html'] ?? '', /Checks run: 5/);
       assert.ok(kernel.sent.every((m) => m.update === false && m.displayId === undefined));
@@ -257,5 +258,21 @@ describe('displayReport(data) outside a notebook', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('compactSvg(svg)', () => {
+  it('drops transparent marks and per-mark aria, rounds coordinates, keeps text and visible marks', () => {
+    const svg =
+      '<svg role="graphics-document" aria-label="chart"><g class="mark-symbol role-mark" role="graphics-object">' +
+      '<path aria-label="step: 1" role="graphics-symbol" transform="translate(4.666666666666667,88.30165678192849)" d="M3.16227,0" opacity="0"/>' +
+      '<path aria-label="step: 2" role="graphics-symbol" transform="translate(9.333333333,80)" d="M3.16227,0" opacity="1"/>' +
+      '</g><text transform="translate(1.23456,0)">loss 0.00832</text></svg>';
+    assert.equal(
+      compactSvg(svg),
+      '<svg role="graphics-document" aria-label="chart"><g class="mark-symbol role-mark">' +
+        '<path transform="translate(9.33,80)" d="M3.16,0" opacity="1"/>' +
+        '</g><text transform="translate(1.23,0)">loss 0.00832</text></svg>',
+    );
   });
 });

@@ -4,7 +4,8 @@
  * measurements exist. Chart builders come from src/charts.
  */
 import {
-  activationHealthChart, confusionMatrixChart, dataProfileChart, gradientFlowChart, lossChart, predictionsChart, sampleGridChart,
+  activationHealthChart, confusionMatrixChart, dataProfileChart, gradientFlowChart, lossChart, lrRangeChart, predictionsChart,
+  sampleGridChart,
   type ChartSpec,
 } from '../charts';
 import type { Measurements } from '../measurements';
@@ -69,7 +70,12 @@ export const SECTIONS: readonly SectionDefinition[] = [
     findingIds: [],
     chart: (m) => (m.confusion && m.confusion.cells.length > 0 ? confusionMatrixChart(m.confusion) : undefined),
   },
-  { key: 'lr', title: 'Learning rate', findingIds: ['lr-too-high', 'lr-too-low'], chart: () => undefined },
+  {
+    key: 'lr',
+    title: 'Learning rate',
+    findingIds: ['lr-too-high', 'lr-too-low'],
+    chart: (m) => (m.lrRange && m.lrRange.points.length > 0 ? lrRangeChart(m.lrRange) : undefined),
+  },
 ];
 
 /** A section of one report: its definition, chart and summary. */
