@@ -9,7 +9,7 @@ import type { LiveEvent } from '../src/live/events';
 
 const START: LiveEvent = {
   type: 'start',
-  run: { modelName: 'm', layers: ['dense1', 'out'], lossName: 'categoricalCrossentropy', chanceLoss: Math.log(10), chanceReason: 'ln 10', totalSteps: 100, epochs: 1, startedAt: 0 },
+  run: { runId: 'r1', startStep: 0, modelName: 'm', layers: ['dense1', 'out'], lossName: 'categoricalCrossentropy', chanceLoss: Math.log(10), chanceReason: 'ln 10', totalSteps: 100, epochs: 1, startedAt: 0 },
 };
 
 async function started(options: Parameters<typeof DashboardServer.start>[0] = {}) {

@@ -90,3 +90,15 @@ test('detectPlateau(series, points) notes a flat curve after enough steps and no
   const falling = Array.from({ length: 400 }, (_, i) => 2 - i / 400);
   assert.equal(detectPlateau('training loss', curve(falling)), null);
 });
+
+test('RunHistory.apply starts afresh when a start event brings another run id', () => {
+  const history = new RunHistory();
+  const run = { modelName: 'm', layers: [], lossName: 'mse', chanceLoss: null, chanceReason: null, totalSteps: null, epochs: null, startedAt: 0, startStep: 0 };
+  history.apply({ type: 'start', run: { ...run, runId: 'a' } });
+  history.apply({ type: 'batch', step: 1, epoch: 0, batch: 0, t: 1, values: { loss: 1 } });
+  history.apply({ type: 'start', run: { ...run, runId: 'a', startStep: 1 } });
+  assert.equal(history.snapshot().batches.loss.length, 1, 'the same watcher fitting again keeps its history');
+  history.apply({ type: 'start', run: { ...run, runId: 'b' } });
+  assert.deepEqual(history.snapshot().batches, {});
+  assert.equal(history.snapshot().step, 0);
+});

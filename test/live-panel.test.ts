@@ -44,7 +44,7 @@ const LAYERS = ['conv1', 'conv2', 'dense1', 'dense2', 'dense3', 'out'];
 function start(totalSteps: number): LiveEvent {
   return {
     type: 'start',
-    run: { modelName: 'cnn', layers: LAYERS, lossName: 'categoricalCrossentropy', chanceLoss: Math.log(10), chanceReason: 'ln 10', totalSteps, epochs: 60, startedAt: 0 },
+    run: { runId: 'r1', startStep: 0, modelName: 'cnn', layers: LAYERS, lossName: 'categoricalCrossentropy', chanceLoss: Math.log(10), chanceReason: 'ln 10', totalSteps, epochs: 60, startedAt: 0 },
   };
 }
 

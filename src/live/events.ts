@@ -10,6 +10,8 @@ import type { Finding } from '../types';
 export type Values = Record<string, number | null>;
 
 export interface RunInfo {
+  /** Random per watch() call: a log file holding several runs starts a new history at each new id. */
+  runId: string;
   modelName: string;
   /** Layers with trainable weights, in model order (heatmap rows). */
   layers: string[];
@@ -20,8 +22,10 @@ export interface RunInfo {
   /** Total batches of the fit when known (progress bar and ETA). */
   totalSteps: number | null;
   epochs: number | null;
-  /** Wall-clock start, ms since the epoch. */
+  /** Wall-clock start of this fit, ms since the epoch. */
   startedAt: number;
+  /** Steps already seen by this watcher when this fit started (a watcher reused across fits keeps counting). */
+  startStep: number;
 }
 
 /** Per-layer statistics sampled every few steps. */

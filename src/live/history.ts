@@ -58,16 +58,17 @@ export class RunHistory {
   private readonly batches = new Map<string, BoundedSeries>();
   private epochs: EpochRow[] = [];
   private layers: LayerSampleRow[] = [];
-  private readonly findings: { step: number; finding: Finding }[] = [];
+  private findings: { step: number; finding: Finding }[] = [];
   private notes: { step: number; kind: NoteKind; text: string }[] = [];
   private end: HistorySnapshot['end'] = null;
-  private readonly measured = { gradNorms: false, updateRatios: false };
+  private measured = { gradNorms: false, updateRatios: false };
 
   constructor(private readonly limits: HistoryLimits = DEFAULT_HISTORY_LIMITS) {}
 
   apply(event: LiveEvent): void {
     switch (event.type) {
       case 'start':
+        if (this.run !== null && this.run.runId !== event.run.runId) this.clear();
         this.run = event.run;
         this.end = null;
         break;
@@ -132,6 +133,20 @@ export class RunHistory {
       end: this.end,
       measured: { ...this.measured },
     };
+  }
+
+  /** Forgets everything: another run begins (a log file with several runs). */
+  private clear(): void {
+    this.step = 0;
+    this.epoch = 0;
+    this.lastTime = null;
+    this.batches.clear();
+    this.epochs = [];
+    this.layers = [];
+    this.findings = [];
+    this.notes = [];
+    this.end = null;
+    this.measured = { gradNorms: false, updateRatios: false };
   }
 
   private series(name: string): BoundedSeries {

@@ -19,7 +19,7 @@ import { detectDivergence, detectPlateau, detectWideningGap } from './detectors'
 import * as messages from './messages';
 import type { ResolvedWatchOptions } from './options';
 import { allFinite, snapshotWeights, traceNonFinite, trainableWeights, updateRatios, type WeightRef, type WeightSnapshot } from './probe';
-import { learningRateOf, runInfo, totalStepsOf } from './run-info';
+import { learningRateOf, newRunId, runInfo, totalStepsOf } from './run-info';
 
 export interface Sink {
   publish(event: LiveEvent, history: RunHistory): void;
@@ -60,6 +60,7 @@ export class Monitor {
   private loss: LossFunction | null | undefined;
   /** Reported once per watcher: later steps of a NaN run only repeat it. */
   private nonFiniteReported = false;
+  private readonly runId = newRunId();
 
   constructor(
     private readonly model: tf.LayersModel,
@@ -79,7 +80,14 @@ export class Monitor {
     this.started = true;
     this.emit({
       type: 'start',
-      run: runInfo(this.model, this.weights, steps === null ? null : this.step + steps, epochs, this.options.chanceLoss, this.options.now()),
+      run: runInfo(this.model, this.weights, {
+        runId: this.runId,
+        totalSteps: steps,
+        epochs,
+        chanceOverride: this.options.chanceLoss,
+        startedAt: this.options.now(),
+        startStep: this.step,
+      }),
     });
   }
 

@@ -3,6 +3,7 @@
  * name, the layers with trainable weights, the loss and its chance level.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { randomUUID } from 'node:crypto';
 import type { RunInfo } from './events';
 import { trainableLayerNames, type WeightRef } from './probe';
 
@@ -35,25 +36,35 @@ function outputUnits(model: tf.LayersModel): number | null {
   return typeof last === 'number' ? last : null;
 }
 
-export function runInfo(
-  model: tf.LayersModel,
-  weights: readonly WeightRef[],
-  totalSteps: number | null,
-  epochs: number | null,
-  chanceOverride: number | null,
-  startedAt: number,
-): RunInfo {
+export interface RunStart {
+  runId: string;
+  /** Total steps of this fit, counted from startStep. */
+  totalSteps: number | null;
+  epochs: number | null;
+  chanceOverride: number | null;
+  startedAt: number;
+  startStep: number;
+}
+
+export function newRunId(): string {
+  return randomUUID();
+}
+
+export function runInfo(model: tf.LayersModel, weights: readonly WeightRef[], start: RunStart): RunInfo {
+  const { runId, totalSteps, epochs, chanceOverride, startedAt, startStep } = start;
   const name = lossName(model);
   const chance = chanceOverride === null ? chanceLoss(name, outputUnits(model)) : { value: chanceOverride, reason: 'given in options' };
   return {
+    runId,
     modelName: model.name,
     layers: trainableLayerNames(weights),
     lossName: name,
     chanceLoss: chance?.value ?? null,
     chanceReason: chance?.reason ?? null,
-    totalSteps,
+    totalSteps: totalSteps === null ? null : startStep + totalSteps,
     epochs,
     startedAt,
+    startStep,
   };
 }
 

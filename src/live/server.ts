@@ -261,8 +261,9 @@ export class DashboardServer implements Sink {
   private async currentSpecMessage(): Promise<string> {
     const history = this.history;
     this.specMessage ??= (async () => {
-      const snapshot = history?.snapshot();
-      const layout = snapshot ? panelLayout(snapshot) : { title: 'Waiting for a run', subtitle: [], metrics: [], gradientNorms: false, updateRatios: false };
+      const snapshot = history?.snapshot({ lite: true });
+      // No subtitle: the page shows progress above the chart, live, and the spec is compiled once per layout.
+      const layout = snapshot ? { ...panelLayout(snapshot), subtitle: [] } : { title: 'Waiting for a run', subtitle: [], metrics: [], gradientNorms: false, updateRatios: false };
       return JSON.stringify(await compileToVega(panelSpec(layout)));
     })();
     const vega = await this.specMessage;

@@ -24,7 +24,8 @@ export function runStatus(snapshot: HistorySnapshot): RunStatus {
   const run = snapshot.run;
   const total = run?.totalSteps ?? null;
   const elapsed = run && snapshot.lastTime !== null ? (snapshot.lastTime - run.startedAt) / 1000 : null;
-  const rate = elapsed !== null && elapsed > 0 && snapshot.step > 0 ? snapshot.step / elapsed : null;
+  const stepsThisFit = snapshot.step - (run?.startStep ?? 0);
+  const rate = elapsed !== null && elapsed > 0 && stepsThisFit > 0 ? stepsThisFit / elapsed : null;
   const done = snapshot.end !== null;
   const eta = !done && total !== null && rate !== null ? Math.max(total - snapshot.step, 0) / rate : null;
   const latest: Record<string, number | null> = {};
