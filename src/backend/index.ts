@@ -23,7 +23,7 @@ function isMissing(error: unknown, name: string): boolean {
   return error instanceof Error && 'code' in error && error.code === 'MODULE_NOT_FOUND' && error.message.includes(`'${name}'`);
 }
 
-export const defaultBackendDeps: BackendDeps = {
+const defaultBackendDeps: BackendDeps = {
   loadNodeBackend() {
     // An optional peer: never a dependency, loaded only when installed.
     try {

@@ -50,11 +50,13 @@ function message(error: unknown): string {
   return String(error);
 }
 
+function isRequest(value: string): value is BackendRequest {
+  return value === 'auto' || BACKEND_NAMES.some((name) => name === value);
+}
+
 function parseRequest(value: string, source: string): BackendRequest {
   const request = value.trim().toLowerCase();
-  if (request === 'auto' || (BACKEND_NAMES as readonly string[]).includes(request)) {
-    return request as BackendRequest;
-  }
+  if (isRequest(request)) return request;
   throw new BackendError(`${source} is '${value}'; use one of 'auto', ${BACKEND_NAMES.map((n) => `'${n}'`).join(', ')}.`);
 }
 
