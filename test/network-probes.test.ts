@@ -42,7 +42,7 @@ test('overfit-tiny-batch fits 16 digits with a healthy MLP and records the curve
   model.dispose();
 });
 
-test('lr-range flags SGD at learning rate 10 as lr-too-high (error: it diverges) with a suggested range', async () => {
+test('lr-range flags SGD at learning rate 10 as lr-too-high (error: 10x past the loss minimum) with a suggested range', async () => {
   const model = mlp();
   const { x, y } = mnistDigits(64);
   const run = await runNetworkChecks([lrRangeCheck], model, x, y, { learningRate: 10, optimizerName: 'SGD', optimizer: () => tf.train.sgd(10) });

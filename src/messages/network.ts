@@ -256,16 +256,16 @@ export const networkMessages = {
     };
   },
 
-  lrTooHigh(e: LrEvidence): Finding {
-    const diverges = Number.isFinite(e.divergenceLr) && e.configuredLr >= e.divergenceLr;
+  lrTooHigh(e: LrEvidence & { severe: boolean }): Finding {
     return {
       id: 'lr-too-high',
-      severity: diverges ? 'error' : 'warning',
+      severity: e.severe ? 'error' : 'warning',
       title: `The learning rate ${num(e.configuredLr)} is too high`,
       detail:
         `In a learning-rate range test with ${e.optimizer}, the loss was lowest at ${num(e.minLossLr)}` +
         (Number.isFinite(e.divergenceLr) ? ` and diverged from ${num(e.divergenceLr)}` : '') +
-        `; your rate is ${diverges ? 'in the diverging region' : 'past the bottom of the curve'}: training will be unstable or blow up to NaN.`,
+        `; your rate is ${e.severe ? 'where the loss blows up' : 'past the bottom of the curve'}: ` +
+        'training will be unstable or end in NaN.',
       fix: `Use a learning rate between ${num(e.suggestedLow)} and ${num(e.suggestedHigh)}.`,
       checklist: 'T5',
       evidence: { ...e },

@@ -11,15 +11,16 @@ import { NON_FINITE_SKIP, nonFiniteSeen, trainingBatchSize, withClone, withOptim
 
 const SETTINGS = {
   /**
-   * 1e-6..10 in 32 steps (about 4.5 per decade): below 1e-6 a short sweep
-   * moves nothing, and those steps would be pure cost.
+   * 1e-6..10 (or 10x the configured rate, if higher) at ~4.5 steps per decade:
+   * below 1e-6 a short sweep moves nothing, and those steps would be pure cost.
    */
   minLr: 1e-6,
   maxLr: 10,
-  steps: { quick: 32, thorough: 120 },
+  stepsPerDecade: { quick: 4.5, thorough: 17 },
   /** Lag of ~3 steps (under a decade) at 0.75: smooths batch noise without shifting the minimum much. */
   smoothing: { quick: 0.75, thorough: 0.95 },
-  divergeFactor: 4,
+  /** fastai stops at 4x; a clipped cross-entropy tops out near 7x chance, so 3x is what divergence looks like here. */
+  divergeFactor: 3,
   /** At most this many distinct batches are cut from the probe data and cycled. */
   maxBatches: 8,
 };
@@ -31,6 +32,12 @@ const THRESHOLDS = {
    * above it is already past the bottom of the curve.
    */
   tooHighAboveMin: 1,
+  /**
+   * 10x past the minimum (or past the divergence point) the loss is climbing
+   * steeply: an error, not a tuning matter. fastai's rule takes min / 10 as the
+   * highest good rate, so this is 100x above it.
+   */
+  severeAboveMin: 10,
   /** Good rates sit ~10x below the minimum-loss rate; 1000x below learns ~100x slower than it could. */
   tooLowBelowMin: 1e-3,
 };
@@ -42,6 +49,8 @@ export const lrRangeCheck: NetworkCheck = {
   async run(ctx) {
     if (nonFiniteSeen(ctx)) return { findings: [], skipped: NON_FINITE_SKIP };
     const configured = ctx.info.learningRate ?? null;
+    const maxLr = Math.max(SETTINGS.maxLr, 10 * (configured ?? 0));
+    const steps = Math.ceil(Math.log10(maxLr / SETTINGS.minLr) * SETTINGS.stepsPerDecade[ctx.info.budget]);
     const size = trainingBatchSize(ctx);
     const count = Math.max(1, Math.min(SETTINGS.maxBatches, Math.floor(ctx.train.x.shape[0] / size)));
     const batches = Array.from({ length: count }, (_, i) => ({
@@ -55,8 +64,8 @@ export const lrRangeCheck: NetworkCheck = {
           ctx.progress('learning-rate range test');
           return lrSweep(clone, optimizer, batches, ctx.loss, {
             minLr: SETTINGS.minLr,
-            maxLr: SETTINGS.maxLr,
-            steps: SETTINGS.steps[ctx.info.budget],
+            maxLr,
+            steps,
             smoothing: SETTINGS.smoothing[ctx.info.budget],
             divergeFactor: SETTINGS.divergeFactor,
           });
@@ -74,7 +83,9 @@ export const lrRangeCheck: NetworkCheck = {
           suggestedHigh: lrRange.suggested[1],
           optimizer: ctx.info.optimizerName ?? 'optimizer',
         };
-        if (configured > minLossLr * THRESHOLDS.tooHighAboveMin) findings.push(networkMessages.lrTooHigh(evidence));
+        const severe = configured >= minLossLr * THRESHOLDS.severeAboveMin ||
+          (lrRange.divergenceLr !== null && configured >= lrRange.divergenceLr);
+        if (configured > minLossLr * THRESHOLDS.tooHighAboveMin) findings.push(networkMessages.lrTooHigh({ ...evidence, severe }));
         else if (configured < minLossLr * THRESHOLDS.tooLowBelowMin) findings.push(networkMessages.lrTooLow(evidence));
       }
       return {
