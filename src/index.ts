@@ -9,3 +9,4 @@ export { diagnose, DiagnoseInputError } from './diagnose';
 export type { Diagnosis, DiagnoseOptions, DiagnoseData, ProgressEvent } from './diagnose';
 export { watch } from './live';
 export type { Watcher, WatchOptions, ServeOptions, StepResult } from './live';
+export { show } from './render/show';

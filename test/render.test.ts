@@ -19,6 +19,7 @@ import { RUNTIME_TYPE } from '../src/render/runtime';
 import { reportSections } from '../src/render/sections';
 import { specToSVG } from '../src/render/svg';
 import { compactSvg } from '../src/render/compact';
+import { show } from '../src/render/show';
 import { verdictText } from '../src/render/text';
 import { HOSTILE, healthyReport, sickReport } from './render-fixture';
 
@@ -274,5 +275,32 @@ describe('compactSvg(svg)', () => {
         '<path transform="translate(9.33,80)" d="M3.16,0" opacity="1"/>' +
         '</g><text transform="translate(1.23,0)">loss 0.00832</text></svg>',
     );
+  });
+});
+
+describe('show(target)', () => {
+  it('shows a diagnosis as the report and a Vega-Lite spec as one chart', async () => {
+    const kernel = fakeKernel();
+    try {
+      kernel.newCell();
+      const diagnosis = { ...healthyReport, show: () => Promise.resolve(), toText: () => '' };
+      await show(diagnosis);
+      const reportOutputs = kernel.sent.length;
+      await show(barSpec, 'bars');
+      const last = kernel.sent[kernel.sent.length - 1];
+      assert.equal(reportOutputs, 1 + 1 + 2 + 1, 'runtime, header, two charts, footer');
+      assert.equal(kernel.sent.length, reportOutputs + 1);
+      assert.deepEqual(last.data[VEGALITE], barSpec);
+      assert.equal(last.data['text/plain'], 'bars');
+    } finally {
+      kernel.remove();
+    }
+  });
+
+  it('rejects anything else with an error naming the argument', async () => {
+    await assert.rejects(() => show(42 as unknown as typeof barSpec), {
+      name: 'TypeError',
+      message: /^show\(target\): target must be the result of diagnose\(\) or a Vega-Lite spec .*got number\.$/,
+    });
   });
 });
