@@ -2,84 +2,14 @@
  * Chart builders: every spec compiles with vega-lite and renders with vega in
  * Node without warnings, and shows the expected marks.
  */
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs';
 import {
   SCHEMA, activationHealthChart, confusionMatrixChart, dataProfileChart, findingsTableChart, gradientFlowChart, lossChart,
   lrRangeChart, predictionsChart, sampleGridChart, type ChartSpec,
 } from '../src/charts';
 import * as fx from './fixtures/measurements';
 
-interface Rendered {
-  svg: string;
-  warnings: string[];
-  /** Compiled Vega spec (for checks on signals, scales and data). */
-  vega: { signals?: { name: string; bind?: unknown }[]; scales?: { name: string; type?: string }[]; [key: string]: unknown };
-}
-
-/**
- * Warnings that only exist without a browser: interval selections listen on
- * `window`, which Node has not got. Every other warning fails a test.
- */
-const NODE_ONLY_WARNINGS = [/^Can not resolve event source: window$/];
-
-/**
- * Compiles with vega-lite and renders to SVG with vega (no DOM), collecting
- * every warning; `signals` are set first, as a user moving a control would.
- */
-export async function render(spec: ChartSpec, signals: Record<string, unknown> = {}): Promise<Rendered> {
-  const vl = await import('vega-lite');
-  const vega = await import('vega');
-  const warnings: string[] = [];
-  interface Logger { level(): Logger; warn(...args: unknown[]): Logger; error(...args: unknown[]): Logger; info(): Logger; debug(): Logger }
-  const logger: Logger = {
-    level: () => logger,
-    warn: (...args: unknown[]) => { warnings.push(args.join(' ')); return logger; },
-    error: (...args: unknown[]) => { warnings.push(`error: ${args.join(' ')}`); return logger; },
-    info: () => logger,
-    debug: () => logger,
-  };
-  // The spec must survive a JSON round trip: it travels as a MIME bundle.
-  const json = JSON.parse(JSON.stringify(spec));
-  const compiled = vl.compile(json, { logger });
-  const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none', logger });
-  for (const [name, value] of Object.entries(signals)) view.signal(name, value);
-  await view.runAsync();
-  const svg = await view.toSVG();
-  view.finalize();
-  const relevant = warnings.filter((w) => !NODE_ONLY_WARNINGS.some((pattern) => pattern.test(w)));
-  return { svg, warnings: relevant, vega: compiled.spec as Rendered['vega'] };
-}
-
-/** Number of scenegraph items of one kind in the SVG ("bar", "point", "line mark", "text mark", "image mark"...). */
-export function countMarks(svg: string, kind: string): number {
-  return svg.split(`aria-roledescription="${kind}"`).length - 1;
-}
-
-/** Runs a builder test and checks that no tensor was created or leaked on the way. */
-function chartTest(name: string, body: () => Promise<void>): void {
-  test(name, async () => {
-    const before = tf.memory().numTensors;
-    await body();
-    assert.equal(tf.memory().numTensors, before);
-  });
-}
-
-/** Text items with their positions, in document order (Vega writes text escaped). */
-function texts(svg: string): { x: number; y: number; text: string; weight?: string }[] {
-  // Empty text items are self-closing (<text .../>).
-  return [...svg.matchAll(/<text ([^>]*?)(?:\/>|>(.*?)<\/text>)/g)].flatMap((m) => {
-    const at = /transform="translate\(([-\d.]+),([-\d.]+)\)/.exec(m[1]);
-    if (!at) return [];
-    return [{ x: Number(at[1]), y: Number(at[2]), weight: /font-weight="(\d+)"/.exec(m[1])?.[1], text: m[2] ?? '' }];
-  });
-}
-
-function assertClean(rendered: Rendered): void {
-  assert.deepEqual(rendered.warnings, []);
-  assert.match(rendered.svg, /^<svg/);
-}
+import { assertClean, chartTest, countMarks, render, texts } from './fixtures/render-chart';
 
 chartTest('lossChart({loss, curves}) draws one line per series, the chance band and the initial-loss marker', async () => {
   const spec = lossChart({ loss: fx.lossHealthy, curves: fx.curvesProbes });

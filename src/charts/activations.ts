@@ -92,7 +92,7 @@ export function activationHealthChart(health: ActivationHealth): ChartSpec {
         mark: { type: 'line', color: COLORS.info, point: false },
         encoding: {
           y: { ...y, axis: null },
-          x: { field: 'std', type: 'quantitative', title: `activation std${stdScale === 'log' ? ' (log)' : ''}`, scale: stdScale === 'log' ? { type: 'log' } : { zero: true } },
+          x: { field: 'std', type: 'quantitative', title: `activation std${stdScale === 'log' ? ' (log)' : ''}`, scale: stdScale === 'log' ? { type: 'log' } : scales.length > 0 ? { zero: true } : { domain: [0, 1] } },
           order: { field: 'layerIndex', type: 'quantitative' },
         },
       },

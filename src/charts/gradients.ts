@@ -100,12 +100,55 @@ function panel(options: {
   return { width: SIZE.halfWidth, height: { step: keys.length > 40 ? 12 : SIZE.rowStep }, layer: layers };
 }
 
+/** Beyond this many weights (deep CNNs), rows are whole layers: one row per weight would be metres tall. */
+export const MAX_WEIGHT_ROWS = 60;
+
+/** Norm of several vectors taken together: sqrt of the sum of squares; null if any part is missing. */
+function combinedNorm(norms: readonly (number | null)[]): number | null {
+  if (!norms.every(isFiniteNumber)) return null;
+  return Math.sqrt(norms.reduce((sum, n) => sum + n * n, 0));
+}
+
+/**
+ * One row per layer: the gradient and weight norms of all its weights taken
+ * together, and the update ratio ||all updates|| / ||all weights|| (exact,
+ * since each ratio times its weight norm is that weight's update norm).
+ */
+export function combineByLayer(weights: readonly WeightGradient[]): WeightGradient[] {
+  const layers = new Map<string, WeightGradient[]>();
+  for (const w of weights) layers.set(`${w.layerIndex}\u0000${w.layer}`, [...(layers.get(`${w.layerIndex}\u0000${w.layer}`) ?? []), w]);
+  return [...layers.values()].map((group) => {
+    const [first] = group;
+    const weightNorm = combinedNorm(group.map((w) => w.weightNorm));
+    // A zero weight (fresh bias) has no ratio; its update is left out rather than hiding the layer's ratio.
+    const measurable = group.filter((w) => !(w.weightNorm === 0 && !isFiniteNumber(w.updateRatio)));
+    const updates = measurable.map((w) => (isFiniteNumber(w.updateRatio) && isFiniteNumber(w.weightNorm) ? w.updateRatio * w.weightNorm : null));
+    const updateNorm = measurable.length > 0 ? combinedNorm(updates) : null;
+    const sizes = group.map((w) => w.shape.reduce((a, b) => a * b, 1));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const zeros = group.map((w, i) => (isFiniteNumber(w.zeroFraction) ? w.zeroFraction * sizes[i] : null));
+    const maxes = group.map((w) => w.maxAbsGrad);
+    const gradNorm = combinedNorm(group.map((w) => w.gradNorm));
+    return {
+      layer: first.layer, layerIndex: first.layerIndex, weight: first.layer, shape: [total],
+      gradNorm,
+      weightNorm,
+      meanAbsGrad: group.every((w) => isFiniteNumber(w.meanAbsGrad)) ? group.reduce((sum, w, i) => sum + (w.meanAbsGrad as number) * sizes[i], 0) / Math.max(total, 1) : null,
+      maxAbsGrad: maxes.every(isFiniteNumber) ? Math.max(...maxes) : null,
+      updateRatio: updateNorm !== null && weightNorm !== null && weightNorm > 0 ? updateNorm / weightNorm : null,
+      zeroFraction: zeros.every(isFiniteNumber) ? zeros.reduce((a, b) => a + b, 0) / Math.max(total, 1) : null,
+    };
+  });
+}
+
 export function gradientFlowChart(flow: GradientFlow): ChartSpec {
   if (flow.weights.length === 0) return emptyChart(TITLE, 'The model has no trainable weights.');
-  const ordered = flow.weights
+  const inOrder = flow.weights
     .map((w, position) => ({ w, position }))
     .sort((a, b) => a.w.layerIndex - b.w.layerIndex || a.position - b.position)
     .map(({ w }) => w);
+  const perLayer = inOrder.length > MAX_WEIGHT_ROWS;
+  const ordered = perLayer ? combineByLayer(inOrder) : inOrder;
   const keys = rowKeys(ordered);
   const rows = ordered.map((w, i) => {
     const gradStatus = statusOf(w.gradNorm);
@@ -140,7 +183,7 @@ export function gradientFlowChart(flow: GradientFlow): ChartSpec {
   const hasGaps = rows.some((r) => r.gradStatus !== 'ok' || r.ratioStatus !== 'ok');
   return {
     ...frame(TITLE, [
-      `Weights in model order, input at the top. Update/weight ratio for ${step}; around ${formatNumber(UPDATE_RATIO_GUIDE)} is healthy.`,
+      `${perLayer ? `Layers (${inOrder.length} weights combined per layer)` : 'Weights'} in model order, input at the top. Update/weight ratio for ${step}; around ${formatNumber(UPDATE_RATIO_GUIDE)} is healthy.`,
       ...(hasGaps ? ['Red crosses: 0 = gradient exactly zero, n/a = not finite or not measured.'] : []),
     ]),
     data: { values: rows },

@@ -5,7 +5,7 @@
 export type { ChartSpec } from './base';
 export { SCHEMA } from './base';
 export { lossChart, type LossChartInput } from './loss';
-export { gradientFlowChart, UPDATE_RATIO_GUIDE } from './gradients';
+export { gradientFlowChart, combineByLayer, UPDATE_RATIO_GUIDE, MAX_WEIGHT_ROWS } from './gradients';
 export { pixelsToPngDataUrl, type PngOptions } from './png';
 export { lttbIndices, downsampleRows } from './downsample';
 export { activationHealthChart } from './activations';
