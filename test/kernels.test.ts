@@ -96,6 +96,19 @@ for (const c of conv2dCases) {
   });
 }
 
+for (const c of conv2dCases) {
+  test(`Conv2DBackpropInput on wasm matches cpu: ${c.name}`, async (t) => {
+    const dataFormat = c.dataFormat ?? 'NHWC';
+    const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad, undefined, false, dataFormat === 'NHWC' ? 'channelsLast' : 'channelsFirst');
+    await compareWithCpu(
+      t,
+      tf.Conv2DBackpropInput,
+      () => ({ dy: tf.tensor(seeded(size(info.outShape), 2), info.outShape), filter: tf.tensor(seeded(size(c.filter), 3), c.filter) }),
+      { strides: c.strides, pad: c.pad, dataFormat, inputShape: c.x },
+    );
+  });
+}
+
 // --- Depthwise backprops ----------------------------------------------------
 
 interface DepthwiseCase {

@@ -16,7 +16,7 @@ import { runComposed, spatialPads, WasmOps } from './wasm-ops';
 const KERNEL = 'DepthwiseConv2dNativeBackpropInput';
 
 /** dy with (stride - 1) zeros after every row and column: [n, outH*sh, outW*sw, k]. */
-function spreadByStride(ops: WasmOps, dy: tf.TensorInfo, strideH: number, strideW: number): tf.TensorInfo {
+export function spreadByStride(ops: WasmOps, dy: tf.TensorInfo, strideH: number, strideW: number): tf.TensorInfo {
   const [n, outH, outW, k] = dy.shape;
   let spread = dy;
   if (strideH > 1) {

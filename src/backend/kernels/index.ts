@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
+import { fastConv2DBackpropInput } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
 import { maxPoolGradConfig } from './max-pool-grad';
@@ -39,7 +40,8 @@ function isOurs(kernelName: string, backendName: string): boolean {
  * Registers every kernel in TRAINING_KERNELS that its backend does not have
  * yet, and corrects three wasm kernels that give wrong numbers: MaxPoolGrad,
  * the convolutions with 'same' padding, and OneHot with a float dtype (see
- * max-pool-grad.ts, same-padding.ts, one-hot.ts). Safe to call repeatedly: a kernel
+ * max-pool-grad.ts, same-padding.ts, one-hot.ts), and swaps its slow
+ * Conv2DBackpropInput loop for an XNNPACK convolution (conv2d-backprop-input.ts). Safe to call repeatedly: a kernel
  * already in place (ours, or one a future tfjs release adds) is left alone,
  * so tfjs never warns about duplicates. Returns the kernel names it changed.
  */
@@ -61,6 +63,7 @@ export function registerTrainingKernels(): string[] {
       (original) => explicitSamePadding(original, depthwise),
     ]),
     [tf.OneHot, dtypeHonouringOneHot],
+    [tf.Conv2DBackpropInput, fastConv2DBackpropInput],
   ];
   for (const [kernelName, wrap] of wrappers) {
     const original = tf.getKernel(kernelName, 'wasm');
