@@ -9,6 +9,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -130,6 +131,23 @@ describe('notebook tooling', () => {
     const hasSource = (file: string) => file !== 'gone.test.js';
     assert.deepEqual(selectTestFiles(compiled, hasSource, []), ['charts.test.js', 'render.test.js', 'notebooks.test.js']);
     assert.deepEqual(selectTestFiles(compiled, hasSource, ['render', 'notebooks']), ['render.test.js', 'notebooks.test.js']);
+  });
+});
+
+describe('npm start (scripts/start.mjs)', () => {
+  const start = (...args: string[]) => spawnSync(process.execPath, [join(paths.root, 'scripts', 'start.mjs'), ...args], { encoding: 'utf8' });
+
+  it('--help prints the usage with every option and sets nothing up', () => {
+    const result = start('--help');
+    assert.equal(result.status, 0);
+    for (const option of ['--headless', '--port', '--ip', '--no-browser', '--help']) assert.match(result.stdout, new RegExp(option));
+    assert.doesNotMatch(result.stdout, /\[1\/6\]/);
+  });
+
+  it('rejects a bad --port, naming the option and what it wants', () => {
+    const result = start('--port', 'eighty');
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /--port must be a port number \(1-65535\), got "eighty"/);
   });
 });
 
