@@ -90,6 +90,12 @@ describe('render.ipynb executed in tslab and exported by nbconvert', () => {
       const gradient = await hoverTooltip(page, '[data-section="gradients"]', ['weight: dense_3/kernel']);
       assert.match(gradient.text, /dense_3\/kernel/);
       assert.equal(await page.locator('img[src="x"]').count(), 0);
+      // Two cells carry the runtime; it ran once, under nbconvert's require.js, and left the page's globals alone.
+      const globals = await page.evaluate(() => {
+        const w = window as unknown as Record<string, unknown> & { __tfjsDoctorEmbed1: { evaluations: number } };
+        return { evaluations: w.__tfjsDoctorEmbed1.evaluations, amd: typeof w.define, vega: typeof w.vega, vegaEmbed: typeof w.vegaEmbed };
+      });
+      assert.deepEqual(globals, { evaluations: 1, amd: 'function', vega: 'undefined', vegaEmbed: 'undefined' });
       assert.deepEqual(dialogs, []);
       assert.deepEqual(errors, []);
     } finally {

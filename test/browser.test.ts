@@ -83,6 +83,45 @@ describe('reportToHTML(data) opened from disk in Chromium', () => {
     }
   });
 
+  it('upgrades a re-displayed output again, releases the removed view and evaluates the runtime once', async () => {
+    const { context } = await offlineContext(browser, { javaScriptEnabled: true });
+    try {
+      const page = await context.newPage();
+      await page.goto(`file://${file}`);
+      await waitForCharts(page, CHARTS);
+      // What Jupyter does when a cell runs again: the old output goes, the new one is inserted and its scripts run.
+      await page.evaluate(() => {
+        const old = document.querySelector('[data-section="loss"] div.tfjs-doctor-chart');
+        if (!old || !old.parentElement) throw new Error('no loss chart');
+        const html = old.outerHTML.replace(/data-tfd-state="[a-z]+"/, 'data-tfd-state="static"').split(old.id).join('tfd-rerun');
+        const holder = old.parentElement;
+        old.remove();
+        holder.innerHTML = html;
+        holder.querySelector('.tfd-interactive')?.remove();
+        const staticView = holder.querySelector<HTMLElement>('.tfd-static');
+        if (staticView) staticView.style.display = '';
+        for (const dead of Array.from(holder.querySelectorAll('script:not([type])'))) {
+          const live = document.createElement('script');
+          live.text = dead.textContent ?? '';
+          dead.replaceWith(live);
+        }
+      });
+      await waitForCharts(page, CHARTS);
+      const embed = await page.evaluate(() => {
+        const api = (window as unknown as { __tfjsDoctorEmbed1: { views: { chart: Element }[]; evaluations: number; flush(): void } }).__tfjsDoctorEmbed1;
+        api.flush(); // releases views of charts that left the page
+        return { views: api.views.map((v) => v.chart.id), evaluations: api.evaluations };
+      });
+      assert.equal(embed.evaluations, 1);
+      assert.equal(embed.views.length, CHARTS);
+      assert.ok(embed.views.includes('tfd-rerun'));
+      const rerun = (await chartStates(page)).find((c) => c.id === 'tfd-rerun');
+      assert.ok(rerun && rerun.interactiveVisible && rerun.interactiveMarks === rerun.staticMarks);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('shows every chart as its static SVG with JavaScript disabled', async () => {
     const { context, blocked } = await offlineContext(browser, { javaScriptEnabled: false });
     try {

@@ -33,7 +33,7 @@
     root[KEY].flush();
     return;
   }
-  var api = { version: 1, flush: flush, runtime: null, loading: null, views: [] };
+  var api = { version: 1, flush: flush, runtime: null, loading: null, views: [], evaluations: 0 };
   root[KEY] = api;
 
   function decode(carrier) {
@@ -57,6 +57,7 @@
     var names = ['vega', 'vegaEmbed', 'vegaLite'];
     var saved = {};
     names.forEach(function (name) { saved[name] = { has: name in root, value: root[name] }; });
+    api.evaluations += 1;
     var script = document.createElement('script');
     script.text = '(function (define, module, exports, require) {\n' + code + '\n}).call(window);';
     (document.head || document.documentElement).appendChild(script);
