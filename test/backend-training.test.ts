@@ -160,11 +160,17 @@ for (const c of cases) {
     const { model, x, y } = build(c);
     const losses: number[] = [];
     let tensorsAfterFirstStep = 0;
+    let buffersAfterFirstStep = 0;
     for (let step = 0; step < STEPS; step++) {
       losses.push(Number(await model.trainOnBatch(x, y)));
-      if (step === 0) tensorsAfterFirstStep = tf.memory().numTensors;
+      if (step === 0) {
+        tensorsAfterFirstStep = tf.memory().numTensors;
+        buffersAfterFirstStep = tf.engine().backend.numDataIds();
+      }
     }
     assert.equal(tf.memory().numTensors, tensorsAfterFirstStep, 'tensors pile up across training steps');
+    // Kernels composed below the engine could leak wasm buffers that no tensor count shows.
+    assert.equal(tf.engine().backend.numDataIds(), buffersAfterFirstStep, 'wasm buffers pile up across training steps');
     t.diagnostic(`losses on wasm: ${losses.map((l) => l.toFixed(4)).join(' ')}`);
     assert.ok(losses.every(Number.isFinite), `non-finite loss: ${losses}`);
     assert.ok(losses[STEPS - 1] < losses[0], `loss did not fall: ${losses}`);
