@@ -6,7 +6,7 @@
  * earlier on PATH usually has no Jupyter), else python3 from PATH.
  */
 import { existsSync } from 'node:fs';
-import { run, tail } from './run';
+import { run } from './run';
 
 /** Debian packages that give /usr/bin/python3 everything notebooks need here. */
 export const JUPYTER_DEBIAN_PACKAGES = [
@@ -54,9 +54,9 @@ export async function installJupyterWithApt(): Promise<void> {
     ['update'],
     ['install', '-y', '--no-install-recommends', ...JUPYTER_DEBIAN_PACKAGES],
   ]) {
-    const result = await run('apt-get', args, { env });
+    const result = await run('apt-get', args, { env, inherit: true });
     if (result.code !== 0) {
-      throw new Error(`apt-get ${args[0]} failed (exit ${result.code}):\n${tail(result.stderr || result.stdout)}`);
+      throw new Error(`apt-get ${args.join(' ')} failed (exit ${result.code}): see its output above.`);
     }
   }
 }
