@@ -35,7 +35,9 @@ export async function prepareNotebookTooling(paths: RepoPaths, options: ToolingO
     progress.note(`missing for ${python}: apt-get install ${JUPYTER_DEBIAN_PACKAGES.join(' ')}`);
     await installJupyterWithApt();
     const stillMissing = await missingJupyterModules(python);
-    if (stillMissing === 'no-python' || stillMissing.length > 0) throw new Error(missingJupyterMessage(python, stillMissing));
+    if (stillMissing === 'no-python' || stillMissing.length > 0) {
+      throw new Error(`apt-get installed Jupyter for the system Python, but ${python} still cannot use it.\n${missingJupyterMessage(python, stillMissing)}`);
+    }
     progress.ok('installed');
   } else {
     throw new Error(missingJupyterMessage(python, missing));
