@@ -2,10 +2,12 @@
  * Picks and prepares the tfjs backend.
  *
  * Importing this module registers the wasm backend (ranked below cpu, so tfjs's
- * default stays as it was until ready() is called) and the training kernels it
- * lacks (Conv2DBackpropFilter, depthwise backprops, UnsortedSegmentSum), so
- * CNNs and embeddings train on wasm even when the user calls
- * tf.setBackend('wasm') without ready(). It prints nothing.
+ * default stays as it was until ready() is called), the training kernels it
+ * lacks (Conv2DBackpropFilter, depthwise backprops, UnsortedSegmentSum) and
+ * corrections for wasm kernels that compute wrong numbers (MaxPoolGrad,
+ * 'same'-padded convolutions, float OneHot) or crawl (Conv2DBackpropInput); see
+ * kernels/index.ts. So CNNs and embeddings train on wasm, correctly, even when
+ * the user calls tf.setBackend('wasm') without ready(). It prints nothing.
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerTrainingKernels } from './kernels';
