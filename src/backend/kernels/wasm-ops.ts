@@ -36,7 +36,6 @@ export class WasmOps {
 
   constructor(
     readonly backend: DataBackend,
-    private readonly rawBackend: object,
     private readonly backendName: string,
   ) {}
 
@@ -137,7 +136,7 @@ export class WasmOps {
     if (kernel == null) {
       throw new Error(`tfjs-doctor: the ${this.backendName} backend has no ${kernelName} kernel, which its training kernels build on.`);
     }
-    const out = kernel.kernelFunc({ inputs, backend: this.rawBackend, attrs });
+    const out = kernel.kernelFunc({ inputs, backend: this.backend, attrs });
     if (Array.isArray(out)) {
       throw new Error(`tfjs-doctor: expected one output from ${kernelName}, got ${out.length}.`);
     }
@@ -158,7 +157,7 @@ export function runComposed(backend: object, backendName: string, compose: (ops:
   if (!isDataBackend(backend)) {
     throw new Error(`tfjs-doctor: the ${backendName} backend does not expose disposeData/write/readSync.`);
   }
-  const ops = new WasmOps(backend, backend, backendName);
+  const ops = new WasmOps(backend, backendName);
   let result: tf.TensorInfo | undefined;
   try {
     result = compose(ops);
