@@ -143,3 +143,31 @@ test('diagnose(model, dataset) streams a tf.data dataset and profiles it like th
   assert.deepEqual(profile(fromDataset), profile(fromArrays));
   model.dispose();
 });
+
+test('diagnose(model, data) accepts flat 0/1 labels for a 1-unit sigmoid output, as model.fit does', async () => {
+  const { x, labels } = tabularArrays(400);
+  const model = tf.sequential({ layers: [
+    tf.layers.dense({ inputShape: [8], units: 8, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 1 }) }),
+    tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+  ] });
+  model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  const report = await diagnoseNoLeak(model, { x, y: labels.map((c) => (c === 0 ? 1 : 0)) });
+  assertNoProblems(report);
+  assert.equal(report.context.task.value, 'binary');
+  assert.deepEqual(report.measurements.confusion?.classes, ['0', '1']);
+  model.optimizer.dispose();
+  model.dispose();
+});
+
+test('diagnose(model, data) finds the linear link of a sequence regression that nearest neighbours miss', async () => {
+  const x = tf.randomNormal([300, 10, 3], 0, 1, 'float32', 1);
+  const y = tf.tidy(() => tf.sum(x, [1, 2]).reshape([300, 1]).div(5));
+  const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [10, 3] }), tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) })] });
+  model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  const report = await diagnoseNoLeak(model, { x, y });
+  assert.equal(report.context.inputKind.value, 'sequence');
+  assertNoProblems(report);
+  assert.match(report.checks.find((c) => c.id === 'label-relation')?.note ?? '', /linear \(ridge\) regression/);
+  tf.dispose([x, y]);
+  model.dispose();
+});

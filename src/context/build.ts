@@ -70,6 +70,11 @@ function probeTensors(sample: Reservoir, rowShape: number[], labelShape: number[
   };
 }
 
+/** Flat labels ([n]) for a [n, 1] output become [n, 1], as model.fit expands them. */
+function fitLabelShape(labelShape: number[], facts: ModelFacts): number[] {
+  return labelShape.length === 0 && facts.outputShape.length === 1 ? [1] : labelShape;
+}
+
 export interface ContextInputs {
   model: tf.LayersModel;
   facts: ModelFacts;
@@ -117,8 +122,8 @@ export function buildContext(inputs: ContextInputs): CheckContext {
   };
   return {
     model: inputs.model,
-    train: probeTensors(train.sample, train.rowShape, train.labelShape, random),
-    validation: validation ? probeTensors(validation.sample, validation.rowShape, validation.labelShape, random) : undefined,
+    train: probeTensors(train.sample, train.rowShape, fitLabelShape(train.labelShape, facts), random),
+    validation: validation ? probeTensors(validation.sample, validation.rowShape, fitLabelShape(validation.labelShape, facts), random) : undefined,
     info,
     loss: inputs.loss.fn,
     lossPerRow: inputs.loss.perRow,

@@ -1,7 +1,7 @@
 /**
  * Is there a learnable link between inputs and labels at all (CHECKLIST D3,
- * D4, S4)? Simple baselines (nearest centroid and k-nearest neighbours on
- * standardized inputs) are fitted on part of the probe sample and scored on
+ * D4, S4)? Simple baselines (nearest centroid, k-nearest neighbours and a
+ * linear ridge model on standardized inputs) are fitted on part of the probe sample and scored on
  * the rest; if none beats chance by a clear margin, the labels are probably
  * shuffled or misaligned.
  */
@@ -9,6 +9,14 @@ import * as tf from '@tensorflow/tfjs';
 import type { Check, CheckContext } from '../base';
 import { labelsUnrelated } from '../../messages/data';
 import { classesOf, isClassification } from './shared';
+import { ridgePredict, RIDGE_MAX_FEATURES } from './ridge';
+
+interface Verdict { score: number; chance: number; bound: number; baseline: string }
+
+/** The best of several baselines: any one finding a link is enough. */
+function best(candidates: { score: number; baseline: string }[]): { score: number; baseline: string } {
+  return candidates.reduce((a, b) => (b.score > a.score ? b : a));
+}
 
 /** Share of the sample held out for scoring. */
 const HOLD_OUT = 0.25;
@@ -57,7 +65,7 @@ function nearest(s: Split, k: number): number[][] {
   });
 }
 
-function classify(s: Split, classes: number[]): { score: number; chance: number; bound: number; baseline: string } {
+function classify(s: Split, classes: number[]): Verdict {
   const fitClasses = classes.slice(0, s.fitRows);
   const testClasses = classes.slice(s.fitRows);
   const counts = new Map<number, number>();
@@ -86,21 +94,38 @@ function classify(s: Split, classes: number[]): { score: number; chance: number;
     return tf.argMin(distance, 1).arraySync() as number[];
   });
   const centroid = centroidPredictions.filter((p, i) => labelsSeen[p] === testClasses[i]).length / s.testRows;
+  const candidates = [
+    { score: knn, baseline: `${K}-nearest-neighbour classifier` },
+    { score: centroid, baseline: 'nearest-centroid classifier' },
+  ];
+  if (s.fitX.shape[1] <= RIDGE_MAX_FEATURES) {
+    // Linear probability model: ridge on one-hot targets, predict the largest output.
+    const targets = fitClasses.map((c) => labelsSeen.map((l) => (l === c ? 1 : 0)));
+    const scores = ridgePredict(s.fitX, targets, s.testX);
+    const linear = scores.filter((row, i) => labelsSeen[row.indexOf(Math.max(...row))] === testClasses[i]).length / s.testRows;
+    candidates.push({ score: linear, baseline: 'linear (ridge) classifier' });
+  }
   const bound = chance + MARGIN_SE * Math.sqrt(Math.max(chance * (1 - chance), 0.25 / s.testRows) / s.testRows);
-  return knn >= centroid
-    ? { score: knn, chance, bound, baseline: `${K}-nearest-neighbour classifier` }
-    : { score: centroid, chance, bound, baseline: 'nearest-centroid classifier' };
+  return { ...best(candidates), chance, bound };
 }
 
-function regress(s: Split, targets: number[]): { score: number; chance: number; bound: number; baseline: string } {
-  const fit = targets.slice(0, s.fitRows);
-  const test = targets.slice(s.fitRows);
-  const predictions = nearest(s, K).map((row) => row.reduce((sum, i) => sum + fit[i], 0) / row.length);
-  const mean = fit.reduce((a, b) => a + b, 0) / fit.length;
+function rSquared(test: number[], predictions: number[], mean: number): number {
   const total = test.reduce((sum, v) => sum + (v - mean) ** 2, 0);
   const residual = test.reduce((sum, v, i) => sum + (v - predictions[i]) ** 2, 0);
-  const r2 = total > 0 ? 1 - residual / total : 0;
-  return { score: r2, chance: 0, bound: MARGIN_SE / Math.sqrt(s.testRows), baseline: `${K}-nearest-neighbour regression` };
+  return total > 0 ? 1 - residual / total : 0;
+}
+
+function regress(s: Split, targets: number[]): Verdict {
+  const fit = targets.slice(0, s.fitRows);
+  const test = targets.slice(s.fitRows);
+  const mean = fit.reduce((a, b) => a + b, 0) / fit.length;
+  const knn = nearest(s, K).map((row) => row.reduce((sum, i) => sum + fit[i], 0) / row.length);
+  const candidates = [{ score: rSquared(test, knn, mean), baseline: `${K}-nearest-neighbour regression` }];
+  if (s.fitX.shape[1] <= RIDGE_MAX_FEATURES) {
+    const linear = ridgePredict(s.fitX, fit.map((v) => [v]), s.testX).map((row) => row[0]);
+    candidates.push({ score: rSquared(test, linear, mean), baseline: 'linear (ridge) regression' });
+  }
+  return { ...best(candidates), chance: 0, bound: MARGIN_SE / Math.sqrt(s.testRows) };
 }
 
 export const relationCheck: Check = {
