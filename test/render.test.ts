@@ -139,6 +139,8 @@ describe('reportToHTML(data)', () => {
     assert.deepEqual([...html.matchAll(/data-section="([^"]+)"/g)].map((m) => m[1]), ['loss', 'gradients']);
     assert.ok(html.includes('No problems found: 2 checks passed.'));
     assert.equal(/<table class="[^"]*tfd-findings/.test(html), false, 'no empty findings table');
+    const dataOnly = await reportToHTML({ ...healthyReport, findings: sickReport.findings.filter((f) => f.layer === undefined) });
+    assert.match(dataOnly, /<th>Finding<\/th><th>What to change<\/th>/, 'no empty layer column');
     assert.match(html, /<details class="tfd-checks"><summary>Checks run: 2 \(2 passed\)<\/summary>/);
   });
 
@@ -149,6 +151,7 @@ describe('reportToHTML(data)', () => {
     assert.ok(section('gradients').includes(escapeHTML(`Updates too large in layer ${HOSTILE}`)));
     assert.equal(section('loss').includes('Updates too large'), false);
     assert.equal((html.match(/<tr data-finding=/g) ?? []).length, sickReport.findings.length);
+    assert.match(html, /<th>Finding<\/th><th>Layer<\/th>/, 'a layer column when a finding names a layer');
   });
 
   it('keeps hostile class, layer and model names as text and inlines the runtime once', async () => {

@@ -58,13 +58,17 @@ function severityBadge(finding: Finding): string {
 
 function findingsTable(findings: readonly Finding[]): string {
   if (findings.length === 0) return '';
+  // The layer column only when some finding names a layer (most data findings do not).
+  const withLayer = findings.some((f) => f.layer !== undefined);
+  const layerCell = (f: Finding) => (withLayer ? `<td>${f.layer === undefined ? '' : escapeHTML(f.layer)}</td>` : '');
   const rows = findings.map(
     (f) =>
-      `<tr data-finding="${escapeHTML(f.id)}"><td>${severityBadge(f)}</td><td>${escapeHTML(f.title)}</td>` +
-      `<td>${f.layer === undefined ? '' : escapeHTML(f.layer)}</td><td>${escapeHTML(f.fix)}</td><td>${escapeHTML(f.detail)}</td></tr>`,
+      `<tr data-finding="${escapeHTML(f.id)}"><td>${severityBadge(f)}</td><td class="tfd-title">${escapeHTML(f.title)}</td>` +
+      `${layerCell(f)}<td>${escapeHTML(f.fix)}</td><td>${escapeHTML(f.detail)}</td></tr>`,
   );
+  const head = ['Severity', 'Finding', ...(withLayer ? ['Layer'] : []), 'What to change', 'What we measured'];
   return (
-    '<table class="tfd-table tfd-findings"><thead><tr><th>Severity</th><th>Finding</th><th>Layer</th><th>What to change</th><th>What we measured</th></tr></thead>' +
+    `<table class="tfd-table tfd-findings"><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead>` +
     `<tbody>${rows.join('')}</tbody></table>`
   );
 }

@@ -14,6 +14,7 @@ export const REPORT_CSS = `
 .tfjs-doctor-report .tfd-table { border-collapse: collapse; margin: 6px 0 12px; width: 100%; table-layout: auto; }
 .tfjs-doctor-report .tfd-table th, .tfjs-doctor-report .tfd-table td { border: none; border-bottom: 1px solid #e3e3e3; padding: 5px 8px; text-align: left; vertical-align: top; line-height: 1.4; }
 .tfjs-doctor-report .tfd-table th { font-weight: 600; background: #f6f6f6; }
+.tfjs-doctor-report .tfd-table td.tfd-title { min-width: 160px; font-weight: 600; }
 .tfjs-doctor-report .tfd-table td.tfd-num { text-align: right; font-variant-numeric: tabular-nums; }
 .tfjs-doctor-report .tfd-sev { display: inline-block; border-radius: 3px; padding: 0 6px; color: #fff; font-size: 12px; font-weight: 600; }
 .tfjs-doctor-report .tfd-sev-error { background: #c62828; }
