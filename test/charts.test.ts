@@ -20,7 +20,7 @@ chartTest('lossChart({loss, curves}) draws one line per series, the chance band 
   assert.equal(countMarks(out.svg, 'rect mark'), 1, 'one chance band');
   // The chance line plus the initial-loss spread across probe batches.
   assert.equal(countMarks(out.svg, 'rule mark'), 2);
-  assert.match(out.svg, /initial 2\.34/);
+  assert.match(out.svg, /loss: 2\.34 \(red diamond at step 0\)/);
   assert.match(out.svg, /chance 2\.3/);
   // 2.34 -> 0.0021 spans three orders of magnitude: log scale.
   assert.equal(out.vega.scales?.find((s) => s.name === 'y')?.type, 'log');

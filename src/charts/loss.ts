@@ -90,13 +90,12 @@ function chanceLayers(chance: Chance | null, yTitle: string) {
   return layers;
 }
 
-function subtitleFor(chance: Chance | null, loss: LossMeasurement | undefined): string[] {
+/** Short lines (chance, band, initial loss), each well within a subtitle line. */
+function subtitleFor(chance: Chance | null, loss: LossMeasurement | undefined, marked = false): string[] {
   const lines: string[] = [];
-  if (chance) {
-    const band = chance.band ? ` (unremarkable between ${formatNumber(chance.band[0])} and ${formatNumber(chance.band[1])})` : '';
-    lines.push(`Chance level ${formatNumber(chance.value)}${chance.reason ? `: ${chance.reason}` : ''}${band}`);
-  }
-  if (loss && isFiniteNumber(loss.initialLoss)) lines.push(`Initial ${loss.lossName} loss: ${formatNumber(loss.initialLoss)}`);
+  if (chance) lines.push(`Chance level ${formatNumber(chance.value)}${chance.reason ? `: ${chance.reason}` : ''}.`);
+  if (chance?.band) lines.push(`Shaded: an unremarkable initial loss (${formatNumber(chance.band[0])} to ${formatNumber(chance.band[1])}).`);
+  if (loss && isFiniteNumber(loss.initialLoss)) lines.push(`Initial ${loss.lossName} loss: ${formatNumber(loss.initialLoss)}${marked ? ' (red diamond at step 0)' : ''}.`);
   return lines;
 }
 
@@ -168,7 +167,7 @@ function curvesChart(curves: LossCurves, loss: LossMeasurement | undefined): Cha
   if (initial !== null) {
     const spread = perBatch.length > 1 ? { min: round(Math.min(...perBatch)), max: round(Math.max(...perBatch)) } : null;
     layers.push({
-      data: { values: [{ step: 0, initial: round(initial), label: `initial ${formatNumber(initial)}`, ...(spread ?? {}) }] },
+      data: { values: [{ step: 0, initial: round(initial), ...(spread ?? {}) }] },
       layer: [
         ...(spread
           ? [{ mark: { type: 'rule', color: COLORS.error, strokeWidth: 2 }, encoding: { x: { field: 'step', type: 'quantitative' }, y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } } }]
@@ -188,10 +187,6 @@ function curvesChart(curves: LossCurves, loss: LossMeasurement | undefined): Cha
                 : []),
             ],
           },
-        },
-        {
-          mark: { type: 'text', align: 'left', dx: 8, baseline: 'middle', color: COLORS.error, fontSize: 10 },
-          encoding: { x: { field: 'step', type: 'quantitative' }, y: { field: 'initial', type: 'quantitative' }, text: { field: 'label', type: 'nominal' } },
         },
       ],
     });
@@ -218,7 +213,7 @@ function curvesChart(curves: LossCurves, loss: LossMeasurement | undefined): Cha
     });
   }
   return {
-    ...frame(TITLE, subtitleFor(chance, loss)),
+    ...frame(TITLE, subtitleFor(chance, loss, initial !== null)),
     width: SIZE.width,
     height: SIZE.height,
     layer: layers,
