@@ -173,8 +173,8 @@ describe('widgetToHTML(widgets)', () => {
 });
 
 /** A stand-in for the kernel's tslab jupyter module, recording what the front end would receive. */
-function fakeKernel() {
-  const key = join(tmpdir(), 'fake-kernel', 'node_modules', 'tslab', 'dist', 'jupyter.js');
+function fakeKernel(copy = 'fake-kernel') {
+  const key = join(tmpdir(), copy, 'node_modules', 'tslab', 'dist', 'jupyter.js');
   const sent: { data: MimeBundle; displayId?: string; update: boolean; cell: number }[] = [];
   let cell = 0;
   const exports: { lastWriteDisplayData: unknown } = { lastWriteDisplayData: null };
@@ -212,6 +212,20 @@ describe('in a tslab kernel', () => {
       assert.match(footer?.data['text/html'] ?? '', /Checks run: 5/);
       assert.ok(kernel.sent.every((m) => m.update === false && m.displayId === undefined));
     } finally {
+      kernel.remove();
+    }
+  });
+
+  it("finds the kernel's tslab when the user's project loaded another copy, whose writer is never set", async () => {
+    const projectCopy = fakeKernel('a-project-copy');
+    const kernel = fakeKernel('the-kernel');
+    try {
+      kernel.newCell();
+      await displayWidget(barSpec, 'bars');
+      assert.equal(kernel.sent.length, 2, 'runtime and chart');
+      assert.equal(projectCopy.sent.length, 0);
+    } finally {
+      projectCopy.remove();
       kernel.remove();
     }
   });
