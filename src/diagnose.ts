@@ -81,10 +81,20 @@ class DiagnosisReport implements Diagnosis {
 }
 
 /** Profiles one split, checking the row shape against the model before (tensors) or after (datasets) the pass. */
+/** Progress on long streams at most this often. */
+const PROFILE_PROGRESS_MS = 1000;
+
 async function profile(
   source: DataSource, name: string, facts: ModelFacts, options: ResolvedOptions, random: () => number,
-  hashes: { keep: boolean; against?: ReadonlySet<number> },
+  hashes: { keep: boolean; against?: ReadonlySet<number> }, progress: (message: string) => void,
 ): Promise<SplitProfile> {
+  let lastReport = performance.now();
+  const onRows = (rows: number): void => {
+    const now = performance.now();
+    if (now - lastReport < PROFILE_PROGRESS_MS) return;
+    lastReport = now;
+    progress(`profiled ${rows.toLocaleString('en-US')} samples of ${name}`);
+  };
   if (source.kind === 'tensors') checkInputShape(facts, source.x.shape.slice(1), `${name}.x`);
   const rowShape = source.kind === 'tensors' ? source.x.shape.slice(1) : facts.inputShape.map((d) => d ?? 1);
   const result = await profileSplit(source, {
@@ -95,6 +105,7 @@ async function profile(
     keepHashes: hashes.keep,
     against: hashes.against,
     name,
+    onRows,
   });
   if (result.rows === 0) throw new DiagnoseInputError(`${name} yielded no samples; pass a non-empty dataset.`);
   checkInputShape(facts, result.rowShape, name);
@@ -197,11 +208,11 @@ export async function diagnose(model: tf.LayersModel, data: DiagnoseData, option
 
     // 3. One streaming pass per split.
     progress('profiling the training data');
-    const train = await profile(trainSource, 'data', facts, opts, random, { keep: validationSource !== undefined });
+    const train = await profile(trainSource, 'data', facts, opts, random, { keep: validationSource !== undefined }, progress);
     setStage('profile', 0.1);
     progress('profiling the validation data');
     const validation = validationSource
-      ? await profile(validationSource, 'options.validation', facts, opts, random, { keep: false, against: train.hashes })
+      ? await profile(validationSource, 'options.validation', facts, opts, random, { keep: false, against: train.hashes }, progress)
       : undefined;
     train.hashes = undefined;
 

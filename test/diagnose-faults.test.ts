@@ -259,3 +259,19 @@ test('diagnose(model, data) reports a frozen layer as layers-frozen, and an all-
   tf.dispose([x, y]);
   model.dispose();
 });
+
+test('diagnose(model, data) does not flag raw pixels when the model rescales them in its first layer', async () => {
+  const { x, y } = mnistTensors(PER_CLASS);
+  const raw = tf.mul(x, 255);
+  const model = tf.sequential({ layers: [
+    tf.layers.rescaling({ inputShape: [784], scale: 1 / 255 }),
+    tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+    tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+  ] });
+  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+  const report = await diagnoseNoLeak(model, { x: raw, y });
+  assert.deepEqual(report.findings.filter((f) => f.severity !== 'info').map((f) => f.id), []);
+  tf.dispose([x, y, raw]);
+  model.optimizer.dispose();
+  model.dispose();
+});

@@ -24,6 +24,8 @@ export interface ProfileRequest {
   /** Count rows whose fingerprint is in this set (the validation split against training). */
   against?: ReadonlySet<number>;
   name: string;
+  /** Called after each batch with the rows seen so far (progress on long streams). */
+  onRows?: (rows: number) => void;
 }
 
 export interface Reservoir {
@@ -134,6 +136,7 @@ export async function profileSplit(source: DataSource, request: ProfileRequest):
       }
       if (classes.length > 0) purity.add(classes);
       rows += n;
+      request.onRows?.(rows);
     } finally {
       batch.x.dispose();
       batch.y.dispose();

@@ -49,14 +49,20 @@ function profileView(ctx: CheckContext): DataProfile {
   return view;
 }
 
-/** Token ids feeding an Embedding are indices, not measurements: scaling them would be wrong. */
-function feedsEmbedding(ctx: CheckContext): boolean {
+/**
+ * Layers that make the raw scale of the input irrelevant when they come first:
+ * token ids feeding an Embedding are indices, not measurements, and a leading
+ * Rescaling/normalization layer scales the input inside the model.
+ */
+const SCALE_HANDLING_FIRST_LAYERS = new Set(['Embedding', 'Rescaling', 'Normalization', 'BatchNormalization', 'LayerNormalization']);
+
+function modelHandlesScale(ctx: CheckContext): boolean {
   const first = ctx.model.layers.find((l) => l.getClassName() !== 'InputLayer');
-  return first?.getClassName() === 'Embedding';
+  return first !== undefined && SCALE_HANDLING_FIRST_LAYERS.has(first.getClassName());
 }
 
 function scaleFinding(ctx: CheckContext, groups: GroupSummary[]): Finding | undefined {
-  if (groups.length === 0 || feedsEmbedding(ctx)) return undefined;
+  if (groups.length === 0 || modelHandlesScale(ctx)) return undefined;
   if (ctx.info.inputKind.value === 'image') {
     const loudest = groups.reduce((a, b) => (b.max > a.max ? b : a));
     if (loudest.max > RAW_PIXEL_MAX) return dataUnnormalized({ kind: 'raw-pixels', feature: loudest.name, mean: loudest.mean, std: loudest.std, min: loudest.min, max: loudest.max });
