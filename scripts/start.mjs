@@ -88,7 +88,11 @@ function ensureNpmPackages() {
 function build() {
   step(2, 'build (tsc)');
   const started = Date.now();
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  // The same tsc as `npm test` and `npx tsc`: node_modules/.bin/tsc. (Both
+  // typescript and tslab's @tslab/typescript-for-tslab ship a tsc; npm links
+  // the latter, so the build is checked by the TypeScript 5.0 that also
+  // type-checks notebook cells against our declarations.)
+  const tsc = join(root, 'node_modules', '.bin', 'tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
   if (result.status !== 0) {
     console.error(`${result.stdout}${result.stderr}\nnpm start: the TypeScript build failed: fix the errors above, then run npm start again.`);
