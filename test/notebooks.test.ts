@@ -172,6 +172,23 @@ describe('notebooks through the tslab kernel', () => {
     }
   });
 
+  it('executedNotebook(name) takes over a lock left by a stopped test run', { timeout: 30_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfjs-doctor-notebooks-test-'));
+    try {
+      const scratch = { ...paths, notebooks: dir, executedNotebooks: join(dir, 'executed') };
+      writeFileSync(join(dir, 'done.ipynb'), JSON.stringify(codeNotebook({ source: '1' })));
+      const recorded = { executed: 'done.ipynb', html: 'done.html', problems: [], failure: undefined, ms: 1 };
+      mkdirSync(join(scratch.executedNotebooks, 'done.lock'), { recursive: true });
+      const stopped = spawnSync(process.execPath, ['-e', '']).pid;
+      writeFileSync(join(scratch.executedNotebooks, 'done.lock', 'pid'), String(stopped));
+      writeFileSync(join(scratch.executedNotebooks, 'done.run.json'), JSON.stringify({ ...recorded, testRun: 'run-1' }));
+      const run = await executedNotebook('done', { env: { [TEST_RUN_ENV]: 'run-1' }, paths: scratch });
+      assert.deepEqual(run, recorded);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('notebooks/ holds the quickstart notebook', () => {
     assert.ok(discoverNotebooks(paths.notebooks).map((p) => basename(p)).includes('quickstart.ipynb'));
   });

@@ -83,17 +83,43 @@ function readRecord(path: string): RecordedRun | undefined {
   }
 }
 
-/** mkdir is atomic: the process that creates the folder holds the lock. A lock left by a crashed run expires. */
+/**
+ * mkdir is atomic: the process that creates the folder holds the lock and
+ * writes its pid inside. A lock whose process is gone (a test run stopped with
+ * Ctrl-C) or that is older than LOCK.staleMs is taken over.
+ */
 async function acquireLock(lock: string): Promise<void> {
   for (;;) {
     try {
       mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
       return;
     } catch (error) {
       if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) throw error;
-      const held = statSync(lock, { throwIfNoEntry: false });
-      if (held && Date.now() - held.mtimeMs > LOCK.staleMs) rmSync(lock, { recursive: true, force: true });
+      if (lockIsAbandoned(lock)) rmSync(lock, { recursive: true, force: true });
       await sleep(LOCK.pollMs);
     }
+  }
+}
+
+function lockIsAbandoned(lock: string): boolean {
+  const held = statSync(lock, { throwIfNoEntry: false });
+  if (!held) return false;
+  if (Date.now() - held.mtimeMs > LOCK.staleMs) return true;
+  let owner: number;
+  try {
+    owner = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+  } catch {
+    return false; // no pid yet (its owner is between mkdir and writeFile) or the lock just went away
+  }
+  return Number.isInteger(owner) && owner > 0 && !processIsAlive(owner);
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return !(error instanceof Error && 'code' in error && error.code === 'ESRCH');
   }
 }
