@@ -92,8 +92,9 @@ chartTest('activationHealthChart(health) draws dead and saturated fractions per 
   assert.equal(countMarks(out.svg, 'line mark'), 1);
   // std spans 0.0031..0.41: log scale.
   assert.equal(out.vega.scales?.find((s) => s.name === 'concat_1_x')?.type, 'log');
-  const labels = ['conv2d_1 · relu', 'conv2d_2 · relu', 'flatten · linear', 'dense_1 · sigmoid'].map((l) => out.svg.indexOf(`>${l}<`));
+  const labels = ['conv2d_1', 'conv2d_2', 'flatten', 'dense_1'].map((l) => out.svg.indexOf(`>${l}<`));
   assert.ok(labels.every((p, i) => p > 0 && (i === 0 || p > labels[i - 1])), `layers in model order: ${labels}`);
+  for (const activation of ['relu', 'linear', 'sigmoid', 'tanh', 'softmax']) assert.match(out.svg, new RegExp(`>${activation}<`));
 });
 
 chartTest('dataProfileChart(profile) shows mean ± std per feature and split, and the share of each class per split', async () => {

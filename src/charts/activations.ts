@@ -14,14 +14,11 @@ const METRIC = {
   saturated: { label: 'saturated outputs', color: COLORS.warning },
 } as const;
 
-/** Row labels "conv2d_2 · relu" in model order; a repeated layer name gets its position appended. */
+/** Row labels in model order (layer names); a repeated name gets its position appended. */
 function layerKeys(layers: readonly LayerActivation[]): string[] {
   const counts = new Map<string, number>();
   for (const l of layers) counts.set(l.layer, (counts.get(l.layer) ?? 0) + 1);
-  return layers.map((l) => {
-    const name = counts.get(l.layer) === 1 ? l.layer : `${l.layer} (#${l.layerIndex})`;
-    return l.activation ? `${name} · ${l.activation}` : name;
-  });
+  return layers.map((l) => (counts.get(l.layer) === 1 ? l.layer : `${l.layer} (#${l.layerIndex})`));
 }
 
 export function activationHealthChart(health: ActivationHealth): ChartSpec {
@@ -57,15 +54,16 @@ export function activationHealthChart(health: ActivationHealth): ChartSpec {
   const stdScale = scaleTypeFor(scales.map((r) => r.std as number), 30);
 
   const fractionPanel = {
-    width: SIZE.halfWidth,
+    width: SIZE.labelledHalfWidth,
     height,
     layer: [
       {
         data: { values: rows },
         params: [{ name: 'layer_hover', select: { type: 'point', fields: ['layer'], on: 'mouseover', clear: 'mouseout' } }],
         mark: { type: 'bar', color: '#f2f2f2' },
-        encoding: { y: { ...y, axis: { labelLimit: 170, ticks: false, domain: false } }, x: { datum: 1, type: 'quantitative' }, x2: { datum: 0 }, tooltip },
+        encoding: { y: { ...y, axis: { labelLimit: SIZE.rowLabelLimit, ticks: false, domain: false } }, x: { datum: 1, type: 'quantitative' }, x2: { datum: 0 }, tooltip },
       },
+
       {
         data: { values: fractions },
         mark: { type: 'bar', height: { band: 0.8 } },
@@ -81,10 +79,16 @@ export function activationHealthChart(health: ActivationHealth): ChartSpec {
           tooltip,
         },
       },
+      {
+        // The activation, written over the right end of each track: it says which fraction can apply.
+        data: { values: rows },
+        mark: { type: 'text', align: 'right', baseline: 'middle', dx: -4, fontSize: 10, color: '#444' },
+        encoding: { y, x: { datum: 1, type: 'quantitative' }, text: { field: 'activation', type: 'nominal' } },
+      },
     ],
   };
   const scalePanel = {
-    width: SIZE.halfWidth,
+    width: SIZE.labelledHalfWidth,
     height,
     data: { values: scales },
     layer: [
@@ -103,7 +107,7 @@ export function activationHealthChart(health: ActivationHealth): ChartSpec {
     ],
   };
   return {
-    ...frame(TITLE, ['Layers in model order, input at the top. Grey bar = 100% of units; layers without a ReLU or sigmoid/tanh show no fraction.']),
+    ...frame(TITLE, ['Layers in model order, input at the top, with their activation. Dead units apply to ReLU layers, saturation to sigmoid and tanh.']),
     hconcat: [fractionPanel, scalePanel],
     resolve: { scale: { y: 'shared' } },
   };

@@ -30,6 +30,10 @@ export const SIZE = {
   height: 260,
   /** Width of one panel when two panels sit side by side. */
   halfWidth: 250,
+  /** Panel width when two panels share a column of row labels (layer names) on the left. */
+  labelledHalfWidth: 215,
+  /** Room for row labels such as "conv2d_Conv2D1 · kernel" (longer ones are cut; tooltips keep them whole). */
+  rowLabelLimit: 210,
   /** Band height per row in horizontal bar charts. */
   rowStep: 16,
   /** Most points one series may carry into a spec (after downsampling). */
@@ -70,7 +74,7 @@ export const CONFIG = {
   font: 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif',
   title: { anchor: 'start', fontSize: 14, fontWeight: 600, subtitleFontSize: 11, subtitleColor: '#555', offset: 8 },
   axis: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 500, labelLimit: 160, gridColor: '#e6e6e6' },
-  legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 160, orient: 'bottom', direction: 'horizontal' },
+  legend: { labelFontSize: 11, titleFontSize: 11, labelLimit: 260, orient: 'bottom', direction: 'horizontal' },
   view: { stroke: null },
   concat: { spacing: 24 },
 } as const;

@@ -24,12 +24,16 @@ function statusOf(value: number | null): Status {
   return value > 0 ? 'ok' : 'zero';
 }
 
-/** Unique, readable row keys: "dense_1 · kernel", suffixed when two weights would collide. */
+/**
+ * Unique, readable row keys "dense_1 · kernel", whether weights are named
+ * "kernel" or "dense_1/kernel"; a whole-layer row is just the layer. Suffixed
+ * when two weights would collide.
+ */
 function rowKeys(weights: readonly WeightGradient[]): string[] {
   const seen = new Map<string, number>();
   return weights.map((w) => {
     const short = w.weight.startsWith(`${w.layer}/`) ? w.weight.slice(w.layer.length + 1) : w.weight;
-    const base = short === w.weight ? w.weight : `${w.layer} · ${short}`;
+    const base = short === w.layer ? w.layer : `${w.layer} · ${short}`;
     const count = (seen.get(base) ?? 0) + 1;
     seen.set(base, count);
     return count === 1 ? base : `${base} (${count})`;
@@ -58,7 +62,7 @@ function panel(options: {
   const { field, statusField, title, domain, keys, showLabels, guide, tooltip } = options;
   const y = {
     field: 'key', type: 'nominal', sort: keys, title: null,
-    axis: showLabels ? { labelLimit: 170, ticks: false, domain: false } : null,
+    axis: showLabels ? { labelLimit: SIZE.rowLabelLimit, ticks: false, domain: false } : null,
   };
   const x = { type: 'quantitative', title, scale: { type: 'log', domain, nice: false }, axis: { format: '~e', grid: true, tickCount: 6 } };
   const highlight = { condition: { param: 'layer_hover', empty: true, value: 1 }, value: 0.3 };
@@ -97,7 +101,7 @@ function panel(options: {
       ],
     });
   }
-  return { width: SIZE.halfWidth, height: { step: keys.length > 40 ? 12 : SIZE.rowStep }, layer: layers };
+  return { width: SIZE.labelledHalfWidth, height: { step: keys.length > 40 ? 12 : SIZE.rowStep }, layer: layers };
 }
 
 /** Beyond this many weights (deep CNNs), rows are whole layers: one row per weight would be metres tall. */
