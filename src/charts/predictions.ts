@@ -84,7 +84,7 @@ export function predictionsChart(set: SampleSet): ChartSpec {
   });
   return {
     ...frame(TITLE, [
-      `${rows.length}${set.rows.length > rows.length ? ` hardest of ${set.rows.length}` : ''} samples, highest loss first; ${wrongCount} predicted wrong (red).`,
+      `${rows.length}${set.rows.length > rows.length ? ` hardest of ${set.rows.length}` : ''} samples, highest loss first; ${wrongCount} of these predicted wrong (red).`,
     ]),
     width,
     height: headerHeight + rows.length * rowHeight,
