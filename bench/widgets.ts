@@ -3,7 +3,7 @@
  * - each widget's notebook output (its MIME bundle, runtime not counted) <= 250 KB;
  * - a full report inside an .ipynb, runtime included, <= 1.5 MB;
  * - spec-to-SVG time per chart fed 10,000 input points (after the chart's own
- *   downsampling) <= 300 ms, median of 3 runs after a warm-up.
+ *   downsampling) <= 300 ms of CPU, median of 3 runs after a warm-up.
  * Prints the measured figures; exits 1 when a budget is exceeded.
  */
 import {
@@ -78,17 +78,25 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function timeSvg(build: () => ChartSpec): Promise<{ ms: number; svgBytes: number }> {
+/**
+ * CPU time of this process is the budgeted figure: the machine is shared, and
+ * wall time there measures the neighbours as much as us (both are printed).
+ */
+async function timeSvg(build: () => ChartSpec): Promise<{ cpuMs: number; wallMs: number; svgBytes: number }> {
   await specToSVG(build()); // warm-up: module loading, JIT
-  const times: number[] = [];
+  const cpu: number[] = [];
+  const wall: number[] = [];
   let svgBytes = 0;
   for (let run = 0; run < 3; run++) {
+    const startedCpu = process.cpuUsage();
     const started = performance.now();
     const { svg } = await specToSVG(build());
-    times.push(performance.now() - started);
+    wall.push(performance.now() - started);
+    const used = process.cpuUsage(startedCpu);
+    cpu.push((used.user + used.system) / 1000);
     svgBytes = bytesOf(svg);
   }
-  return { ms: median(times), svgBytes };
+  return { cpuMs: median(cpu), wallMs: median(wall), svgBytes };
 }
 
 /** The report's outputs as a saved notebook holds them (nbformat 4, indent 1 as Jupyter writes). */
@@ -131,11 +139,12 @@ async function main(): Promise<number> {
   const ipynb = bytesOf(asNotebook(outputs));
   console.log(`\nFull report (${report.sections.length} charts) in an .ipynb, runtime included: ${kb(ipynb)}  budget 1.5 MB  ${check(ipynb <= BUDGET.reportIpynbBytes, `report ipynb ${kb(ipynb)}`)}`);
 
-  console.log(`\nSpec to SVG in Node for ${POINTS.toLocaleString('en-US')} input points (median of 3, chart builder included), budget 300 ms:`);
+  console.log(`\nSpec to SVG in Node for ${POINTS.toLocaleString('en-US')} input points (median of 3, chart builder included), budget 300 ms of CPU:`);
   for (const input of largeInputs()) {
     try {
-      const { ms, svgBytes } = await timeSvg(input.build);
-      console.log(`  ${input.name.padEnd(38)} ${ms.toFixed(0).padStart(5)} ms  svg ${kb(svgBytes).padStart(9)}  ${check(ms <= BUDGET.svgMs, `${input.name}: ${ms.toFixed(0)} ms`)}`);
+      const { cpuMs, wallMs, svgBytes } = await timeSvg(input.build);
+      const verdict = check(cpuMs <= BUDGET.svgMs, `${input.name}: ${cpuMs.toFixed(0)} ms CPU`);
+      console.log(`  ${input.name.padEnd(38)} ${cpuMs.toFixed(0).padStart(5)} ms CPU (${wallMs.toFixed(0).padStart(4)} ms wall)  svg ${kb(svgBytes).padStart(9)}  ${verdict}`);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       console.log(`  ${input.name.padEnd(38)} FAILED: ${message}`);

@@ -17,6 +17,7 @@ import { escapeHTML, jsonForScript } from '../src/render/escape';
 import { scopeSvgIds } from '../src/render/bundle';
 import { RUNTIME_TYPE } from '../src/render/runtime';
 import { reportSections } from '../src/render/sections';
+import { renderReport, reportPage } from '../src/render/report';
 import { specToSVG } from '../src/render/svg';
 import { compactSvg } from '../src/render/compact';
 import { show } from '../src/render/show';
@@ -160,6 +161,16 @@ describe('reportToHTML(data)', () => {
     assert.ok(html.includes(escapeHTML(HOSTILE)));
     assert.equal(html.split(`<script type="${RUNTIME_TYPE}"`).length - 1, 1);
     assert.equal(/(src|href)="(https?:)?\/\//.test(withoutRuntime(html)), false, 'no network reference');
+  });
+
+  it('shows a section whose chart vega cannot draw with its findings and the reason, not a failed report', async () => {
+    const [loss, ...others] = reportSections(sickReport.measurements);
+    const broken = { ...loss, spec: { ...barSpec, transform: [{ calculate: 'datum.n +', as: 'm' }] } };
+    const html = reportPage(await renderReport(sickReport, [broken, ...others]));
+    const section = html.match(/<section class="tfd-section" data-section="loss">(.*?)<\/section>/s)?.[1] ?? '';
+    assert.match(section, /<p class="tfd-chart-error">The loss chart could not be drawn \(.+\)\.<\/p>/);
+    assert.ok(section.includes('The first loss is 18x the chance level'));
+    assert.equal((withoutRuntime(html).match(/<div class="tfjs-doctor-chart"/g) ?? []).length, others.length, 'the other charts are drawn');
   });
 });
 

@@ -17,7 +17,8 @@ import { specToSVG, type StaticChart } from './svg';
 import { contextEntries, reportToText as textReport, verdictText } from './text';
 
 export interface RenderedSection extends ReportSection {
-  widget: RenderedWidget;
+  /** The drawn chart, or why it could not be drawn (the section still shows its findings). */
+  widget: RenderedWidget | { error: string };
   findings: Finding[];
 }
 
@@ -33,20 +34,30 @@ const drawn = new WeakMap<Measurements, Map<string, Promise<StaticChart>>>();
 function staticChart(measurements: Measurements, section: ReportSection): Promise<StaticChart> {
   const charts = drawn.get(measurements) ?? new Map<string, Promise<StaticChart>>();
   drawn.set(measurements, charts);
-  const key = section.definition.key;
+  // Keyed by the spec itself: the same measurements may come with another chart for a section.
+  const key = JSON.stringify(section.spec);
   const chart = charts.get(key) ?? specToSVG(section.spec);
   charts.set(key, chart);
+  // A failed drawing is not kept: the next call tries again.
+  chart.catch(() => charts.delete(key));
   return chart;
 }
 
 /** Draws every section's chart (fresh element ids each time: outputs may sit on one page). */
-export async function renderReport(data: DiagnosisData): Promise<RenderedReport> {
+export async function renderReport(
+  data: DiagnosisData,
+  sectionsToDraw: readonly ReportSection[] = reportSections(data.measurements),
+): Promise<RenderedReport> {
   const sections = await Promise.all(
-    reportSections(data.measurements).map(async (section): Promise<RenderedSection> => {
-      const chart = await staticChart(data.measurements, section);
-      const widget: RenderedWidget = { spec: section.spec, summary: section.summary, ...chart, id: newChartId() };
+    sectionsToDraw.map(async (section): Promise<RenderedSection> => {
       const findings = data.findings.filter((f) => section.definition.findingIds.includes(f.id));
-      return { ...section, widget, findings };
+      try {
+        const chart = await staticChart(data.measurements, section);
+        return { ...section, widget: { spec: section.spec, summary: section.summary, ...chart, id: newChartId() }, findings };
+      } catch (error) {
+        // One chart that vega cannot draw must not cost the user the whole report.
+        return { ...section, widget: { error: error instanceof Error ? error.message : String(error) }, findings };
+      }
     }),
   );
   return { data, sections };
@@ -93,10 +104,20 @@ function sectionNotes(section: RenderedSection): string {
   return `<h3>${escapeHTML(section.definition.title)}</h3><p class="tfd-muted">${escapeHTML(section.summary)}</p>${findings}`;
 }
 
+function isDrawn(widget: RenderedSection['widget']): widget is RenderedWidget {
+  return !('error' in widget);
+}
+
+function chartHTML(section: RenderedSection): string {
+  const { widget } = section;
+  if (isDrawn(widget)) return widgetHTML(widget);
+  return `<p class="tfd-chart-error">The ${escapeHTML(section.definition.title.toLowerCase())} chart could not be drawn (${escapeHTML(widget.error)}).</p>`;
+}
+
 function sectionHTML(section: RenderedSection): string {
   return (
     `<section class="tfd-section" data-section="${section.definition.key}">` +
-    `<div class="tfd-section-chart">${widgetHTML(section.widget)}</div>` +
+    `<div class="tfd-section-chart">${chartHTML(section)}</div>` +
     `<div class="tfd-section-notes">${sectionNotes(section)}</div></section>`
   );
 }
@@ -134,7 +155,7 @@ export function reportBundles(report: RenderedReport): MimeBundle[] {
   const header: MimeBundle = { 'text/html': scoped(headerHTML(data)), 'text/plain': textReport(data) };
   const sections = report.sections.map(
     (section): MimeBundle => ({
-      [VEGALITE_MIME]: section.spec,
+      ...(isDrawn(section.widget) ? { [VEGALITE_MIME]: section.spec } : {}),
       'text/html': scoped(sectionHTML(section)),
       'text/plain': `${section.definition.title}: ${section.summary}`,
     }),

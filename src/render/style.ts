@@ -28,6 +28,7 @@ export const REPORT_CSS = `
 .tfjs-doctor-report .tfd-section-notes li { margin-bottom: 8px; }
 .tfjs-doctor-report .tfd-fix { color: #333; }
 .tfjs-doctor-report .tfd-muted { color: #666; }
+.tfjs-doctor-report .tfd-chart-error { color: #c62828; max-width: 560px; }
 .tfjs-doctor-report details { margin: 8px 0; }
 .tfjs-doctor-report summary { cursor: pointer; font-weight: 600; }
 .tfjs-doctor-report dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 6px 0; }
