@@ -275,3 +275,15 @@ test('diagnose(model, data) does not flag raw pixels when the model rescales the
   model.optimizer.dispose();
   model.dispose();
 });
+
+test('diagnose(model, data) notes sorted tensors as batches-single-label info, since model.fit shuffles them by default', async () => {
+  const { x, labels } = mnistArrays(PER_CLASS);
+  const order = labels.map((c, i) => ({ c, i })).sort((a, b) => a.c - b.c);
+  const model = mnistMlp();
+  const report = await diagnoseNoLeak(model, { x: order.map(({ i }) => x[i]), y: oneHot(order.map(({ c }) => c), 10) }, { batchSize: 10 });
+  const f = findingOf(report, 'batches-single-label');
+  assert.equal(f.severity, 'info');
+  assert.equal(f.evidence.source, 'tensors');
+  assert.equal(f.evidence.singleClassBatches, 30);
+  model.dispose();
+});
