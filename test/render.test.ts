@@ -79,6 +79,12 @@ describe('specToSVG(spec)', () => {
     assert.ok('marks' in vega && Array.isArray(vega.marks), 'compiled to a Vega spec with marks');
   });
 
+  it('rejects a spec vega cannot draw with its reason', async () => {
+    await assert.rejects(() => specToSVG({ ...barSpec, transform: [{ calculate: 'datum.n +', as: 'm' }] }), {
+      message: /^the Vega-Lite spec could not be drawn: .+/,
+    });
+  });
+
   it('scopeSvgIds(svg, prefix) renames clip and gradient ids and their references together', () => {
     const svg = '<defs><clipPath id="clip1"></clipPath></defs><g clip-path="url(#clip1)"><use href="#clip1"/></g>';
     assert.equal(
@@ -168,7 +174,7 @@ describe('reportToHTML(data)', () => {
     const broken = { ...loss, spec: { ...barSpec, transform: [{ calculate: 'datum.n +', as: 'm' }] } };
     const html = reportPage(await renderReport(sickReport, [broken, ...others]));
     const section = html.match(/<section class="tfd-section" data-section="loss">(.*?)<\/section>/s)?.[1] ?? '';
-    assert.match(section, /<p class="tfd-chart-error">The loss chart could not be drawn \(.+\)\.<\/p>/);
+    assert.match(section, /<p class="tfd-chart-error">The loss chart could not be drawn \(the Vega-Lite spec could not be drawn: .+\)\.<\/p>/);
     assert.ok(section.includes('The first loss is 18x the chance level'));
     assert.equal((withoutRuntime(html).match(/<div class="tfjs-doctor-chart"/g) ?? []).length, others.length, 'the other charts are drawn');
   });

@@ -16,6 +16,11 @@ export interface StaticChart {
 
 /** Renders a Vega-Lite spec to SVG without a browser or canvas. */
 export async function specToSVG(spec: VegaLiteSpec): Promise<StaticChart> {
-  const vega = await compileToVega(spec);
-  return { vega, svg: compactSvg(await vegaToSVG(vega)) };
+  try {
+    const vega = await compileToVega(spec);
+    return { vega, svg: compactSvg(await vegaToSVG(vega)) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`the Vega-Lite spec could not be drawn: ${reason}`, { cause: error });
+  }
 }
