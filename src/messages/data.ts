@@ -204,7 +204,7 @@ export function splitShift(e: { feature: string; trainMean: number; validationMe
     id: 'split-shift',
     severity: 'warning',
     title: 'Training and validation data are distributed differently',
-    detail: `${e.shifted} of ${e.total} ${e.total > 1 ? 'features/channels differ' : 'differs'} beyond sampling noise; most of all ${e.feature}: train mean ${num(e.trainMean)} std ${num(e.trainStd)}, validation mean ${num(e.validationMean)} std ${num(e.validationStd)} (difference ${num(e.difference)} pooled std; noise allows ${num(e.bound)}). Different preprocessing per split is the usual cause.`,
+    detail: `${e.total > 1 ? `${e.shifted} of ${e.total} features or channels differ beyond sampling noise; most of all ${e.feature}` : `${e.feature} differs beyond sampling noise`}: train mean ${num(e.trainMean)} std ${num(e.trainStd)}, validation mean ${num(e.validationMean)} std ${num(e.validationStd)} (difference ${num(e.difference)} pooled std; noise allows ${num(e.bound)}). Different preprocessing per split is the usual cause.`,
     fix: 'Compute normalization statistics on the training split only and apply the very same numbers (and code path) to validation and test.',
     evidence: { feature: e.feature, trainMean: e.trainMean, validationMean: e.validationMean, trainStd: e.trainStd, validationStd: e.validationStd, difference: e.difference, bound: e.bound, shifted: e.shifted },
     checklist: 'N4',
