@@ -7,7 +7,7 @@ import { inputDependenceCheck } from '../src/checks/network/input';
 import { trainEvalCheck } from '../src/checks/network/train-eval';
 import { networkMessages } from '../src/messages/network';
 import {
-  useBackend, mnistDigits, mlp, mlpWith, runNetworkChecks, findingWith,
+  useBackend, mnistDigits, mlp, mlpWith, sigmoidStack, runNetworkChecks, findingWith,
 } from './helpers/network-models';
 
 before(useBackend);
@@ -42,14 +42,16 @@ test('overfit-tiny-batch fits 16 digits with a healthy MLP and records the curve
   model.dispose();
 });
 
-test('lr-range flags SGD at learning rate 10 as lr-too-high (error: 10x past the loss minimum) with a suggested range', async () => {
+test('lr-range after the overfit probe flags SGD at learning rate 10 as lr-too-high (error: the loss went up) with a suggested range', async () => {
   const model = mlp();
-  const { x, y } = mnistDigits(64);
-  const run = await runNetworkChecks([lrRangeCheck], model, x, y, { learningRate: 10, optimizerName: 'SGD', optimizer: () => tf.train.sgd(10) });
+  const { x, y } = mnistDigits(128);
+  const run = await runNetworkChecks([overfitCheck, lrRangeCheck], model, x, y, { learningRate: 10, optimizerName: 'SGD', optimizer: () => tf.train.sgd(10) });
   const finding = findingWith(run, 'lr-too-high');
   assert.equal(finding.severity, 'error');
+  assert.equal(finding.evidence.overfitProbe, 'went-up');
   assert.ok(Number(finding.evidence.suggestedHigh) < 10);
-  const lrRange = run.results[0].measurements?.lrRange;
+  assert.equal(findingWith(run, 'overfit-failed').severity, 'info', 'the model itself can fit');
+  const lrRange = run.results[1].measurements?.lrRange;
   assert.equal(lrRange?.configuredLr, 10);
   assert.ok(lrRange?.suggested && lrRange.suggested[0] < lrRange.suggested[1]);
   assert.ok(run.untouched);
@@ -70,7 +72,20 @@ test('lr-range flags Adam at learning rate 1e-7 as lr-too-low', async () => {
     suggestedLow: Number(finding.evidence.suggestedLow),
     suggestedHigh: Number(finding.evidence.suggestedHigh),
     optimizer: 'adam',
+    overfitProbe: 'none',
   }));
+  assert.equal(run.leaked, 0);
+  tf.dispose([x, y]);
+  model.dispose();
+});
+
+test('lr-range blames no learning rate when the loss falls at no rate (10-deep sigmoid stack), and draws no band', async () => {
+  const model = sigmoidStack(10);
+  const { x, y } = mnistDigits(64);
+  const run = await runNetworkChecks([lrRangeCheck], model, x, y);
+  assert.deepEqual(run.findings, []);
+  assert.equal(run.results[0].measurements?.lrRange?.suggested, null);
+  assert.match(run.results[0].note ?? '', /never fell/);
   assert.equal(run.leaked, 0);
   tf.dispose([x, y]);
   model.dispose();

@@ -262,11 +262,14 @@ export const networkMessages = {
       severity: e.severe ? 'error' : 'warning',
       title: `The learning rate ${num(e.configuredLr)} is too high`,
       detail:
-        `In a learning-rate range test with ${e.optimizer}, the loss was lowest at ${num(e.minLossLr)}` +
-        (Number.isFinite(e.divergenceLr) ? ` and diverged from ${num(e.divergenceLr)}` : '') +
-        `; your rate is ${e.severe ? 'where the loss blows up' : 'past the bottom of the curve'}: ` +
-        'training will be unstable or end in NaN.',
-      fix: `Use a learning rate between ${num(e.suggestedLow)} and ${num(e.suggestedHigh)}.`,
+        (Number.isFinite(e.minLossLr)
+          ? `In a learning-rate range test with ${e.optimizer}, the loss was lowest at ${num(e.minLossLr)}` +
+            (Number.isFinite(e.divergenceLr) ? ` and diverged from ${num(e.divergenceLr)}` : '') +
+            `; your rate is ${e.severe ? 'where the loss blows up' : 'past the bottom of the curve'}. `
+          : '') +
+        (e.overfitProbe === 'went-up' ? 'On 16 samples your optimizer made the loss go UP, where Adam at 1e-3 memorized them. ' : '') +
+        'Training will be unstable or end in NaN.',
+      fix: bandAdvice(e, 'Lower it 10x at a time until the loss falls steadily, or use Adam at 1e-3.'),
       checklist: 'T5',
       evidence: { ...e },
     };
@@ -278,9 +281,13 @@ export const networkMessages = {
       severity: 'warning',
       title: `The learning rate ${num(e.configuredLr)} is too low`,
       detail:
-        `In a learning-rate range test with ${e.optimizer}, the loss fell fastest well above your rate and was lowest at ` +
-        `${num(e.minLossLr)}, ${num(e.minLossLr / e.configuredLr)} times higher. At your rate training crawls or stalls.`,
-      fix: `Use a learning rate between ${num(e.suggestedLow)} and ${num(e.suggestedHigh)}.`,
+        (Number.isFinite(e.suggestedHigh)
+          ? `In a learning-rate range test with ${e.optimizer}, the loss was lowest at ${num(e.minLossLr)}, ` +
+            `${num(e.minLossLr / e.configuredLr)} times your rate. `
+          : '') +
+        (e.overfitProbe === 'stalled' ? 'On 16 samples your optimizer barely moved the loss, where Adam at 1e-3 memorized them. ' : '') +
+        'At your rate training crawls or stalls.',
+      fix: bandAdvice(e, 'Raise it 10x at a time until the loss falls steadily, or use Adam at 1e-3.'),
       checklist: 'T5',
       evidence: { ...e },
     };
@@ -325,9 +332,18 @@ export const networkMessages = {
 
 interface LrEvidence {
   configuredLr: number;
+  /** NaN when the range test showed no clear descent. */
   minLossLr: number;
   divergenceLr: number;
   suggestedLow: number;
   suggestedHigh: number;
   optimizer: string;
+  /** What the overfit probe saw with your optimizer while a reference Adam fit: 'went-up', 'stalled' or 'none'. */
+  overfitProbe: string;
+}
+
+function bandAdvice(e: LrEvidence, otherwise: string): string {
+  return Number.isFinite(e.suggestedLow) && Number.isFinite(e.suggestedHigh)
+    ? `Use a learning rate between ${num(e.suggestedLow)} and ${num(e.suggestedHigh)}.`
+    : otherwise;
 }

@@ -62,10 +62,13 @@ export async function lrSweep(
 /** Steepest descent, minimum and divergence points of a sweep, and the suggested band. */
 export function analyzeSweep(
   points: LrRangeTest['points'], configuredLr: number | null, divergeFactor: number,
-): LrRangeTest & { minLossLr: number | null } {
+): LrRangeTest & { minLossLr: number | null; minLoss: number | null; descent: number } {
   const valid = points.filter((p): p is { lr: number; loss: number; smoothed: number } => p.smoothed !== null);
   if (valid.length < 3) {
-    return { points, configuredLr, suggested: null, steepestLr: null, divergenceLr: points.find((p) => p.loss === null)?.lr ?? null, minLossLr: null };
+    return {
+      points, configuredLr, suggested: null, steepestLr: null,
+      divergenceLr: points.find((p) => p.loss === null)?.lr ?? null, minLossLr: null, minLoss: null, descent: 0,
+    };
   }
   const minimum = valid.reduce((a, b) => (b.smoothed < a.smoothed ? b : a));
   const minIndex = valid.indexOf(minimum);
@@ -87,5 +90,8 @@ export function analyzeSweep(
     steepestLr: steepest.lr,
     divergenceLr: diverged?.lr ?? null,
     minLossLr: minimum.lr,
+    minLoss: minimum.smoothed,
+    /** How far the smoothed loss fell from its start to its minimum, as a fraction of the start. */
+    descent: 1 - minimum.smoothed / valid[0].smoothed,
   };
 }

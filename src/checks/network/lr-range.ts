@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Finding } from '../../types';
 import { analyzeSweep, lrSweep, setLearningRate } from '../../model/lr-sweep';
 import { networkMessages } from '../../messages/network';
-import type { NetworkCheck } from './context';
+import type { NetworkCheck, NetworkContext } from './context';
+import { OVERFIT_CHECK_ID } from './overfit';
 import { NON_FINITE_SKIP, nonFiniteSeen, trainingBatchSize, withClone, withOptimizer } from './batch';
 
 const SETTINGS = {
@@ -40,7 +41,66 @@ const THRESHOLDS = {
   severeAboveMin: 10,
   /** Good rates sit ~10x below the minimum-loss rate; 1000x below learns ~100x slower than it could. */
   tooLowBelowMin: 1e-3,
+  /**
+   * The minimum of a curve that never really fell (a network that cannot learn
+   * at any rate, e.g. vanishing gradients) is noise. Learning means a descent
+   * of 5% AND a minimum 5% under the chance loss: a network that ignores its
+   * input still falls from its initial loss to chance by learning the output
+   * bias (10-deep sigmoids: 3-7%), while SGD on a healthy MLP in this short
+   * sweep gets 8-16% and ends ~10% under chance. Otherwise only outright
+   * divergence at the configured rate is reported.
+   */
+  minDescent: 0.05,
+  underChance: 0.95,
+  /**
+   * The user's optimizer left the tiny-batch loss above 95% of where it began
+   * in 100 steps while Adam 1e-3 memorized the batch: too slow to be a model
+   * problem (SGD 0.01 on a healthy MLP reaches ~40%).
+   */
+  stalledFraction: 0.95,
 };
+
+type Sweep = ReturnType<typeof analyzeSweep>;
+
+/** What the overfit probe (run just before) saw with the user's optimizer, when a reference optimizer did fit. */
+type OverfitVerdict = 'went-up' | 'stalled' | 'none';
+
+function overfitVerdict(ctx: NetworkContext): OverfitVerdict {
+  const probe = ctx.earlier.measurements.extra?.[OVERFIT_CHECK_ID];
+  if (!probe || probe.succeeded !== false || probe.referenceSucceeded !== true) return 'none';
+  const initial = Number(probe.initialLoss);
+  const final = probe.finalLoss === null ? Number.POSITIVE_INFINITY : Number(probe.finalLoss);
+  if (probe.diverged === true || final > initial) return 'went-up';
+  return final > THRESHOLDS.stalledFraction * initial ? 'stalled' : 'none';
+}
+
+function sweepLearned(sweep: Sweep, chance: number | undefined): boolean {
+  return sweep.descent >= THRESHOLDS.minDescent &&
+    (chance === undefined || (sweep.minLoss !== null && sweep.minLoss < THRESHOLDS.underChance * chance));
+}
+
+/** lr-too-high / lr-too-low from the sweep, confirmed or completed by the overfit probe. */
+function judge(sweep: Sweep, learned: boolean, configured: number, overfit: OverfitVerdict, optimizer: string): Finding[] {
+  const diverges = sweep.divergenceLr !== null && configured >= sweep.divergenceLr;
+  const pastMinimum = learned && sweep.minLossLr !== null && configured > sweep.minLossLr * THRESHOLDS.tooHighAboveMin;
+  const band = learned ? sweep.suggested : null;
+  const evidence = {
+    configuredLr: configured,
+    minLossLr: sweep.minLossLr ?? Number.NaN,
+    divergenceLr: sweep.divergenceLr ?? Number.NaN,
+    suggestedLow: band?.[0] ?? Number.NaN,
+    suggestedHigh: band?.[1] ?? Number.NaN,
+    optimizer,
+    overfitProbe: overfit,
+  };
+  if (pastMinimum || diverges || overfit === 'went-up') {
+    const severe = diverges || overfit === 'went-up' ||
+      (sweep.minLossLr !== null && configured >= sweep.minLossLr * THRESHOLDS.severeAboveMin);
+    return [networkMessages.lrTooHigh({ ...evidence, severe })];
+  }
+  const farBelow = learned && sweep.minLossLr !== null && configured < sweep.minLossLr * THRESHOLDS.tooLowBelowMin;
+  return farBelow || overfit === 'stalled' ? [networkMessages.lrTooLow(evidence)] : [];
+}
 
 export const lrRangeCheck: NetworkCheck = {
   id: 'lr-range',
@@ -72,26 +132,17 @@ export const lrRangeCheck: NetworkCheck = {
         }),
       );
       if (result === null) return { findings: [], skipped: 'the optimizer has no learning rate this test can set' };
-      const { minLossLr, ...lrRange } = analyzeSweep(result, configured, SETTINGS.divergeFactor);
-      const findings: Finding[] = [];
-      if (configured !== null && minLossLr !== null && lrRange.suggested) {
-        const evidence = {
-          configuredLr: configured,
-          minLossLr,
-          divergenceLr: lrRange.divergenceLr ?? Number.NaN,
-          suggestedLow: lrRange.suggested[0],
-          suggestedHigh: lrRange.suggested[1],
-          optimizer: ctx.info.optimizerName ?? 'optimizer',
-        };
-        const severe = configured >= minLossLr * THRESHOLDS.severeAboveMin ||
-          (lrRange.divergenceLr !== null && configured >= lrRange.divergenceLr);
-        if (configured > minLossLr * THRESHOLDS.tooHighAboveMin) findings.push(networkMessages.lrTooHigh({ ...evidence, severe }));
-        else if (configured < minLossLr * THRESHOLDS.tooLowBelowMin) findings.push(networkMessages.lrTooLow(evidence));
-      }
+      const sweep = analyzeSweep(result, configured, SETTINGS.divergeFactor);
+      const { minLossLr, minLoss, descent, ...lrRange } = sweep;
+      const learned = sweepLearned(sweep, ctx.info.chanceLoss);
+      const findings = configured === null ? [] : judge(sweep, learned, configured, overfitVerdict(ctx), ctx.info.optimizerName ?? 'optimizer');
       return {
         findings,
-        measurements: { lrRange },
-        note: `${result.length} steps from ${SETTINGS.minLr} to ${result[result.length - 1]?.lr.toExponential(1)}`,
+        // A band read off a flat curve would be noise drawn as advice.
+        measurements: { lrRange: learned ? lrRange : { ...lrRange, suggested: null }, extra: { 'lr-range': { descent, minLossLr, minLoss } } },
+        note: !learned
+          ? 'the loss never fell clearly below its start and the chance level at any rate'
+          : `${result.length} steps from ${SETTINGS.minLr} to ${result[result.length - 1]?.lr.toExponential(1)}`,
       };
     } finally {
       tf.dispose(batches.flatMap((b) => [b.x, b.y]));

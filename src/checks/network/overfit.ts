@@ -113,6 +113,7 @@ export const overfitCheck: NetworkCheck = {
             steps: user.steps,
             succeeded: user.succeeded,
             diverged: user.diverged,
+            initialLoss: finite(user.initial.loss),
             finalLoss: finite(user.final.loss),
             finalAccuracy: user.final.accuracy,
             trainingModeLoss: finite(user.final.trainingModeLoss ?? Number.NaN),
