@@ -102,3 +102,20 @@ chartTest('wrapText and wrapLine break at words, cut only what cannot fit, and m
   assert.deepEqual(wrapLine('', 10), []);
   assert.deepEqual([formatNumber(2.302585), formatNumber(0.00012), formatNumber(1e6), formatNumber(null), formatNumber(0)], ['2.3', '1.2e-4', '1e+6', 'n/a', '0']);
 });
+
+chartTest('builders given the wrong measurement throw one clear error naming the builder and the expected input', async () => {
+  const wrong = (value: unknown) => value as never;
+  assert.throws(() => gradientFlowChart(wrong(undefined)), {
+    message: 'gradientFlowChart: expected an object with a "weights" array (report.measurements.gradients); got undefined.',
+  });
+  assert.throws(() => gradientFlowChart(wrong({ weight: [] })), {
+    message: 'gradientFlowChart: expected an object with a "weights" array (report.measurements.gradients); got "weights" = undefined.',
+  });
+  assert.throws(() => lossChart(wrong(null)), /^Error: lossChart: expected an object \(\{ loss: report\.measurements\.loss/);
+  assert.throws(() => sampleGridChart(wrong([])), /sampleGridChart: expected an object with a "rows" array \(report\.measurements\.samples\); got an array\./);
+  assert.throws(() => confusionMatrixChart(wrong('matrix')), /confusionMatrixChart: .*got string\./);
+  assert.throws(() => findingsTableChart(wrong({})), /findingsTableChart: expected an array of findings \(report\.findings\); got object\./);
+  for (const build of [activationHealthChart, dataProfileChart, lrRangeChart, predictionsChart]) {
+    assert.throws(() => build(wrong(7)), new RegExp(`^Error: ${build.name}: expected an object with a "\\w+" array \\(report\\.measurements\\.\\w+\\); got number\\.$`));
+  }
+});

@@ -5,7 +5,7 @@
  * output (bottom), as in the gradient flow chart.
  */
 import type { ActivationHealth, LayerActivation } from '../measurements';
-import { COLORS, FORMAT, SIZE, emptyChart, frame, isFiniteNumber, round, scaleTypeFor, type ChartSpec } from './base';
+import { COLORS, FORMAT, SIZE, emptyChart, frame, isFiniteNumber, round, scaleTypeFor, expectMeasurement, type ChartSpec } from './base';
 
 const TITLE = 'Activation health per layer';
 
@@ -22,6 +22,7 @@ function layerKeys(layers: readonly LayerActivation[]): string[] {
 }
 
 export function activationHealthChart(health: ActivationHealth): ChartSpec {
+  expectMeasurement('activationHealthChart', health, 'report.measurements.activations', 'layers');
   if (health.layers.length === 0) return emptyChart(TITLE, 'No layer activations were measured.');
   const layers = [...health.layers].sort((a, b) => a.layerIndex - b.layerIndex);
   const keys = layerKeys(layers);

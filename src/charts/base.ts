@@ -171,3 +171,18 @@ export function wrapLine(text: string, width: number): string[] {
   if (line) lines.push(line);
   return lines;
 }
+
+/**
+ * Checks that a builder got the measurement it draws: an object, with the
+ * array it reads under `listKey` (when given). Throws one clear error naming
+ * the builder, the argument and where it comes from, instead of a TypeError
+ * from deep inside.
+ */
+export function expectMeasurement(builder: string, value: unknown, source: string, listKey?: string): void {
+  const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+  const list = isObject && listKey !== undefined ? (value as Record<string, unknown>)[listKey] : [];
+  if (isObject && Array.isArray(list)) return;
+  const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+  const shape = listKey === undefined ? 'an object' : `an object with a "${listKey}" array`;
+  throw new Error(`${builder}: expected ${shape} (${source}); got ${isObject ? `"${listKey}" = ${typeof list}` : got}.`);
+}

@@ -5,7 +5,7 @@
  * frequent class does not drown the errors of a rare one.
  */
 import type { ConfusionMatrix } from '../measurements';
-import { CONFIG, FORMAT, emptyChart, frame, round, type ChartSpec } from './base';
+import { CONFIG, FORMAT, emptyChart, frame, round, expectMeasurement, type ChartSpec } from './base';
 
 const TITLE = 'Confusion matrix';
 /** Beyond this many classes, the classes with the most errors are shown. */
@@ -26,6 +26,7 @@ function pickClasses(classes: readonly string[], cells: readonly Cell[], max: nu
 }
 
 export function confusionMatrixChart(matrix: ConfusionMatrix): ChartSpec {
+  expectMeasurement('confusionMatrixChart', matrix, 'report.measurements.confusion', 'cells');
   const declared = matrix.classes.length > 0 ? matrix.classes : [...new Set(matrix.cells.flatMap((c) => [c.actual, c.predicted]))];
   if (declared.length === 0 || matrix.cells.length === 0) return emptyChart(TITLE, 'No predictions were counted.');
   const classes = pickClasses(declared, matrix.cells, MAX_CONFUSION_CLASSES);

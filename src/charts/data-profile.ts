@@ -4,7 +4,7 @@
  * distribution per split (or the target's statistics for regression).
  */
 import type { DataProfile, FeatureStat } from '../measurements';
-import { COLORS, FORMAT, SIZE, emptyChart, formatNumber, frame, isFiniteNumber, round, type ChartSpec } from './base';
+import { COLORS, FORMAT, SIZE, emptyChart, formatNumber, frame, isFiniteNumber, round, expectMeasurement, type ChartSpec } from './base';
 
 const TITLE = 'Data profile';
 /** More rows than this stop being readable in a 700px cell. */
@@ -158,6 +158,7 @@ function targetPanel(target: NonNullable<DataProfile['target']>) {
 }
 
 export function dataProfileChart(profile: DataProfile): ChartSpec {
+  expectMeasurement('dataProfileChart', profile, 'report.measurements.dataProfile', 'features');
   const panels: object[] = [];
   const hasFeatures = profile.features.some((f) => isFiniteNumber(f.mean));
   if (hasFeatures) panels.push(featurePanel(profile));

@@ -19,6 +19,9 @@ export const FINDINGS_TABLE = {
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 export function findingsTableChart(findings: readonly Finding[]): ChartSpec {
+  if (!Array.isArray(findings as unknown)) {
+    throw new Error(`findingsTableChart: expected an array of findings (report.findings); got ${findings === null ? 'null' : typeof findings}.`);
+  }
   if (findings.length === 0) return emptyChart(TITLE, 'No findings: every check passed.');
   const { lineHeight, rowPadding, maxLines, charWidth } = FINDINGS_TABLE;
   const hasLayer = findings.some((f) => f.layer !== undefined && f.layer !== '');

@@ -7,7 +7,7 @@
  */
 import type { GradientFlow, WeightGradient } from '../measurements';
 import {
-  COLORS, FORMAT, SIZE, emptyChart, formatNumber, frame, isFiniteNumber, powerOfTenAbove, powerOfTenBelow, round,
+  COLORS, FORMAT, SIZE, emptyChart, formatNumber, frame, isFiniteNumber, powerOfTenAbove, powerOfTenBelow, round, expectMeasurement,
   type ChartSpec,
 } from './base';
 
@@ -146,6 +146,7 @@ export function combineByLayer(weights: readonly WeightGradient[]): WeightGradie
 }
 
 export function gradientFlowChart(flow: GradientFlow): ChartSpec {
+  expectMeasurement('gradientFlowChart', flow, 'report.measurements.gradients', 'weights');
   if (flow.weights.length === 0) return emptyChart(TITLE, 'The model has no trainable weights.');
   const inOrder = flow.weights
     .map((w, position) => ({ w, position }))

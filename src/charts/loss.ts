@@ -5,7 +5,7 @@
  */
 import type { CurvePoint, LossCurves, LossMeasurement } from '../measurements';
 import {
-  COLORS, FORMAT, SIZE, emptyChart, formatNumber, frame, isFiniteNumber, round, scaleTypeFor,
+  COLORS, FORMAT, SIZE, emptyChart, formatNumber, frame, isFiniteNumber, round, scaleTypeFor, expectMeasurement,
   type ChartSpec,
 } from './base';
 import { downsampleRows, groupBy } from './downsample';
@@ -18,6 +18,7 @@ export interface LossChartInput {
 const TITLE = 'Loss vs chance level';
 
 export function lossChart(input: LossChartInput): ChartSpec {
+  expectMeasurement('lossChart', input, '{ loss: report.measurements.loss, curves: report.measurements.curves }');
   const { loss, curves } = input;
   const hasCurves = (curves?.points ?? []).some((p) => isFiniteNumber(p.loss) || p.loss === null);
   if (curves && hasCurves) return curvesChart(curves, loss);

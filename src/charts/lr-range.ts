@@ -5,7 +5,7 @@
  * diverges. Hover shows the values at the nearest learning rate.
  */
 import type { LrRangeTest } from '../measurements';
-import { COLORS, FORMAT, SIZE, emptyChart, formatNumber, frame, isFiniteNumber, round, type ChartSpec } from './base';
+import { COLORS, FORMAT, SIZE, emptyChart, formatNumber, frame, isFiniteNumber, round, expectMeasurement, type ChartSpec } from './base';
 import { downsampleRows } from './downsample';
 
 const TITLE = 'Learning-rate range test';
@@ -13,6 +13,7 @@ const TITLE = 'Learning-rate range test';
 interface Marker { lr: number; label: string; kind: 'configured' | 'divergence' }
 
 export function lrRangeChart(test: LrRangeTest): ChartSpec {
+  expectMeasurement('lrRangeChart', test, 'report.measurements.lrRange', 'points');
   const sorted = test.points.filter((p) => isFiniteNumber(p.lr) && p.lr > 0).sort((a, b) => a.lr - b.lr);
   const finite = sorted.filter((p) => isFiniteNumber(p.loss));
   if (finite.length === 0) return emptyChart(TITLE, 'The range test recorded no finite loss.');

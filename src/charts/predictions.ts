@@ -5,7 +5,7 @@
  * predicted-vs-true scatter instead (see regression.ts).
  */
 import type { SampleRow, SampleSet } from '../measurements';
-import { COLORS, FORMAT, clip, emptyChart, frame, isFiniteNumber, round, type ChartSpec } from './base';
+import { COLORS, FORMAT, clip, emptyChart, frame, isFiniteNumber, round, expectMeasurement, type ChartSpec } from './base';
 import { regressionChart } from './regression';
 import { headerLayers, pixel, placeColumns, rankRows } from './table';
 
@@ -41,6 +41,7 @@ function inputText(row: SampleRow): string {
 }
 
 export function predictionsChart(set: SampleSet): ChartSpec {
+  expectMeasurement('predictionsChart', set, 'report.measurements.predictions', 'rows');
   if (isRegression(set)) return regressionChart(set);
   const withPrediction = set.rows.filter((r) => r.prediction !== undefined);
   if (withPrediction.length === 0) return emptyChart(TITLE, 'No predictions were recorded.');

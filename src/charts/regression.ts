@@ -5,7 +5,7 @@
  * the other.
  */
 import type { SampleSet } from '../measurements';
-import { COLORS, FORMAT, SIZE, emptyChart, formatNumber, frame, isFiniteNumber, round, type ChartSpec } from './base';
+import { COLORS, FORMAT, SIZE, emptyChart, formatNumber, frame, isFiniteNumber, round, expectMeasurement, type ChartSpec } from './base';
 
 const TITLE = 'Predicted vs true';
 /** More points than this only blacken the scatter; an even subset keeps its shape. */
@@ -17,6 +17,7 @@ function evenSubset<T>(rows: readonly T[], max: number): T[] {
 }
 
 export function regressionChart(set: SampleSet): ChartSpec {
+  expectMeasurement('regressionChart', set, 'report.measurements.predictions', 'rows');
   const numeric = set.rows.filter((r) => isFiniteNumber(r.actualValue) && isFiniteNumber(r.predictedValue));
   if (numeric.length === 0) return emptyChart(TITLE, 'No numeric predictions were recorded.');
   const rows = evenSubset(numeric, MAX_SCATTER_POINTS).map((r) => {

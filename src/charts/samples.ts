@@ -5,7 +5,7 @@
  * of a text table. A select control orders the samples by index or by loss.
  */
 import type { SampleRow, SampleSet } from '../measurements';
-import { COLORS, FORMAT, clip, emptyChart, frame, isFiniteNumber, round, type ChartSpec } from './base';
+import { COLORS, FORMAT, clip, emptyChart, frame, isFiniteNumber, round, expectMeasurement, type ChartSpec } from './base';
 import { headerLayers, pixel, placeColumns, rankRows, type Column } from './table';
 
 const TITLE = 'Samples as the network sees them';
@@ -175,6 +175,7 @@ function subtitle(set: SampleSet, shown: SampleRow[], hasLoss: boolean): string[
 }
 
 export function sampleGridChart(set: SampleSet): ChartSpec {
+  expectMeasurement('sampleGridChart', set, 'report.measurements.samples', 'rows');
   if (set.rows.length === 0) return emptyChart(TITLE, 'No samples were recorded.');
   const rows = set.rows.slice(0, GRID.maxSamples);
   const hasLoss = rows.every((r) => isFiniteNumber(r.loss));
