@@ -10,12 +10,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { numberExecutedCells } from '../scripts/lib/execution-counts';
 import { kernelSpecFile, kernelSpecIsCurrent } from '../scripts/lib/kernel';
-import { EXPECTED_STDERR, findNotebookProblems, type NotebookCell } from '../scripts/lib/notebook-problems';
+import { describeProblems, EXPECTED_STDERR, findNotebookProblems, type NotebookCell } from '../scripts/lib/notebook-problems';
 import { ensurePackageLink } from '../scripts/lib/package-link';
 import { repoPaths } from '../scripts/lib/paths';
 import { selectTestFiles } from '../scripts/run-tests';
@@ -72,6 +72,14 @@ describe('findNotebookProblems(notebook)', () => {
       { cell: 1, kind: 'stderr', source: 'warn()', text: 'something new' },
     ]);
     assert.deepEqual(findNotebookProblems(notebook, [/^known notice$/, /^something new$/]), []);
+  });
+
+  it('describeProblems(name, problems) names the cell, shows its code and error, without tslab stack frames', () => {
+    const text = 'Error: boom\n    at evalmachine.<anonymous>:2:7\n    at async Object.execute (/repo/node_modules/tslab/dist/executor.js:173:17)';
+    assert.equal(
+      describeProblems('demo.ipynb', [{ cell: 4, kind: 'stderr', source: "throw new Error('boom');", text }]),
+      "demo.ipynb: cell 4 wrote to stderr\n--- cell source ---\nthrow new Error('boom');\n--- stderr ---\nError: boom\n    at evalmachine.<anonymous>:2:7",
+    );
   });
 
   it('expects no stderr by default', () => {
@@ -197,7 +205,8 @@ describe('notebooks through the tslab kernel', () => {
     it(`${basename(source)} runs in tslab without errors or unexpected stderr`, { timeout: NOTEBOOK_TIMEOUT_MS }, async () => {
       const run = await executedNotebook(basename(source, '.ipynb'));
       const failure = notebookFailure(source, run);
-      assert.equal(failure, undefined, failure);
+      if (failure !== undefined) assert.fail(failure);
+      assert.ok(existsSync(run.html), `the HTML export ${run.html} is missing`);
     });
   }
 });

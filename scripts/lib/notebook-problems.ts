@@ -63,9 +63,14 @@ export function describeProblems(notebookName: string, problems: readonly CellPr
   return problems
     .map((p) => {
       const what = p.kind === 'error' ? 'raised an error' : 'wrote to stderr';
-      return `${notebookName}: cell ${p.cell} ${what}\n--- cell source ---\n${p.source}\n--- ${p.kind} ---\n${p.text}`;
+      return `${notebookName}: cell ${p.cell} ${what}\n--- cell source ---\n${p.source}\n--- ${p.kind} ---\n${withoutKernelFrames(p.text)}`;
     })
     .join('\n\n');
+}
+
+/** Stack frames inside tslab itself say nothing about the notebook. */
+function withoutKernelFrames(text: string): string {
+  return text.split('\n').filter((line) => !/^\s+at .*node_modules[\\/]tslab[\\/]/.test(line)).join('\n');
 }
 
 function joinText(text: string | string[]): string {
