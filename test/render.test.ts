@@ -247,6 +247,21 @@ describe('in a tslab kernel', () => {
     }
   });
 
+  it("falls back to tslab's display.html() when the jupyter module's writer is gone", async () => {
+    const key = join(tmpdir(), 'tslab-without-writer', 'node_modules', 'tslab', 'dist', 'public.js');
+    const shown: string[] = [];
+    require.cache[key] = { exports: { display: { html: (html: string) => shown.push(html) } } } as NodeJS.Module;
+    try {
+      assert.equal(inNotebook(), true);
+      await displayWidget(barSpec, 'bars');
+      assert.equal(shown.length, 1);
+      assert.ok(shown[0].startsWith(`<script type="${RUNTIME_TYPE}"`));
+      assert.match(shown[0], /<div class="tfjs-doctor-chart"/);
+    } finally {
+      delete require.cache[key];
+    }
+  });
+
   it('createLiveDisplay() creates one output and then updates it in place', async () => {
     const kernel = fakeKernel();
     try {
