@@ -180,3 +180,17 @@ test('diagnose(model, data) finds the linear link of a sequence regression that 
   tf.dispose([x, y]);
   model.dispose();
 });
+
+test("diagnose(model, data, { budget: 'thorough' }) judges on a larger sample than 'quick'", async () => {
+  const { x, labels } = tabularArrays(3000);
+  const model = tabularClassifier();
+  const heldOut = async (budget: 'quick' | 'thorough') => {
+    const report = await diagnoseNoLeak(model, { x, y: labels }, { ...DATA_ONLY, budget });
+    assert.equal(report.context.budget, budget);
+    assert.equal(report.context.samplesSeen, 3000);
+    return Number(/\((\d+) held out\)/.exec(report.checks.find((c) => c.id === 'label-relation')?.note ?? '')?.[1]);
+  };
+  assert.equal(await heldOut('quick'), 256);
+  assert.equal(await heldOut('thorough'), 750);
+  model.dispose();
+});
