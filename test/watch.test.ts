@@ -157,6 +157,25 @@ test('watcher.step(loss, grads) follows a custom training loop and asks it to st
   model.dispose();
 });
 
+test('watch(model) follows model.fitDataset and knows its total steps from batchesPerEpoch', async () => {
+  const model = mlp();
+  const { x, y } = data(96);
+  const rows = { xs: x.unstack(), ys: y.unstack() };
+  const dataset = tf.data.zip({ xs: tf.data.array(rows.xs), ys: tf.data.array(rows.ys) }).batch(32).repeat();
+  const numTensors = tf.memory().numTensors;
+  const watcher = watch(model, { display: false });
+  await model.fitDataset(dataset, { epochs: 2, batchesPerEpoch: 3, callbacks: [watcher], verbose: 0 });
+  const history = watcher.history();
+  await watcher.close();
+  assert.equal(tf.memory().numTensors, numTensors);
+  assert.equal(history.step, 6);
+  assert.equal(history.run?.totalSteps, 6);
+  assert.equal(history.epochs.length, 2);
+  assert.equal(history.end?.reason, 'completed');
+  model.dispose();
+  tf.dispose([x, y, ...rows.xs, ...rows.ys]);
+});
+
 test('watch(notAModel) throws an error naming the argument', () => {
   assert.throws(() => watch({} as tf.LayersModel), /watch\(model\): model must be a tf\.LayersModel/);
   assert.throws(() => watch(mlp(), { sampleEvery: 0 }), /options\.sampleEvery must be a positive integer/);
