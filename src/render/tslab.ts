@@ -12,6 +12,7 @@
  * The writer is a new function for every executed cell; that is how we know a
  * cell's first chart, which carries the runtime (see runtime.ts).
  */
+import { randomBytes } from 'node:crypto';
 import type { MimeBundle } from './bundle';
 import { escapeHTML } from './escape';
 import { runtimeHTML } from './runtime';
@@ -105,8 +106,6 @@ export interface LiveDisplay {
   readonly shown: boolean;
 }
 
-let displayCounter = 0;
-
 /**
  * A live output for watch(): created in the cell that calls this, updated in
  * place later (also from callbacks that run after the cell finished, since
@@ -115,7 +114,7 @@ let displayCounter = 0;
  */
 export function createLiveDisplay(): LiveDisplay {
   const writer = currentWriter();
-  const displayId = `tfjs-doctor-live-${process.pid}-${++displayCounter}-${Date.now().toString(36)}`;
+  const displayId = `tfjs-doctor-live-${randomBytes(8).toString('hex')}`;
   let shown = false;
   return {
     get shown() {
