@@ -12,12 +12,13 @@ import { NON_FINITE_SKIP, nonFiniteSeen, trainingBatchSize, withClone, withOptim
 
 const SETTINGS = {
   /**
-   * 1e-6..10 (or 10x the configured rate, if higher) at ~4.5 steps per decade:
-   * below 1e-6 a short sweep moves nothing, and those steps would be pure cost.
+   * 1e-5 (or a tenth of the configured rate, if lower) to 10 (or 10x the
+   * configured rate, if higher), 6 steps per decade: below 1e-5 a short sweep
+   * moves nothing for common optimizers, and those steps would be pure cost.
    */
-  minLr: 1e-6,
+  minLr: 1e-5,
   maxLr: 10,
-  stepsPerDecade: { quick: 4.5, thorough: 17 },
+  stepsPerDecade: { quick: 6, thorough: 17 },
   /** Lag of ~3 steps (under a decade) at 0.75: smooths batch noise without shifting the minimum much. */
   smoothing: { quick: 0.75, thorough: 0.95 },
   /** fastai stops at 4x; a clipped cross-entropy tops out near 7x chance, so 3x is what divergence looks like here. */
@@ -109,8 +110,9 @@ export const lrRangeCheck: NetworkCheck = {
   async run(ctx) {
     if (nonFiniteSeen(ctx)) return { findings: [], skipped: NON_FINITE_SKIP };
     const configured = ctx.info.learningRate ?? null;
+    const minLr = Math.min(SETTINGS.minLr, (configured ?? SETTINGS.minLr) / 10);
     const maxLr = Math.max(SETTINGS.maxLr, 10 * (configured ?? 0));
-    const steps = Math.ceil(Math.log10(maxLr / SETTINGS.minLr) * SETTINGS.stepsPerDecade[ctx.info.budget]);
+    const steps = Math.ceil(Math.log10(maxLr / minLr) * SETTINGS.stepsPerDecade[ctx.info.budget]);
     const size = trainingBatchSize(ctx);
     const count = Math.max(1, Math.min(SETTINGS.maxBatches, Math.floor(ctx.train.x.shape[0] / size)));
     const batches = Array.from({ length: count }, (_, i) => ({
@@ -120,10 +122,10 @@ export const lrRangeCheck: NetworkCheck = {
     try {
       const result = await withClone(ctx, (clone) =>
         withOptimizer(ctx, async (optimizer) => {
-          if (!setLearningRate(optimizer, SETTINGS.minLr)) return null;
+          if (!setLearningRate(optimizer, minLr)) return null;
           ctx.progress('learning-rate range test');
           return lrSweep(clone, optimizer, batches, ctx.loss, {
-            minLr: SETTINGS.minLr,
+            minLr,
             maxLr,
             steps,
             smoothing: SETTINGS.smoothing[ctx.info.budget],
@@ -142,7 +144,7 @@ export const lrRangeCheck: NetworkCheck = {
         measurements: { lrRange: learned ? lrRange : { ...lrRange, suggested: null }, extra: { 'lr-range': { descent, minLossLr, minLoss } } },
         note: !learned
           ? 'the loss never fell clearly below its start and the chance level at any rate'
-          : `${result.length} steps from ${SETTINGS.minLr} to ${result[result.length - 1]?.lr.toExponential(1)}`,
+          : `${result.length} steps from ${minLr.toExponential(0)} to ${result[result.length - 1]?.lr.toExponential(1)}`,
       };
     } finally {
       tf.dispose(batches.flatMap((b) => [b.x, b.y]));
