@@ -61,6 +61,21 @@ chartTest('lossChart(all losses non-finite) marks the divergence and says the in
   assert.match(withCurve.svg, /loss not finite from here/);
 });
 
+chartTest('gradientFlowChart and activationHealthChart tell NaN/Inf apart from not measured', async () => {
+  const grads = await render(gradientFlowChart({ weights: [weight('d', 0, 'kernel', 4, null, 1, null), { ...weight('e', 1, 'kernel', 4, null, 1, null), nonFiniteCount: 3 }] }));
+  assertClean(grads);
+  assert.equal(grads.svg.split('>n/a<').length - 1, 2, 'd: gradient and ratio not measured');
+  assert.equal(grads.svg.split('>NaN/Inf<').length - 1, 2, 'e: gradient and ratio not finite');
+  const layers = [
+    { layer: 'dense', layerIndex: 0, activation: 'relu', mean: 1, std: 1, deadFraction: 0, saturatedFraction: null, nonFiniteCount: 0 },
+    { layer: 'exploded', layerIndex: 1, activation: 'relu', mean: null, std: null, deadFraction: null, saturatedFraction: null, nonFiniteCount: 12 },
+  ];
+  const acts = await render(activationHealthChart({ layers }));
+  assertClean(acts);
+  assert.match(acts.svg, />NaN\/Inf in 12 outputs</);
+  assert.equal(acts.svg.split('>NaN/Inf in').length - 1, 1, 'only the exploded layer');
+});
+
 chartTest('every builder renders minimal or all-missing measurements without a warning', async () => {
   const specs = [
     gradientFlowChart({ weights: [weight('d', 0, 'kernel', 4, null, null, null)] }),

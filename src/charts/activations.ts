@@ -32,6 +32,9 @@ export function activationHealthChart(health: ActivationHealth): ChartSpec {
     std: isFiniteNumber(l.std) ? round(l.std) : null,
     dead: isFiniteNumber(l.deadFraction) ? round(l.deadFraction, 4) : null,
     saturated: isFiniteNumber(l.saturatedFraction) ? round(l.saturatedFraction, 4) : null,
+    rms: isFiniteNumber(l.rms) ? round(l.rms) : null,
+    nonFiniteCount: l.nonFiniteCount ?? null,
+    nonFiniteLabel: (l.nonFiniteCount ?? 0) > 0 ? `NaN/Inf in ${l.nonFiniteCount} outputs` : '',
   });
   const rows = layers.map(common);
   const fractions = rows.flatMap((row) =>
@@ -47,6 +50,8 @@ export function activationHealthChart(health: ActivationHealth): ChartSpec {
     { field: 'saturated', type: 'quantitative', title: 'saturated outputs', format: FORMAT.percent },
     { field: 'mean', type: 'quantitative', title: 'mean', format: FORMAT.number },
     { field: 'std', type: 'quantitative', title: 'std', format: FORMAT.number },
+    { field: 'rms', type: 'quantitative', title: 'rms', format: FORMAT.number },
+    { field: 'nonFiniteCount', type: 'quantitative', title: 'NaN/Inf outputs', format: FORMAT.integer },
   ];
   const y = { field: 'key', type: 'nominal', sort: keys, scale: { domain: keys }, title: null };
   const highlight = { condition: { param: 'layer_hover', empty: true, value: 1 }, value: 0.3 };
@@ -79,6 +84,12 @@ export function activationHealthChart(health: ActivationHealth): ChartSpec {
           opacity: highlight,
           tooltip,
         },
+      },
+      {
+        // Where NaN/Inf first appears is where to look (CHECKLIST T6): said in red on the layer's track.
+        data: { values: rows.filter((r) => r.nonFiniteLabel !== '') },
+        mark: { type: 'text', align: 'left', baseline: 'middle', dx: 4, fontSize: 10, fontWeight: 600, color: COLORS.error },
+        encoding: { y, x: { datum: 0, type: 'quantitative' }, text: { field: 'nonFiniteLabel', type: 'nominal' } },
       },
       {
         // The activation, written over the right end of each track: it says which fraction can apply.

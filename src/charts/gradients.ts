@@ -15,13 +15,14 @@ const TITLE = 'Gradient flow per layer';
 /** Healthy size of one update relative to its weight (CHECKLIST T3). */
 export const UPDATE_RATIO_GUIDE = 1e-3;
 
-type Status = 'ok' | 'zero' | 'missing';
+type Status = 'ok' | 'zero' | 'nonfinite' | 'missing';
 
-const STATUS_LABEL: Record<Status, string> = { ok: '', zero: '0', missing: 'n/a' };
+const STATUS_LABEL: Record<Status, string> = { ok: '', zero: '0', nonfinite: 'NaN/Inf', missing: 'n/a' };
 
-function statusOf(value: number | null): Status {
-  if (!isFiniteNumber(value)) return 'missing';
-  return value > 0 ? 'ok' : 'zero';
+/** `nonFinite`: the gradient had NaN/Inf entries, so a missing value means "not finite", not "not measured". */
+function statusOf(value: number | null, nonFinite: boolean): Status {
+  if (isFiniteNumber(value)) return value > 0 ? 'ok' : 'zero';
+  return nonFinite ? 'nonfinite' : 'missing';
 }
 
 /**
@@ -141,6 +142,7 @@ export function combineByLayer(weights: readonly WeightGradient[]): WeightGradie
       maxAbsGrad: maxes.every(isFiniteNumber) ? Math.max(...maxes) : null,
       updateRatio: updateNorm !== null && weightNorm !== null && weightNorm > 0 ? updateNorm / weightNorm : null,
       zeroFraction: zeros.every(isFiniteNumber) ? zeros.reduce((a, b) => a + b, 0) / Math.max(total, 1) : null,
+      nonFiniteCount: group.reduce((sum, w) => sum + (w.nonFiniteCount ?? 0), 0),
     };
   });
 }
@@ -156,8 +158,9 @@ export function gradientFlowChart(flow: GradientFlow): ChartSpec {
   const ordered = perLayer ? combineByLayer(inOrder) : inOrder;
   const keys = rowKeys(ordered);
   const rows = ordered.map((w, i) => {
-    const gradStatus = statusOf(w.gradNorm);
-    const ratioStatus = statusOf(w.updateRatio);
+    const nonFinite = (w.nonFiniteCount ?? 0) > 0;
+    const gradStatus = statusOf(w.gradNorm, nonFinite);
+    const ratioStatus = statusOf(w.updateRatio, nonFinite);
     return {
       key: keys[i], layer: w.layer, layerIndex: w.layerIndex, weight: w.weight, shape: w.shape.join('×') || 'scalar',
       gradNorm: isFiniteNumber(w.gradNorm) && w.gradNorm > 0 ? round(w.gradNorm) : null,
@@ -166,6 +169,7 @@ export function gradientFlowChart(flow: GradientFlow): ChartSpec {
       maxAbsGrad: isFiniteNumber(w.maxAbsGrad) ? round(w.maxAbsGrad) : null,
       updateRatio: isFiniteNumber(w.updateRatio) && w.updateRatio > 0 ? round(w.updateRatio) : null,
       zeroFraction: isFiniteNumber(w.zeroFraction) ? round(w.zeroFraction, 4) : null,
+      nonFiniteCount: w.nonFiniteCount ?? null,
       gradStatus, gradStatusLabel: STATUS_LABEL[gradStatus],
       ratioStatus, ratioStatusLabel: STATUS_LABEL[ratioStatus],
     };
@@ -179,6 +183,7 @@ export function gradientFlowChart(flow: GradientFlow): ChartSpec {
     { field: 'updateRatio', type: 'quantitative', title: 'update / weight', format: FORMAT.scientific },
     { field: 'maxAbsGrad', type: 'quantitative', title: 'max |gradient|', format: FORMAT.scientific },
     { field: 'zeroFraction', type: 'quantitative', title: 'zero gradients', format: FORMAT.percent },
+    { field: 'nonFiniteCount', type: 'quantitative', title: 'NaN/Inf entries', format: FORMAT.integer },
   ];
   const gradValues = rows.map((r) => r.gradNorm).filter(isFiniteNumber);
   const ratioValues = rows.map((r) => r.updateRatio).filter(isFiniteNumber);
@@ -189,7 +194,7 @@ export function gradientFlowChart(flow: GradientFlow): ChartSpec {
   return {
     ...frame(TITLE, [
       `${perLayer ? `Layers (${inOrder.length} weights combined per layer)` : 'Weights'} in model order, input at the top. Update/weight ratio for ${step}; around ${formatNumber(UPDATE_RATIO_GUIDE)} is healthy.`,
-      ...(hasGaps ? ['Red crosses: 0 = gradient exactly zero, n/a = not finite or not measured.'] : []),
+      ...(hasGaps ? ['Red crosses: 0 = gradient exactly zero, NaN/Inf = not finite, n/a = not measured.'] : []),
     ]),
     data: { values: rows },
     hconcat: [
