@@ -80,7 +80,7 @@ class DiagnosisReport implements Diagnosis {
   }
 }
 
-/** Profiles one split, checking the row shape against the model before (tensors) or after (datasets) the pass. */
+/** Profiles one split, checking the row shape against the model before any statistics are gathered. */
 /** Progress on long streams at most this often. */
 const PROFILE_PROGRESS_MS = 1000;
 
@@ -95,6 +95,7 @@ async function profile(
     lastReport = now;
     progress(`profiled ${rows.toLocaleString('en-US')} samples of ${name}`);
   };
+  // Tensors are checked before the pass; datasets on their first batch (inside the pass).
   if (source.kind === 'tensors') checkInputShape(facts, source.x.shape.slice(1), `${name}.x`);
   const rowShape = source.kind === 'tensors' ? source.x.shape.slice(1) : facts.inputShape.map((d) => d ?? 1);
   const result = await profileSplit(source, {
@@ -106,9 +107,9 @@ async function profile(
     against: hashes.against,
     name,
     onRows,
+    checkRowShape: (shape) => checkInputShape(facts, shape, source.kind === 'tensors' ? `${name}.x` : name),
   });
   if (result.rows === 0) throw new DiagnoseInputError(`${name} yielded no samples; pass a non-empty dataset.`);
-  checkInputShape(facts, result.rowShape, name);
   return result;
 }
 

@@ -105,3 +105,17 @@ test('diagnose(model, data, options) rejects bad option values naming the option
   await rejectsClearly(() => diagnose({} as tf.LayersModel, data), /model must be a tf\.LayersModel/);
   model.dispose();
 });
+
+test('diagnose(model, dataset) stops at the first batch whose shape the model cannot take', async () => {
+  const model = mnistMlp();
+  let batchesRead = 0;
+  const dataset = tf.data.generator(function* () {
+    for (let i = 0; i < 100; i++) {
+      batchesRead++;
+      yield { xs: tf.zeros([8, 28, 28]), ys: tf.zeros([8, 10]) };
+    }
+  });
+  await rejectsClearly(() => diagnose(model, dataset, quiet), /data has shape \[n, 28, 28\] but the model expects \[n, 784\]/);
+  assert.ok(batchesRead <= 2, `read ${batchesRead} batches before refusing`);
+  model.dispose();
+});

@@ -24,6 +24,8 @@ export interface ProfileRequest {
   /** Count rows whose fingerprint is in this set (the validation split against training). */
   against?: ReadonlySet<number>;
   name: string;
+  /** Called with the first batch's row shape, before any work: throw to stop early on data the model cannot take. */
+  checkRowShape?: (rowShape: number[]) => void;
   /** Called after each batch with the rows seen so far (progress on long streams). */
   onRows?: (rows: number) => void;
 }
@@ -111,6 +113,7 @@ export async function profileSplit(source: DataSource, request: ProfileRequest):
   for await (const batch of streamBatches(source, chunkRows, request.name)) {
     try {
       const n = batch.x.shape[0];
+      if (rows === 0) request.checkRowShape?.(batch.x.shape.slice(1));
       rowShape = batch.x.shape.slice(1);
       labelShape = batch.y.shape.slice(1);
       const y = floatData(batch.y);
