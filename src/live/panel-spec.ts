@@ -98,24 +98,37 @@ function metricsView(metrics: string[]) {
 
 function heatmap(field: 'logGrad' | 'logRatio', title: string, subtitle: string, scale: object, width: number) {
   const raw = field === 'logGrad' ? 'gradNorm' : 'updateRatio';
+  const tooltip = [
+    { field: 'layer', type: 'nominal', title: 'layer' },
+    { field: 'step', type: 'quantitative', title: 'step', format: FORMAT.integer },
+    { field: raw, type: 'quantitative', title: raw, format: FORMAT.scientific },
+  ];
+  const x = { field: 'start', type: 'quantitative', title: 'step' };
+  const y = { field: 'layer', type: 'ordinal', title: null, sort: { field: 'order', op: 'min' } };
   return {
     width,
     height: { step: 14 },
     title: { text: title, subtitle },
     data: named('layers'),
-    transform: [{ filter: `isValid(datum.${field})` }],
-    mark: { type: 'rect', tooltip: true },
-    encoding: {
-      x: { field: 'start', type: 'quantitative', title: 'step' },
-      x2: { field: 'step' },
-      y: { field: 'layer', type: 'ordinal', title: null, sort: { field: 'order', op: 'min' } },
-      color: { field, type: 'quantitative', title: `log10 ${raw}`, scale, legend: { orient: 'right', direction: 'vertical', gradientLength: 90 } },
-      tooltip: [
-        { field: 'layer', type: 'nominal', title: 'layer' },
-        { field: 'step', type: 'quantitative', title: 'step', format: FORMAT.integer },
-        { field: raw, type: 'quantitative', title: raw, format: FORMAT.scientific },
-      ],
-    },
+    layer: [
+      {
+        transform: [{ filter: `isValid(datum.${field})` }],
+        mark: { type: 'rect' },
+        encoding: {
+          x,
+          x2: { field: 'step' },
+          y,
+          color: { field, type: 'quantitative', title: `log10 ${raw}`, scale, legend: { orient: 'right', direction: 'vertical', gradientLength: 90 } },
+          tooltip,
+        },
+      },
+      {
+        // Exactly zero (dead units, a frozen layer): no logarithm, drawn grey.
+        transform: [{ filter: `datum.${raw} === 0` }],
+        mark: { type: 'rect', color: COLORS.neutral },
+        encoding: { x, x2: { field: 'step' }, y, tooltip },
+      },
+    ],
   };
 }
 
@@ -125,10 +138,10 @@ export function panelSpec(layout: PanelLayout, data: Partial<Record<DatasetName,
   const both = layout.gradientNorms && layout.updateRatios;
   const width = both ? HALF : SIZE.width;
   if (layout.gradientNorms) {
-    heatmaps.push(heatmap('logGrad', 'Gradient norm per layer', 'held batch; dark = vanishing', { scheme: 'viridis' }, width));
+    heatmaps.push(heatmap('logGrad', 'Gradient norm per layer', 'held batch; dark = vanishing, grey = zero', { scheme: 'viridis' }, width));
   }
   if (layout.updateRatios) {
-    heatmaps.push(heatmap('logRatio', 'Update / weight per layer', 'healthy near 1e-3 (white)', { scheme: 'redblue', reverse: true, domainMid: -3 }, width));
+    heatmaps.push(heatmap('logRatio', 'Update / weight per layer', 'healthy near 1e-3 (white), grey = zero', { scheme: 'redblue', reverse: true, domainMid: -3 }, width));
   }
   const views: object[] = [lossView()];
   if (layout.metrics.length > 0) views.push(metricsView(layout.metrics));
