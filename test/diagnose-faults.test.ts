@@ -287,3 +287,14 @@ test('diagnose(model, data) notes sorted tensors as batches-single-label info, s
   assert.equal(f.evidence.singleClassBatches, 30);
   model.dispose();
 });
+
+test('diagnose(model, data, { validation }) flags out-of-range class indices in the validation labels', async () => {
+  const { x, labels } = tabularArrays(300);
+  const other = tabularArrays(100, 8, 99);
+  const model = tabularClassifier();
+  const report = await diagnoseNoLeak(model, { x, y: labels }, { validation: { x: other.x, y: other.labels.map((c) => c + 1) } });
+  const f = findingOf(report, 'labels-invalid');
+  assert.equal(f.evidence.split, 'validation');
+  assert.equal(f.evidence.kind, 'out-of-range');
+  model.dispose();
+});

@@ -93,7 +93,7 @@ export type InvalidLabelKind =
   | 'out-of-range' | 'not-integer' | 'rows-not-one-hot' | 'sparse-for-categorical' | 'one-hot-for-sparse'
   | 'binary-out-of-range' | 'width-mismatch';
 
-export function labelsInvalid(e: { kind: InvalidLabelKind; count: number; rows: number; firstRow: number; numClasses?: number; labelWidth: number; outputUnits: number; lossName: string; min?: number; max?: number }): Finding {
+export function labelsInvalid(e: { kind: InvalidLabelKind; count: number; rows: number; firstRow: number; numClasses?: number; labelWidth: number; outputUnits: number; lossName: string; min?: number; max?: number; split?: 'train' | 'validation' }): Finding {
   const c = e.numClasses ?? e.outputUnits;
   const text: Record<InvalidLabelKind, [string, string, string]> = {
     'out-of-range': [
@@ -133,13 +133,14 @@ export function labelsInvalid(e: { kind: InvalidLabelKind; count: number; rows: 
     ],
   };
   const [title, detail, fix] = text[e.kind];
+  const split = e.split ?? 'train';
   return {
     id: 'labels-invalid',
     severity: 'error',
-    title,
-    detail,
+    title: split === 'validation' ? `${title} (validation data)` : title,
+    detail: split === 'validation' ? `In the validation data: ${detail}` : detail,
     fix,
-    evidence: { kind: e.kind, count: e.count, rows: e.rows, firstRow: e.firstRow, labelWidth: e.labelWidth, outputUnits: e.outputUnits, lossName: e.lossName },
+    evidence: { kind: e.kind, split, count: e.count, rows: e.rows, firstRow: e.firstRow, labelWidth: e.labelWidth, outputUnits: e.outputUnits, lossName: e.lossName },
     checklist: 'D5',
   };
 }

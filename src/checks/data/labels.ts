@@ -33,12 +33,11 @@ function sparseProblems(labels: LabelStats, numClasses: number): Problem | undef
   return undefined;
 }
 
-function invalidLabels(ctx: CheckContext): Finding | undefined {
-  const labels = ctx.profile.train.labels;
+function invalidLabels(ctx: CheckContext, labels: LabelStats, split: 'train' | 'validation'): Finding | undefined {
   const { outputUnits } = ctx.facts;
   const lossName = ctx.info.lossName;
   const task = ctx.info.task.value;
-  const base = { rows: labels.rows, labelWidth: labels.width, outputUnits, lossName, numClasses: ctx.info.numClasses };
+  const base = { rows: labels.rows, labelWidth: labels.width, outputUnits, lossName, numClasses: ctx.info.numClasses, split };
   let problem: Problem | undefined;
   if (task === 'multiclass') {
     if (lossName === 'categoricalCrossentropy' && labels.width === 1 && outputUnits > 1) problem = { kind: 'sparse-for-categorical', count: labels.rows, firstRow: 0 };
@@ -78,14 +77,16 @@ export const labelsCheck: Check = {
   checklist: ['D5', 'D7', 'D8'],
   findings: ['labels-invalid', 'labels-imbalanced', 'data-too-small'],
   async run(ctx: CheckContext) {
-    const invalid = invalidLabels(ctx);
+    const invalid = invalidLabels(ctx, ctx.profile.train.labels, 'train');
     if (invalid) return { findings: [invalid], note: 'class balance not judged: the labels are invalid' };
+    const validation = ctx.profile.validation && invalidLabels(ctx, ctx.profile.validation.labels, 'validation');
     const rows = ctx.profile.train.rows;
+    const findings: Finding[] = validation ? [validation] : [];
     if (!isClassification(ctx) || !ctx.info.numClasses) {
-      return { findings: rows < PER_CLASS_GUIDE ? [dataTooSmall({ rows, perClassGuide: PER_CLASS_GUIDE })] : [] };
+      if (rows < PER_CLASS_GUIDE) findings.push(dataTooSmall({ rows, perClassGuide: PER_CLASS_GUIDE }));
+      return { findings };
     }
     const counts = classCounts(ctx.profile.train.labels, ctx.info.numClasses);
-    const findings: Finding[] = [];
     const imbalanced = imbalance(ctx, counts);
     if (imbalanced) findings.push(imbalanced);
     const smallest = counts.reduce((best, count, c) => (count < counts[best] ? c : best), 0);
