@@ -194,7 +194,7 @@ export function gradientFlowChart(flow: GradientFlow): ChartSpec {
   return {
     ...frame(TITLE, [
       `${perLayer ? `Layers (${inOrder.length} weights combined per layer)` : 'Weights'} in model order, input at the top. Update/weight ratio for ${step}; around ${formatNumber(UPDATE_RATIO_GUIDE)} is healthy.`,
-      ...(hasGaps ? ['Red crosses: 0 = gradient exactly zero, NaN/Inf = not finite, n/a = not measured.'] : []),
+      ...(hasGaps ? ['Crosses: 0 = zero gradient, NaN/Inf = not finite, n/a = not measured.'] : []),
     ]),
     data: { values: rows },
     hconcat: [
