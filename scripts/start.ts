@@ -40,7 +40,8 @@ export async function main(options: StartOptions): Promise<number> {
 }
 
 async function runHeadless(paths: RepoPaths, tooling: NotebookTooling, progress: Progress, notebook: string): Promise<number> {
-  const source = resolve(notebook);
+  // npm runs scripts from the package root; a path the user typed is relative to where they typed it.
+  const source = resolve(process.env.INIT_CWD ?? process.cwd(), notebook);
   progress.step(`execute ${relative(paths.root, source)}`);
   if (!existsSync(source)) {
     console.error(`npm start: no notebook at ${source}: give the path of an .ipynb file.`);
@@ -55,12 +56,15 @@ async function runHeadless(paths: RepoPaths, tooling: NotebookTooling, progress:
     console.error(`npm start: ${result.failure}`);
     return 1;
   }
-  progress.ok(`ran in ${(result.ms / 1000).toFixed(1)} s`);
-  console.log(`\n${result.html}`);
+  const seconds = (result.ms / 1000).toFixed(1);
   if (result.problems.length > 0) {
-    console.error(`\n${describeProblems(relative(paths.root, source), result.problems)}`);
+    progress.note(`ran in ${seconds} s, and failed:`);
+    console.error(`\n${describeProblems(relative(paths.root, source), result.problems)}\n`);
+    console.log(`${result.html}`);
     return 1;
   }
+  progress.ok(`ran in ${seconds} s`);
+  console.log(`\n${result.html}`);
   return 0;
 }
 

@@ -75,7 +75,12 @@ describe('findNotebookProblems(notebook)', () => {
   });
 
   it('describeProblems(name, problems) names the cell, shows its code and error, without tslab stack frames', () => {
-    const text = 'Error: boom\n    at evalmachine.<anonymous>:2:7\n    at async Object.execute (/repo/node_modules/tslab/dist/executor.js:173:17)';
+    const text = [
+      'Error: boom',
+      '    at evalmachine.<anonymous>:2:7',
+      '    at Script.runInThisContext (node:vm:135:14)',
+      '    at async Object.execute (/repo/node_modules/tslab/dist/executor.js:173:17)',
+    ].join('\n');
     assert.equal(
       describeProblems('demo.ipynb', [{ cell: 4, kind: 'stderr', source: "throw new Error('boom');", text }]),
       "demo.ipynb: cell 4 wrote to stderr\n--- cell source ---\nthrow new Error('boom');\n--- stderr ---\nError: boom\n    at evalmachine.<anonymous>:2:7",

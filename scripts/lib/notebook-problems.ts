@@ -68,9 +68,10 @@ export function describeProblems(notebookName: string, problems: readonly CellPr
     .join('\n\n');
 }
 
-/** Stack frames inside tslab itself say nothing about the notebook. */
+/** Stack frames inside tslab or Node itself say nothing about the notebook. */
 function withoutKernelFrames(text: string): string {
-  return text.split('\n').filter((line) => !/^\s+at .*node_modules[\\/]tslab[\\/]/.test(line)).join('\n');
+  const kernelFrame = /^\s+at .*(node_modules[\\/]tslab[\\/]|\(node:|at node:)/;
+  return text.split('\n').filter((line) => !kernelFrame.test(line)).join('\n');
 }
 
 function joinText(text: string | string[]): string {
