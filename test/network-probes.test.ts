@@ -85,6 +85,7 @@ test('lr-range blames no learning rate when the loss falls at no rate (10-deep s
   const run = await runNetworkChecks([lrRangeCheck], model, x, y);
   assert.deepEqual(run.findings, []);
   assert.equal(run.results[0].measurements?.lrRange?.suggested, null);
+  assert.equal(run.results[0].measurements?.lrRange?.steepestLr, null);
   assert.match(run.results[0].note ?? '', /never fell/);
   assert.equal(run.leaked, 0);
   tf.dispose([x, y]);

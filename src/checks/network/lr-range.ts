@@ -140,8 +140,8 @@ export const lrRangeCheck: NetworkCheck = {
       const findings = configured === null ? [] : judge(sweep, learned, configured, overfitVerdict(ctx), ctx.info.optimizerName ?? 'optimizer');
       return {
         findings,
-        // A band read off a flat curve would be noise drawn as advice.
-        measurements: { lrRange: learned ? lrRange : { ...lrRange, suggested: null }, extra: { 'lr-range': { descent, minLossLr, minLoss } } },
+        // A band or a steepest point read off a flat curve would be noise drawn as advice.
+        measurements: { lrRange: learned ? lrRange : { ...lrRange, suggested: null, steepestLr: null }, extra: { 'lr-range': { descent, minLossLr, minLoss } } },
         note: !learned
           ? 'the loss never fell clearly below its start and the chance level at any rate'
           : `${result.length} steps from ${minLr.toExponential(0)} to ${result[result.length - 1]?.lr.toExponential(1)}`,
