@@ -131,7 +131,9 @@
     if (!queue.length) return;
     var loading = load();
     if (!loading) return; // no runtime on the page yet: the next carrier flushes again
-    var charts = queue.splice(0, queue.length);
+    var charts = queue.splice(0, queue.length).filter(function (chart) {
+      return chart && chart.classList && chart.classList.contains('tfjs-doctor-chart');
+    });
     loading.then(
       function (runtime) { charts.forEach(function (chart) { embedChart(runtime, chart); }); },
       function (error) { charts.forEach(function (chart) { markStatic(chart, error); }); },

@@ -59,10 +59,16 @@ export function scopeSvgIds(svg: string, prefix: string): string {
     .replace(/href="#([^"]+)"/g, `href="#${prefix}-$1"`);
 }
 
-/** Queues the enclosing chart for the bootstrap; finds it by id where currentScript is missing. */
+/**
+ * Queues the chart for the bootstrap. By id first: the classic Notebook (jQuery)
+ * runs output scripts as temporary elements in <head>, where currentScript is
+ * not inside the chart. JupyterLab may run them before the output is attached,
+ * where getElementById finds nothing but currentScript sits inside the chart.
+ */
 function upgradeScript(id: string): string {
   return (
-    '<script>(function(w,d,s){var c=(s&&s.parentNode)||d.getElementById(' + JSON.stringify(id) + ');' +
+    '<script>(function(w,d,s){var c=d.getElementById(' + JSON.stringify(id) + ')||' +
+    '(s&&s.closest?s.closest(".tfjs-doctor-chart"):null);if(!c)return;' +
     '(w.__tfjsDoctorQueue=w.__tfjsDoctorQueue||[]).push(c);' +
     'if(w.__tfjsDoctorEmbed1)w.__tfjsDoctorEmbed1.flush();})(window,document,document.currentScript)</script>'
   );
