@@ -53,3 +53,19 @@ test('diagnose(model, data) raises no network warning or error for a healthy tab
   tf.dispose([data.x, data.y]);
   model.dispose();
 });
+
+test('diagnose(model, data) flags ReLUs behind a -10 bias as activations-dead at the first layer, untouched and leak-free', async () => {
+  const model = mlp({}, { biasInitializer: tf.initializers.constant({ value: -10 }) });
+  const data = mnistDigits(200);
+  const weights = weightValues(model);
+  const tensors = tf.memory().numTensors;
+  const report = await diagnose(model, data, { display: false, checks: { only: ['activations', 'gradient-flow'] } });
+  assert.equal(tf.memory().numTensors, tensors);
+  assert.deepEqual(weightValues(model), weights);
+  const dead = report.findings.find((f) => f.id === 'activations-dead');
+  assert.equal(dead?.layer, model.layers[0].name);
+  assert.equal(report.findings.find((f) => f.id === 'gradients-zero')?.layer, model.layers[0].name);
+  assert.equal(report.checks.find((c) => c.id === 'overfit-tiny-batch')?.status, 'skipped', 'options.checks.only selects network checks');
+  tf.dispose([data.x, data.y]);
+  model.dispose();
+});
