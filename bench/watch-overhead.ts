@@ -29,7 +29,7 @@ import { WATCH_DEFAULTS } from '../src/live/options';
 const SETTINGS = {
   /** Samples per fit: 50 batches each. */
   samples: { mlp: 3200, cnn: 1600 },
-  repetitions: 5,
+  repetitions: 7,
   heldBatch: 32,
 };
 

@@ -44,19 +44,19 @@ test('watch-a-run.ipynb: each saved panel holds its whole run, the diverging one
 
   const diverging = panelOf(cellWith(cells, 'watch(tooFast'));
   const steps = Math.max(...diverging.spec.datasets.batches.filter((r) => r.metric === 'loss').map((r) => r.step));
-  // 2,700 training rows (validationSplit 0.1) / 64 per batch = 43 batches x 3 epochs.
-  assert.equal(steps, 129, 'the saved panel reaches the last batch');
-  assert.equal(diverging.spec.datasets.epochs.filter((r) => r.metric === 'loss').length, 6, 'train and validation loss of 3 epochs');
+  // 2,700 training rows (validationSplit 0.1) / 64 per batch = 43 batches x 2 epochs.
+  assert.equal(steps, 86, 'the saved panel reaches the last batch');
+  assert.equal(diverging.spec.datasets.epochs.filter((r) => r.metric === 'loss').length, 4, 'train and validation loss of 2 epochs');
   assert.ok(diverging.spec.datasets.marks.length >= 1, 'the step of the finding is marked');
   assert.match(diverging.html, /<svg/, 'the final state carries the static chart for exported HTML');
   assert.match(diverging.html, /lr-too-high/);
-  assert.match(diverging.plain, /completed, step 129 of 129/);
+  assert.match(diverging.plain, /completed, step 86 of 86/);
   assert.ok(diverging.bytes < 1_000_000, `panel output ${diverging.bytes} bytes`);
   assert.match(text(cellWith(cells, 'diverging.findings').outputs?.map((o) => text(o.text)).join('')), /^lr-too-high: The loss is rising/m);
 
   const fixed = panelOf(cellWith(cells, 'watch(model'));
-  assert.match(fixed.plain, /completed, step 129 of 129/);
+  assert.match(fixed.plain, /completed, step 86 of 86/);
   assert.equal(fixed.spec.datasets.marks.length, 0);
-  assert.ok(fixed.spec.datasets.layers.some((r) => r.step > 100), 'per-layer samples through the end of the run');
+  assert.ok(fixed.spec.datasets.layers.some((r) => r.step > 75), 'per-layer samples through the end of the run');
   assert.match(text(cellWith(cells, 'fixed.findings').outputs?.map((o) => text(o.text)).join('')), /findings: none\ntest accuracy \d+\.\d% /);
 });
