@@ -2,6 +2,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { overfitCheck } from '../src/checks/network/overfit';
+import { initCheck } from '../src/checks/network/init';
 import { lrRangeCheck } from '../src/checks/network/lr-range';
 import { inputDependenceCheck } from '../src/checks/network/input';
 import { trainEvalCheck } from '../src/checks/network/train-eval';
@@ -97,6 +98,21 @@ test('input-dependence flags a frozen zero first layer as input-ignored', async 
   const { x, y } = mnistDigits(32);
   const run = await runNetworkChecks([inputDependenceCheck], model, x, y);
   findingWith(run, 'input-ignored');
+  assert.equal(run.leaked, 0);
+  tf.dispose([x, y]);
+  model.dispose();
+});
+
+test('input-dependence and weight-init spare a deliberately zero-initialized output layer', async () => {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 32, activation: 'relu', inputShape: [784] }),
+      tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: 'zeros' }),
+    ],
+  });
+  const { x, y } = mnistDigits(32);
+  const run = await runNetworkChecks([initCheck, inputDependenceCheck], model, x, y);
+  assert.deepEqual(run.findings, []);
   assert.equal(run.leaked, 0);
   tf.dispose([x, y]);
   model.dispose();

@@ -64,7 +64,11 @@ export const batchMixingCheck: NetworkCheck = {
       if (batch.size < 2) return { findings: [], skipped: 'needs at least 2 samples' };
       const whole = await mixes((x) => forwardOutput(ctx.model, x, false), batch.x, ctx);
       const measurements = { extra: { 'batch-independence': { crossSampleGradient: whole.others, ownGradient: whole.own } } };
-      if (!whole.mixed) return { findings: [], measurements, note: 'outputs depend on their own sample only (inference mode)' };
+      const batchNorm = ctx.model.layers.some((layer) => layer.getClassName() === 'BatchNormalization');
+      const mode = batchNorm
+        ? 'inference mode: BatchNormalization mixes samples in training mode by design, so that mode is not checked'
+        : 'inference mode';
+      if (!whole.mixed) return { findings: [], measurements, note: `outputs depend on their own sample only (${mode})` };
       // Locate the first layer whose output mixes samples: one backward pass per layer, only on this rare path.
       const taps = tapModel(ctx.model);
       let layer = taps.layers[taps.layers.length - 1]?.name ?? ctx.model.name;

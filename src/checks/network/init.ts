@@ -38,10 +38,14 @@ function kernels(layers: LayerInfo[]): Kernel[] {
   });
 }
 
-function judge(kernel: Kernel, std: number, mean: number): Finding | null {
+function judge(kernel: Kernel, std: number, mean: number, isOutput: boolean): Finding | null {
   const { layer, weight, fanIn, fanOut } = kernel;
   // Float rounding leaves a constant kernel with a std of a few ulps, not exactly 0.
-  if (std <= 1e-6 * Math.abs(mean) || std === 0) return networkMessages.initZero({ layer: layer.name, weight: weight.name, constant: mean });
+  if (std <= 1e-6 * Math.abs(mean) || std === 0) {
+    // A zero output layer is a deliberate, working choice: each output unit
+    // gets a different gradient from its own target, so symmetry breaks at once.
+    return isOutput ? null : networkMessages.initZero({ layer: layer.name, weight: weight.name, constant: mean });
+  }
   const glorot = Math.sqrt(2 / (fanIn + fanOut));
   const lecun = Math.sqrt(1 / fanIn);
   const he = Math.sqrt(2 / fanIn);
@@ -72,7 +76,8 @@ export const initCheck: NetworkCheck = {
     );
     const numbers = await packed.data();
     packed.dispose();
-    const judged = list.map((kernel, i) => judge(kernel, numbers[2 * i + 1], numbers[2 * i]));
+    const outputLayer = ctx.model.layers[ctx.model.layers.length - 1].name;
+    const judged = list.map((kernel, i) => judge(kernel, numbers[2 * i + 1], numbers[2 * i], kernel.layer.name === outputLayer));
     const first = judged.find((finding): finding is Finding => finding !== null);
     const extra = Object.fromEntries(list.map((k, i) => [`${k.layer.name}.std`, numbers[2 * i + 1]]));
     return {
