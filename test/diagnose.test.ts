@@ -94,10 +94,10 @@ test('diagnose(model, data, { checks }) selects checks by check id and by findin
   const model = tabularClassifier();
   const data = { x, y: labels.map((c) => c + 1) };
   const byFinding = await diagnoseNoLeak(model, data, { display: false, checks: { only: ['labels-invalid'] } });
-  assert.deepEqual(byFinding.checks.filter((c) => c.status !== 'skipped').map((c) => c.id), ['labels']);
+  assert.deepEqual(byFinding.checks.filter((c) => c.status !== 'skipped').map((c) => c.id), ['profile', 'labels']);
   assert.deepEqual(byFinding.findings.map((f) => f.id), ['labels-invalid']);
   const byCheck = await diagnoseNoLeak(model, data, { display: false, checks: { only: ['labels', 'data-scale'] } });
-  assert.deepEqual(byCheck.checks.filter((c) => c.status !== 'skipped').map((c) => c.id), ['data-scale', 'labels']);
+  assert.deepEqual(byCheck.checks.filter((c) => c.status !== 'skipped').map((c) => c.id), ['profile', 'data-scale', 'labels']);
   const skipped = await diagnoseNoLeak(model, data, { ...DATA_ONLY, checks: { only: ['labels'], skip: ['labels-invalid'] } });
   assert.equal(skipped.findings.length, 0);
   await assert.rejects(diagnose(model, data, { checks: { only: ['no-such-check'] } }), /options\.checks\.only has unknown id 'no-such-check'/);

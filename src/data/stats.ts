@@ -65,22 +65,6 @@ export function addToGroupStats(stats: GroupStats, values: ArrayLike<number>, gr
   }
 }
 
-/** Merges per-group moments of one batch (n finite values per group, population variance) into `stats`. */
-export function mergeMoments(
-  stats: GroupStats, n: number, mean: ArrayLike<number>, batchVariance: ArrayLike<number>, min: ArrayLike<number>, max: ArrayLike<number>,
-): void {
-  if (n === 0) return;
-  for (let g = 0; g < stats.count.length; g++) {
-    const total = stats.count[g] + n;
-    const delta = mean[g] - stats.mean[g];
-    stats.mean[g] += (delta * n) / total;
-    stats.m2[g] += batchVariance[g] * n + (delta * delta * stats.count[g] * n) / total;
-    stats.count[g] = total;
-    if (min[g] < stats.min[g]) stats.min[g] = min[g];
-    if (max[g] > stats.max[g]) stats.max[g] = max[g];
-  }
-}
-
 export function variance(stats: GroupStats, g: number): number {
   return stats.count[g] > 0 ? stats.m2[g] / stats.count[g] : 0;
 }
