@@ -81,15 +81,18 @@ export const trainEvalCheck: NetworkCheck = {
     const family = layers[layers.length - 1].family;
     const batch = headBatch(ctx, SETTINGS.samples);
     try {
-      const [noise, signal] = await withClone(ctx, async (clone) => {
+      const [noise, signal, trainingLoss, inferenceLoss] = await withClone(ctx, async (clone) => {
         settleBatchNorm(clone, batch.x);
         const packed = tf.tidy(() => {
-          const inference = toLogits(forwardOutput(clone, batch.x, false), family);
+          const inferenceOutput = forwardOutput(clone, batch.x, false);
+          const inference = toLogits(inferenceOutput, family);
           const centered = inference.sub(inference.mean(0));
           const spread = centered.square().mean().sqrt();
-          const passes = Array.from({ length: SETTINGS.passes }, () => toLogits(forwardOutput(clone, batch.x, true), family));
+          const trainingOutputs = Array.from({ length: SETTINGS.passes }, () => forwardOutput(clone, batch.x, true));
+          const passes = trainingOutputs.map((output) => toLogits(output, family));
           const deviation = tf.stack(passes).sub(inference).square().mean().sqrt();
-          return tf.stack([deviation, spread]);
+          const trainingLoss = tf.stack(trainingOutputs.map((output) => ctx.loss(batch.y, output))).mean();
+          return tf.stack([deviation, spread, trainingLoss, ctx.loss(batch.y, inferenceOutput)]);
         });
         const values = Array.from(await packed.data());
         packed.dispose();
@@ -106,8 +109,9 @@ export const trainEvalCheck: NetworkCheck = {
       }
       return {
         findings,
-        measurements: { extra: { 'train-eval-mode': { noise, signal, noiseToSignal: ratio } } },
-        note: `training-mode noise is ${ratio.toFixed(2)}x the spread between samples`,
+        measurements: { extra: { 'train-eval-mode': { noise, signal, noiseToSignal: ratio, trainingLoss, inferenceLoss } } },
+        note: `training-mode noise is ${ratio.toFixed(2)}x the spread between samples; ` +
+          `loss ${trainingLoss.toFixed(3)} in training mode vs ${inferenceLoss.toFixed(3)} in inference mode`,
       };
     } finally {
       tf.dispose([batch.x, batch.y]);
