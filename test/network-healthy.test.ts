@@ -69,3 +69,15 @@ test('diagnose(model, data) flags ReLUs behind a -10 bias as activations-dead at
   tf.dispose([data.x, data.y]);
   model.dispose();
 });
+
+test('diagnose(model, data) raises no network warning or error for a small healthy binary classifier that learns slowly at Adam 1e-3', async () => {
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ units: 16, activation: 'relu', inputShape: [6] }), tf.layers.dense({ units: 1, activation: 'sigmoid' })],
+  });
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'binaryCrossentropy' });
+  const data = tabularData(200);
+  const labels = tf.tidy(() => data.y.greater(0).toFloat());
+  await diagnoseHealthy(model, { x: data.x, y: labels });
+  tf.dispose([data.x, data.y, labels]);
+  model.dispose();
+});

@@ -197,8 +197,8 @@ export const networkMessages = {
       detail:
         `Trained on the same ${e.samples} samples for ${e.steps} steps, ${outcome}. ` +
         (setupOnly
-          ? `A reference Adam at 1e-3 memorized them in ${e.referenceSteps} steps, so the model can learn: the optimizer or learning rate holds it back.`
-          : 'A healthy model and training loop reach near-zero loss here; even a reference Adam at 1e-3 failed, ' +
+          ? `A reference Adam at 1e-2 memorized them in ${e.referenceSteps} steps, so the model can learn: the optimizer or learning rate holds it back.`
+          : 'A healthy model and training loop reach near-zero loss here; even a reference Adam at 1e-2 failed, ' +
             'so the model is too small or something between the data, the output layer and the loss is broken.'),
       fix: setupOnly
         ? 'Compare your learning rate with the learning-rate range test below, or try Adam at 1e-3.'
@@ -267,7 +267,7 @@ export const networkMessages = {
             (Number.isFinite(e.divergenceLr) ? ` and diverged from ${num(e.divergenceLr)}` : '') +
             `; your rate is ${e.severe ? 'where the loss blows up' : 'past the bottom of the curve'}. `
           : '') +
-        (e.overfitProbe === 'went-up' ? 'On 16 samples your optimizer made the loss go UP, where Adam at 1e-3 memorized them. ' : '') +
+        (e.overfitProbe === 'went-up' ? 'On 16 samples your optimizer made the loss go UP, where a reference Adam at 1e-2 memorized them. ' : '') +
         'Training will be unstable or end in NaN.',
       fix: bandAdvice(e, 'Lower it 10x at a time until the loss falls steadily, or use Adam at 1e-3.'),
       checklist: 'T5',
@@ -285,7 +285,7 @@ export const networkMessages = {
           ? `In a learning-rate range test with ${e.optimizer}, the loss was lowest at ${num(e.minLossLr)}, ` +
             `${num(e.minLossLr / e.configuredLr)} times your rate. `
           : '') +
-        (e.overfitProbe === 'stalled' ? 'On 16 samples your optimizer barely moved the loss, where Adam at 1e-3 memorized them. ' : '') +
+        (e.overfitProbe === 'stalled' ? 'On 16 samples your optimizer barely moved the loss, where a reference Adam at 1e-2 memorized them. ' : '') +
         'At your rate training crawls or stalls.',
       fix: bandAdvice(e, 'Raise it 10x at a time until the loss falls steadily, or use Adam at 1e-3.'),
       checklist: 'T5',
