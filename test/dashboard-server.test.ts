@@ -39,7 +39,7 @@ function client(url: string, origin: string) {
   const until = async (predicate: () => boolean, ms = 5000) => {
     const deadline = Date.now() + ms;
     while (!predicate()) {
-      if (Date.now() > deadline) throw new Error('timed out waiting for messages');
+      if (Date.now() > deadline) throw new Error(`timed out waiting for messages; got ${messages.map((m) => m.type).join(',')}`);
       await new Promise((r) => setTimeout(r, 10));
     }
   };
@@ -106,6 +106,34 @@ test('DashboardServer streams rows to connected pages and hands the history to a
     await again.until(() => again.messages.some((m) => m.type === 'spec'));
     assert.equal(again.messages.find((m) => m.type === 'spec')?.rows?.batches.length, 9, 'a reconnect gets every row so far');
     again.socket.close();
+  } finally {
+    await server.close();
+  }
+});
+
+test('DashboardServer sends the bounded history again instead of more rows once a page holds resyncRows streamed rows', async () => {
+  const { server, publish, token } = await started({ resyncRows: 50 });
+  try {
+    publish(START);
+    publish(batch(1, { acc: 0.5 }));
+    server.sendPending();
+    const page = client(`${server.origin.replace('http', 'ws')}/ws?token=${token}`, server.origin);
+    await page.opened;
+    await page.until(() => page.messages.length === 1);
+    for (let step = 2; step <= 41; step++) {
+      publish(batch(step, { acc: 0.5 }));
+      if (step % 10 === 1) {
+        server.sendPending();
+        // As in a real fit, other work runs between flushes.
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    // Flushes at steps 11, 21, 31, 41 of 20 rows each: the third passes 50, so the page gets the history instead.
+    await page.until(() => page.messages.length === 5);
+    assert.deepEqual(page.messages.map((m) => m.type), ['spec', 'rows', 'rows', 'spec', 'rows']);
+    assert.equal(page.messages[3].rows?.batches.length, 62, 'every row so far (2 metrics x 31 steps)');
+    assert.equal(page.messages[4].rows?.batches.length, 20);
+    page.socket.close();
   } finally {
     await server.close();
   }

@@ -42,6 +42,12 @@ export interface DashboardOptions {
   highWaterBytes?: number;
   /** Rows are gathered and sent at most this often, in ms. Defaults to 200. */
   flushMs?: number;
+  /**
+   * After this many streamed rows, pages get the (bounded, downsampled) history
+   * again instead of more rows, so a page left open for hours stays small.
+   * Defaults to 20000.
+   */
+  resyncRows?: number;
   scheduler?: Scheduler;
 }
 
@@ -52,6 +58,7 @@ export const DASHBOARD_DEFAULTS = {
   maxQueue: 500,
   highWaterBytes: 1 << 20,
   flushMs: 200,
+  resyncRows: 20_000,
 } as const;
 
 /** What the page receives. */
@@ -151,6 +158,7 @@ export class DashboardServer implements Sink {
   private layoutKey = '';
   private specMessage: Promise<string> | null = null;
   private lastLayerStep = 0;
+  private rowsSinceSpec = 0;
 
   private constructor(
     private readonly http: Server,
@@ -172,6 +180,7 @@ export class DashboardServer implements Sink {
       maxQueue: options.maxQueue ?? DASHBOARD_DEFAULTS.maxQueue,
       highWaterBytes: options.highWaterBytes ?? DASHBOARD_DEFAULTS.highWaterBytes,
       flushMs: options.flushMs ?? DASHBOARD_DEFAULTS.flushMs,
+      resyncRows: options.resyncRows ?? DASHBOARD_DEFAULTS.resyncRows,
       scheduler: options.scheduler ?? realScheduler,
     };
     const token = options.token ?? randomBytes(16).toString('hex');
@@ -236,6 +245,12 @@ export class DashboardServer implements Sink {
       void this.broadcastSpec();
       return;
     }
+    this.rowsSinceSpec += Object.values(this.pending).reduce((sum, rows) => sum + (rows?.length ?? 0), 0);
+    if (this.rowsSinceSpec > this.options.resyncRows) {
+      this.pending = {};
+      void this.broadcastSpec();
+      return;
+    }
     if (Object.keys(this.pending).length === 0 && this.clients.size === 0) return;
     const message = JSON.stringify({ type: 'rows', rows: this.pending, status: runStatus(snapshot) } satisfies ServerMessage);
     this.pending = {};
@@ -257,8 +272,12 @@ export class DashboardServer implements Sink {
     });
   }
 
-  /** The current spec with every row so far, as one message (compiled once per layout). */
-  private async currentSpecMessage(): Promise<string> {
+  /**
+   * The current spec with every row so far, as one message (compiled once per
+   * layout). `replacesPending`: the rows gathered so far are in this message,
+   * so they are dropped from the next rows message in the same synchronous step.
+   */
+  private async currentSpecMessage(replacesPending = false): Promise<string> {
     const history = this.history;
     this.specMessage ??= (async () => {
       const snapshot = history?.snapshot({ lite: true });
@@ -268,6 +287,7 @@ export class DashboardServer implements Sink {
     })();
     const vega = await this.specMessage;
     // Rows are taken now, after the await: nothing sent as rows before this point is missing from them.
+    if (replacesPending) this.pending = {};
     const snapshot = this.history?.snapshot();
     const rows = snapshot ? snapshotRows(snapshot) : {};
     const status = snapshot ? runStatus(snapshot) : null;
@@ -275,8 +295,8 @@ export class DashboardServer implements Sink {
   }
 
   private async broadcastSpec(): Promise<void> {
-    const message = await this.currentSpecMessage();
-    this.pending = {};
+    this.rowsSinceSpec = 0;
+    const message = await this.currentSpecMessage(true);
     for (const client of this.clients) client.reset(message);
   }
 
