@@ -4,6 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend';
 import { watch } from '../src/live';
 import * as messages from '../src/live/messages';
+import { Monitor } from '../src/live/monitor';
+import { resolveWatchOptions } from '../src/live/options';
 
 before(async () => {
   await ready();
@@ -179,4 +181,29 @@ test('watch(model) follows model.fitDataset and knows its total steps from batch
 test('watch(notAModel) throws an error naming the argument', () => {
   assert.throws(() => watch({} as tf.LayersModel), /watch\(model\): model must be a tf\.LayersModel/);
   assert.throws(() => watch(mlp(), { sampleEvery: 0 }), /options\.sampleEvery must be a positive integer/);
+});
+
+test('Monitor.batchEnd runs the detectors about once per throttle interval and reports each finding once', async () => {
+  const model = mlp();
+  const numTensors = tf.memory().numTensors;
+  let now = 0;
+  const monitor = new Monitor(model, resolveWatchOptions({ display: false, layerStats: false, throttleMs: 1000, now: () => now }));
+  monitor.trainBegin({ epochs: 1, samples: 640 * 32, batchSize: 32 });
+  // 300 falling steps, then a climb far above the start: lr-too-high; 10 ms per step.
+  for (let step = 0; step < 600; step++) {
+    now += 10;
+    monitor.batchBegin();
+    const loss = step < 300 ? 2.3 - step * 0.005 : 0.8 + (step - 300) * 0.05;
+    await monitor.batchEnd(step, { batch: step, size: 32, loss });
+  }
+  await monitor.trainEnd();
+  const history = monitor.history.snapshot();
+  await monitor.close();
+  assert.equal(tf.memory().numTensors, numTensors);
+  assert.deepEqual(history.findings.map((f) => f.finding.id), ['lr-too-high']);
+  // Detectors run on the throttle (every 100 steps here): found within one interval of the climb becoming clear.
+  const step = history.findings[0].step;
+  assert.ok(step > 300 && step <= 500, `found at step ${step}`);
+  assert.equal(history.findings[0].finding.evidence.learningRate, 0.1);
+  model.dispose();
 });
