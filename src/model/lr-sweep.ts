@@ -72,9 +72,15 @@ export function analyzeSweep(
   }
   const minimum = valid.reduce((a, b) => (b.smoothed < a.smoothed ? b : a));
   const minIndex = valid.indexOf(minimum);
-  let steepest = valid[0];
+  // Steepest descent among the points where the curve has really started to
+  // fall (10% of its total drop): in the flat start, batch noise alone makes
+  // the steepest one-step slope.
+  const start = valid[0].smoothed;
+  const falling = (p: { smoothed: number }) => p.smoothed <= start - 0.1 * (start - minimum.smoothed);
+  let steepest = minimum;
   let steepestSlope = Number.POSITIVE_INFINITY;
   for (let i = 1; i <= minIndex; i++) {
+    if (!falling(valid[i])) continue;
     const slope = (valid[i].smoothed - valid[i - 1].smoothed) / Math.log(valid[i].lr / valid[i - 1].lr);
     if (slope < steepestSlope) {
       steepestSlope = slope;
@@ -86,7 +92,8 @@ export function analyzeSweep(
   return {
     points,
     configuredLr,
-    suggested: [Math.min(steepest.lr, upper / 10), upper],
+    // fastai's rule: a tenth of the minimum-loss rate as the top, one decade of band.
+    suggested: [upper / 10, upper],
     steepestLr: steepest.lr,
     divergenceLr: diverged?.lr ?? null,
     minLossLr: minimum.lr,

@@ -8,7 +8,7 @@ import type { WeightGradient } from '../../measurements';
 import { measureGradientStep } from '../../model/gradients';
 import { networkMessages } from '../../messages/network';
 import type { NetworkCheck, NetworkContext } from './context';
-import { headBatch, nameList, trainingBatchSize, withClone, withOptimizer } from './batch';
+import { headBatch, nameList, nonFiniteSeen, trainingBatchSize, withClone, withOptimizer } from './batch';
 
 const THRESHOLDS = {
   /**
@@ -123,7 +123,7 @@ export const gradientFlowCheck: NetworkCheck = {
       const measurements = {
         gradients: { weights: step.weights, optimizerName: ctx.info.optimizerName, learningRate: ctx.info.learningRate },
       };
-      const nanSeen = ctx.earlier.findings.some((f) => f.id === 'nonfinite-values');
+      const nanSeen = nonFiniteSeen(ctx);
       const nonFinite = nanSeen ? null : findNonFinite(step.loss, step.weights);
       if (nanSeen || nonFinite) return { findings: nonFinite ? [nonFinite] : [], measurements, note: 'non-finite values: gradient statistics are meaningless' };
       const kernels = kernelsOf(step.weights);
