@@ -1,7 +1,9 @@
 /**
  * `npm test` after the build: ONE `node --test` run over the compiled tests,
- * so node's runner prints the single closing summary CI reads. Unit tests come
- * first and the notebook tests last (they are slow and exercise everything).
+ * so node's runner prints the single closing summary CI reads. Node 20 runs
+ * the files in name order whatever order they are given in, so no test may
+ * depend on another file having run first (tests that need an executed
+ * notebook ask test/helpers/notebook.ts, which runs it once per npm test).
  * Compiled tests whose .ts source is gone (stale files in dist/) are left out.
  *
  *   npm test                      all tests
@@ -13,13 +15,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoPaths, TEST_RUN_ENV } from './lib/paths';
 
-const LAST = 'notebooks.test.js';
-
 export function selectTestFiles(compiled: readonly string[], hasSource: (file: string) => boolean, words: readonly string[]): string[] {
   return compiled
     .filter((file) => file.endsWith('.test.js') && hasSource(file))
     .filter((file) => words.length === 0 || words.some((word) => file.includes(word)))
-    .sort((a, b) => Number(a === LAST) - Number(b === LAST) || a.localeCompare(b));
+    .sort();
 }
 
 function main(argv: readonly string[]): void {
