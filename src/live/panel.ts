@@ -14,6 +14,7 @@ import type { HistorySnapshot } from './history';
 import { panelSpec, type PanelLayout } from './panel-spec';
 import { snapshotRows, type BatchRow } from './panel-rows';
 import { runStatus, type RunStatus } from './status';
+import { thinned } from './series';
 import * as messages from './messages';
 
 export function panelLayout(snapshot: HistorySnapshot, status: RunStatus = runStatus(snapshot)): PanelLayout {
@@ -30,9 +31,14 @@ export function panelLayout(snapshot: HistorySnapshot, status: RunStatus = runSt
   };
 }
 
-/** Datasets for an inline spec: batch series downsampled to what a chart can show. */
+/** Heatmap cells an inline panel carries at most (each one is a rect in the static SVG too). */
+const MAX_HEATMAP_CELLS = 720;
+
+/** Datasets for an inline spec: batch series and heatmap columns thinned to what a chart can show. */
 export function inlineRows(snapshot: HistorySnapshot) {
-  const rows = snapshotRows(snapshot);
+  const layerCount = Math.max(snapshot.run?.layers.length ?? 1, 1);
+  const columns = Math.max(20, Math.floor(MAX_HEATMAP_CELLS / layerCount));
+  const rows = snapshotRows({ ...snapshot, layers: thinned(snapshot.layers, columns) });
   const byMetric = new Map<string, BatchRow[]>();
   for (const row of rows.batches as BatchRow[]) {
     const list = byMetric.get(row.metric) ?? [];
