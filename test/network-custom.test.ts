@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { gradientCheck } from '../src/checks/network/gradient-check';
 import { batchMixingCheck } from '../src/checks/network/batch-mixing';
+import { NETWORK_CHECK_LIST } from '../src/checks/network';
 import {
   useBackend, mnistDigits, mlp, mlpWith, WrongGradientSquare, BatchTranspose, runNetworkChecks, findingWith,
 } from './helpers/network-models';
@@ -67,6 +68,20 @@ test('batch-independence passes a batch-norm model in inference mode and says wh
   const run = await runNetworkChecks([batchMixingCheck], model, x, y);
   assert.deepEqual(run.findings, []);
   assert.match(run.results[0].note ?? '', /BatchNormalization mixes samples in training mode/);
+  assert.equal(run.leaked, 0);
+  tf.dispose([x, y]);
+  model.dispose();
+});
+
+test('NETWORK_CHECKS skip a two-output model with a reason instead of failing inside tfjs', async () => {
+  const input = tf.input({ shape: [784] });
+  const hidden = tf.layers.dense({ units: 8, activation: 'relu' }).apply(input) as tf.SymbolicTensor;
+  const a = tf.layers.dense({ units: 10, activation: 'softmax' }).apply(hidden) as tf.SymbolicTensor;
+  const b = tf.layers.dense({ units: 1 }).apply(hidden) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: [a, b] });
+  const { x, y } = mnistDigits(8);
+  const run = await runNetworkChecks(NETWORK_CHECK_LIST, model, x, y);
+  assert.ok(run.results.every((r) => r.skipped?.includes('1 inputs and 2 outputs')));
   assert.equal(run.leaked, 0);
   tf.dispose([x, y]);
   model.dispose();

@@ -23,15 +23,18 @@ const BUILT_IN_LOSSES = new Set([
 
 const SETTINGS = {
   samples: 8,
-  entries: 4,
+  /** Six entries: the verdict takes their median, so one entry spoiled by a ReLU kink cannot fail a healthy layer. */
+  entries: 6,
   /** ~cbrt(float32 eps): balances truncation error (h^2) against rounding (eps / h). */
   step: 1e-3,
   /**
-   * float32 central differences with the largest-gradient entries agree to
-   * ~1e-3 on healthy layers (1e-4 is the float64 rule of thumb); a wrong
-   * custom gradient is off by tens of percent (a missing factor 2 gives 0.5).
+   * Median relative error allowed. Healthy layers measure 1e-4..1e-2 in
+   * float32 (first conv and dense layers, whose sums run over hundreds of
+   * inputs, the most; one healthy MNIST MLP reached 4.5e-2 with a laxer noise
+   * floor). 1e-4 is the float64 rule of thumb. A wrong custom gradient is off by
+   * tens of percent: a missing factor 2 gives 0.5, a wrong sign 2.
    */
-  tolerance: 0.05,
+  tolerance: 0.1,
 };
 
 interface Target {
@@ -87,22 +90,22 @@ export const gradientCheck: NetworkCheck = {
         }
         return checked;
       });
-      const failed = results.filter((r) => !(r.result.maxRelativeError <= SETTINGS.tolerance));
+      const failed = results.filter((r) => !(r.result.medianRelativeError <= SETTINGS.tolerance));
       const findings: Finding[] = failed.slice(0, 1).map(({ target, through, result }) =>
         networkMessages.gradientCheckFailed({
           target,
           through,
-          relativeError: result.maxRelativeError,
+          relativeError: result.medianRelativeError,
           analytic: result.analytic[0] ?? Number.NaN,
           numerical: result.numerical[0] ?? Number.NaN,
           checked: results.length,
         }),
       );
-      const extra = Object.fromEntries(results.map((r) => [`${r.target}.relativeError`, Number.isFinite(r.result.maxRelativeError) ? r.result.maxRelativeError : null]));
+      const extra = Object.fromEntries(results.map((r) => [`${r.target}.relativeError`, Number.isFinite(r.result.medianRelativeError) ? r.result.medianRelativeError : null]));
       return {
         findings,
         measurements: { extra: { 'gradient-check': extra } },
-        note: `${results.length} target(s) checked: ${results.map((r) => `${r.target} ${r.result.maxRelativeError.toExponential(1)}`).join(', ')}`,
+        note: `${results.length} target(s) checked, median relative error: ${results.map((r) => `${r.target} ${r.result.medianRelativeError.toExponential(1)}`).join(', ')}`,
       };
     } finally {
       tf.dispose([batch.x, batch.y]);
