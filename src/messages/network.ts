@@ -318,7 +318,7 @@ export const networkMessages = {
       detail:
         `Finite differences disagree with the backpropagated gradient ${isLoss ? 'of the loss' : `through ${e.target}`} ` +
         `(checked on the weights of ${e.through}): relative error ${num(e.relativeError)} ` +
-        `(e.g. analytic ${num(e.analytic)} vs numerical ${num(e.numerical)}); healthy float32 code agrees to ~1e-3. ` +
+        `(e.g. analytic ${num(e.analytic)} vs numerical ${num(e.numerical)}); healthy float32 code agrees to 1e-2 or better. ` +
         'Training follows a wrong direction.',
       fix: isLoss
         ? 'Check the custom loss: remove any tf.customGrad and let tfjs differentiate it, or fix the hand-written gradient.'
