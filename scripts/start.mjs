@@ -88,11 +88,11 @@ function ensureNpmPackages() {
 function build() {
   step(2, 'build (tsc)');
   const started = Date.now();
-  // The same tsc as `npm test` and `npx tsc`: node_modules/.bin/tsc. (Both
-  // typescript and tslab's @tslab/typescript-for-tslab ship a tsc; npm links
-  // the latter, so the build is checked by the TypeScript 5.0 that also
-  // type-checks notebook cells against our declarations.)
-  const tsc = join(root, 'node_modules', '.bin', 'tsc');
+  // The same compiler as `npm run build`: the declared typescript package by
+  // path. node_modules/.bin/tsc is ambiguous (tslab's TypeScript 5.0 fork
+  // ships a tsc too, and npm links whichever it hoists last); the notebook
+  // tests then prove that tslab's 5.0 reads the declarations we emit.
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
   if (result.status !== 0) {
     console.error(`${result.stdout}${result.stderr}\nnpm start: the TypeScript build failed: fix the errors above, then run npm start again.`);

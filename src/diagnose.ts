@@ -10,7 +10,8 @@
  *                      probe tensors from the sample
  *                   5. run checks in order: timing, progress, per-check error
  *                      isolation (a throwing check becomes status 'error')
- *                   6. sort findings (most severe first) ──► Diagnosis
+ *                   6. sort findings (most severe first), triage (what to fix
+ *                      first, what it explains) ──► Diagnosis
  *                   7. display it when asked (or when inside tslab)
  *
  * The user's model is only read: probes train clones, optimizers are fresh.
@@ -33,6 +34,7 @@ import { groupsForShape } from './context/infer';
 import { seededRandom } from './context/random';
 import { selectChecks } from './context/select';
 import { buildContext } from './context/build';
+import { triage } from './triage';
 import { displayReport, inNotebook, reportToHTML, reportToText } from './render';
 
 export { DiagnoseInputError } from './data/errors';
@@ -55,16 +57,18 @@ class DiagnosisReport implements Diagnosis {
   readonly checks: CheckRun[];
   readonly measurements: Measurements;
   readonly context: DiagnosisData['context'];
+  readonly triage: DiagnosisData['triage'];
 
   constructor(data: DiagnosisData, private readonly html: string) {
     this.findings = data.findings;
+    this.triage = data.triage;
     this.checks = data.checks;
     this.measurements = data.measurements;
     this.context = data.context;
   }
 
   toJSON(): DiagnosisData {
-    return { findings: this.findings, checks: this.checks, measurements: this.measurements, context: this.context };
+    return { findings: this.findings, checks: this.checks, measurements: this.measurements, context: this.context, triage: this.triage };
   }
 
   show(): Promise<void> {
@@ -241,7 +245,8 @@ export async function diagnose(model: tf.LayersModel, data: DiagnoseData, option
     const checks = [profileRun(train, validation), ...await runChecks(ctx, plan, opts, findings, measurements, setStage)];
 
     // 6. Most severe first.
-    const result: DiagnosisData = { findings: sortFindings(findings), checks, measurements, context: ctx.info };
+    const sorted = sortFindings(findings);
+    const result: DiagnosisData = { findings: sorted, checks, measurements, context: ctx.info, triage: triage(sorted) };
     opts.onProgress({ stage: 'report', message: 'rendering the report', fraction: 1 });
     const html = await renderHTML(result);
     const report = new DiagnosisReport(result, html);

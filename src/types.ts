@@ -3,6 +3,7 @@
  * Everything here survives JSON.stringify; nothing holds a tensor.
  */
 import type { Measurements } from './measurements';
+import type { Triage } from './triage';
 
 /** Finding ids are a public contract (DESIGN.md): never rename one. */
 export const FINDING_IDS = [
@@ -89,6 +90,8 @@ export interface DiagnosisData {
   checks: CheckRun[];
   measurements: Measurements;
   context: DiagnosisContext;
+  /** What to fix first, and which other findings it can explain (see triage.ts). */
+  triage?: Triage;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };

@@ -40,7 +40,10 @@ export function verdictText(data: DiagnosisData): string {
     const notes = first ? ` (${findingCounts(data.findings)})` : '';
     return `No problems found: ${plural(passed, ['check', 'checks'])} passed${notes}.`;
   }
-  return `${findingCounts(data.findings)}. Fix first: ${first.title}${first.layer ? ` (layer ${first.layer})` : ''}.`;
+  const fixFirst = (data.triage && data.findings.find((f) => f.id === data.triage?.first && f.layer === data.triage.layer)) ?? first;
+  const explained = data.findings.filter((f) => f !== fixFirst && data.triage?.explains.includes(f.id) && f.severity !== 'info');
+  const because = explained.length > 0 ? ` It alone can explain: ${explained.map((f) => f.title.replace(/\.$/, '')).join('; ')}.` : '';
+  return `${findingCounts(data.findings)}. Fix first: ${fixFirst.title}${fixFirst.layer ? ` (layer ${fixFirst.layer})` : ''}.${because}`;
 }
 
 function describeInferred<T extends string>(inferred: Inferred<T>): string {

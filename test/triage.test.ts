@@ -1,0 +1,69 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { ready } from '../src/backend';
+import { reportToText } from '../src/render';
+import { triage } from '../src/triage';
+import { diagnoseNoLeak } from './helpers/diagnose';
+import { mnistMlp, mnistTensors } from './helpers/models';
+import type { Finding, FindingId, Severity } from '../src/types';
+
+function finding(id: FindingId, severity: Severity, layer?: string): Finding {
+  return { id, severity, title: id, detail: '', fix: '', evidence: {}, checklist: 'X', ...(layer ? { layer } : {}) };
+}
+
+test('triage(findings) puts raw pixels before the failed overfit they explain', () => {
+  const findings = [
+    finding('overfit-failed', 'error'),
+    finding('data-unnormalized', 'warning'),
+    finding('loss-above-chance', 'warning'),
+    finding('data-too-small', 'info'),
+  ];
+  assert.deepEqual(triage(findings), {
+    first: 'data-unnormalized',
+    layer: undefined,
+    explains: ['overfit-failed', 'loss-above-chance'],
+  });
+});
+
+test('triage(findings) prefers the error between unrelated findings', () => {
+  const result = triage([finding('labels-imbalanced', 'warning'), finding('lr-too-high', 'error')]);
+  assert.equal(result?.first, 'lr-too-high');
+  assert.deepEqual(result?.explains, []);
+});
+
+test('triage(findings) follows a chain to its root: bad init -> dead ReLUs -> zero gradients', () => {
+  const result = triage([
+    finding('gradients-zero', 'error', 'dense_2'),
+    finding('activations-dead', 'warning', 'dense_1'),
+    finding('init-scale-off', 'warning', 'dense_1'),
+  ]);
+  assert.equal(result?.first, 'init-scale-off');
+  assert.equal(result?.layer, 'dense_1');
+  assert.deepEqual(result?.explains, ['gradients-zero', 'activations-dead']);
+});
+
+test('triage(findings) has nothing to fix when only info findings are present', () => {
+  assert.equal(triage([finding('data-too-small', 'info')]), undefined);
+  assert.equal(triage([]), undefined);
+});
+
+test('triage(findings) still names one finding when causes explain each other', () => {
+  const result = triage([finding('lr-too-high', 'warning'), finding('gradients-exploding', 'error'), finding('nonfinite-values', 'error')]);
+  assert.ok(result);
+  assert.equal(result.first, 'lr-too-high', 'lr-too-high explains both others');
+});
+
+test('diagnose(model, raw 0-255 pixels) names the pixels, not their symptoms, as the thing to fix first', async () => {
+  await ready();
+  const { x, y } = mnistTensors(20);
+  const raw = tf.mul(x, 255);
+  const model = mnistMlp();
+  const report = await diagnoseNoLeak(model, { x: raw, y }, { display: false });
+  const symptoms = report.findings.filter((f) => f.id !== 'data-unnormalized' && f.severity !== 'info');
+  assert.ok(symptoms.length > 0, 'raw pixels should produce symptoms downstream of the data');
+  assert.equal(report.triage?.first, 'data-unnormalized');
+  assert.match(reportToText(report.toJSON()), /Fix first: Inputs look like raw 0-255 pixels/);
+  tf.dispose([x, y, raw]);
+  model.dispose();
+});
