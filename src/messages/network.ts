@@ -181,9 +181,10 @@ export const networkMessages = {
 
   overfitFailed(e: {
     samples: number; steps: number; initialLoss: number; finalLoss: number; accuracy: number; target: number;
-    diverged: boolean; referenceSucceeded: boolean; referenceSteps: number;
+    diverged: boolean; referenceSucceeded: boolean; referenceSteps: number; stillImproving: boolean;
   }): Finding {
     const setupOnly = e.referenceSucceeded;
+    if (!setupOnly && e.stillImproving) return overfitSlow(e);
     const outcome = e.diverged
       ? 'the loss became NaN/Infinity'
       : `the loss went from ${num(e.initialLoss)} to ${num(e.finalLoss)} (target ${num(e.target)})` +
@@ -346,4 +347,20 @@ function bandAdvice(e: LrEvidence, otherwise: string): string {
   return Number.isFinite(e.suggestedLow) && Number.isFinite(e.suggestedHigh)
     ? `Use a learning rate between ${num(e.suggestedLow)} and ${num(e.suggestedHigh)}.`
     : otherwise;
+}
+
+/** overfit-failed as info: the tiny batch is not memorized yet, but the loss beats chance and keeps falling. */
+function overfitSlow(e: { samples: number; steps: number; initialLoss: number; finalLoss: number; accuracy: number; target: number; stillImproving: boolean }): Finding {
+  return {
+    id: 'overfit-failed',
+    severity: 'info',
+    title: `The model memorizes ${e.samples} samples, but slowly`,
+    detail:
+      `Trained on the same ${e.samples} samples for ${e.steps} steps, the loss went from ${num(e.initialLoss)} to ${num(e.finalLoss)} ` +
+      `(target ${num(e.target)})` + (Number.isFinite(e.accuracy) ? `, training accuracy ${Math.round(e.accuracy * 100)}%` : '') +
+      '. It is below the chance level and still falling steadily: slow, not broken.',
+    fix: 'Nothing to fix for correctness. If training is slow overall, try a higher learning rate (see the range test) or wider layers.',
+    checklist: 'S3',
+    evidence: { ...e },
+  };
 }

@@ -32,6 +32,14 @@ const SETTINGS = {
    * hundreds of steps on small tabular nets (a slow start is not a bug).
    */
   referenceLearningRate: 1e-2,
+  /**
+   * A run that ends above target is "slow, not broken" when its loss is below
+   * the chance level and its pace over the second half of the run would reach
+   * the target within this many more budgets. Small sigmoid/tanh nets at 1e-3
+   * memorize 16 samples in 150-500 steps: slow, but nothing to fix. Raw 0-255
+   * pixels end far above chance, so they still fail.
+   */
+  slowBudgets: 4,
 };
 
 interface ProbeRun {
@@ -41,11 +49,25 @@ interface ProbeRun {
   final: Evaluation;
   succeeded: boolean;
   diverged: boolean;
+  /** Not there yet, but beating chance and on pace to get there (see SETTINGS.slowBudgets). */
+  stillImproving: boolean;
 }
 
+/** Memorized: every training label right (CHECKLIST S3: ~100% train accuracy), or, without accuracy, loss at target. */
 function succeeded(result: Evaluation, target: number): boolean {
   if (!Number.isFinite(result.loss)) return false;
-  return result.loss <= target && (result.accuracy === null || result.accuracy >= 1);
+  return result.accuracy === null ? result.loss <= target : result.accuracy >= 1;
+}
+
+/** Whether the inference-mode loss beats `chance` and falls fast enough to reach `goal` in a few more budgets. */
+function stillImproving(points: readonly CurvePoint[], budget: number, goal: number, chance: number): boolean {
+  const evaluations = points.filter((p) => p.series.endsWith('(inference)') && p.loss !== null);
+  if (evaluations.length < 3) return false;
+  const last = evaluations[evaluations.length - 1];
+  const middle = evaluations.reduce((best, p) => (Math.abs(p.step - last.step / 2) < Math.abs(best.step - last.step / 2) ? p : best));
+  if (last.loss === null || middle.loss === null || last.step <= middle.step || last.loss >= chance) return false;
+  const pace = (middle.loss - last.loss) / (last.step - middle.step);
+  return pace > 0 && (last.loss - goal) / pace <= SETTINGS.slowBudgets * budget;
 }
 
 async function overfit(
@@ -76,7 +98,9 @@ async function overfit(
       }
     }
     const final = await evaluate(clone, x, y, ctx.loss, task, SETTINGS.trainingModePasses);
-    return { points, steps, initial, final, succeeded: !diverged && succeeded(final, goal), diverged };
+    const done = !diverged && succeeded(final, goal);
+    const chance = ctx.info.chanceLoss ?? initial.loss;
+    return { points, steps, initial, final, succeeded: done, diverged, stillImproving: !done && !diverged && stillImproving(points, budget, goal, chance) };
   } finally {
     optimizer.dispose();
     clone.dispose();
@@ -122,6 +146,7 @@ export const overfitCheck: NetworkCheck = {
             finalAccuracy: user.final.accuracy,
             trainingModeLoss: finite(user.final.trainingModeLoss ?? Number.NaN),
             referenceSucceeded: reference?.succeeded ?? null,
+            stillImproving: user.stillImproving || (reference?.stillImproving ?? false),
           },
         },
       };
@@ -137,6 +162,7 @@ export const overfitCheck: NetworkCheck = {
           diverged: user.diverged,
           referenceSucceeded: reference?.succeeded ?? false,
           referenceSteps: reference?.steps ?? 0,
+          stillImproving: user.stillImproving || (reference?.stillImproving ?? false),
         })];
       return { findings, measurements, note: `${user.succeeded ? 'fit' : 'did not fit'} ${batch.size} samples in ${user.steps} steps` };
     } finally {
