@@ -10,7 +10,7 @@ import {
 import { formatNumber, wrapLine } from '../src/charts/base';
 import { wrapText } from '../src/charts/table';
 import type { WeightGradient } from '../src/measurements';
-import { assertClean, chartTest, countMarks, render } from './fixtures/render-chart';
+import { assertClean, chartTest, countMarks, render, texts } from './fixtures/render-chart';
 import * as fx from './fixtures/measurements';
 
 function weight(layer: string, layerIndex: number, name: string, size: number, gradNorm: number | null, weightNorm: number | null, updateRatio: number | null): WeightGradient {
@@ -42,6 +42,22 @@ chartTest('gradientFlowChart(deep model) shows one row per layer beyond 60 weigh
   assertClean(out);
   assert.equal(countMarks(out.svg, 'bar'), 40 + 40);
   assert.match(out.svg, /Layers \(80 weights combined per layer\)/);
+});
+
+chartTest('gradientFlowChart(1,500 layers) draws at most 100 rows of consecutive layers, input at the top', async () => {
+  const weights = Array.from({ length: 1500 }, (_, i) => [
+    weight(`conv_${i}`, i, 'kernel', 576, 0.1 / (i + 1), 3, 1e-3),
+    weight(`conv_${i}`, i, 'bias', 64, 0.01 / (i + 1), 1, 1e-3),
+  ]).flat();
+  const out = await render(gradientFlowChart({ weights }));
+  assertClean(out);
+  assert.equal(countMarks(out.svg, 'bar'), 100 + 100, 'one bar per run of 15 layers in each panel');
+  assert.match(out.svg, /Runs of consecutive layers \(1500 layers, 3000 weights\)/);
+  const labels = texts(out.svg);
+  const first = labels.find((t) => t.text.startsWith('conv_0 … conv_14'));
+  const last = labels.find((t) => t.text.startsWith('conv_1485 … conv_1499'));
+  assert.ok(first && last, 'runs are labelled by their first and last layer');
+  assert.ok(first.y < last.y, 'model order: the input side is at the top');
 });
 
 chartTest('lossChart(curves with exact zeros spanning decades) uses symlog instead of dropping the zeros', async () => {

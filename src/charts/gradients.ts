@@ -61,8 +61,10 @@ function panel(options: {
   tooltip: object[];
 }) {
   const { field, statusField, title, domain, keys, showLabels, guide, tooltip } = options;
+  // Sorted by a field, not an explicit array: vega parses a sort array of one
+  // entry per row recursively and overflows the stack past ~1,000 rows.
   const y = {
-    field: 'key', type: 'nominal', sort: keys, title: null,
+    field: 'key', type: 'nominal', sort: { field: 'order', op: 'min' }, title: null,
     axis: showLabels ? { labelLimit: SIZE.rowLabelLimit, ticks: false, domain: false } : null,
   };
   const x = { type: 'quantitative', title, scale: { type: 'log', domain, nice: false }, axis: { format: '~e', grid: true, tickCount: 6 } };
@@ -107,6 +109,29 @@ function panel(options: {
 
 /** Beyond this many weights (deep CNNs), rows are whole layers: one row per weight would be metres tall. */
 export const MAX_WEIGHT_ROWS = 60;
+
+/** Beyond this many layers (ResNet-scale models), rows are runs of consecutive layers. */
+export const MAX_LAYER_ROWS = 100;
+
+/**
+ * Weights relabelled so that runs of consecutive layers read as one "layer"
+ * ("conv_1 … conv_12 (12 layers)"): combineByLayer then combines each run
+ * exactly as it combines the weights of one layer.
+ */
+function bucketLayers(weights: readonly WeightGradient[]): WeightGradient[] {
+  const layerOrder = [...new Map(weights.map((w) => [`${w.layerIndex}\u0000${w.layer}`, w])).values()];
+  const perBucket = Math.ceil(layerOrder.length / MAX_LAYER_ROWS);
+  const bucketOf = new Map(layerOrder.map((w, i) => [`${w.layerIndex}\u0000${w.layer}`, Math.floor(i / perBucket)]));
+  const labels = new Map<number, string>();
+  for (let b = 0; b * perBucket < layerOrder.length; b++) {
+    const run = layerOrder.slice(b * perBucket, (b + 1) * perBucket);
+    labels.set(b, run.length === 1 ? run[0].layer : `${run[0].layer} … ${run[run.length - 1].layer} (${run.length} layers)`);
+  }
+  return weights.map((w) => {
+    const bucket = bucketOf.get(`${w.layerIndex}\u0000${w.layer}`) ?? 0;
+    return { ...w, layer: labels.get(bucket) ?? w.layer, layerIndex: bucket };
+  });
+}
 
 /** Norm of several vectors taken together: sqrt of the sum of squares; null if any part is missing. */
 function combinedNorm(norms: readonly (number | null)[]): number | null {
@@ -155,14 +180,16 @@ export function gradientFlowChart(flow: GradientFlow): ChartSpec {
     .sort((a, b) => a.w.layerIndex - b.w.layerIndex || a.position - b.position)
     .map(({ w }) => w);
   const perLayer = inOrder.length > MAX_WEIGHT_ROWS;
-  const ordered = perLayer ? combineByLayer(inOrder) : inOrder;
+  const byLayer = perLayer ? combineByLayer(inOrder) : inOrder;
+  const bucketed = byLayer.length > MAX_LAYER_ROWS;
+  const ordered = bucketed ? combineByLayer(bucketLayers(inOrder)) : byLayer;
   const keys = rowKeys(ordered);
   const rows = ordered.map((w, i) => {
     const nonFinite = (w.nonFiniteCount ?? 0) > 0;
     const gradStatus = statusOf(w.gradNorm, nonFinite);
     const ratioStatus = statusOf(w.updateRatio, nonFinite);
     return {
-      key: keys[i], layer: w.layer, layerIndex: w.layerIndex, weight: w.weight, shape: w.shape.join('×') || 'scalar',
+      key: keys[i], order: i, layer: w.layer, layerIndex: w.layerIndex, weight: w.weight, shape: w.shape.join('×') || 'scalar',
       gradNorm: isFiniteNumber(w.gradNorm) && w.gradNorm > 0 ? round(w.gradNorm) : null,
       weightNorm: isFiniteNumber(w.weightNorm) ? round(w.weightNorm) : null,
       meanAbsGrad: isFiniteNumber(w.meanAbsGrad) ? round(w.meanAbsGrad) : null,
@@ -193,7 +220,7 @@ export function gradientFlowChart(flow: GradientFlow): ChartSpec {
   const hasGaps = rows.some((r) => r.gradStatus !== 'ok' || r.ratioStatus !== 'ok');
   return {
     ...frame(TITLE, [
-      `${perLayer ? `Layers (${inOrder.length} weights combined per layer)` : 'Weights'} in model order, input at the top. Update/weight ratio for ${step}; around ${formatNumber(UPDATE_RATIO_GUIDE)} is healthy.`,
+      `${bucketed ? `Runs of consecutive layers (${byLayer.length} layers, ${inOrder.length} weights)` : perLayer ? `Layers (${inOrder.length} weights combined per layer)` : 'Weights'} in model order, input at the top. Update/weight ratio for ${step}; around ${formatNumber(UPDATE_RATIO_GUIDE)} is healthy.`,
       ...(hasGaps ? ['Crosses: 0 = zero gradient, NaN/Inf = not finite, n/a = not measured.'] : []),
     ]),
     data: { values: rows },
