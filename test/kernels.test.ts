@@ -7,21 +7,13 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend';
+import { seeded, size } from './helpers/seeded';
 import { registerTrainingKernels } from '../src/backend/kernels';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 type Shape4 = [number, number, number, number];
 
-const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-/** Deterministic values in [-1, 1), the same on every backend. */
-function seeded(n: number, seed: number): Float32Array {
-  let s = seed;
-  return Float32Array.from({ length: n }, () => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return (s / 2147483648) * 2 - 1;
-  });
-}
 
 interface Result {
   values: Float32Array;
