@@ -1,8 +1,10 @@
 /**
  * tfjs-doctor: the public API, nothing else.
  */
-export { ready } from './backend';
-export type { Finding, FindingId, Severity, CheckRun, CheckStatus, Task, InputKind, Budget } from './types';
+export { ready, backendReason, BackendError } from './backend';
+export type { ReadyOptions, BackendName } from './backend';
+export type { Finding, FindingId, Severity, CheckRun, CheckStatus, Task, InputKind, Budget, DiagnosisData, DiagnosisContext } from './types';
+export type { Triage } from './triage';
 export { FINDING_IDS } from './types';
 export type * from './measurements';
 export { diagnose, DiagnoseInputError } from './diagnose';
