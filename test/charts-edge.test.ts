@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import {
-  activationHealthChart, combineByLayer, confusionMatrixChart, dataProfileChart, findingsTableChart, gradientFlowChart,
+  activationHealthChart, combineByLayer, combineLayerRuns, confusionMatrixChart, dataProfileChart, findingsTableChart, gradientFlowChart,
   lossChart, lrRangeChart, predictionsChart, sampleGridChart,
 } from '../src/charts';
 import { formatNumber, wrapLine } from '../src/charts/base';
@@ -58,6 +58,25 @@ chartTest('gradientFlowChart(1,500 layers) draws at most 100 rows of consecutive
   const last = labels.find((t) => t.text.startsWith('conv_1485 … conv_1499'));
   assert.ok(first && last, 'runs are labelled by their first and last layer');
   assert.ok(first.y < last.y, 'model order: the input side is at the top');
+});
+
+chartTest('activationHealthChart(1,500 layers) draws 100 runs of layers, each with its worst dead fraction', async () => {
+  const layers = Array.from({ length: 1500 }, (_, i) => ({
+    layer: `conv_${i}`, layerIndex: i, activation: 'relu', mean: 0.1, std: 0.5, deadFraction: i === 700 ? 0.9 : 0.01, saturatedFraction: null,
+  }));
+  const out = await render(activationHealthChart({ layers }));
+  assertClean(out);
+  assert.match(out.svg, /Runs of consecutive layers \(1500 layers; each run shows its worst layer\)/);
+  const runs = combineLayerRuns(layers);
+  assert.equal(runs.length, 100);
+  assert.equal(runs[46].layer, 'conv_690 … conv_704 (15 layers)');
+  assert.equal(runs[46].deadFraction, 0.9, 'the one dead layer shows through its run');
+  assert.equal(runs[0].deadFraction, 0.01);
+  assert.ok(Math.abs((runs[0].std as number) - 0.5) < 1e-12);
+  const labels = texts(out.svg);
+  const first = labels.find((t) => t.text.startsWith('conv_0 … conv_14'));
+  const last = labels.find((t) => t.text.startsWith('conv_1485 … conv_1499'));
+  assert.ok(first && last && first.y < last.y, 'model order: the input side is at the top');
 });
 
 chartTest('lossChart(curves with exact zeros spanning decades) uses symlog instead of dropping the zeros', async () => {

@@ -21,10 +21,45 @@ function layerKeys(layers: readonly LayerActivation[]): string[] {
   return layers.map((l) => (counts.get(l.layer) === 1 ? l.layer : `${l.layer} (#${l.layerIndex})`));
 }
 
+/** Beyond this many layers, rows are runs of consecutive layers: a row per layer would be metres tall. */
+export const MAX_ACTIVATION_ROWS = 100;
+
+const finiteValues = (values: readonly (number | null | undefined)[]): number[] => values.filter(isFiniteNumber);
+
+/**
+ * Runs of consecutive layers as one row each. A run shows its worst layer's
+ * dead and saturated fractions (one dead layer is the news), its mean, and
+ * the root mean square of its layers' std (the scale through depth).
+ */
+export function combineLayerRuns(layers: readonly LayerActivation[], rows = MAX_ACTIVATION_ROWS): LayerActivation[] {
+  const perRun = Math.ceil(layers.length / rows);
+  const runs = Array.from({ length: Math.ceil(layers.length / perRun) }, (_, r) => layers.slice(r * perRun, (r + 1) * perRun));
+  return runs.map((run, index) => {
+    const [first] = run;
+    const last = run[run.length - 1];
+    const worst = (values: number[]) => (values.length > 0 ? Math.max(...values) : null);
+    const means = finiteValues(run.map((l) => l.mean));
+    const stds = finiteValues(run.map((l) => l.std));
+    const activations = [...new Set(run.map((l) => l.activation))];
+    return {
+      layer: run.length === 1 ? first.layer : `${first.layer} … ${last.layer} (${run.length} layers)`,
+      layerIndex: index,
+      activation: activations.length === 1 ? activations[0] : 'mixed',
+      mean: means.length > 0 ? means.reduce((a, b) => a + b, 0) / means.length : null,
+      std: stds.length > 0 ? Math.sqrt(stds.reduce((a, b) => a + b * b, 0) / stds.length) : null,
+      deadFraction: worst(finiteValues(run.map((l) => l.deadFraction))),
+      saturatedFraction: worst(finiteValues(run.map((l) => l.saturatedFraction))),
+      nonFiniteCount: run.reduce((sum, l) => sum + (l.nonFiniteCount ?? 0), 0),
+    };
+  });
+}
+
 export function activationHealthChart(health: ActivationHealth): ChartSpec {
   expectMeasurement('activationHealthChart', health, 'report.measurements.activations', 'layers');
   if (health.layers.length === 0) return emptyChart(TITLE, 'No layer activations were measured.');
-  const layers = [...health.layers].sort((a, b) => a.layerIndex - b.layerIndex);
+  const inOrder = [...health.layers].sort((a, b) => a.layerIndex - b.layerIndex);
+  const runs = inOrder.length > MAX_ACTIVATION_ROWS;
+  const layers = runs ? combineLayerRuns(inOrder) : inOrder;
   const keys = layerKeys(layers);
   const common = (l: LayerActivation, i: number) => ({
     key: keys[i], layer: l.layer, layerIndex: l.layerIndex, activation: l.activation,
@@ -53,7 +88,9 @@ export function activationHealthChart(health: ActivationHealth): ChartSpec {
     { field: 'rms', type: 'quantitative', title: 'rms', format: FORMAT.number },
     { field: 'nonFiniteCount', type: 'quantitative', title: 'NaN/Inf outputs', format: FORMAT.integer },
   ];
-  const y = { field: 'key', type: 'nominal', sort: keys, scale: { domain: keys }, title: null };
+  // The explicit domain orders the rows; an explicit sort array as well would be
+  // parsed recursively by vega, which overflows the stack on deep models.
+  const y = { field: 'key', type: 'nominal', scale: { domain: keys }, title: null };
   const highlight = { condition: { param: 'layer_hover', empty: true, value: 1 }, value: 0.3 };
   // A fixed height (not a step): the fraction panel mixes banded rows with offset sub-bands.
   const height = keys.length * (keys.length > 30 ? 14 : 22);
@@ -119,7 +156,10 @@ export function activationHealthChart(health: ActivationHealth): ChartSpec {
     ],
   };
   return {
-    ...frame(TITLE, ['Layers in model order, input at the top, with their activation. Dead units apply to ReLU layers, saturation to sigmoid and tanh.']),
+    ...frame(TITLE, [
+      `${runs ? `Runs of consecutive layers (${inOrder.length} layers; each run shows its worst layer)` : 'Layers'} in model order, input at the top, with their activation. ` +
+        'Dead units apply to ReLU layers, saturation to sigmoid and tanh.',
+    ]),
     hconcat: [fractionPanel, scalePanel],
     resolve: { scale: { y: 'shared' } },
   };

@@ -5,10 +5,10 @@
 export type { ChartSpec } from './base';
 export { SCHEMA } from './base';
 export { lossChart, type LossChartInput } from './loss';
-export { gradientFlowChart, combineByLayer, UPDATE_RATIO_GUIDE, MAX_WEIGHT_ROWS } from './gradients';
+export { gradientFlowChart, combineByLayer, UPDATE_RATIO_GUIDE, MAX_WEIGHT_ROWS, MAX_LAYER_ROWS } from './gradients';
 export { pixelsToPngDataUrl, type PngOptions } from './png';
 export { lttbIndices, downsampleRows } from './downsample';
-export { activationHealthChart } from './activations';
+export { activationHealthChart, combineLayerRuns, MAX_ACTIVATION_ROWS } from './activations';
 export { dataProfileChart, MAX_FEATURES, MAX_CLASSES } from './data-profile';
 export { sampleGridChart, GRID } from './samples';
 export { predictionsChart, PREDICTIONS } from './predictions';
