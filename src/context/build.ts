@@ -8,7 +8,7 @@ import type { DiagnosisContext, Finding, InputKind } from '../types';
 import type { Measurements } from '../measurements';
 import type { ResolvedOptions } from '../options';
 import type { Reservoir, SplitProfile } from '../data/profile';
-import { emptyGroupStats, type GroupStats } from '../data/stats';
+import { emptyGroupStats, mergeMoments, type GroupStats } from '../data/stats';
 import { cloneModel } from '../model/clone';
 import { chanceLevel } from './chance';
 import { inferClassCount, inferInputKind, inferTask } from './infer';
@@ -21,18 +21,11 @@ import { shuffledIndices } from './random';
 function mergeGroups(stats: GroupStats): GroupStats {
   const merged = emptyGroupStats(1);
   for (let g = 0; g < stats.count.length; g++) {
-    if (stats.count[g] === 0) {
-      merged.nonFinite[0] += stats.nonFinite[g];
-      continue;
+    mergeMoments(merged, 0, stats.count[g], stats.mean[g], stats.m2[g]);
+    if (stats.count[g] > 0) {
+      merged.min[0] = Math.min(merged.min[0], stats.min[g]);
+      merged.max[0] = Math.max(merged.max[0], stats.max[g]);
     }
-    const n = stats.count[g];
-    const total = merged.count[0] + n;
-    const delta = stats.mean[g] - merged.mean[0];
-    merged.mean[0] += (delta * n) / total;
-    merged.m2[0] += stats.m2[g] + (delta * delta * merged.count[0] * n) / total;
-    merged.count[0] = total;
-    merged.min[0] = Math.min(merged.min[0], stats.min[g]);
-    merged.max[0] = Math.max(merged.max[0], stats.max[g]);
     merged.nonFinite[0] += stats.nonFinite[g];
   }
   return merged;

@@ -55,14 +55,17 @@ export function addToGroupStats(stats: GroupStats, values: ArrayLike<number>, gr
       m2[g] += d * d;
     }
   }
-  for (let g = 0; g < groups; g++) {
-    if (n[g] === 0) continue;
-    const total = stats.count[g] + n[g];
-    const delta = mean[g] - stats.mean[g];
-    stats.mean[g] += (delta * n[g]) / total;
-    stats.m2[g] += m2[g] + (delta * delta * stats.count[g] * n[g]) / total;
-    stats.count[g] = total;
-  }
+  for (let g = 0; g < groups; g++) mergeMoments(stats, g, n[g], mean[g], m2[g]);
+}
+
+/** Chan's parallel update: folds `n` values of mean `mean` and sum of squared deviations `m2` into group `g`. */
+export function mergeMoments(stats: GroupStats, g: number, n: number, mean: number, m2: number): void {
+  if (n === 0) return;
+  const total = stats.count[g] + n;
+  const delta = mean - stats.mean[g];
+  stats.mean[g] += (delta * n) / total;
+  stats.m2[g] += m2 + (delta * delta * stats.count[g] * n) / total;
+  stats.count[g] = total;
 }
 
 export function variance(stats: GroupStats, g: number): number {
@@ -118,15 +121,20 @@ export function emptyLabelStats(width: number): LabelStats {
   };
 }
 
+/** Index (0..width-1) of the largest of values[start..start+width), the first one on ties. */
+export function argmax(values: ArrayLike<number>, start: number, width: number): number {
+  let best = 0;
+  for (let k = 1; k < width; k++) if (values[start + k] > values[start + best]) best = k;
+  return best;
+}
+
 /** The class a label row names: the value itself (width 1) or its argmax; NaN when it names none. */
 export function rowClass(values: ArrayLike<number>, start: number, width: number): number {
   if (width === 1) {
     const v = values[start];
     return Number.isInteger(v) ? v : NaN;
   }
-  let best = 0;
-  for (let k = 1; k < width; k++) if (values[start + k] > values[start + best]) best = k;
-  return best;
+  return argmax(values, start, width);
 }
 
 /** Adds a batch of label rows; `offset` is the stream index of the first row. */

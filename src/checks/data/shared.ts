@@ -1,18 +1,13 @@
 /** Small helpers the data checks share: class of each probe row, label text, batched prediction. */
 import * as tf from '@tensorflow/tfjs';
 import type { CheckContext } from '../base';
-import { variance, type GroupStats } from '../../data/stats';
+import { rowClass, variance, type GroupStats } from '../../data/stats';
 
 /** Class index of each row of a label tensor (sparse value or argmax), NaN for non-integers. */
 export function classesOf(y: tf.Tensor): number[] {
   const width = y.size / Math.max(y.shape[0], 1);
   const values = y.dataSync();
-  return Array.from({ length: y.shape[0] }, (_, r) => {
-    if (width === 1) return Number.isInteger(values[r]) ? values[r] : NaN;
-    let best = 0;
-    for (let k = 1; k < width; k++) if (values[r * width + k] > values[r * width + best]) best = k;
-    return best;
-  });
+  return Array.from({ length: y.shape[0] }, (_, r) => rowClass(values, r * width, width));
 }
 
 export function isClassification(ctx: CheckContext): boolean {

@@ -8,6 +8,7 @@ import type { Check, CheckContext } from '../base';
 import type { ConfusionMatrix, SampleRow, SampleSet } from '../../measurements';
 import { pixelsToPngDataUrl } from '../../charts/png';
 import { imageDims } from '../../context/infer';
+import { argmax } from '../../data/stats';
 import { classesOf, className, isClassification, predictRows } from './shared';
 
 /** Rows shown in the sample grid and in the predictions view: a few dozen stay readable and light. */
@@ -33,9 +34,7 @@ function labelText(ctx: CheckContext, y: ArrayLike<number>, r: number, width: nu
     const on = Array.from({ length: width }, (_, k) => k).filter((k) => y[r * width + k] >= 0.5).map((k) => className(ctx, k));
     return { text: on.join(', ') || '(none)' };
   }
-  let cls = 0;
-  if (width === 1) cls = Math.round(y[r]);
-  else for (let k = 1; k < width; k++) if (y[r * width + k] > y[r * width + cls]) cls = k;
+  const cls = width === 1 ? Math.round(y[r]) : argmax(y, r * width, width);
   return { text: className(ctx, cls), cls };
 }
 
@@ -86,8 +85,7 @@ function predictedClass(ctx: CheckContext, p: ArrayLike<number>, r: number, unit
     const cls = v >= (probabilities ? 0.5 : 0) ? 1 : 0;
     return { cls, confidence: probabilities ? (cls === 1 ? v : 1 - v) : undefined };
   }
-  let cls = 0;
-  for (let k = 1; k < units; k++) if (p[r * units + k] > p[r * units + cls]) cls = k;
+  const cls = argmax(p, r * units, units);
   return { cls, confidence: probabilities ? p[r * units + cls] : undefined };
 }
 
