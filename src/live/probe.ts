@@ -5,7 +5,7 @@
  * non-finite value came from.
  */
 import * as tf from '@tensorflow/tfjs';
-import { backingVariable, listLayers } from '../model/layers';
+import { trainableWeights as trainableModelWeights } from '../model/layers';
 import type { NonFiniteSource } from './messages';
 
 export interface WeightRef {
@@ -16,11 +16,7 @@ export interface WeightRef {
 
 /** Trainable weights in model order, each with its layer. */
 export function trainableWeights(model: tf.LayersModel): WeightRef[] {
-  return listLayers(model).flatMap((layer) =>
-    layer.weights
-      .filter((weight) => weight.trainable)
-      .map((weight) => ({ layer: layer.name, weight: weight.name, variable: backingVariable(weight.variable) })),
-  );
+  return trainableModelWeights(model).map(({ layer, weight, variable }) => ({ layer: layer.name, weight: weight.name, variable }));
 }
 
 /** Layers that own trainable weights, in model order (the rows of the heatmaps). */

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WeightGradient } from '../measurements';
-import { backingVariable, listLayers, type LayerInfo, type WeightInfo } from './layers';
+import { trainableWeights } from './layers';
 import { forwardLoss, type LossFunction } from './loss';
 
 export interface GradientOptions {
@@ -34,20 +34,6 @@ const DEFAULTS = { training: true };
 
 /** Statistics computed per weight, in this order, as one row of the transfer. */
 const STAT_COUNT = 7;
-
-interface Target {
-  layer: LayerInfo;
-  weight: WeightInfo;
-  variable: tf.Variable;
-}
-
-function trainableTargets(model: tf.LayersModel): Target[] {
-  return listLayers(model).flatMap((layer) =>
-    layer.weights
-      .filter((weight) => weight.trainable)
-      .map((weight) => ({ layer, weight, variable: backingVariable(weight.variable) })),
-  );
-}
 
 function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? value : null;
@@ -77,7 +63,7 @@ export async function measureGradientStep(
   options: StepOptions = {},
 ): Promise<GradientStep> {
   const training = options.training ?? DEFAULTS.training;
-  const targets = trainableTargets(model);
+  const targets = trainableWeights(model);
   if (targets.length === 0) return { loss: await lossOnly(model, x, y, loss, training), weights: [] };
 
   const frozen = options.optimizer ? [] : snapshotNonTrainable(model);

@@ -93,6 +93,22 @@ export function listLayers(model: tf.LayersModel): LayerInfo[] {
   });
 }
 
+/** A trainable weight with its layer and the tf.Variable behind it. */
+export interface TrainableWeight {
+  layer: LayerInfo;
+  weight: WeightInfo;
+  variable: tf.Variable;
+}
+
+/** Every trainable weight of the model, in model order, for gradients and optimizer steps. */
+export function trainableWeights(model: tf.LayersModel): TrainableWeight[] {
+  return listLayers(model).flatMap((layer) =>
+    layer.weights
+      .filter((weight) => weight.trainable)
+      .map((weight) => ({ layer, weight, variable: backingVariable(weight.variable) })),
+  );
+}
+
 /** The tf.Variable behind a layer weight, for tf.variableGrads. */
 export function backingVariable(weight: tf.LayerVariable): tf.Variable {
   const value = weight.read();

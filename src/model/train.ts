@@ -5,11 +5,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Task } from '../types';
 import { forwardLoss, forwardOutput, type LossFunction } from './loss';
-import { backingVariable, listLayers } from './layers';
+import { trainableWeights } from './layers';
 
 /** The trainable variables of a model, for optimizer.minimize. */
 export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
-  return listLayers(model).flatMap((layer) => layer.weights.filter((w) => w.trainable).map((w) => backingVariable(w.variable)));
+  return trainableWeights(model).map((target) => target.variable);
 }
 
 /** One optimizer step on `model` (a clone); returns the batch loss before the step (NaN when not finite). */
