@@ -32,7 +32,7 @@ import { resolveLoss } from './context/loss';
 import { optimizerRecipe } from './context/optimizer';
 import { groupsForShape } from './context/infer';
 import { seededRandom } from './context/random';
-import { selectChecks } from './context/select';
+import { selectChecks, type Selection } from './context/select';
 import { buildContext } from './context/build';
 import { triage } from './triage';
 import { displayReport, inNotebook, reportToHTML, reportToText } from './render';
@@ -84,10 +84,10 @@ class DiagnosisReport implements Diagnosis {
   }
 }
 
-/** Profiles one split, checking the row shape against the model before any statistics are gathered. */
 /** Progress on long streams at most this often. */
 const PROFILE_PROGRESS_MS = 1000;
 
+/** Profiles one split, checking the row shape against the model before any statistics are gathered. */
 async function profile(
   source: DataSource, name: string, facts: ModelFacts, options: ResolvedOptions, random: () => number,
   hashes: { keep: boolean; against?: ReadonlySet<number> }, progress: (message: string) => void,
@@ -99,8 +99,7 @@ async function profile(
     lastReport = now;
     progress(`profiled ${rows.toLocaleString('en-US')} samples of ${name}`);
   };
-  // Tensors are checked before the pass; datasets on their first batch (inside the pass).
-  if (source.kind === 'tensors') checkInputShape(facts, source.x.shape.slice(1), `${name}.x`);
+  // The row shape is checked on the first batch, before any statistics (tensors: a slice; datasets: their first element).
   const rowShape = source.kind === 'tensors' ? source.x.shape.slice(1) : facts.inputShape.map((d) => d ?? 1);
   const result = await profileSplit(source, {
     groups: groupsForShape(rowShape),
@@ -154,8 +153,8 @@ async function runCheck(check: Check, ctx: CheckContext): Promise<CheckResult> {
 }
 
 async function runChecks(
-  ctx: CheckContext, plan: ReturnType<typeof selectChecks>, options: ResolvedOptions,
-  findings: Finding[], measurements: Measurements, setStage: (stage: string, fraction: number) => void,
+  ctx: CheckContext, plan: Selection, findings: Finding[], measurements: Measurements,
+  setStage: (stage: string, fraction: number) => void, progress: (message: string) => void,
 ): Promise<CheckRun[]> {
   const runs: CheckRun[] = [];
   const total = plan.plan.length;
@@ -165,7 +164,7 @@ async function runChecks(
       continue;
     }
     setStage(check.id, 0.2 + (0.8 * i) / total);
-    options.onProgress({ stage: check.id, message: `running ${check.id}`, fraction: 0.2 + (0.8 * i) / total });
+    progress(`running ${check.id}`);
     const started = performance.now();
     try {
       const result = await runCheck(check, ctx);
@@ -242,7 +241,7 @@ export async function diagnose(model: tf.LayersModel, data: DiagnoseData, option
     });
 
     // 5. Checks, in order.
-    const checks = [profileRun(train, validation), ...await runChecks(ctx, plan, opts, findings, measurements, setStage)];
+    const checks = [profileRun(train, validation), ...await runChecks(ctx, plan, findings, measurements, setStage, progress)];
 
     // 6. Most severe first.
     const sorted = sortFindings(findings);
