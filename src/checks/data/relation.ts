@@ -53,14 +53,17 @@ function split(x: tf.Tensor, rows: number): Split {
   return { fitX, testX, fitRows, testRows };
 }
 
+/** Squared Euclidean distance of every row of `a` to every row of `b` ([rows of a, rows of b]); call inside tf.tidy. */
+function squaredDistances(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  const aa = tf.sum(tf.square(a), 1, true);
+  const bb = tf.transpose(tf.sum(tf.square(b), 1, true));
+  return tf.sub(tf.add(aa, bb), tf.mul(2, tf.matMul(a, b, false, true)));
+}
+
 /** Indices of the k nearest fitting rows for every test row (squared Euclidean). */
 function nearest(s: Split, k: number): number[][] {
   return tf.tidy(() => {
-    const a = tf.sum(tf.square(s.testX), 1, true);
-    const b = tf.transpose(tf.sum(tf.square(s.fitX), 1, true));
-    const cross = tf.matMul(s.testX, s.fitX, false, true);
-    const distance = tf.sub(tf.add(a, b), tf.mul(2, cross));
-    const { indices } = tf.topk(tf.neg(distance), Math.min(k, s.fitRows));
+    const { indices } = tf.topk(tf.neg(squaredDistances(s.testX, s.fitX)), Math.min(k, s.fitRows));
     return indices.arraySync() as number[][];
   });
 }
@@ -68,8 +71,6 @@ function nearest(s: Split, k: number): number[][] {
 function classify(s: Split, classes: number[]): Verdict {
   const fitClasses = classes.slice(0, s.fitRows);
   const testClasses = classes.slice(s.fitRows);
-  const counts = new Map<number, number>();
-  fitClasses.forEach((c) => counts.set(c, (counts.get(c) ?? 0) + 1));
   // Chance: the best constant guess judged in hindsight on the held-out rows (the largest class share there).
   const testCounts = new Map<number, number>();
   testClasses.forEach((c) => testCounts.set(c, (testCounts.get(c) ?? 0) + 1));
@@ -82,16 +83,13 @@ function classify(s: Split, classes: number[]): Verdict {
   });
   const knn = votes.filter((c, i) => c === testClasses[i]).length / s.testRows;
 
-  const labelsSeen = [...counts.keys()].sort((a, b) => a - b);
+  const labelsSeen = [...new Set(fitClasses)].sort((a, b) => a - b);
   const centroidPredictions = tf.tidy(() => {
     const fitY = tf.tensor1d(fitClasses.map((c) => labelsSeen.indexOf(c)), 'int32');
     const oneHot = tf.oneHot(fitY, labelsSeen.length);
     const sums = tf.matMul(oneHot, s.fitX, true, false);
-    const centroids = tf.div(sums, tf.add(tf.sum(oneHot, 0).reshape([-1, 1]), 1e-8));
-    const a = tf.sum(tf.square(s.testX), 1, true);
-    const b = tf.transpose(tf.sum(tf.square(centroids), 1, true));
-    const distance = tf.sub(tf.add(a, b), tf.mul(2, tf.matMul(s.testX, centroids, false, true)));
-    return tf.argMin(distance, 1).arraySync() as number[];
+    const centroids = tf.div(sums, tf.add(tf.sum(oneHot, 0).reshape([-1, 1]), 1e-8)) as tf.Tensor2D;
+    return tf.argMin(squaredDistances(s.testX, centroids), 1).arraySync() as number[];
   });
   const centroid = centroidPredictions.filter((p, i) => labelsSeen[p] === testClasses[i]).length / s.testRows;
   const candidates = [
