@@ -95,25 +95,18 @@ export class Monitor {
     this.epoch = epoch;
   }
 
-  /** Snapshot the weights the coming step starts from (no copy: see probe.ts). */
+  /**
+   * Snapshot the weights the coming step starts from. Snapshots cost no copy
+   * (probe.ts), so every step has one: a NaN can be traced and any step sampled.
+   */
   batchBegin(): void {
-    if (!this.needsSnapshot()) return;
+    if (this.weights.length === 0) return;
     this.before?.dispose();
     this.before = snapshotWeights(this.weights);
   }
 
-  async batchEnd(batch: number, logs: Record<string, unknown> | undefined): Promise<StepResult> {
-    if (this.stopped) return { stop: true };
-    this.step += 1;
-    const values = metricValues(logs);
-    this.emit({ type: 'batch', step: this.step, epoch: this.epoch, batch, t: this.options.now(), values });
-    const loss = typeof logs?.loss === 'number' ? logs.loss : null;
-    if (loss !== null && !Number.isFinite(loss)) return this.nonFinite(batch, loss, 'loss');
-    if (await this.weightsWentNonFinite()) return this.nonFinite(batch, loss ?? Number.NaN, 'weights');
-    if (loss !== null) this.lastFiniteLoss = loss;
-    if (this.options.layerStats && this.weights.length > 0 && this.isSampleStep()) await this.sampleLayers(null);
-    this.detectThrottled();
-    return { stop: false };
+  batchEnd(batch: number, logs: Record<string, unknown> | undefined): Promise<StepResult> {
+    return this.afterStep(batch, metricValues(logs), typeof logs?.loss === 'number' ? logs.loss : null, null);
   }
 
   epochEnd(epoch: number, logs: Record<string, unknown> | undefined): void {
@@ -137,7 +130,7 @@ export class Monitor {
   async customStep(loss: number | tf.Scalar, grads?: tf.NamedTensorMap): Promise<StepResult> {
     if (!this.started) this.trainBegin();
     const value = typeof loss === 'number' ? loss : (await loss.data())[0];
-    const result = await this.batchEndFromLoop(value, grads ?? null);
+    const result = await this.afterStep(this.step, { loss: finiteOrNull(value) }, value, grads ?? null);
     // The weights now are what the next step starts from.
     this.batchBegin();
     return result;
@@ -163,13 +156,17 @@ export class Monitor {
     }
   }
 
-  private async batchEndFromLoop(loss: number, grads: tf.NamedTensorMap | null): Promise<StepResult> {
+  /**
+   * The end of one step, from model.fit (logs; the loss may be absent) or from
+   * a custom loop (its loss, and its gradients when given).
+   */
+  private async afterStep(batch: number, values: Values, loss: number | null, grads: tf.NamedTensorMap | null): Promise<StepResult> {
     if (this.stopped) return { stop: true };
     this.step += 1;
-    this.emit({ type: 'batch', step: this.step, epoch: this.epoch, batch: this.step - 1, t: this.options.now(), values: { loss: finiteOrNull(loss) } });
-    if (!Number.isFinite(loss)) return this.nonFinite(this.step - 1, loss, 'loss');
-    if (await this.weightsWentNonFinite()) return this.nonFinite(this.step - 1, loss, 'weights');
-    this.lastFiniteLoss = loss;
+    this.emit({ type: 'batch', step: this.step, epoch: this.epoch, batch, t: this.options.now(), values });
+    if (loss !== null && !Number.isFinite(loss)) return this.nonFinite(batch, loss, 'loss');
+    if (await this.weightsWentNonFinite()) return this.nonFinite(batch, loss ?? Number.NaN, 'weights');
+    if (loss !== null) this.lastFiniteLoss = loss;
     if (this.options.layerStats && this.weights.length > 0 && this.isSampleStep()) await this.sampleLayers(grads);
     this.detectThrottled();
     return { stop: false };
@@ -202,14 +199,9 @@ export class Monitor {
     return { stop, finding };
   }
 
-  private needsSnapshot(): boolean {
-    // Snapshots cost no copy (probe.ts), so every step has one: a NaN can be traced and any step sampled.
-    return this.weights.length > 0;
-  }
-
   /** Steps 1, 1 + N, 1 + 2N...: the first step is sampled so the heatmap starts at once. */
-  private isSampleStep(ahead = 0): boolean {
-    return (this.step + ahead - 1) % this.options.sampleEvery === 0;
+  private isSampleStep(): boolean {
+    return (this.step - 1) % this.options.sampleEvery === 0;
   }
 
   private async sampleLayers(grads: tf.NamedTensorMap | null): Promise<void> {
