@@ -47,6 +47,8 @@ interface ProbeRun {
   steps: number;
   initial: Evaluation;
   final: Evaluation;
+  /** The loss to reach: `target`, else a fraction of the initial loss. */
+  goal: number;
   succeeded: boolean;
   diverged: boolean;
   /** Not there yet, but beating chance and on pace to get there (see SETTINGS.slowBudgets). */
@@ -100,7 +102,7 @@ async function overfit(
     const final = await evaluate(clone, x, y, ctx.loss, task, SETTINGS.trainingModePasses);
     const done = !diverged && succeeded(final, goal);
     const chance = ctx.info.chanceLoss ?? initial.loss;
-    return { points, steps, initial, final, succeeded: done, diverged, stillImproving: !done && !diverged && stillImproving(points, budget, goal, chance) };
+    return { points, steps, initial, final, goal, succeeded: done, diverged, stillImproving: !done && !diverged && stillImproving(points, budget, goal, chance) };
   } finally {
     optimizer.dispose();
     clone.dispose();
@@ -133,6 +135,7 @@ export const overfitCheck: NetworkCheck = {
         );
       }
       const points = [...user.points, ...(reference?.points ?? [])];
+      const stillImproving = user.stillImproving || (reference?.stillImproving ?? false);
       const measurements = {
         curves: { chanceLoss: chance ?? null, initialLoss: finite(user.initial.loss), points, ...(user.initial.accuracy !== null ? { metricName: 'accuracy' } : {}) },
         extra: {
@@ -146,7 +149,7 @@ export const overfitCheck: NetworkCheck = {
             finalAccuracy: user.final.accuracy,
             trainingModeLoss: finite(user.final.trainingModeLoss ?? Number.NaN),
             referenceSucceeded: reference?.succeeded ?? null,
-            stillImproving: user.stillImproving || (reference?.stillImproving ?? false),
+            stillImproving,
           },
         },
       };
@@ -158,11 +161,11 @@ export const overfitCheck: NetworkCheck = {
           initialLoss: user.initial.loss,
           finalLoss: user.final.loss,
           accuracy: user.final.accuracy ?? Number.NaN,
-          target: target ?? user.initial.loss * SETTINGS.lossFraction,
+          target: user.goal,
           diverged: user.diverged,
           referenceSucceeded: reference?.succeeded ?? false,
           referenceSteps: reference?.steps ?? 0,
-          stillImproving: user.stillImproving || (reference?.stillImproving ?? false),
+          stillImproving,
         })];
       return { findings, measurements, note: `${user.succeeded ? 'fit' : 'did not fit'} ${batch.size} samples in ${user.steps} steps` };
     } finally {
