@@ -5,7 +5,9 @@
  * output (bottom), as in the gradient flow chart.
  */
 import type { ActivationHealth, LayerActivation } from '../measurements';
-import { COLORS, FORMAT, SIZE, emptyChart, frame, isFiniteNumber, round, scaleTypeFor, expectMeasurement, type ChartSpec } from './base';
+import {
+  COLORS, FORMAT, SIZE, consecutiveRuns, emptyChart, frame, isFiniteNumber, round, runLabel, scaleTypeFor, expectMeasurement, type ChartSpec,
+} from './base';
 
 const TITLE = 'Activation health per layer';
 
@@ -32,17 +34,13 @@ const finiteValues = (values: readonly (number | null | undefined)[]): number[] 
  * the root mean square of its layers' std (the scale through depth).
  */
 export function combineLayerRuns(layers: readonly LayerActivation[], rows = MAX_ACTIVATION_ROWS): LayerActivation[] {
-  const perRun = Math.ceil(layers.length / rows);
-  const runs = Array.from({ length: Math.ceil(layers.length / perRun) }, (_, r) => layers.slice(r * perRun, (r + 1) * perRun));
-  return runs.map((run, index) => {
-    const [first] = run;
-    const last = run[run.length - 1];
+  return consecutiveRuns(layers, rows).map((run, index) => {
     const worst = (values: number[]) => (values.length > 0 ? Math.max(...values) : null);
     const means = finiteValues(run.map((l) => l.mean));
     const stds = finiteValues(run.map((l) => l.std));
     const activations = [...new Set(run.map((l) => l.activation))];
     return {
-      layer: run.length === 1 ? first.layer : `${first.layer} … ${last.layer} (${run.length} layers)`,
+      layer: runLabel(run.map((l) => l.layer)),
       layerIndex: index,
       activation: activations.length === 1 ? activations[0] : 'mixed',
       mean: means.length > 0 ? means.reduce((a, b) => a + b, 0) / means.length : null,

@@ -172,6 +172,17 @@ export function wrapLine(text: string, width: number): string[] {
   return lines;
 }
 
+/** Consecutive items in at most `maxRuns` runs of equal length (the last may be shorter), for charts of deep models. */
+export function consecutiveRuns<T>(items: readonly T[], maxRuns: number): T[][] {
+  const perRun = Math.max(1, Math.ceil(items.length / maxRuns));
+  return Array.from({ length: Math.ceil(items.length / perRun) }, (_, r) => items.slice(r * perRun, (r + 1) * perRun));
+}
+
+/** The row label of a run of layers: "conv_1 … conv_12 (12 layers)", or the layer's own name for a run of one. */
+export function runLabel(layers: readonly string[]): string {
+  return layers.length === 1 ? layers[0] : `${layers[0]} … ${layers[layers.length - 1]} (${layers.length} layers)`;
+}
+
 /**
  * Checks that a builder got the measurement it draws: an object, with the
  * array it reads under `listKey` (when given). Throws one clear error naming

@@ -7,9 +7,10 @@
  */
 import type { GradientFlow, WeightGradient } from '../measurements';
 import {
-  COLORS, FORMAT, SIZE, emptyChart, formatNumber, frame, isFiniteNumber, powerOfTenAbove, powerOfTenBelow, round, expectMeasurement,
-  type ChartSpec,
+  COLORS, FORMAT, SIZE, consecutiveRuns, emptyChart, formatNumber, frame, isFiniteNumber, powerOfTenAbove, powerOfTenBelow, round, runLabel,
+  expectMeasurement, type ChartSpec,
 } from './base';
+import { groupBy } from './downsample';
 
 const TITLE = 'Gradient flow per layer';
 /** Healthy size of one update relative to its weight (CHECKLIST T3). */
@@ -107,6 +108,9 @@ function panel(options: {
   return { width: SIZE.labelledHalfWidth, height: { step: keys.length > 40 ? 12 : SIZE.rowStep }, layer: layers };
 }
 
+/** Identifies a weight's layer (names alone may repeat across positions). */
+const layerKey = (w: WeightGradient): string => `${w.layerIndex}\u0000${w.layer}`;
+
 /** Beyond this many weights (deep CNNs), rows are whole layers: one row per weight would be metres tall. */
 export const MAX_WEIGHT_ROWS = 60;
 
@@ -119,17 +123,15 @@ export const MAX_LAYER_ROWS = 100;
  * exactly as it combines the weights of one layer.
  */
 function bucketLayers(weights: readonly WeightGradient[]): WeightGradient[] {
-  const layerOrder = [...new Map(weights.map((w) => [`${w.layerIndex}\u0000${w.layer}`, w])).values()];
-  const perBucket = Math.ceil(layerOrder.length / MAX_LAYER_ROWS);
-  const bucketOf = new Map(layerOrder.map((w, i) => [`${w.layerIndex}\u0000${w.layer}`, Math.floor(i / perBucket)]));
-  const labels = new Map<number, string>();
-  for (let b = 0; b * perBucket < layerOrder.length; b++) {
-    const run = layerOrder.slice(b * perBucket, (b + 1) * perBucket);
-    labels.set(b, run.length === 1 ? run[0].layer : `${run[0].layer} … ${run[run.length - 1].layer} (${run.length} layers)`);
-  }
+  const layers = [...new Map(weights.map((w) => [layerKey(w), w])).values()];
+  const bucketOf = new Map<string, { index: number; label: string }>();
+  consecutiveRuns(layers, MAX_LAYER_ROWS).forEach((run, index) => {
+    const label = runLabel(run.map((w) => w.layer));
+    for (const w of run) bucketOf.set(layerKey(w), { index, label });
+  });
   return weights.map((w) => {
-    const bucket = bucketOf.get(`${w.layerIndex}\u0000${w.layer}`) ?? 0;
-    return { ...w, layer: labels.get(bucket) ?? w.layer, layerIndex: bucket };
+    const bucket = bucketOf.get(layerKey(w)) ?? { index: 0, label: w.layer };
+    return { ...w, layer: bucket.label, layerIndex: bucket.index };
   });
 }
 
@@ -145,9 +147,7 @@ function combinedNorm(norms: readonly (number | null)[]): number | null {
  * since each ratio times its weight norm is that weight's update norm).
  */
 export function combineByLayer(weights: readonly WeightGradient[]): WeightGradient[] {
-  const layers = new Map<string, WeightGradient[]>();
-  for (const w of weights) layers.set(`${w.layerIndex}\u0000${w.layer}`, [...(layers.get(`${w.layerIndex}\u0000${w.layer}`) ?? []), w]);
-  return [...layers.values()].map((group) => {
+  return [...groupBy(weights, layerKey).values()].map((group) => {
     const [first] = group;
     const weightNorm = combinedNorm(group.map((w) => w.weightNorm));
     // A zero weight (fresh bias) has no ratio; its update is left out rather than hiding the layer's ratio.
