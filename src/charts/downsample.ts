@@ -4,6 +4,7 @@
  * bounded number of points, so a 100,000-step training curve becomes a few
  * hundred data rows in a spec.
  */
+import { isFiniteNumber } from './base';
 
 /**
  * Indices of the points to keep, in order. `xs` must be sorted ascending and
@@ -73,9 +74,8 @@ export function downsampleRows<T>(
   const finite: number[] = [];
   const gapStarts: number[] = [];
   rows.forEach((row, i) => {
-    const value = y(row);
-    if (typeof value === 'number' && Number.isFinite(value)) finite.push(i);
-    else if (i === 0 || isFiniteY(rows[i - 1], y)) gapStarts.push(i);
+    if (isFiniteNumber(y(row))) finite.push(i);
+    else if (i === 0 || isFiniteNumber(y(rows[i - 1]))) gapStarts.push(i);
   });
   const budget = Math.max(threshold - gapStarts.length, 3);
   const picked =
@@ -87,11 +87,6 @@ export function downsampleRows<T>(
           budget,
         ).map((k) => finite[k]);
   return [...picked, ...gapStarts].sort((a, b) => a - b).map((i) => rows[i]);
-}
-
-function isFiniteY<T>(row: T, y: (row: T) => number | null | undefined): boolean {
-  const value = y(row);
-  return typeof value === 'number' && Number.isFinite(value);
 }
 
 /** Groups rows by a key, keeping first-seen order of keys and row order inside each group. */
