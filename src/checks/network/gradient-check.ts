@@ -47,13 +47,16 @@ interface Target {
 function targets(layers: LayerInfo[], thorough: boolean): Target[] {
   return layers.flatMap((layer, i) => {
     if (!layer.custom && !(thorough && layer.weights.some((w) => w.trainable))) return [];
-    const through = [...layers.slice(0, i + 1)].reverse().find((l) => l.weights.some((w) => w.trainable));
+    const through = layers.slice(0, i + 1).reverse().find((l) => l.weights.some((w) => w.trainable));
     return through ? [{ name: layer.name, through }] : [];
   });
 }
 
-async function checkLayer(ctx: NetworkContext, clone: tf.LayersModel, target: Target, x: tf.Tensor, y: tf.Tensor): Promise<GradientComparison> {
-  const layer = listLayers(clone)[target.through.index];
+/** `cloneLayers`: listLayers(clone), whose weights are the ones perturbed. */
+async function checkLayer(
+  ctx: NetworkContext, clone: tf.LayersModel, cloneLayers: LayerInfo[], target: Target, x: tf.Tensor, y: tf.Tensor,
+): Promise<GradientComparison> {
+  const layer = cloneLayers[target.through.index];
   const weight = layer.weights.find((w) => w.trainable && w.shape.length >= 2) ?? layer.weights.find((w) => w.trainable);
   if (!weight) throw new Error(`tfjs-doctor: ${layer.name} has no trainable weight to perturb`);
   // Inference mode: dropout off, so both sides of the difference see the same network.
@@ -85,8 +88,9 @@ export const gradientCheck: NetworkCheck = {
           prediction.dispose();
           checked.push({ target: 'loss', through: 'loss', result });
         }
+        const cloneLayers = listLayers(clone);
         for (const target of list) {
-          checked.push({ target: target.name, through: target.through.name, result: await checkLayer(ctx, clone, target, batch.x, batch.y) });
+          checked.push({ target: target.name, through: target.through.name, result: await checkLayer(ctx, clone, cloneLayers, target, batch.x, batch.y) });
         }
         return checked;
       });
