@@ -11,7 +11,7 @@
  * that drains only while the socket's buffer is low.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -76,14 +76,8 @@ const ASSETS: Record<string, { file: () => string; type: string }> = {
 /** widgets/<name> from dist/src/live (compiled) or src/live (sources). */
 function widgetPath(name: string): string {
   const candidates = [join(__dirname, '..', '..', '..', 'widgets', name), join(__dirname, '..', '..', 'widgets', name)];
-  for (const candidate of candidates) {
-    try {
-      readFileSync(candidate, { flag: 'r' });
-      return candidate;
-    } catch {
-      // try the next layout
-    }
-  }
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (found !== undefined) return found;
   throw new Error(`tfjs-doctor: widgets/${name} is missing (looked in ${candidates.join(', ')}); reinstall the package.`);
 }
 
@@ -237,7 +231,8 @@ export class DashboardServer implements Sink {
     this.flushTimer = null;
     if (!this.history) return;
     const snapshot = this.history.snapshot({ lite: true });
-    const key = JSON.stringify(panelLayout(snapshot, { ...runStatus(snapshot), line: '', state: 'running' }));
+    const status = runStatus(snapshot);
+    const key = JSON.stringify(panelLayout(snapshot, { ...status, line: '', state: 'running' }));
     if (key !== this.layoutKey) {
       this.layoutKey = key;
       this.pending = {};
@@ -252,7 +247,7 @@ export class DashboardServer implements Sink {
       return;
     }
     if (Object.keys(this.pending).length === 0 && this.clients.size === 0) return;
-    const message = JSON.stringify({ type: 'rows', rows: this.pending, status: runStatus(snapshot) } satisfies ServerMessage);
+    const message = JSON.stringify({ type: 'rows', rows: this.pending, status } satisfies ServerMessage);
     this.pending = {};
     for (const client of this.clients) client.send(message);
   }
