@@ -346,6 +346,21 @@ describe('show(target)', () => {
     }
   });
 
+  it('shows a diagnosis with its triage: the header names the finding to fix first, as report.show() does', async () => {
+    const kernel = fakeKernel();
+    try {
+      kernel.newCell();
+      const last = sickReport.findings[sickReport.findings.length - 1];
+      const triaged = { ...sickReport, triage: { first: last.id, layer: last.layer, explains: [] } };
+      await show(triaged);
+      const header = kernel.sent.find((output) => output.data['text/plain'].includes('Fix first'));
+      assert.ok(header?.data['text/plain'].includes(verdictText(triaged)));
+      assert.notEqual(verdictText(triaged), verdictText(sickReport));
+    } finally {
+      kernel.remove();
+    }
+  });
+
   it('rejects anything else with an error naming the argument', async () => {
     await assert.rejects(() => show(42 as unknown as typeof barSpec), {
       name: 'TypeError',

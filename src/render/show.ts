@@ -25,8 +25,9 @@ function isSpec(value: Record<string, unknown>): value is VegaLiteSpec {
 
 export async function show(target: DiagnosisData | VegaLiteSpec, summary?: string): Promise<void> {
   if (isRecord(target) && isDiagnosis(target)) {
-    const { findings, checks, measurements, context } = target;
-    return displayReport({ findings, checks, measurements, context });
+    // The plain data only (a Diagnosis also carries methods); triage keeps the verdict's "fix first".
+    const { findings, checks, measurements, context, triage } = target;
+    return displayReport({ findings, checks, measurements, context, triage });
   }
   if (isRecord(target) && isSpec(target)) return displayWidget(target, summary ?? 'A tfjs-doctor chart.');
   throw new TypeError(
