@@ -145,10 +145,6 @@ function scoped(inner: string): string {
   return `<div class="tfjs-doctor-report"><style>${REPORT_CSS}</style>${inner}</div>`;
 }
 
-export function reportText(report: RenderedReport): string {
-  return textReport(report.data, report.sections.map((s) => ({ title: s.definition.title, summary: s.summary })));
-}
-
 /** The report as notebook outputs: header, one bundle per chart section, footer. */
 export function reportBundles(report: RenderedReport): MimeBundle[] {
   const { data } = report;
