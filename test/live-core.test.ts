@@ -102,3 +102,12 @@ test('RunHistory.apply starts afresh when a start event brings another run id', 
   assert.deepEqual(history.snapshot().batches, {});
   assert.equal(history.snapshot().step, 0);
 });
+
+test('formatDuration(seconds) rounds before splitting, so no unit ever reads 60', () => {
+  assert.equal(messages.formatDuration(59.4), '59 s');
+  assert.equal(messages.formatDuration(59.6), '1 min 0 s');
+  assert.equal(messages.formatDuration(119.6), '2 min 0 s');
+  assert.equal(messages.formatDuration(3599.6), '1 h 0 min');
+  assert.equal(messages.formatDuration(5430), '1 h 31 min');
+  assert.equal(messages.formatDuration(7199.9), '2 h 0 min');
+});
