@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { trainableWeights as trainableModelWeights } from '../model/layers';
+import { tapModel } from '../model/taps';
 import type { NonFiniteSource } from './messages';
 
 export interface WeightRef {
@@ -137,19 +138,19 @@ export function traceNonFinite(
   }
 }
 
-/** Name of the first layer (model order) whose output on `input` holds a NaN or Inf, or null. */
+/**
+ * Name of the first layer (model order) whose output on `input` holds a NaN or
+ * Inf, or null. One pass through the tap model of model/taps.ts (layers with
+ * one output each; shared layers are skipped).
+ */
 function firstNonFiniteOutput(model: tf.LayersModel, input: tf.Tensor): string | null {
-  const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
-  const outputs = layers.map((layer) => layer.output);
-  if (outputs.some((output) => Array.isArray(output))) {
-    throw new Error('a layer has several outputs');
-  }
-  const tapped = tf.model({ inputs: model.inputs, outputs: outputs as tf.SymbolicTensor[] });
+  const taps = tapModel(model);
+  if (taps.layers.length === 0) return null;
   const flags = tf.tidy(() => {
-    const results = tapped.predict(input);
+    const results = taps.model.predict(input);
     const list = Array.isArray(results) ? results : [results];
     return tf.stack(list.map((t) => tf.logicalNot(tf.all(tf.isFinite(t))))).dataSync();
   });
   const index = flags.findIndex((flag) => flag !== 0);
-  return index < 0 ? null : layers[index].name;
+  return index < 0 ? null : taps.layers[index].name;
 }
