@@ -298,3 +298,29 @@ test('diagnose(model, data, { validation }) flags out-of-range class indices in 
   assert.equal(f.evidence.kind, 'out-of-range');
   model.dispose();
 });
+
+test('diagnose(model, data) judges the label link of smoothed binary labels (0.1 / 0.9) read at 0.5', async () => {
+  const { x, labels } = tabularArrays(400);
+  const smoothed = labels.map((c) => [c === 0 ? 0.9 : 0.1]);
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ inputShape: [8], units: 8, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 3 }) }),
+      tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
+    ],
+  });
+  model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  const report = await diagnoseNoLeak(model, { x, y: smoothed }, { checks: { only: ['label-relation'] } });
+  const run = report.checks.find((c) => c.id === 'label-relation');
+  assert.equal(run?.status, 'pass', run?.note);
+  assert.equal(report.findings.filter((f) => f.id === 'labels-unrelated').length, 0);
+  model.dispose();
+});
+
+test('diagnose(model, data) skips the label link when the sample holds one class, instead of a tfjs error', async () => {
+  const { x } = tabularArrays(200);
+  const model = tabularClassifier();
+  const report = await diagnoseNoLeak(model, { x, y: x.map(() => 1) }, { checks: { only: ['label-relation'] } });
+  const run = report.checks.find((c) => c.id === 'label-relation');
+  assert.equal(run?.status, 'skipped', run?.note);
+  model.dispose();
+});

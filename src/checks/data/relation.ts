@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Check, CheckContext } from '../base';
+import type { Task } from '../../types';
 import { labelsUnrelated } from '../../messages/data';
 import { classesOf, isClassification } from './shared';
 import { ridgePredict, RIDGE_MAX_FEATURES } from './ridge';
@@ -126,6 +127,12 @@ function regress(s: Split, targets: number[]): Verdict {
   return { ...best(candidates), chance: 0, bound: MARGIN_SE / Math.sqrt(s.testRows) };
 }
 
+/** Class of each label row; binary targets may be soft (label smoothing: 0.1 / 0.9), read as y >= 0.5. */
+function probeClasses(task: Task, labels: tf.Tensor): number[] {
+  if (task !== 'binary' || labels.size !== labels.shape[0]) return classesOf(labels);
+  return Array.from(labels.dataSync(), (v) => (Number.isFinite(v) ? Number(v >= 0.5) : NaN));
+}
+
 export const relationCheck: Check = {
   id: 'label-relation',
   checklist: ['D3', 'D4', 'S4'],
@@ -136,13 +143,15 @@ export const relationCheck: Check = {
     if (ctx.profile.train.labels.width > 1 && task === 'regression') return { findings: [], skipped: 'multi-column regression targets are not judged yet' };
     const rows = Math.min(ctx.train.x.shape[0], MAX_ROWS[ctx.info.budget]);
     if (Math.floor(rows * HOLD_OUT) < MIN_HELD_OUT) return { findings: [], skipped: `too few samples (${rows}) for a held-out baseline` };
+    const labelsPart = tf.tidy(() => tf.slice(ctx.train.y, 0, rows));
+    const targets = isClassification(ctx) ? probeClasses(task, labelsPart) : Array.from(labelsPart.dataSync());
+    labelsPart.dispose();
+    if (isClassification(ctx) && new Set(targets.slice(0, rows - Math.floor(rows * HOLD_OUT)).filter(Number.isFinite)).size < 2) {
+      return { findings: [], skipped: 'the fitting part of the sample holds fewer than 2 classes' };
+    }
     const s = split(ctx.train.x, rows);
     try {
-      const labelsPart = tf.tidy(() => tf.slice(ctx.train.y, 0, rows));
-      const result = isClassification(ctx)
-        ? classify(s, classesOf(labelsPart))
-        : regress(s, Array.from(labelsPart.dataSync()));
-      labelsPart.dispose();
+      const result = isClassification(ctx) ? classify(s, targets) : regress(s, targets);
       const metric = isClassification(ctx) ? 'accuracy' : 'R2';
       const note = `${result.baseline}: ${metric} ${result.score.toFixed(3)} vs chance ${result.chance.toFixed(3)} (${s.testRows} held out)`;
       const extra = { 'label-relation': { baseline: result.baseline, score: result.score, chance: result.chance, bound: result.bound } };
