@@ -40,10 +40,11 @@ export interface WeightSnapshot {
 function sharedReference(variable: tf.Variable): tf.Tensor {
   try {
     const engine = tf.engine();
-    // The engine counts the new tensor; the backend must count the buffer's new holder too.
-    const reference = engine.makeTensorFromDataId(variable.dataId, variable.shape, variable.dtype);
+    // The backend must count the buffer's new holder, and the engine the new
+    // tensor. The backend first: when it cannot (incRef throws), no tensor has
+    // been tracked yet, so the fallback below leaves nothing behind.
     engine.backend.incRef(variable.dataId);
-    return tf.keep(reference);
+    return tf.keep(engine.makeTensorFromDataId(variable.dataId, variable.shape, variable.dtype));
   } catch {
     return tf.keep(tf.clone(variable));
   }
