@@ -59,3 +59,17 @@ test('setLearningRate(optimizer, lr) changes SGD, Momentum and Adam in place, ke
   }
   variable.dispose();
 });
+
+test('analyzeSweep(points) looks for divergence only after the minimum, also when points before it have no loss', () => {
+  const points = [
+    { lr: 1e-5, loss: 2.3, smoothed: 2.3 },
+    { lr: 1e-4, loss: 2.2, smoothed: 2.2 },
+    { lr: 1e-3, loss: null, smoothed: null },
+    { lr: 1e-2, loss: null, smoothed: null },
+    { lr: 1e-1, loss: 1.0, smoothed: 1.0 },
+    { lr: 1, loss: 5, smoothed: 5 },
+  ];
+  const sweep = analyzeSweep(points, null, 3);
+  assert.equal(sweep.minLossLr, 1e-1);
+  assert.equal(sweep.divergenceLr, 1);
+});

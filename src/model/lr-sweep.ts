@@ -87,7 +87,8 @@ export function analyzeSweep(
       steepest = valid[i];
     }
   }
-  const diverged = points.find((p, i) => i > minIndex && (p.smoothed === null || p.smoothed > divergeFactor * minimum.smoothed));
+  // Searched in `points` (minIndex counts `valid` only): a null after the minimum is where it diverged.
+  const diverged = points.slice(points.indexOf(minimum) + 1).find((p) => p.smoothed === null || p.smoothed > divergeFactor * minimum.smoothed);
   const upper = minimum.lr / 10;
   return {
     points,
