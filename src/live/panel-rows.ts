@@ -5,6 +5,7 @@
  * the same numbers the same way.
  */
 import { round } from '../charts/base';
+import type { Finding } from '../types';
 import type { LiveEvent, RunInfo, Values } from './events';
 import type { HistorySnapshot } from './history';
 
@@ -95,6 +96,11 @@ export function layerRows(
   }));
 }
 
+/** The rule marking where a finding appeared on the loss chart. */
+function markRow(step: number, finding: Finding): MarkRow {
+  return { step, label: finding.title, severity: finding.severity };
+}
+
 export function chanceRows(run: RunInfo | null): object[] {
   return run?.chanceLoss == null ? [] : [{ chance: round(run.chanceLoss, 5), label: `chance ${round(run.chanceLoss, 3)}` }];
 }
@@ -109,7 +115,7 @@ export function eventRows(event: LiveEvent, previousLayerStep: number, run: RunI
     case 'layers':
       return { layers: layerRows(run?.layers ?? [], event.step, previousLayerStep, event.rows) };
     case 'finding':
-      return { marks: [{ step: event.step, label: event.finding.title, severity: event.finding.severity }] };
+      return { marks: [markRow(event.step, event.finding)] };
     default:
       return {};
   }
@@ -134,6 +140,6 @@ export function snapshotRows(snapshot: HistorySnapshot): Record<DatasetName, obj
     epochs: snapshot.epochs.flatMap((row) => epochRows(row.epoch, row.step, row.values)),
     layers,
     chance: chanceRows(snapshot.run),
-    marks: snapshot.findings.map(({ step, finding }) => ({ step, label: finding.title, severity: finding.severity })),
+    marks: snapshot.findings.map(({ step, finding }) => markRow(step, finding)),
   };
 }

@@ -17,13 +17,18 @@ import { runStatus, type RunStatus } from './status';
 import { thinned } from './series';
 import * as messages from './messages';
 
+/** "Training <model name>": the panel's title in the spec, the HTML header and the text. */
+function panelTitle(snapshot: HistorySnapshot): string {
+  return `Training ${snapshot.run?.modelName ?? 'model'}`;
+}
+
 export function panelLayout(snapshot: HistorySnapshot, status: RunStatus = runStatus(snapshot)): PanelLayout {
   const names = new Set<string>();
   for (const key of Object.keys(snapshot.batches)) names.add(key.replace(/^val_/, ''));
   for (const row of snapshot.epochs) for (const key of Object.keys(row.values)) names.add(key.replace(/^val_/, ''));
   names.delete('loss');
   return {
-    title: `Training ${snapshot.run?.modelName ?? 'model'}`,
+    title: panelTitle(snapshot),
     subtitle: [`${status.state}: ${status.line}`],
     metrics: [...names],
     gradientNorms: snapshot.measured.gradNorms,
@@ -91,7 +96,7 @@ export function headerHTML(snapshot: HistorySnapshot, status: RunStatus = runSta
   const hint = snapshot.measured.updateRatios && !snapshot.measured.gradNorms ? `<div class="tfd-muted">${escapeHTML(messages.gradientsNeedData())}</div>` : '';
   return (
     `<style>${STYLE}</style><div class="tfd-live">` +
-    `<div><b>${escapeHTML(`Training ${snapshot.run?.modelName ?? 'model'}`)}</b> <span class="tfd-muted">${escapeHTML(status.state)}: ${escapeHTML(status.line)}</span></div>` +
+    `<div><b>${escapeHTML(panelTitle(snapshot))}</b> <span class="tfd-muted">${escapeHTML(status.state)}: ${escapeHTML(status.line)}</span></div>` +
     bar +
     (latest ? `<div class="tfd-muted">${latest}</div>` : '') +
     (findings || notes ? `<ul>${findings}${notes}</ul>` : '') +
@@ -101,7 +106,7 @@ export function headerHTML(snapshot: HistorySnapshot, status: RunStatus = runSta
 }
 
 export function panelText(snapshot: HistorySnapshot, status: RunStatus = runStatus(snapshot)): string {
-  const lines = [`Training ${snapshot.run?.modelName ?? 'model'}: ${status.state}, ${status.line}`];
+  const lines = [`${panelTitle(snapshot)}: ${status.state}, ${status.line}`];
   const latest = Object.entries(status.latest).map(([k, v]) => `${k} ${formatNumber(v)}`);
   if (latest.length) lines.push(latest.join(', '));
   for (const f of status.findings) lines.push(`[${f.severity}] ${f.id}: ${f.title} Fix: ${f.fix}`);
