@@ -10,31 +10,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { dataFormatAttr, input, padAttr, pairAttr, roundingAttr, shape4D, shape4DAttr } from './attrs';
-import { runComposed, spatialPads, WasmOps } from './wasm-ops';
+import { backpropFilterPads, cropNegative } from './backprop-geometry';
+import { runComposed, spatialPads } from './wasm-ops';
 
 const KERNEL = 'Conv2DBackpropFilter';
-
-/**
- * How much to pad (positive) or crop (negative) one spatial axis of the input
- * so that sliding the output gradient over it, `stride` apart, gives exactly
- * `filterSize` positions. Cropping happens when the stride does not divide the
- * input: the forward pass never read the last rows.
- */
-export function backpropFilterPads(inSize: number, outSize: number, filterSize: number, stride: number, dilation: number, padBefore: number): [number, number] {
-  const paddedLength = (filterSize - 1) * dilation + (outSize - 1) * stride + 1;
-  return [padBefore, paddedLength - inSize - padBefore];
-}
-
-/** Crops by the negative amounts; returns the input and the padding left for the convolution. */
-export function cropNegative(ops: WasmOps, x: tf.TensorInfo, rows: [number, number], cols: [number, number]): { x: tf.TensorInfo; rows: [number, number]; cols: [number, number] } {
-  const crop = (p: number) => Math.min(0, p);
-  const keep = (p: number) => Math.max(0, p);
-  const needsCrop = [...rows, ...cols].some((p) => p < 0);
-  const cropped = needsCrop
-    ? ops.padOrCrop(x, [[0, 0], [crop(rows[0]), crop(rows[1])], [crop(cols[0]), crop(cols[1])], [0, 0]])
-    : x;
-  return { x: cropped, rows: [keep(rows[0]), keep(rows[1])], cols: [keep(cols[0]), keep(cols[1])] };
-}
 
 function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: object; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const x = input(inputs, 'x', KERNEL);

@@ -9,8 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { dataFormatAttr, input, padAttr, pairAttr, roundingAttr, shape4D, shape4DAttr } from './attrs';
-import { cropNegative } from './conv2d-backprop-filter';
-import { backpropInputPads, spreadByStride } from './depthwise-backprop-input';
+import { backpropInputPads, cropNegative, spreadByStride } from './backprop-geometry';
 import { runComposed, spatialPads } from './wasm-ops';
 
 const KERNEL = 'Conv2DBackpropInput';

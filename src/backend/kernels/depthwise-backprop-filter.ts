@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { input, padAttr, pairAttr, roundingAttr, shape4D, shape4DAttr } from './attrs';
-import { backpropFilterPads, cropNegative } from './conv2d-backprop-filter';
+import { backpropFilterPads, cropNegative } from './backprop-geometry';
 import { runComposed, spatialPads } from './wasm-ops';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropFilter';

@@ -10,33 +10,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { input, padAttr, pairAttr, roundingAttr, shape4D, shape4DAttr } from './attrs';
-import { cropNegative } from './conv2d-backprop-filter';
-import { runComposed, spatialPads, WasmOps } from './wasm-ops';
+import { backpropInputPads, cropNegative, spreadByStride } from './backprop-geometry';
+import { runComposed, spatialPads } from './wasm-ops';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropInput';
-
-/** dy with (stride - 1) zeros after every row and column: [n, outH*sh, outW*sw, k]. */
-export function spreadByStride(ops: WasmOps, dy: tf.TensorInfo, strideH: number, strideW: number): tf.TensorInfo {
-  const [n, outH, outW, k] = dy.shape;
-  let spread = dy;
-  if (strideH > 1) {
-    const rows = ops.pad(ops.reshape(spread, [n, outH, 1, outW * k]), [[0, 0], [0, 0], [0, strideH - 1], [0, 0]]);
-    spread = ops.reshape(rows, [n, outH * strideH, outW, k]);
-  }
-  if (strideW > 1) {
-    const height = spread.shape[1];
-    const cols = ops.pad(ops.reshape(spread, [n * height, outW, 1, k]), [[0, 0], [0, 0], [0, strideW - 1], [0, 0]]);
-    spread = ops.reshape(cols, [n, height, outW * strideW, k]);
-  }
-  return spread;
-}
-
-/** Padding before/after one axis of the spread dy so a stride-1 pass yields `inSize` positions. */
-export function backpropInputPads(inSize: number, spreadSize: number, filterSize: number, dilation: number, padBefore: number): [number, number] {
-  const reach = (filterSize - 1) * dilation;
-  const before = reach - padBefore;
-  return [before, inSize + reach - before - spreadSize];
-}
 
 function depthwiseBackpropInput({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: object; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const dy = input(inputs, 'dy', KERNEL);

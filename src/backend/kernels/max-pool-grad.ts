@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { input, padAttr, pairAttr, roundingAttr, shape4D } from './attrs';
-import { backpropFilterPads } from './conv2d-backprop-filter';
+import { backpropFilterPads } from './backprop-geometry';
 import { runComposed, spatialPads, WasmOps } from './wasm-ops';
 
 const KERNEL = 'MaxPoolGrad';
