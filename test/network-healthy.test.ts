@@ -97,8 +97,10 @@ test('diagnose(model, data) calls a tiny sigmoid net that memorizes slowly at Ad
   const report = await diagnoseHealthy(model, { x, y });
   const overfit = report.findings.find((f) => f.id === 'overfit-failed');
   if (overfit) {
+    // Two honest reasons for "slow, not broken", depending on the random init:
+    // still improving at the end of the budget, or a reference optimizer memorized it.
     assert.equal(overfit.severity, 'info');
-    assert.equal(overfit.evidence.stillImproving, true);
+    assert.ok(overfit.evidence.stillImproving === true || overfit.evidence.referenceSucceeded === true, JSON.stringify(overfit.evidence));
   }
   tf.dispose([x, y]);
   model.dispose();
