@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend';
 import { seededRandom, shuffledIndices } from '../src/context/random';
 import * as msg from '../src/messages/data';
-import { diagnoseNoLeak, findingOf } from './helpers/diagnose';
+import { DATA_ONLY, diagnoseNoLeak, findingOf } from './helpers/diagnose';
 import { mnistArrays, mnistMlp, mnistTensors, oneHot, tabularArrays, tabularClassifier } from './helpers/models';
 
 before(() => ready());
@@ -187,6 +187,41 @@ test('diagnose(model, data, { validation }) flags differently preprocessed valid
   const f = findingOf(report, 'split-shift');
   assert.equal(f.severity, 'warning');
   assert.equal(f.evidence.feature, 'gray');
+  // Standardized with its own statistics: std 1 against the training 0.31, a factor of ~3.
+  assert.equal(f.evidence.measure, 'spread');
+  assert.ok(Number(f.evidence.difference) > 2.5 && Number(f.evidence.difference) < 4, String(f.evidence.difference));
+  model.dispose();
+});
+
+test('diagnose(model, data, { validation }) flags a column constant at different values in each split as split-shift', async () => {
+  const train = tabularArrays(400, 8, 7);
+  const other = tabularArrays(200, 8, 8);
+  // A constant "bias" column written as 1 by the training pipeline and 2 by the validation one.
+  const withColumn = (rows: number[][], value: number) => rows.map((row) => [...row.slice(0, 7), value]);
+  const model = tabularClassifier();
+  const report = await diagnoseNoLeak(model, { x: withColumn(train.x, 1), y: train.labels }, {
+    ...DATA_ONLY, validation: { x: withColumn(other.x, 2), y: other.labels },
+  });
+  const f = findingOf(report, 'split-shift');
+  assert.equal(f.evidence.measure, 'constant');
+  assert.equal(f.evidence.difference, 1);
+  assert.equal(f.detail, msg.splitShift({
+    feature: String(f.evidence.feature), trainMean: 1, validationMean: 2, trainStd: 0, validationStd: 0,
+    measure: 'constant', difference: 1, bound: 0, shifted: 1, total: 8,
+  }).detail);
+  model.dispose();
+});
+
+test('diagnose(model, data, { validation }) does not call a rare binary feature missing from a small validation split a shift', async () => {
+  const train = tabularArrays(400, 8, 7);
+  const other = tabularArrays(100, 8, 8);
+  // 1% ones in training; a 100-row validation split holds none about a third of the time.
+  const rare = (rows: number[][], ones: (i: number) => boolean) => rows.map((row, i) => [...row.slice(0, 7), ones(i) ? 1 : 0]);
+  const model = tabularClassifier();
+  const report = await diagnoseNoLeak(model, { x: rare(train.x, (i) => i % 100 === 0), y: train.labels }, {
+    ...DATA_ONLY, validation: { x: rare(other.x, () => false), y: other.labels },
+  });
+  assert.equal(report.findings.find((f) => f.id === 'split-shift'), undefined);
   model.dispose();
 });
 

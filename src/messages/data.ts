@@ -200,14 +200,29 @@ export function splitLeakage(e: { duplicates: number; validationRows: number; fi
   };
 }
 
-export function splitShift(e: { feature: string; trainMean: number; validationMean: number; trainStd: number; validationStd: number; difference: number; bound: number; shifted: number; total: number }): Finding {
+/** Which statistic shows a split shift: the means, the spreads, or values constant in both splits. */
+export type ShiftKind = 'mean' | 'spread' | 'constant';
+
+function shiftAmount(e: { measure: ShiftKind; difference: number; bound: number }): string {
+  if (e.measure === 'constant') return `constant in both splits, ${num(e.difference)} apart`;
+  if (e.measure === 'spread') return `the stds differ by a factor of ${num(e.difference)}; sampling noise allows ${num(e.bound)}`;
+  return `the means differ by ${num(e.difference)} pooled std; sampling noise allows ${num(e.bound)}`;
+}
+
+export function splitShift(e: {
+  feature: string; trainMean: number; validationMean: number; trainStd: number; validationStd: number;
+  measure: ShiftKind; difference: number; bound: number; shifted: number; total: number;
+}): Finding {
   return {
     id: 'split-shift',
     severity: 'warning',
     title: 'Training and validation data are distributed differently',
-    detail: `${e.total > 1 ? `${e.shifted} of ${e.total} features or channels differ beyond sampling noise; most of all ${e.feature}` : `${e.feature} differs beyond sampling noise`}: train mean ${num(e.trainMean)} std ${num(e.trainStd)}, validation mean ${num(e.validationMean)} std ${num(e.validationStd)} (difference ${num(e.difference)} pooled std; noise allows ${num(e.bound)}). Different preprocessing per split is the usual cause.`,
+    detail: `${e.total > 1 ? `${e.shifted} of ${e.total} features or channels differ beyond sampling noise; most of all ${e.feature}` : `${e.feature} differs beyond sampling noise`}: train mean ${num(e.trainMean)} std ${num(e.trainStd)}, validation mean ${num(e.validationMean)} std ${num(e.validationStd)} (${shiftAmount(e)}). Different preprocessing per split is the usual cause.`,
     fix: 'Compute normalization statistics on the training split only and apply the very same numbers (and code path) to validation and test.',
-    evidence: { feature: e.feature, trainMean: e.trainMean, validationMean: e.validationMean, trainStd: e.trainStd, validationStd: e.validationStd, difference: e.difference, bound: e.bound, shifted: e.shifted },
+    evidence: {
+      feature: e.feature, trainMean: e.trainMean, validationMean: e.validationMean, trainStd: e.trainStd, validationStd: e.validationStd,
+      measure: e.measure, difference: e.difference, bound: e.bound, shifted: e.shifted,
+    },
     checklist: 'N4',
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { Check, CheckContext } from '../base';
 import type { Finding } from '../../types';
-import { splitLeakage, splitShift } from '../../messages/data';
+import { splitLeakage, splitShift, type ShiftKind } from '../../messages/data';
 import { summarize } from './shared';
 
 /** Leaked share of validation above which scores are visibly inflated. */
@@ -19,6 +19,37 @@ const LEAK_WARNING_SHARE = 0.01;
  */
 const NOISE_MULTIPLE = 5;
 const MIN_EFFECT = 0.25;
+
+interface ShiftMeasure {
+  /** How the splits differ most, relative to sampling noise (> 1: beyond it). */
+  score: number;
+  measure: ShiftKind;
+  /** Means: standardized difference; spread: factor between the stds; constant: |difference of the values|. */
+  difference: number;
+  bound: number;
+}
+
+/**
+ * Compares one feature across splits. A spread is only compared when both
+ * splits vary: a rare binary feature (1% ones) is all zeros in a 100-row
+ * validation split about a third of the time, so "constant in one split" alone
+ * is no evidence of different preprocessing; the means still are.
+ */
+function measureShift(
+  a: { mean: number; std: number }, b: { mean: number; std: number }, meanBound: number, stdBound: number,
+): ShiftMeasure {
+  const pooled = Math.sqrt((a.std * a.std + b.std * b.std) / 2);
+  if (pooled === 0) {
+    const difference = Math.abs(b.mean - a.mean);
+    return { score: difference > 0 ? Infinity : 0, measure: 'constant', difference, bound: 0 };
+  }
+  const meanDiff = Math.abs(b.mean - a.mean) / pooled;
+  const byMean = { score: meanDiff / meanBound, measure: 'mean' as const, difference: meanDiff, bound: meanBound };
+  if (a.std === 0 || b.std === 0) return byMean;
+  const logRatio = Math.abs(Math.log(b.std / a.std));
+  const bySpread = { score: logRatio / stdBound, measure: 'spread' as const, difference: Math.exp(logRatio), bound: Math.exp(stdBound) };
+  return bySpread.score > byMean.score ? bySpread : byMean;
+}
 
 export const splitsCheck: Check = {
   id: 'splits',
@@ -39,29 +70,19 @@ export const splitsCheck: Check = {
     const meanBound = Math.max(MIN_EFFECT, NOISE_MULTIPLE * Math.sqrt(1 / train.rows + 1 / validation.rows));
     const stdBound = Math.max(MIN_EFFECT, NOISE_MULTIPLE * Math.sqrt(1 / (2 * train.rows) + 1 / (2 * validation.rows)));
     let shifted = 0;
-    let worst: { name: string; score: number; difference: number; bound: number; tm: number; vm: number; ts: number; vs: number } | undefined;
+    let worst: (ShiftMeasure & { name: string; score: number; tm: number; vm: number; ts: number; vs: number }) | undefined;
     for (const a of t) {
       const b = v.get(a.name);
       if (!b) continue;
-      const pooled = Math.sqrt((a.std * a.std + b.std * b.std) / 2);
-      if (pooled === 0) {
-        if (a.mean !== b.mean) shifted++;
-        continue;
-      }
-      const meanDiff = Math.abs(b.mean - a.mean) / pooled;
-      const stdDiff = a.std > 0 && b.std > 0 ? Math.abs(Math.log(b.std / a.std)) : Infinity;
-      const score = Math.max(meanDiff / meanBound, stdDiff / stdBound);
-      if (score <= 1) continue;
+      const measured = measureShift(a, b, meanBound, stdBound);
+      if (measured.score <= 1) continue;
       shifted++;
-      if (!worst || score > worst.score) {
-        const byMean = meanDiff / meanBound >= stdDiff / stdBound;
-        worst = { name: a.name, score, difference: byMean ? meanDiff : stdDiff, bound: byMean ? meanBound : stdBound, tm: a.mean, vm: b.mean, ts: a.std, vs: b.std };
-      }
+      if (!worst || measured.score > worst.score) worst = { ...measured, name: a.name, tm: a.mean, vm: b.mean, ts: a.std, vs: b.std };
     }
     if (worst) {
       findings.push(splitShift({
         feature: worst.name, trainMean: worst.tm, validationMean: worst.vm, trainStd: worst.ts, validationStd: worst.vs,
-        difference: worst.difference, bound: worst.bound, shifted, total: t.length,
+        measure: worst.measure, difference: worst.difference, bound: worst.bound, shifted, total: t.length,
       }));
     }
     return { findings };
