@@ -72,3 +72,8 @@ export function triage(findings: readonly Finding[]): Triage | undefined {
   const explains = actionable.filter((f) => best.explains.includes(f.id)).map((f) => f.id);
   return { first: best.finding.id, layer: best.finding.layer, explains: [...new Set(explains)] };
 }
+
+/** The finding a triage names (findings with one id can differ by layer). */
+export function fixFirstFinding(findings: readonly Finding[], chosen: Triage | undefined): Finding | undefined {
+  return chosen && findings.find((f) => f.id === chosen.first && f.layer === chosen.layer);
+}

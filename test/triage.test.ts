@@ -2,7 +2,8 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend';
-import { reportToText } from '../src/render';
+import { reportToHTML, reportToText } from '../src/render';
+import { healthyReport } from './render-fixture';
 import { triage } from '../src/triage';
 import { diagnoseNoLeak } from './helpers/diagnose';
 import { mnistMlp, mnistTensors } from './helpers/models';
@@ -66,4 +67,14 @@ test('diagnose(model, raw 0-255 pixels) names the pixels, not their symptoms, as
   assert.match(reportToText(report.toJSON()), /Fix first: Inputs look like raw 0-255 pixels/);
   tf.dispose([x, y, raw]);
   model.dispose();
+});
+
+test('reportToHTML(diagnosis) marks the finding to fix first in the findings table, and only that one', async () => {
+  const findings = [finding('overfit-failed', 'error'), finding('data-unnormalized', 'warning'), finding('loss-above-chance', 'warning')];
+  const html = await reportToHTML({ ...healthyReport, findings, triage: triage(findings) });
+  const rows = html.match(/<tr data-finding="[^"]+">.*?<\/tr>/g) ?? [];
+  assert.equal(rows.length, 3);
+  const marked = rows.filter((row) => row.includes('class="tfd-first"'));
+  assert.equal(marked.length, 1);
+  assert.match(marked[0], /data-finding="data-unnormalized"/);
 });

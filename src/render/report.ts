@@ -15,6 +15,7 @@ import { reportSections, type ReportSection } from './sections';
 import { REPORT_CSS } from './style';
 import { specToSVG, type StaticChart } from './svg';
 import { contextEntries, reportToText as textReport, verdictText } from './text';
+import { fixFirstFinding } from '../triage';
 
 export interface RenderedSection extends ReportSection {
   /** The drawn chart, or why it could not be drawn (the section still shows its findings). */
@@ -67,14 +68,15 @@ function severityBadge(finding: Finding): string {
   return `<span class="tfd-sev tfd-sev-${finding.severity}">${escapeHTML(finding.severity)}</span>`;
 }
 
-function findingsTable(findings: readonly Finding[]): string {
+function findingsTable(findings: readonly Finding[], fixFirst: Finding | undefined): string {
   if (findings.length === 0) return '';
+  const marker = (f: Finding) => (f === fixFirst ? ' <span class="tfd-first">fix first</span>' : '');
   // The layer column only when some finding names a layer (most data findings do not).
   const withLayer = findings.some((f) => f.layer !== undefined);
   const layerCell = (f: Finding) => (withLayer ? `<td>${f.layer === undefined ? '' : escapeHTML(f.layer)}</td>` : '');
   const rows = findings.map(
     (f) =>
-      `<tr data-finding="${escapeHTML(f.id)}"><td>${severityBadge(f)}</td><td class="tfd-title">${escapeHTML(f.title)}</td>` +
+      `<tr data-finding="${escapeHTML(f.id)}"><td>${severityBadge(f)}</td><td class="tfd-title">${escapeHTML(f.title)}${marker(f)}</td>` +
       `${layerCell(f)}<td>${escapeHTML(f.fix)}</td><td>${escapeHTML(f.detail)}</td></tr>`,
   );
   const head = ['Severity', 'Finding', ...(withLayer ? ['Layer'] : []), 'What to change', 'What we measured'];
@@ -90,7 +92,7 @@ function headerHTML(data: DiagnosisData): string {
   return (
     `<h2>tfjs-doctor: ${escapeHTML(data.context.modelName)}</h2>` +
     `<p class="tfd-verdict ${verdictClass}">${escapeHTML(verdictText(data))}</p>` +
-    findingsTable(data.findings)
+    findingsTable(data.findings, fixFirstFinding(data.findings, data.triage))
   );
 }
 

@@ -20,6 +20,7 @@ export const REPORT_CSS = `
 .tfjs-doctor-report .tfd-sev-error { background: #c62828; }
 .tfjs-doctor-report .tfd-sev-warning { background: #e08a00; }
 .tfjs-doctor-report .tfd-sev-info { background: #1f6fb2; }
+.tfjs-doctor-report .tfd-first { display: inline-block; margin-left: 4px; border: 1px solid #c62828; border-radius: 3px; padding: 0 4px; color: #c62828; font-size: 11px; font-weight: 600; white-space: nowrap; }
 .tfjs-doctor-report .tfd-ok { color: #2e8b3a; font-weight: 600; }
 .tfjs-doctor-report .tfd-section { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; border-top: 1px solid #e3e3e3; padding-top: 8px; margin-top: 12px; }
 .tfjs-doctor-report .tfd-section > .tfd-section-chart { flex: 0 1 auto; min-width: 0; overflow-x: auto; }

@@ -5,6 +5,7 @@
 import { formatNumber as num } from '../charts/base';
 import type { Measurements } from '../measurements';
 import type { CheckRun, DiagnosisData, Finding, Inferred, Severity } from '../types';
+import { fixFirstFinding } from '../triage';
 
 const SEVERITY_WORDS: Record<Severity, [string, string]> = {
   error: ['error', 'errors'],
@@ -40,7 +41,7 @@ export function verdictText(data: DiagnosisData): string {
     const notes = first ? ` (${findingCounts(data.findings)})` : '';
     return `No problems found: ${plural(passed, ['check', 'checks'])} passed${notes}.`;
   }
-  const fixFirst = (data.triage && data.findings.find((f) => f.id === data.triage?.first && f.layer === data.triage.layer)) ?? first;
+  const fixFirst = fixFirstFinding(data.findings, data.triage) ?? first;
   const explained = data.findings.filter((f) => f !== fixFirst && data.triage?.explains.includes(f.id) && f.severity !== 'info');
   const because = explained.length > 0 ? ` It alone can explain: ${explained.map((f) => f.title.replace(/\.$/, '')).join('; ')}.` : '';
   return `${findingCounts(data.findings)}. Fix first: ${fixFirst.title}${fixFirst.layer ? ` (layer ${fixFirst.layer})` : ''}.${because}`;
