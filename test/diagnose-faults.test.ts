@@ -351,6 +351,28 @@ test('diagnose(model, data) judges the label link of smoothed binary labels (0.1
   model.dispose();
 });
 
+test('diagnose(model, data) counts smoothed binary labels (0.1 / 0.9) as the classes they lean to', async () => {
+  const { x, labels } = tabularArrays(400);
+  const hard = labels.map((c) => [c === 0 ? 1 : 0]);
+  const smoothed = hard.map(([c]) => [c === 1 ? 0.9 : 0.1]);
+  const build = () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [8], units: 1, activation: 'sigmoid' })] });
+    model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    return model;
+  };
+  const options = { checks: { only: ['labels', 'data-scale'] } };
+  const [hardModel, softModel] = [build(), build()];
+  const withHard = await diagnoseNoLeak(hardModel, { x, y: hard }, options);
+  const withSoft = await diagnoseNoLeak(softModel, { x, y: smoothed }, options);
+  assert.deepEqual(withSoft.measurements.dataProfile?.labels, withHard.measurements.dataProfile?.labels);
+  // The best constant prediction for soft targets t is mean(t), whose loss H(mean t) lies above H(p) for hard labels.
+  assert.ok((withSoft.context.chanceLoss ?? 0) > (withHard.context.chanceLoss ?? Infinity));
+  const counts = withSoft.measurements.dataProfile?.labels.map((l) => l.count) ?? [];
+  assert.ok(counts.length === 2 && counts.every((n) => n > 50), `both classes counted: ${counts}`);
+  hardModel.dispose();
+  softModel.dispose();
+});
+
 test('diagnose(model, data) skips the label link when the sample holds one class, instead of a tfjs error', async () => {
   const { x } = tabularArrays(200);
   const model = tabularClassifier();

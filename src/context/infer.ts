@@ -85,12 +85,17 @@ export function inferClassCount(task: Task, facts: ModelFacts, labels: LabelStat
   return values.length > 0 ? Math.max(...values) + 1 : undefined;
 }
 
-/** Count of each class 0..C-1 in the labels (sparse values or one-hot argmax). */
+/**
+ * Count of each class 0..C-1 in the labels (sparse values or one-hot argmax).
+ * Binary targets in [0, 1] that are not 0 or 1 (label smoothing: 0.1/0.9)
+ * count as the class they lean to, as a 0.5 threshold reads them.
+ */
 export function classCounts(labels: LabelStats, numClasses: number): number[] {
   if (labels.width > 1) return Array.from(labels.argmaxCounts.slice(0, numClasses));
   const counts = new Array<number>(numClasses).fill(0);
   for (const [value, count] of labels.valueCounts) {
     if (Number.isInteger(value) && value >= 0 && value < numClasses) counts[value] += count;
+    else if (numClasses === 2 && value > 0 && value < 1) counts[value >= 0.5 ? 1 : 0] += count;
   }
   return counts;
 }
