@@ -268,7 +268,7 @@ export const networkMessages = {
             (Number.isFinite(e.divergenceLr) ? ` and diverged from ${num(e.divergenceLr)}` : '') +
             `; your rate is ${e.severe ? 'where the loss blows up' : 'past the bottom of the curve'}. `
           : '') +
-        (e.overfitProbe === 'went-up' ? 'On 16 samples your optimizer made the loss go UP, where a reference Adam at 1e-2 memorized them. ' : '') +
+        (e.overfitProbe === 'went-up' ? 'In the tiny-batch probe your optimizer made the loss go UP, where a reference Adam at 1e-2 memorized the same samples. ' : '') +
         'Training will be unstable or end in NaN.',
       fix: bandAdvice(e, 'Lower it 10x at a time until the loss falls steadily, or use Adam at 1e-3.'),
       checklist: 'T5',
@@ -286,7 +286,7 @@ export const networkMessages = {
           ? `In a learning-rate range test with ${e.optimizer}, the loss was lowest at ${num(e.minLossLr)}, ` +
             `${num(e.minLossLr / e.configuredLr)} times your rate. `
           : '') +
-        (e.overfitProbe === 'stalled' ? 'On 16 samples your optimizer barely moved the loss, where a reference Adam at 1e-2 memorized them. ' : '') +
+        (e.overfitProbe === 'stalled' ? 'In the tiny-batch probe your optimizer barely moved the loss, where a reference Adam at 1e-2 memorized the same samples. ' : '') +
         'At your rate training crawls or stalls.',
       fix: bandAdvice(e, 'Raise it 10x at a time until the loss falls steadily, or use Adam at 1e-3.'),
       checklist: 'T5',
