@@ -167,3 +167,8 @@ export interface Measurements {
   /** Anything else a check measured, keyed by check id. */
   extra?: Record<string, Record<string, number | string | boolean | null>>;
 }
+
+/** A measured number as measurements carry it: NaN and ±Infinity become null ("not measured"), which JSON keeps. */
+export function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}

@@ -20,6 +20,7 @@ import * as messages from './messages';
 import type { ResolvedWatchOptions } from './options';
 import { allFinite, snapshotWeights, traceNonFinite, trainableWeights, updateRatios, type WeightRef, type WeightSnapshot } from './probe';
 import { learningRateOf, newRunId, runInfo, totalStepsOf } from './run-info';
+import { finiteOrNull } from '../measurements';
 
 export interface Sink {
   publish(event: LiveEvent, history: RunHistory): void;
@@ -281,10 +282,6 @@ function metricValues(logs: Record<string, unknown> | undefined): Values {
     values[key] = finiteOrNull(value);
   }
   return values;
-}
-
-function finiteOrNull(value: number): number | null {
-  return Number.isFinite(value) ? value : null;
 }
 
 /** Per-layer L2 norm from per-weight norms: sqrt of the sum of squares. */

@@ -7,7 +7,7 @@
  * `data()` call; no per-element work in JavaScript.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { WeightGradient } from '../measurements';
+import { finiteOrNull, type WeightGradient } from '../measurements';
 import { trainableWeights } from './layers';
 import { forwardLoss, type LossFunction } from './loss';
 
@@ -34,10 +34,6 @@ const DEFAULTS = { training: true };
 
 /** Statistics computed per weight, in this order, as one row of the transfer. */
 const STAT_COUNT = 7;
-
-function finiteOrNull(value: number): number | null {
-  return Number.isFinite(value) ? value : null;
-}
 
 /**
  * Gradient statistics for every trainable weight, grouped by layer in model

@@ -4,7 +4,7 @@
  * statistics are computed on the backend and read back in one transfer.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { LayerActivation } from '../measurements';
+import { finiteOrNull, type LayerActivation } from '../measurements';
 import { listLayers, type LayerInfo } from './layers';
 
 export interface TapModel {
@@ -54,16 +54,15 @@ export async function activationStats(taps: TapModel, x: tf.Tensor): Promise<Lay
   packed.dispose();
   return taps.layers.map((info, i): LayerActivation => {
     const [mean, std, rms, dead, saturated, nonFinite] = Array.from(numbers.subarray(i * STAT_COUNT, (i + 1) * STAT_COUNT));
-    const finite = (v: number) => (Number.isFinite(v) ? v : null);
     return {
       layer: info.name,
       layerIndex: info.index,
       activation: info.activation,
-      mean: finite(mean),
-      std: finite(std),
-      rms: finite(rms),
-      deadFraction: info.family === 'relu' ? finite(dead) : null,
-      saturatedFraction: info.family === 'sigmoid' || info.family === 'tanh' ? finite(saturated) : null,
+      mean: finiteOrNull(mean),
+      std: finiteOrNull(std),
+      rms: finiteOrNull(rms),
+      deadFraction: info.family === 'relu' ? finiteOrNull(dead) : null,
+      saturatedFraction: info.family === 'sigmoid' || info.family === 'tanh' ? finiteOrNull(saturated) : null,
       nonFiniteCount: nonFinite,
     };
   });

@@ -5,7 +5,7 @@
  * wrong. A reference optimizer run separates the two, only on failure.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { CurvePoint } from '../../measurements';
+import { finiteOrNull, type CurvePoint } from '../../measurements';
 import { evaluate, trainStep, trainableVariables, type Evaluation } from '../../model/train';
 import { networkMessages } from '../../messages/network';
 import type { NetworkCheck, NetworkContext } from './context';
@@ -82,21 +82,21 @@ async function overfit(
     const variables = trainableVariables(clone);
     const initial = await evaluate(clone, x, y, ctx.loss, task);
     const goal = target ?? initial.loss * SETTINGS.lossFraction;
-    const points: CurvePoint[] = [{ series: `${series} (inference)`, step: 0, loss: finite(initial.loss), metric: initial.accuracy }];
+    const points: CurvePoint[] = [{ series: `${series} (inference)`, step: 0, loss: finiteOrNull(initial.loss), metric: initial.accuracy }];
     let latest = initial;
     let steps = 0;
     let diverged = false;
     while (steps < budget && !succeeded(latest, goal)) {
       const value = await trainStep(clone, optimizer, variables, x, y, ctx.loss);
       steps++;
-      points.push({ series: `${series} (training)`, step: steps, loss: finite(value) });
+      points.push({ series: `${series} (training)`, step: steps, loss: finiteOrNull(value) });
       if (!Number.isFinite(value)) {
         diverged = true;
         break;
       }
       if (steps % SETTINGS.evalEvery === 0 || steps === budget) {
         latest = await evaluate(clone, x, y, ctx.loss, task);
-        points.push({ series: `${series} (inference)`, step: steps, loss: finite(latest.loss), metric: latest.accuracy });
+        points.push({ series: `${series} (inference)`, step: steps, loss: finiteOrNull(latest.loss), metric: latest.accuracy });
       }
     }
     const final = await evaluate(clone, x, y, ctx.loss, task, SETTINGS.trainingModePasses);
@@ -107,10 +107,6 @@ async function overfit(
     optimizer.dispose();
     clone.dispose();
   }
-}
-
-function finite(value: number): number | null {
-  return Number.isFinite(value) ? value : null;
 }
 
 export const overfitCheck: NetworkCheck = {
@@ -137,17 +133,17 @@ export const overfitCheck: NetworkCheck = {
       const points = [...user.points, ...(reference?.points ?? [])];
       const stillImproving = user.stillImproving || (reference?.stillImproving ?? false);
       const measurements = {
-        curves: { chanceLoss: chance ?? null, initialLoss: finite(user.initial.loss), points, ...(user.initial.accuracy !== null ? { metricName: 'accuracy' } : {}) },
+        curves: { chanceLoss: chance ?? null, initialLoss: finiteOrNull(user.initial.loss), points, ...(user.initial.accuracy !== null ? { metricName: 'accuracy' } : {}) },
         extra: {
           [OVERFIT_CHECK_ID]: {
             samples: batch.size,
             steps: user.steps,
             succeeded: user.succeeded,
             diverged: user.diverged,
-            initialLoss: finite(user.initial.loss),
-            finalLoss: finite(user.final.loss),
+            initialLoss: finiteOrNull(user.initial.loss),
+            finalLoss: finiteOrNull(user.final.loss),
             finalAccuracy: user.final.accuracy,
-            trainingModeLoss: finite(user.final.trainingModeLoss ?? Number.NaN),
+            trainingModeLoss: finiteOrNull(user.final.trainingModeLoss ?? Number.NaN),
             referenceSucceeded: reference?.succeeded ?? null,
             stillImproving,
           },
