@@ -4,15 +4,8 @@
  * Checks call these; tests compare against them.
  */
 import type { Finding } from '../types';
+import { num } from './format';
 
-/** A number in a sentence: 3 significant digits, no exponent noise for ordinary sizes. */
-export function num(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (value === 0) return '0';
-  const abs = Math.abs(value);
-  if (abs >= 1e5 || abs < 1e-3) return value.toExponential(2);
-  return String(Number(value.toPrecision(3)));
-}
 
 const pct = (fraction: number): string => `${num(100 * fraction)}%`;
 const list = (indices: readonly number[]): string => indices.join(', ');

@@ -4,13 +4,8 @@
  * Checks build findings only through this catalogue; tests compare against it.
  */
 import type { Finding } from '../types';
+import { num } from './format';
 
-/** Numbers as people read them: 3 significant digits, exponent notation when tiny or huge. */
-export function num(value: number): string {
-  if (value === 0 || !Number.isFinite(value)) return String(value);
-  const magnitude = Math.abs(value);
-  return magnitude >= 1e-3 && magnitude < 1e5 ? String(Number(value.toPrecision(3))) : value.toExponential(1);
-}
 
 function percent(fraction: number): string {
   return `${Math.round(fraction * 100)}%`;
