@@ -105,3 +105,16 @@ test('diagnose(model, data) calls a tiny sigmoid net that memorizes slowly at Ad
   tf.dispose([x, y]);
   model.dispose();
 });
+
+test('diagnose(trained model, data) does not call the learning rate that trained it too high', async () => {
+  // A range test from a converged model finds its minimum at tiny rates; that is no verdict on Adam 1e-3.
+  const model = mlp();
+  const data = mnistDigits(500);
+  await model.fit(data.x, data.y, { epochs: 8, batchSize: 32, shuffle: true, verbose: 0 });
+  const report = await diagnoseHealthy(model, data);
+  assert.ok((report.measurements.loss?.initialLoss ?? Infinity) < 0.5 * (report.context.chanceLoss ?? 0), 'the model starts trained');
+  assert.equal(report.measurements.extra?.['lr-range']?.alreadyTrained, true);
+  assert.equal(report.measurements.lrRange?.suggested, null, 'no band read off a trained model');
+  tf.dispose([data.x, data.y]);
+  model.dispose();
+});

@@ -64,6 +64,13 @@ const THRESHOLDS = {
    * problem (SGD 0.01 on a healthy MLP reaches ~40%).
    */
   stalledFraction: 0.95,
+  /**
+   * A model whose loss already starts below half the chance level has been
+   * trained: a range test from there finds its minimum at tiny rates (any real
+   * step leaves the optimum it sits near), so "past the minimum" says nothing
+   * about the rate that trained it. Only outright divergence is judged then.
+   */
+  trainedBelowChance: 0.5,
 };
 
 type Sweep = ReturnType<typeof analyzeSweep>;
@@ -80,15 +87,22 @@ function overfitVerdict(ctx: NetworkContext): OverfitVerdict {
   return final > THRESHOLDS.stalledFraction * initial ? 'stalled' : 'none';
 }
 
+/** Whether the model starts far below the chance level, i.e. was trained before this diagnosis. */
+function alreadyTrained(ctx: NetworkContext): boolean {
+  const initial = ctx.earlier.measurements.loss?.initialLoss;
+  const chance = ctx.info.chanceLoss;
+  return typeof initial === 'number' && chance !== undefined && chance > 0 && initial < THRESHOLDS.trainedBelowChance * chance;
+}
+
 function sweepLearned(sweep: Sweep, chance: number | undefined): boolean {
   return sweep.descent >= THRESHOLDS.minDescent &&
     (chance === undefined || (sweep.minLoss !== null && sweep.minLoss < THRESHOLDS.underChance * chance));
 }
 
 /** lr-too-high / lr-too-low from the sweep, confirmed or completed by the overfit probe. */
-function judge(sweep: Sweep, learned: boolean, configured: number, overfit: OverfitVerdict, optimizer: string): Finding[] {
+function judge(sweep: Sweep, learned: boolean, trained: boolean, configured: number, overfit: OverfitVerdict, optimizer: string): Finding[] {
   const diverges = sweep.divergenceLr !== null && configured >= sweep.divergenceLr;
-  const pastMinimum = learned && sweep.minLossLr !== null && configured > sweep.minLossLr * THRESHOLDS.tooHighAboveMin;
+  const pastMinimum = learned && !trained && sweep.minLossLr !== null && configured > sweep.minLossLr * THRESHOLDS.tooHighAboveMin;
   const band = learned ? sweep.suggested : null;
   const evidence = {
     configuredLr: configured,
@@ -104,7 +118,7 @@ function judge(sweep: Sweep, learned: boolean, configured: number, overfit: Over
       (sweep.minLossLr !== null && configured >= sweep.minLossLr * THRESHOLDS.severeAboveMin);
     return [networkMessages.lrTooHigh({ ...evidence, severe })];
   }
-  const farBelow = learned && sweep.minLossLr !== null && configured < sweep.minLossLr * THRESHOLDS.tooLowBelowMin;
+  const farBelow = learned && !trained && sweep.minLossLr !== null && configured < sweep.minLossLr * THRESHOLDS.tooLowBelowMin;
   return farBelow || overfit === 'stalled' ? [networkMessages.lrTooLow(evidence)] : [];
 }
 
@@ -142,14 +156,20 @@ export const lrRangeCheck: NetworkCheck = {
       const sweep = analyzeSweep(result, configured, SETTINGS.divergeFactor);
       const { minLossLr, minLoss, descent, ...lrRange } = sweep;
       const learned = sweepLearned(sweep, ctx.info.chanceLoss);
-      const findings = configured === null ? [] : judge(sweep, learned, configured, overfitVerdict(ctx), ctx.info.optimizerName ?? 'optimizer');
+      const trained = alreadyTrained(ctx);
+      const findings = configured === null ? [] : judge(sweep, learned, trained, configured, overfitVerdict(ctx), ctx.info.optimizerName ?? 'optimizer');
       return {
         findings,
         // A band or a steepest point read off a flat curve would be noise drawn as advice.
-        measurements: { lrRange: learned ? lrRange : { ...lrRange, suggested: null, steepestLr: null }, extra: { 'lr-range': { descent, minLossLr, minLoss } } },
+        // From a trained model the band would only say "stay where you are": not advice either.
+        measurements: {
+          lrRange: learned && !trained ? lrRange : { ...lrRange, suggested: null, steepestLr: null },
+          extra: { 'lr-range': { descent, minLossLr, minLoss, alreadyTrained: trained } },
+        },
         note: !learned
           ? 'the loss never fell clearly below its start and the chance level at any rate'
-          : `${result.length} steps from ${minLr.toExponential(0)} to ${result[result.length - 1]?.lr.toExponential(1)}`,
+          : `${result.length} steps from ${minLr.toExponential(0)} to ${result[result.length - 1]?.lr.toExponential(1)}` +
+            (trained ? '; the model was already trained, so only divergence at the configured rate is judged' : ''),
       };
     } finally {
       tf.dispose(batches.flatMap((b) => [b.x, b.y]));
