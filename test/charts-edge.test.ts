@@ -79,6 +79,14 @@ chartTest('activationHealthChart(1,500 layers) draws 100 runs of layers, each wi
   assert.ok(first && last && first.y < last.y, 'model order: the input side is at the top');
 });
 
+chartTest('lossChart(a probe that succeeded at step 0) shows its one point on a whole-number step axis', async () => {
+  const out = await render(lossChart({ loss: fx.lossHealthy, curves: { chanceLoss: 2.3, points: [{ series: 'your optimizer (inference)', step: 0, loss: 0.17 }] } }));
+  assertClean(out);
+  assert.ok(countMarks(out.svg, 'point') >= 1, 'a single-point series is drawn as a point');
+  assert.doesNotMatch(out.svg, /0\.000000/);
+  assert.ok(texts(out.svg).some((t) => t.text === '1'), 'the axis spans step 0 to 1');
+});
+
 chartTest('lossChart(curves with exact zeros spanning decades) uses symlog instead of dropping the zeros', async () => {
   const points = Array.from({ length: 50 }, (_, step) => ({ series: 'overfit', step, loss: step >= 40 ? 0 : 2.3 * 10 ** (-step / 10) }));
   const out = await render(lossChart({ curves: { chanceLoss: 2.3, points } }));

@@ -144,9 +144,15 @@ function curvesChart(curves: LossCurves, loss: LossMeasurement | undefined): Cha
       data: { values: data },
       // Several series: click a legend entry to bring one forward.
       ...(series.size > 1 ? { params: [{ name: 'series_pick', select: { type: 'point', fields: ['series'] }, bind: 'legend' }] } : {}),
-      mark: { type: 'line', strokeWidth: 2, interpolate: 'linear' },
+      // A line through one point draws nothing: show points when a series has only one.
+      mark: { type: 'line', strokeWidth: 2, interpolate: 'linear', ...([...series.keys()].some((name) => data.filter((d) => d.series === name).length === 1) ? { point: true } : {}) },
       encoding: {
-        x: { field: 'step', type: 'quantitative', title: 'step' },
+        // Steps are whole numbers; a probe that succeeds at once has all its points at step 0,
+        // where an automatic domain would label the axis 0.000000.
+        x: {
+          field: 'step', type: 'quantitative', title: 'step', axis: { tickMinStep: 1, format: FORMAT.integer },
+          ...(Math.max(0, ...data.map((d) => d.step)) < 1 ? { scale: { domain: [0, 1] } } : {}),
+        },
         y: { field: 'loss', type: 'quantitative', title: yTitle, scale },
         color: { field: 'series', type: 'nominal', title: 'series', ...(series.size > 1 ? {} : { legend: null }) },
         ...(series.size > 1 ? { opacity: { condition: { param: 'series_pick', value: 1 }, value: 0.15 } } : {}),
