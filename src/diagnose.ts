@@ -20,9 +20,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { ready } from './backend';
 import { ALL_CHECKS } from './checks';
-import type { Check, CheckContext, CheckResult } from './checks/base';
+import type { CheckContext } from './checks/base';
 import type { Measurements } from './measurements';
-import { sortFindings, type CheckRun, type CheckStatus, type DiagnosisData, type Finding } from './types';
+import { sortFindings, type CheckRun, type DiagnosisData, type Finding } from './types';
 import { resolveOptions, type DiagnoseData, type DiagnoseOptions, type ResolvedOptions } from './options';
 import { disposeSource, toDataSource, type DataSource } from './data/source';
 import { profileSplit, type SplitProfile } from './data/profile';
@@ -32,57 +32,16 @@ import { resolveLoss } from './context/loss';
 import { optimizerRecipe } from './context/optimizer';
 import { groupsForShape } from './context/infer';
 import { seededRandom } from './context/random';
-import { selectChecks, type Selection } from './context/select';
+import { selectChecks } from './context/select';
 import { buildContext } from './context/build';
 import { triage } from './triage';
-import { displayReport, inNotebook, reportToHTML, reportToText } from './render';
+import { runChecks } from './checks/runner';
+import { DiagnosisReport, renderHTML, type Diagnosis } from './report';
+import { inNotebook } from './render';
 
 export { DiagnoseInputError } from './data/errors';
+export type { Diagnosis } from './report';
 export type { DiagnoseOptions, DiagnoseData, ProgressEvent } from './options';
-
-/** The result of diagnose(): plain data plus ways to show it. */
-export interface Diagnosis extends DiagnosisData {
-  /** Displays the report in the notebook (tslab); resolves when it is sent. */
-  show(): Promise<void>;
-  /** A standalone HTML page of the report (rendered during diagnose, so this is synchronous). */
-  toHTML(): string;
-  /** A plain-text report. */
-  toText(): string;
-  /** The plain data (findings, checks, measurements, context). */
-  toJSON(): DiagnosisData;
-}
-
-class DiagnosisReport implements Diagnosis {
-  readonly findings: Finding[];
-  readonly checks: CheckRun[];
-  readonly measurements: Measurements;
-  readonly context: DiagnosisData['context'];
-  readonly triage: DiagnosisData['triage'];
-
-  constructor(data: DiagnosisData, private readonly html: string) {
-    this.findings = data.findings;
-    this.triage = data.triage;
-    this.checks = data.checks;
-    this.measurements = data.measurements;
-    this.context = data.context;
-  }
-
-  toJSON(): DiagnosisData {
-    return { findings: this.findings, checks: this.checks, measurements: this.measurements, context: this.context, triage: this.triage };
-  }
-
-  show(): Promise<void> {
-    return displayReport(this.toJSON());
-  }
-
-  toHTML(): string {
-    return this.html;
-  }
-
-  toText(): string {
-    return reportToText(this.toJSON());
-  }
-}
 
 /** Progress on long streams at most this often. */
 const PROFILE_PROGRESS_MS = 1000;
@@ -126,68 +85,6 @@ function profileRun(train: SplitProfile, validation: SplitProfile | undefined): 
     ms: Math.round(1000 * seconds),
     note: `streamed ${count(train, 'training')}${validation ? ` and ${count(validation, 'validation')}` : ''}`,
   };
-}
-
-function statusOf(result: CheckResult): CheckStatus {
-  if (result.skipped) return 'skipped';
-  if (result.findings.some((f) => f.severity === 'error')) return 'fail';
-  if (result.findings.some((f) => f.severity === 'warning')) return 'warn';
-  return 'pass';
-}
-
-function mergeMeasurements(into: Measurements, from: Measurements | undefined): void {
-  if (!from) return;
-  const { extra, ...rest } = from;
-  Object.assign(into, rest);
-  if (extra) into.extra = { ...into.extra, ...extra };
-}
-
-/** Runs one check inside its own tensor scope, so a leaking or throwing check costs nothing else. */
-async function runCheck(check: Check, ctx: CheckContext): Promise<CheckResult> {
-  tf.engine().startScope();
-  try {
-    return await check.run(ctx);
-  } finally {
-    tf.engine().endScope();
-  }
-}
-
-async function runChecks(
-  ctx: CheckContext, plan: Selection, findings: Finding[], measurements: Measurements,
-  setStage: (stage: string, fraction: number) => void, progress: (message: string) => void,
-): Promise<CheckRun[]> {
-  const runs: CheckRun[] = [];
-  const total = plan.plan.length;
-  for (const [i, { check, skip }] of plan.plan.entries()) {
-    if (skip) {
-      runs.push({ id: check.id, status: 'skipped', ms: 0, note: skip });
-      continue;
-    }
-    setStage(check.id, 0.2 + (0.8 * i) / total);
-    progress(`running ${check.id}`);
-    const started = performance.now();
-    try {
-      const result = await runCheck(check, ctx);
-      const kept = result.findings.filter((f) => plan.keepFinding(f, check.id));
-      findings.push(...kept);
-      mergeMeasurements(measurements, result.measurements);
-      runs.push({ id: check.id, status: statusOf({ ...result, findings: kept }), ms: Math.round(performance.now() - started), note: result.skipped ?? result.note });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      runs.push({ id: check.id, status: 'error', ms: Math.round(performance.now() - started), note: message });
-    }
-  }
-  return runs;
-}
-
-/** The report as HTML; a rendering failure must not cost the user the diagnosis itself. */
-async function renderHTML(data: DiagnosisData): Promise<string> {
-  try {
-    return await reportToHTML(data);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return `<p>tfjs-doctor could not render this report as HTML (${reason}); use report.toText() or report.toJSON().</p>`;
-  }
 }
 
 function shouldDisplay(display: boolean | 'auto'): boolean {
