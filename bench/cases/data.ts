@@ -206,3 +206,35 @@ export function weather(rows: number, steps = 10, seed = 23): { x: number[][][];
   }
   return { x, targets };
 }
+
+export interface Titanic {
+  /** pclass, sex, age, sibsp, parch, fare at raw scales; age is NaN where the passenger list has none (~20%). */
+  raw: number[][];
+  /** The same rows with missing ages imputed (median) and every column standardized. */
+  clean: number[][];
+  /** 1 survived, 0 did not. */
+  survived: number[];
+}
+
+/** A Titanic-like passenger table: survival driven by sex, class and age, as in the Kaggle set. */
+export function titanic(rows: number, seed = 29): Titanic {
+  const random = seededRandom(seed);
+  const gauss = normal(random);
+  const raw: number[][] = [];
+  const survived: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    const pclass = random() < 0.25 ? 1 : random() < 0.3 ? 2 : 3;
+    const female = random() < 0.35 ? 1 : 0;
+    const age = Math.max(1, 30 + 13 * gauss());
+    const sibsp = random() < 0.7 ? 0 : 1 + Math.floor(random() * 3);
+    const parch = random() < 0.75 ? 0 : 1 + Math.floor(random() * 2);
+    const fare = pclass === 1 ? 60 + 40 * random() : pclass === 2 ? 15 + 15 * random() : 7 + 8 * random();
+    const score = 2.4 * female - 0.9 * (pclass - 2) - 0.03 * (age - 30) + 0.4 * gauss() - 0.6;
+    survived.push(score > 0 ? 1 : 0);
+    raw.push([pclass, female, random() < 0.2 ? NaN : age, sibsp, parch, fare]);
+  }
+  const ages = raw.map((r) => r[2]).filter((a) => !Number.isNaN(a)).sort((a, b) => a - b);
+  const median = ages[Math.floor(ages.length / 2)];
+  const clean = standardize(raw.map((r) => r.map((v, j) => (j === 2 && Number.isNaN(v) ? median : v))));
+  return { raw, clean, survived };
+}

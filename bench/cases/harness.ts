@@ -23,6 +23,8 @@ export interface Run {
   expected?: Expected;
   /** How a plain fit must train it (healthy controls, fixed real bugs). */
   trainsTo?: TrainsTo;
+  /** What verbose mode prints after a plain fit. Defaults to 'acc' for several output units, else 'loss'. */
+  fitMetric?: TrainsTo['metric'];
   build(): Setup;
 }
 
@@ -54,13 +56,13 @@ export function runsOf(cases: readonly Case[]): Run[] {
     switch (c.kind) {
       case 'real':
         return [
-          { suite: 'corpus', caseId: c.id, variant: 'buggy', expected: c.expected, build: c.buggy },
-          { suite: 'corpus', caseId: c.id, variant: 'fixed', trainsTo: c.trainsTo, build: c.fixed },
+          { suite: 'corpus', caseId: c.id, variant: 'buggy', expected: c.expected, fitMetric: c.trainsTo?.metric, build: c.buggy },
+          { suite: 'corpus', caseId: c.id, variant: 'fixed', trainsTo: c.trainsTo, fitMetric: c.trainsTo?.metric, build: c.fixed },
         ];
       case 'fault':
         return [{ suite: 'faults', caseId: c.id, variant: 'faulty', expected: c.expected, build: c.build }];
       case 'healthy':
-        return [{ suite: 'faults', caseId: c.id, variant: 'healthy', trainsTo: c.trainsTo, build: c.build }];
+        return [{ suite: 'faults', caseId: c.id, variant: 'healthy', trainsTo: c.trainsTo, fitMetric: c.trainsTo.metric, build: c.build }];
     }
   });
 }
@@ -116,13 +118,13 @@ function accuracy(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): number {
 }
 
 /** A plain model.fit on the setup, as the user would run it; the result on the training data. */
-export async function plainFit(setup: Setup, trainsTo: TrainsTo | undefined, seed: number): Promise<FitResult | undefined> {
+export async function plainFit(setup: Setup, trainsTo: TrainsTo | undefined, fitMetric: TrainsTo['metric'] | undefined, seed: number): Promise<FitResult | undefined> {
   const data = setup.data;
   if (!('x' in data) || !('y' in data)) return undefined;
   const x = asTensor(data.x);
   const y = asTensor(data.y);
   if (!x || !y) return undefined;
-  const metric = trainsTo?.metric ?? ((setup.model.outputs[0].shape.at(-1) ?? 1) > 1 ? 'acc' : 'loss');
+  const metric = fitMetric ?? ((setup.model.outputs[0].shape.at(-1) ?? 1) > 1 ? 'acc' : 'loss');
   const original = Math.random;
   try {
     // Shuffling and dropout in fit draw from Math.random: seeded, so verbose output is reproducible.
@@ -174,7 +176,7 @@ export async function runOne(run: Run, options: RunOptions): Promise<RunResult> 
   }
   result.unchanged = sameState(before, modelState(setup.model));
   try {
-    if (options.fit) result.fit = await plainFit(setup, run.trainsTo, options.seed);
+    if (options.fit) result.fit = await plainFit(setup, run.trainsTo, run.fitMetric, options.seed);
   } finally {
     tf.dispose(tensorsOf(setup));
     setup.model.optimizer?.dispose();
