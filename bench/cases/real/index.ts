@@ -5,6 +5,7 @@ import { binaryCrossentropyMulticlass } from './binary-crossentropy-multiclass';
 import { broadcastMse } from './broadcast-mse';
 import { deepSigmoid } from './deep-sigmoid';
 import { dyingRelu } from './dying-relu';
+import { frozenOnlyLayer } from './frozen-only-layer';
 import { imbalancedBiasOnly } from './imbalanced-bias-only';
 import { linearSgdNan } from './linear-sgd-nan';
 import { rawPixels } from './raw-pixels';
@@ -28,5 +29,5 @@ export const REAL_BUGS: readonly RealBug[] = [
   // loss and output
   softmaxOneUnit, binaryCrossentropyMulticlass, sigmoidBceMulticlass, reluOutputNegative, tanhOutputRegression, broadcastMse,
   // optimization and initialization
-  sgdLrTooLow, sgdLrTooHigh, adamLrHigh, dyingRelu, deepSigmoid, zeroInit,
+  sgdLrTooLow, sgdLrTooHigh, adamLrHigh, dyingRelu, deepSigmoid, zeroInit, frozenOnlyLayer,
 ];
