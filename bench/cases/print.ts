@@ -26,6 +26,7 @@ function verdict(result: RunResult): string {
   if (result.leaked !== 0) marks.push(`LEAK ${result.leaked}`);
   if (!result.unchanged) marks.push('MODEL-CHANGED');
   if (result.fit?.ok === false) marks.push('DOES-NOT-TRAIN');
+  if ((result.outcomes?.length ?? 1) > 1) marks.push(`NONDETERMINISTIC (${result.outcomes?.join(' / ')})`);
   return marks.join(' ');
 }
 
@@ -42,6 +43,7 @@ export function scoreLines(score: SuiteScore): string[] {
     `${score.suite.padEnd(8)} found ${score.found}/${score.bugs} (${pct(score.found, score.bugs)})` +
       ` | root cause first ${score.rootFirst}/${score.bugs} (${pct(score.rootFirst, score.bugs)})` +
       ` | ${cleanName} ${score.clean}/${score.cleanRuns} (${pct(score.clean, score.cleanRuns)})` +
-      ` | runs leaking ${score.leaks} | models changed ${score.changed}`,
+      ` | runs leaking ${score.leaks} | models changed ${score.changed}` +
+      (score.nondeterministic > 0 ? ` | non-deterministic ${score.nondeterministic}` : ''),
   ];
 }
