@@ -33,6 +33,8 @@ export interface FitResult {
   value: number;
   threshold?: number;
   ok?: boolean;
+  /** model.fit threw (tfjs refuses some broken set-ups outright): the message. */
+  error?: string;
 }
 
 export interface RunResult {
@@ -133,7 +135,10 @@ export async function plainFit(setup: Setup, trainsTo: TrainsTo | undefined, fit
     Math.random = seededRandom(seed);
     const history = await setup.model.fit(x, y, {
       epochs: setup.fit?.epochs ?? 5, batchSize: setup.fit?.batchSize ?? 32, validationSplit: setup.fit?.validationSplit, verbose: 0,
-    });
+    }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    if (history instanceof Error) {
+      return { metric, value: NaN, threshold: trainsTo?.threshold, ok: trainsTo === undefined ? undefined : false, error: history.message };
+    }
     const losses = history.history.loss as number[];
     const value = metric === 'acc' ? accuracy(setup.model, x, y) : losses[losses.length - 1];
     const ok = trainsTo === undefined ? undefined : metric === 'acc' ? value >= trainsTo.threshold : value <= trainsTo.threshold;

@@ -33,7 +33,8 @@ function verdict(result: RunResult): string {
 /** `id | expected | got (ids+severities) | triage.first`, with the verdict and the time. */
 export function runLine(result: RunResult): string {
   const name = `${result.run.caseId} [${result.run.variant}]`;
-  const fit = result.fit ? ` | fit ${result.fit.metric} ${result.fit.value.toFixed(3)}${result.fit.threshold !== undefined ? ` (needs ${result.fit.metric === 'acc' ? '>=' : '<='} ${result.fit.threshold})` : ''}` : '';
+  const needs = result.fit?.threshold !== undefined ? ` (needs ${result.fit.metric === 'acc' ? '>=' : '<='} ${result.fit.threshold})` : '';
+  const fit = !result.fit ? '' : result.fit.error !== undefined ? ` | fit threw: ${result.fit.error.slice(0, 100)}` : ` | fit ${result.fit.metric} ${result.fit.value.toFixed(3)}${needs}`;
   return `${name.padEnd(44)} | ${expectedText(result)} | ${gotText(result)} | first: ${result.first ?? '-'} | ${verdict(result)} | ${(result.ms / 1000).toFixed(1)} s${fit}`;
 }
 
