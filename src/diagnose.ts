@@ -134,7 +134,7 @@ export async function diagnose(model: tf.LayersModel, data: DiagnoseData, option
     const measurements: Measurements = {};
     ctx = buildContext({
       model, facts, loss, optimizer, options: opts, backend, source: trainSource.kind, train, validation, random,
-      progress, earlier: { findings, measurements },
+      progress,
     });
 
     // 5. Checks, in order.

@@ -20,11 +20,11 @@ test('triage(findings) puts raw pixels before the failed overfit they explain', 
     finding('loss-above-chance', 'warning'),
     finding('data-too-small', 'info'),
   ];
-  assert.deepEqual(triage(findings), {
-    first: 'data-unnormalized',
-    layer: undefined,
-    explains: ['overfit-failed', 'loss-above-chance'],
-  });
+  const result = triage(findings);
+  assert.equal(result?.first, 'data-unnormalized');
+  assert.equal(result?.layer, undefined);
+  assert.deepEqual(result?.explains, ['overfit-failed', 'loss-above-chance']);
+  assert.deepEqual(result?.causes?.map((c) => [c.id, c.explains]), [['data-unnormalized', ['overfit-failed', 'loss-above-chance']]]);
 });
 
 test('triage(findings) prefers the error between unrelated findings', () => {
