@@ -18,6 +18,7 @@ export const verifyMessages = {
   sectionIntro:
     'Each fix below was applied to a copy of your model and a view of your data (your model is untouched), ' +
     'and the same short training probe was run with and without it.',
+  noneTried: 'No fix was tried: nothing to fix, or no cause with a mechanical fix.',
   seriesBefore: 'as set up',
   seriesAfter: 'with the fix',
 
@@ -28,6 +29,11 @@ export const verifyMessages = {
   loss: (from: string, to: string) => `with the loss ${from} replaced by ${to}`,
   unfreeze: (count: number) => `with ${count === 1 ? 'the frozen layer' : `all ${count} frozen layers`} trainable`,
   reinitialize: () => 'with fresh default initial weights (Glorot kernels, zero biases)',
+
+  /** The section summary (text/plain, toText()): one line per fix tried. */
+  sectionText(fixes: readonly { cause: string; summary: string }[]): string {
+    return fixes.map((f) => `${f.cause}: ${f.summary}`).join('\n  ');
+  },
 
   /** The one-line verdict shown under the finding and in toText(). */
   summary(e: { change: string; outcome: FixOutcome; steps: number; samples: number; before: ProbeSummary; after: ProbeSummary; lossChanged: boolean }): string {
