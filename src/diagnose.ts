@@ -96,9 +96,10 @@ function profileRun(train: SplitProfile, validation: SplitProfile | undefined): 
   };
 }
 
-/** True while model.fit()/fitDataset() runs on `model` (tfjs sets the flag for the whole call). */
+/** True while model.fit()/fitDataset() runs on `model` (tfjs sets the flag for the whole call; a Sequential on its inner model). */
 function isTraining(model: tf.LayersModel): boolean {
-  return Reflect.get(model, 'isTraining') === true;
+  const inner: unknown = Reflect.get(model, 'model');
+  return Reflect.get(model, 'isTraining') === true || (inner instanceof tf.LayersModel && Reflect.get(inner, 'isTraining') === true);
 }
 
 /** Step 7: fixes tried on clones, as a CheckRun for the time it took; a failure costs the verification only. */
