@@ -42,6 +42,7 @@ import { selectChecks } from './context/select';
 import { buildContext } from './context/build';
 import { triage } from './triage';
 import { runChecks } from './checks/runner';
+import { guardTensors } from './checks/tensor-guard';
 import { cloneModel } from './model/clone';
 import { verifiedCauses, verifyFixes, type VerifiedFix } from './verify';
 import { diagnoseMessages } from './messages/diagnose';
@@ -109,7 +110,7 @@ async function verify(
   if (!first) return { fixes: [] };
   const started = performance.now();
   try {
-    const fixes = await verifyFixes(ctx, findings, first, measurements);
+    const { value: fixes } = await guardTensors(() => verifyFixes(ctx, findings, first, measurements));
     if (fixes.length === 0) return { fixes };
     const cured = fixes.filter((f) => f.outcome === 'cured').length;
     return { fixes, run: { id: 'verify-fixes', status: 'pass', ms: Math.round(performance.now() - started), note: diagnoseMessages.verified(fixes.length, cured) } };

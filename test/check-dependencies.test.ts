@@ -110,6 +110,22 @@ test('runChecks() skips a reader whose provider threw', async () => {
   assert.match(runs[1].note ?? '', /it failed: boom/);
 });
 
+test('runChecks() disposes what a check leaves alive, when it returns and when it throws half-way through a gradient', async () => {
+  const tensors = tf.memory().numTensors;
+  const leaky = fake('leaky', { result: () => { tf.ones([3]); return { findings: [] }; } });
+  const broken = fake('broken', {
+    result: () => {
+      tf.keep(tf.zeros([2]));
+      // Through an integer gather: tfjs throws inside the backward pass, after saving (keeping) tensors for it.
+      tf.grad((indices: tf.Tensor) => tf.gather(tf.ones([4, 2]), indices).sum())(tf.tensor1d([0, 1], 'int32'));
+      return { findings: [] };
+    },
+  });
+  const { runs } = await run([leaky, broken]);
+  assert.deepEqual(runs.map((r) => r.status), ['pass', 'error']);
+  assert.equal(tf.memory().numTensors, tensors);
+});
+
 test("diagnose(NaN model, { skip: ['nonfinite-values'] }) reports no overfit-failed from the NaN it was told not to show", async () => {
   const model = mlp();
   const weights = model.getWeights();

@@ -8,13 +8,15 @@
  * scope held while a check awaits would adopt (and later dispose) the tensors
  * of anything else running meanwhile, such as a model.fit() that called
  * diagnose() from a callback. Checks dispose what they make (tf.tidy around
- * synchronous parts, try/finally around the rest).
+ * synchronous parts, try/finally around the rest); what a check leaves alive,
+ * on success or error, is disposed by guardTensors (per async context).
  */
 import type { AnyCheck, CheckContext, CheckOutputs, CheckResult, InputKey } from './base';
 import type { Measurements } from '../measurements';
 import type { CheckRun, CheckStatus, Finding } from '../types';
 import type { PlannedCheck, Selection } from '../context/select';
 import { seededRandom, streamSeed } from '../context/random';
+import { guardTensors } from './tensor-guard';
 
 function statusOf(result: CheckResult): CheckStatus {
   if (result.skipped) return 'skipped';
@@ -89,7 +91,7 @@ export async function runChecks(
     progress(`running ${check.id}`);
     const started = performance.now();
     try {
-      const result = await check.run(contextFor(ctx, check, outputs));
+      const { value: result } = await guardTensors(() => check.run(contextFor(ctx, check, outputs)));
       Object.assign(outputs, declaredOutputs(check, result));
       markAbsent(check, result.skipped ?? 'it did not measure it');
       if (prerequisiteOf) {
