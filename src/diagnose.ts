@@ -8,14 +8,20 @@
  *                      batch purity, fingerprints, seeded reservoir sample)
  *                   4. build context: infer task, input kind, classes, chance loss;
  *                      probe tensors from the sample
- *                   5. run checks in order: timing, progress, per-check error
+ *                   5. run checks in dependency order (providers of what a
+ *                      check `needs` first): timing, progress, per-check error
  *                      isolation (a throwing check becomes status 'error')
- *                   6. sort findings (most severe first), triage (what to fix
- *                      first, what it explains) ──► Diagnosis
- *                   7. display it when asked (or when inside tslab)
+ *                   6. sort findings (most severe first), triage (causes and
+ *                      the symptoms each explains)
+ *                   7. verify: the top causes' mechanical fixes on a clone,
+ *                      before/after probe; triage again with the outcomes ──► Diagnosis
+ *                   8. display it when asked (or when inside tslab)
  *
  * The user's model is only read: probes train clones, optimizers are fresh.
- * Every tensor made here is disposed before returning.
+ * Called while model.fit() runs (from a callback or another cell), it works on
+ * a snapshot of the weights; no engine scope stays open across an await, so
+ * the training it interrupts goes on unharmed. Every tensor made here is
+ * disposed before returning.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ready } from './backend';
@@ -31,11 +37,15 @@ import { checkInputShape, modelFacts, type ModelFacts } from './context/model-in
 import { resolveLoss } from './context/loss';
 import { optimizerRecipe } from './context/optimizer';
 import { groupsForShape } from './context/infer';
-import { seededRandom } from './context/random';
+import { seededRandom, streamSeed } from './context/random';
 import { selectChecks } from './context/select';
 import { buildContext } from './context/build';
 import { triage } from './triage';
 import { runChecks } from './checks/runner';
+import { guardTensors } from './checks/tensor-guard';
+import { cloneModel } from './model/clone';
+import { verifiedCauses, verifyFixes, type VerifiedFix } from './verify';
+import { diagnoseMessages } from './messages/diagnose';
 import { DiagnosisReport, renderHTML, type Diagnosis } from './report';
 import { inNotebook } from './render';
 
@@ -87,6 +97,29 @@ function profileRun(train: SplitProfile, validation: SplitProfile | undefined): 
   };
 }
 
+/** True while model.fit()/fitDataset() runs on `model` (tfjs sets the flag for the whole call; a Sequential on its inner model). */
+function isTraining(model: tf.LayersModel): boolean {
+  const inner: unknown = Reflect.get(model, 'model');
+  return Reflect.get(model, 'isTraining') === true || (inner instanceof tf.LayersModel && Reflect.get(inner, 'isTraining') === true);
+}
+
+/** Step 7: fixes tried on clones, as a CheckRun for the time it took; a failure costs the verification only. */
+async function verify(
+  ctx: CheckContext, findings: Finding[], measurements: Measurements, first: ReturnType<typeof triage>,
+): Promise<{ fixes: VerifiedFix[]; run?: CheckRun }> {
+  if (!first) return { fixes: [] };
+  const started = performance.now();
+  try {
+    const { value: fixes } = await guardTensors(() => verifyFixes(ctx, findings, first, measurements));
+    if (fixes.length === 0) return { fixes };
+    const cured = fixes.filter((f) => f.outcome === 'cured').length;
+    return { fixes, run: { id: 'verify-fixes', status: 'pass', ms: Math.round(performance.now() - started), note: diagnoseMessages.verified(fixes.length, cured) } };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { fixes: [], run: { id: 'verify-fixes', status: 'error', ms: Math.round(performance.now() - started), note: diagnoseMessages.verifyFailed(reason) } };
+  }
+}
+
 function shouldDisplay(display: boolean | 'auto'): boolean {
   return display === 'auto' ? inNotebook() : display;
 }
@@ -113,7 +146,10 @@ export async function diagnose(model: tf.LayersModel, data: DiagnoseData, option
 
   const sources: DataSource[] = [];
   let ctx: CheckContext | undefined;
+  let snapshot: tf.LayersModel | undefined;
   try {
+    // During model.fit() the weights change between our awaits: diagnose a copy taken now.
+    if (isTraining(model)) snapshot = await cloneModel(model, { random: seededRandom(streamSeed(opts.seed, 'snapshot')) });
     const trainSource = toDataSource(data, 'data');
     sources.push(trainSource);
     const validationSource = opts.validation === undefined ? undefined : toDataSource(opts.validation, 'options.validation');
@@ -133,24 +169,33 @@ export async function diagnose(model: tf.LayersModel, data: DiagnoseData, option
     const findings: Finding[] = [];
     const measurements: Measurements = {};
     ctx = buildContext({
-      model, facts, loss, optimizer, options: opts, backend, source: trainSource.kind, train, validation, random,
-      progress, earlier: { findings, measurements },
+      model: snapshot ?? model, facts, loss, optimizer, options: opts, backend, source: trainSource.kind, train, validation, random,
+      progress,
     });
 
-    // 5. Checks, in order.
-    const checks = [profileRun(train, validation), ...await runChecks(ctx, plan, findings, measurements, setStage, progress)];
+    // 5. Checks, in dependency order.
+    const snapshotRun: CheckRun[] = snapshot ? [{ id: 'snapshot', status: 'pass', ms: 0, note: diagnoseMessages.snapshot }] : [];
+    const checks = [...snapshotRun, profileRun(train, validation), ...await runChecks(ctx, plan, findings, measurements, setStage, progress)];
 
-    // 6. Most severe first.
+    // 6. Most severe first; causes before their symptoms.
     const sorted = sortFindings(findings);
-    const result: DiagnosisData = { findings: sorted, checks, measurements, context: ctx.info, triage: triage(sorted) };
+    const triaged = triage(sorted);
+    // 7. Verified fixes for the top causes (none for a healthy model), then the triage with their outcomes.
+    setStage('verify', 0.95);
+    const verified = await verify(ctx, sorted, measurements, triaged);
+    if (verified.run) checks.push(verified.run);
+    if (verified.fixes.length > 0) measurements.verifiedFixes = verified.fixes;
+    const final = verified.fixes.length > 0 ? triage(sorted, { verified: verifiedCauses(verified.fixes) }) : triaged;
+    const result: DiagnosisData = { findings: sorted, checks, measurements, context: ctx.info, triage: final };
     opts.onProgress({ stage: 'report', message: 'rendering the report', fraction: 1 });
     const html = await renderHTML(result);
     const report = new DiagnosisReport(result, html);
-    // 7. Show it when asked, or by default inside a tslab cell.
+    // 8. Show it when asked, or by default inside a tslab cell.
     if (shouldDisplay(opts.display)) await report.show();
     return report;
   } finally {
     if (ctx) tf.dispose([ctx.train.x, ctx.train.y, ctx.validation?.x, ctx.validation?.y].filter((t): t is tf.Tensor => t !== undefined));
     sources.forEach(disposeSource);
+    snapshot?.dispose();
   }
 }

@@ -3,6 +3,7 @@
  * Plain JSON only (no tensors, no typed arrays, no NaN: use null for "not measured").
  * Add fields freely; renaming one breaks the charts that read it.
  */
+import type { VerifiedFix } from './verify/types';
 
 /** Loss at initialization against the chance level (CHECKLIST L1). */
 export interface LossMeasurement {
@@ -154,6 +155,8 @@ export interface LrRangeTest {
 }
 
 export interface Measurements {
+  /** Fixes tried on a clone for the top causes, with the probe before and after (src/verify). */
+  verifiedFixes?: VerifiedFix[];
   loss?: LossMeasurement;
   /** Probe training curves (overfit a tiny batch, input dependence...). */
   curves?: LossCurves;

@@ -23,6 +23,11 @@ async function diagnoseHealthy(model: tf.LayersModel, data: { x: tf.Tensor; y: t
   const ran = report.checks.filter((c) => NETWORK_CHECK_IDS.has(c.id));
   assert.equal(ran.length, NETWORK_CHECKS.length);
   assert.deepEqual(ran.filter((c) => c.status === 'error' || c.status === 'fail' || c.status === 'warn').map((c) => `${c.id}: ${c.note}`), []);
+  // Nothing to fix, nothing to verify: a healthy model pays no verification cost.
+  if (!report.triage) {
+    assert.equal(report.measurements.verifiedFixes, undefined);
+    assert.equal(report.checks.find((c) => c.id === 'verify-fixes'), undefined);
+  }
   return report;
 }
 

@@ -4,13 +4,14 @@ import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend';
 import { reportToHTML, reportToText } from '../src/render';
 import { healthyReport } from './render-fixture';
-import { triage } from '../src/triage';
+import { checksGraph, triage } from '../src/triage';
+import { ALL_CHECKS } from '../src/checks';
 import { diagnoseNoLeak } from './helpers/diagnose';
 import { mnistMlp, mnistTensors } from './helpers/models';
 import type { Finding, FindingId, Severity } from '../src/types';
 
-function finding(id: FindingId, severity: Severity, layer?: string): Finding {
-  return { id, severity, title: id, detail: '', fix: '', evidence: {}, checklist: 'X', ...(layer ? { layer } : {}) };
+function finding(id: FindingId, severity: Severity, layer?: string, evidence: Finding['evidence'] = {}): Finding {
+  return { id, severity, title: id, detail: '', fix: '', evidence, checklist: 'X', ...(layer ? { layer } : {}) };
 }
 
 test('triage(findings) puts raw pixels before the failed overfit they explain', () => {
@@ -20,11 +21,11 @@ test('triage(findings) puts raw pixels before the failed overfit they explain', 
     finding('loss-above-chance', 'warning'),
     finding('data-too-small', 'info'),
   ];
-  assert.deepEqual(triage(findings), {
-    first: 'data-unnormalized',
-    layer: undefined,
-    explains: ['overfit-failed', 'loss-above-chance'],
-  });
+  const result = triage(findings);
+  assert.equal(result?.first, 'data-unnormalized');
+  assert.equal(result?.layer, undefined);
+  assert.deepEqual(result?.explains, ['overfit-failed', 'loss-above-chance']);
+  assert.deepEqual(result?.causes?.map((c) => [c.id, c.explains]), [['data-unnormalized', ['overfit-failed', 'loss-above-chance']]]);
 });
 
 test('triage(findings) prefers the error between unrelated findings', () => {
@@ -55,6 +56,65 @@ test('triage(findings) still names one finding when causes explain each other', 
   assert.equal(result.first, 'lr-too-high', 'lr-too-high explains both others');
 });
 
+test('triage(findings) names a learning rate of 10 as the cause of exploding gradients, huge updates and NaN', () => {
+  const result = triage([
+    finding('nonfinite-values', 'error'),
+    finding('gradients-exploding', 'warning', 'dense_1', { relativeGradient: 40 }),
+    finding('update-ratio-off', 'warning', undefined, { factor: 3000, direction: 'high' }),
+    finding('lr-too-high', 'error', undefined, { severe: true }),
+  ]);
+  assert.equal(result?.first, 'lr-too-high');
+  assert.deepEqual(result?.explains, ['nonfinite-values', 'gradients-exploding', 'update-ratio-off']);
+});
+
+test('triage(findings) lets no borderline data-unnormalized hijack a clear learning-rate cause', () => {
+  // A scale spread just past its threshold (120x vs 100x) could explain a learning-rate finding; evidence this weak must not.
+  const result = triage([
+    finding('lr-too-high', 'error', undefined, { severe: true }),
+    finding('update-ratio-off', 'warning', undefined, { factor: 800, direction: 'high' }),
+    finding('data-unnormalized', 'warning', undefined, { kind: 'scale-spread', spread: 120 }),
+    finding('overfit-failed', 'error'),
+  ]);
+  assert.equal(result?.first, 'lr-too-high');
+  assert.deepEqual(result?.explains, ['update-ratio-off', 'overfit-failed']);
+  const weak = result?.causes?.find((c) => c.id === 'data-unnormalized');
+  assert.ok(weak && weak.strength < 0.5, `borderline strength, got ${weak?.strength}`);
+});
+
+test('triage(findings) still puts strong raw pixels first, above the learning rate they explain', () => {
+  const result = triage([
+    finding('lr-too-high', 'error', undefined, { severe: true }),
+    finding('data-unnormalized', 'warning', undefined, { kind: 'raw-pixels', max: 255 }),
+    finding('overfit-failed', 'error'),
+  ]);
+  assert.equal(result?.first, 'data-unnormalized');
+  assert.deepEqual(result?.explains, ['lr-too-high', 'overfit-failed']);
+  assert.deepEqual(result?.causes?.find((c) => c.id === 'lr-too-high')?.explainedBy, ['data-unnormalized']);
+});
+
+test('triage(findings, { verified }) demotes a cause whose fix did not help and promotes one that cured', () => {
+  const findings = [
+    finding('lr-too-high', 'error', undefined, { severe: true }),
+    finding('data-unnormalized', 'warning', undefined, { kind: 'raw-pixels', max: 255 }),
+    finding('overfit-failed', 'error'),
+  ];
+  const demoted = triage(findings, { verified: [{ cause: 'data-unnormalized', outcome: 'no-better' }] });
+  assert.equal(demoted?.first, 'lr-too-high');
+  assert.deepEqual(demoted?.explains, ['overfit-failed']);
+  assert.equal(demoted?.causes?.find((c) => c.id === 'data-unnormalized')?.verified, 'no-better');
+  const cured = triage(findings, { verified: [{ cause: 'lr-too-high', outcome: 'cured' }] });
+  assert.equal(cured?.first, 'lr-too-high', 'an untested cause cannot explain away a verified cure');
+});
+
+test('every edge of the triage graph starts at a finding its check reports', () => {
+  for (const check of ALL_CHECKS) {
+    for (const cause of Object.keys(check.explains ?? {})) {
+      assert.ok((check.findings ?? []).some((id) => id === cause), `${check.id} explains ${cause} but does not report it`);
+    }
+  }
+  assert.deepEqual(checksGraph().explains('lr-too-high').filter((id) => ['gradients-exploding', 'update-ratio-off'].includes(id)).sort(), ['gradients-exploding', 'update-ratio-off']);
+});
+
 test('diagnose(model, raw 0-255 pixels) names the pixels, not their symptoms, as the thing to fix first', async () => {
   await ready();
   const { x, y } = mnistTensors(20);
@@ -64,6 +124,7 @@ test('diagnose(model, raw 0-255 pixels) names the pixels, not their symptoms, as
   const symptoms = report.findings.filter((f) => f.id !== 'data-unnormalized' && f.severity !== 'info');
   assert.ok(symptoms.length > 0, 'raw pixels should produce symptoms downstream of the data');
   assert.equal(report.triage?.first, 'data-unnormalized');
+  assert.deepEqual(report.triage?.explains.filter((id) => id === 'loss-above-chance'), ['loss-above-chance']);
   assert.match(reportToText(report.toJSON()), /Fix first: Inputs look like raw 0-255 pixels/);
   tf.dispose([x, y, raw]);
   model.dispose();

@@ -8,7 +8,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Finding, FindingId, DiagnosisContext } from '../types';
-import type { Measurements } from '../measurements';
+import type { Measurements, WeightGradient } from '../measurements';
 import type { SplitProfile } from '../data/profile';
 import type { ModelFacts } from '../context/model-info';
 import type { ChanceLevel } from '../context/chance';
@@ -23,7 +23,39 @@ export interface ProbeData {
 
 export type LossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
 
-export interface CheckContext {
+/**
+ * What checks hand to each other, typed (STYLE 11: dependencies as data, not
+ * order). A check lists the keys it writes in `provides` and returns them in
+ * `CheckResult.outputs`; a check lists the keys it reads in `needs` and finds
+ * them in `context.inputs`. The runner orders checks by these declarations,
+ * runs unselected prerequisites silently, and skips a check whose inputs could
+ * not be measured instead of running it blind. Add keys freely; never rename one.
+ */
+export interface CheckOutputs {
+  /** Mean loss of the model as it is (inference mode) over the probe batches; null when not finite. */
+  initialLoss: number | null;
+  /** One forward pass with taps: did any layer output NaN/Infinity? */
+  forwardPass: { nonFinite: boolean; firstLayer?: string };
+  /** One real optimizer step on a clone: the loss and gradients, and whether any was NaN/Infinity. */
+  gradientStep: { nonFinite: boolean; weights: WeightGradient[] };
+  /** The overfit-a-tiny-batch probe with the user's optimizer (and the reference optimizer when it failed). */
+  overfit: {
+    succeeded: boolean;
+    diverged: boolean;
+    initialLoss: number | null;
+    finalLoss: number | null;
+    steps: number;
+    /** null when the reference optimizer did not run (the user's optimizer fit). */
+    referenceSucceeded: boolean | null;
+  };
+}
+
+export type InputKey = keyof CheckOutputs;
+
+/** Causes -> the findings they can explain when both are present (see triage.ts). */
+export type Explains = Partial<Record<FindingId, readonly FindingId[]>>;
+
+export interface CheckContext<N extends InputKey = never> {
   /** The user's model: read it, never change it. Train clones from cloneModel(). */
   readonly model: tf.LayersModel;
   readonly train: ProbeData;
@@ -33,12 +65,19 @@ export interface CheckContext {
   readonly loss: LossFunction;
   /** A fresh optimizer configured like the user's (same class, learning rate, options). */
   makeOptimizer(): tf.Optimizer;
-  /** A deep copy of the model with the same weights, safe to train; the caller disposes it. */
-  cloneModel(): Promise<tf.LayersModel>;
+  /**
+   * A deep copy of the model with the same weights, safe to train; the caller
+   * disposes it. Its random layers (dropout, noise) draw from `random` (the
+   * runner gives each check a seeded stream), so the same seed trains it the same way.
+   */
+  cloneModel(random?: () => number): Promise<tf.LayersModel>;
   /** Seeded uniform random numbers in [0, 1). */
   random(): number;
-  /** Results of the checks that ran before this one (e.g. the initial loss). */
-  readonly earlier: { readonly findings: readonly Finding[]; readonly measurements: Measurements };
+  /**
+   * What this check declared in `needs`, as measured by the checks that provide it.
+   * The runner never runs a check whose inputs are missing.
+   */
+  readonly inputs: Readonly<Pick<CheckOutputs, N>>;
   /** Reports progress on long work; cheap to call. */
   progress(message: string): void;
   /** The loss of each row (shape [n]) for losses known by name; undefined for custom losses. */
@@ -66,9 +105,11 @@ export interface CheckResult {
   /** Set when the check could not run meaningfully (e.g. 'regression has no classes'). */
   skipped?: string;
   note?: string;
+  /** The values this check declared in `provides` (a skipped check may still provide some). */
+  outputs?: Partial<CheckOutputs>;
 }
 
-export interface Check {
+export interface Check<N extends InputKey = never> {
   /** Stable id shown in report.checks, e.g. 'labels' or 'gradient-flow'. */
   id: string;
   /** CHECKLIST.md sections this check covers, e.g. ['D5', 'D7']. */
@@ -77,5 +118,24 @@ export interface Check {
   findings?: readonly FindingId[];
   /** Only run with budget 'thorough'. */
   thoroughOnly?: boolean;
-  run(context: CheckContext): Promise<CheckResult>;
+  /** Inputs read from other checks' outputs; the runner runs their providers first. */
+  needs?: readonly N[];
+  /** Outputs this check returns for others (each key has exactly one provider). */
+  provides?: readonly InputKey[];
+  /**
+   * For the findings this check reports as causes: which other findings each
+   * can explain (the edges of the triage graph). A finding with no entry is a
+   * symptom or stands alone.
+   */
+  explains?: Explains;
+  /**
+   * How strong the evidence behind one of this check's findings is, in [0, 1]
+   * (1: far past the threshold; below 0.5: borderline). Triage ranks weak
+   * causes after strong ones. Defaults to evidence.strength, else by severity.
+   */
+  strength?(finding: Finding): number | undefined;
+  run(context: CheckContext<N>): Promise<CheckResult>;
 }
+
+/** A check with any inputs: what check lists hold (a Check<'overfit'> is one). */
+export type AnyCheck = Check<InputKey>;

@@ -1,6 +1,10 @@
-import type { Check } from './base';
+import type { AnyCheck } from './base';
 import { DATA_CHECKS } from './data';
 import { NETWORK_CHECKS } from './network';
 
-/** Every check, in the order diagnose() runs them: cheap data checks before training probes. */
-export const ALL_CHECKS: readonly Check[] = [...DATA_CHECKS, ...NETWORK_CHECKS];
+/**
+ * Every check: cheap data checks before training probes. diagnose() runs them
+ * in this order except where a check `needs` another's outputs (see
+ * context/select.ts: providers first).
+ */
+export const ALL_CHECKS: readonly AnyCheck[] = [...DATA_CHECKS, ...NETWORK_CHECKS];

@@ -4,8 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CheckContext, DataProfiles, ProbeData } from '../checks/base';
-import type { DiagnosisContext, Finding, InputKind } from '../types';
-import type { Measurements } from '../measurements';
+import type { DiagnosisContext, InputKind } from '../types';
 import type { ResolvedOptions } from '../options';
 import type { Reservoir, SplitProfile } from '../data/profile';
 import { emptyGroupStats, mergeMoments, type GroupStats } from '../data/stats';
@@ -80,11 +79,10 @@ export interface ContextInputs {
   validation?: SplitProfile;
   random: () => number;
   progress: (message: string) => void;
-  earlier: { findings: Finding[]; measurements: Measurements };
 }
 
 /** Builds the context; the probe tensors in `train`/`validation` are the caller's to dispose. */
-export function buildContext(inputs: ContextInputs): CheckContext {
+export function buildContext(inputs: ContextInputs): CheckContext<never> {
   const { facts, options, train, validation, random } = inputs;
   const inputKind = inferInputKind(options.inputKind, train.rowShape, minOf(train.features));
   const flatImage = inputKind.value === 'image' && train.rowShape.length === 1;
@@ -121,9 +119,9 @@ export function buildContext(inputs: ContextInputs): CheckContext {
     loss: inputs.loss.fn,
     lossPerRow: inputs.loss.perRow,
     makeOptimizer: inputs.optimizer.make,
-    cloneModel: () => cloneModel(inputs.model),
+    cloneModel: (seeded) => cloneModel(inputs.model, { random: seeded ?? random }),
     random,
-    earlier: inputs.earlier,
+    inputs: {},
     progress: inputs.progress,
     profile,
     facts,

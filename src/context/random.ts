@@ -21,3 +21,34 @@ export function shuffledIndices(n: number, random: () => number): number[] {
   }
   return order;
 }
+
+/**
+ * A seed for one named stream of a run (e.g. one check), derived from the run's
+ * seed (FNV-1a over "seed:name"): each check draws the same numbers whatever
+ * other checks ran before it, so `only`/`skip` and concurrency change nothing.
+ */
+export function streamSeed(seed: number, name: string): number {
+  let hash = 0x811c9dc5;
+  for (const char of `${seed}:${name}`) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/**
+ * Runs a SYNCHRONOUS function with Math.random drawing from `random`, and
+ * restores it before returning. tfjs draws initializer values, dropout masks
+ * and Gaussian noise from Math.random when no seed is given; no other code can
+ * run in between (JavaScript is single-threaded and `fn` never awaits), so
+ * nothing outside sees the swap.
+ */
+export function withRandom<T>(random: () => number, fn: () => T): T {
+  const original = Math.random;
+  Math.random = random;
+  try {
+    return fn();
+  } finally {
+    Math.random = original;
+  }
+}

@@ -1,10 +1,43 @@
 /**
  * Safe copies of a user's model: probes train clones, never the original.
+ * Copies are seeded: tfjs draws initial weights, dropout masks and Gaussian
+ * noise from Math.random when a layer has no seed, so a clone runs every
+ * forward pass (and its own construction) with Math.random swapped for a
+ * seeded generator. The same seed then gives the same probe results.
  */
 import * as tf from '@tensorflow/tfjs';
+import { seededRandom, withRandom } from '../context/random';
 
 export class CloneError extends Error {
   override name = 'CloneError';
+}
+
+type Topology = tf.io.ModelJSON['modelTopology'];
+
+export interface CloneOptions {
+  /** Where the copy's random layers draw from. Defaults to a generator seeded with 0. */
+  random?: () => number;
+  /**
+   * Keep the model's weights (true, the default) or start from fresh, seeded
+   * initial weights drawn by the layers' own initializers (a "re-initialize" fix).
+   */
+  weights?: 'copy' | 'initialize';
+  /** Edits the serialized topology before the copy is built (e.g. another output activation); must keep weight shapes. */
+  editTopology?: (topology: Topology) => Topology;
+}
+
+function buildFromTopology(topology: Topology, random: () => number): Promise<tf.LayersModel> {
+  // modelFromJSON builds every layer (and draws its initial weights) synchronously
+  // before its first await, so the seeded swap covers construction.
+  return withRandom(random, () => tf.models.modelFromJSON({ modelTopology: topology } as tf.io.ModelJSON));
+}
+
+/** Every forward pass of the copy's layers draws from `random` (layer calls are synchronous). */
+function seedLayerCalls(model: tf.LayersModel, random: () => number): void {
+  for (const layer of model.layers) {
+    const call = layer.call.bind(layer);
+    layer.call = (inputs, kwargs) => withRandom(random, () => call(inputs, kwargs));
+  }
 }
 
 /**
@@ -12,11 +45,12 @@ export class CloneError extends Error {
  * `trainable` flags. The copy owns its variables: training it leaves the
  * original bit-identical. The caller disposes the copy.
  */
-export async function cloneModel(model: tf.LayersModel): Promise<tf.LayersModel> {
+export async function cloneModel(model: tf.LayersModel, options: CloneOptions = {}): Promise<tf.LayersModel> {
+  const random = options.random ?? seededRandom(0);
   let copy: tf.LayersModel;
   try {
-    const topology = model.toJSON(null, false) as tf.io.ModelJSON['modelTopology'];
-    copy = await tf.models.modelFromJSON({ modelTopology: topology } as tf.io.ModelJSON);
+    const topology = model.toJSON(null, false) as Topology;
+    copy = await buildFromTopology(options.editTopology ? options.editTopology(topology) : topology, random);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new CloneError(
@@ -24,9 +58,10 @@ export async function cloneModel(model: tf.LayersModel): Promise<tf.LayersModel>
         'Custom layers must be registered with tf.serialization.registerClass(YourLayer) and implement getConfig().',
     );
   }
-  copy.setWeights(model.getWeights());
+  if ((options.weights ?? 'copy') === 'copy') copy.setWeights(model.getWeights());
   copy.layers.forEach((layer, i) => {
     layer.trainable = model.layers[i].trainable;
   });
+  seedLayerCalls(copy, random);
   return copy;
 }

@@ -11,6 +11,8 @@ import {
 import type { Measurements } from '../measurements';
 import type { FindingId } from '../types';
 import { SECTION_SUMMARIES, type SectionKey } from './text';
+import { verifiedFixChart } from '../charts/verified-fix';
+import { verifyMessages } from '../messages/verify';
 
 export interface SectionDefinition {
   key: SectionKey;
@@ -75,6 +77,13 @@ export const SECTIONS: readonly SectionDefinition[] = [
     title: 'Learning rate',
     findingIds: ['lr-too-high', 'lr-too-low'],
     chart: (m) => (m.lrRange && m.lrRange.points.length > 0 ? lrRangeChart(m.lrRange) : undefined),
+  },
+  // Verified fixes (trust-core): before/after probe curves of the fixes tried on a clone.
+  {
+    key: 'verified',
+    title: verifyMessages.sectionTitle,
+    findingIds: [],
+    chart: (m) => (m.verifiedFixes && m.verifiedFixes.length > 0 ? verifiedFixChart(m.verifiedFixes) : undefined),
   },
 ];
 

@@ -6,6 +6,7 @@ import { formatNumber as num } from '../charts/base';
 import type { Measurements } from '../measurements';
 import type { CheckRun, DiagnosisData, Finding, Inferred, Severity } from '../types';
 import { fixFirstFinding } from '../triage';
+import { verifyMessages } from '../messages/verify';
 
 const SEVERITY_WORDS: Record<Severity, [string, string]> = {
   error: ['error', 'errors'],
@@ -162,6 +163,8 @@ export const SECTION_SUMMARIES = {
       (worst && worst.count > 0 ? `; most confused: ${worst.actual} predicted as ${worst.predicted} (${worst.count}).` : '.')
     );
   },
+  // verified fixes (trust-core): one line per fix tried on a clone
+  verified: (m: Measurements): string => verifyMessages.sectionText(m.verifiedFixes ?? []),
   lr(m: Measurements): string {
     const t = m.lrRange;
     if (!t) return '';

@@ -5,8 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../../src/backend';
-import type { CheckResult } from '../../src/checks/base';
+import type { CheckOutputs, CheckResult, InputKey } from '../../src/checks/base';
 import type { NetworkContext, NetworkCheck } from '../../src/checks/network/context';
+import { NETWORK_CHECK_LIST } from '../../src/checks/network';
 import type { DiagnosisContext, Task } from '../../src/types';
 import { cloneModel } from '../../src/model/clone';
 import type { LossFunction } from '../../src/model/loss';
@@ -162,7 +163,8 @@ export interface ContextOptions {
   lossName?: string;
   budget?: 'quick' | 'thorough';
   batchSize?: number;
-  earlier?: CheckResult[];
+  /** Outputs of checks outside the network group (e.g. initialLoss); network prerequisites run by themselves. */
+  inputs?: Partial<CheckOutputs>;
 }
 
 /** A NetworkContext over tensors the caller owns (and disposes). */
@@ -185,36 +187,43 @@ export function makeContext(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, o
     modelName: model.name,
     parameterCount: model.countParams(),
   };
-  const earlier = options.earlier ?? [];
   return {
     model,
     train: { x, y, indices: Array.from({ length: x.shape[0] }, (_, i) => i) },
     info,
     loss: options.loss ?? (options.task === 'regression' ? meanSquared : crossEntropy),
     makeOptimizer: options.optimizer ?? (() => tf.train.adam(learningRate)),
-    cloneModel: () => cloneModel(model),
+    cloneModel: (random) => cloneModel(model, { random }),
     random: () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648,
-    earlier: {
-      findings: earlier.flatMap((r) => r.findings),
-      measurements: Object.assign({}, ...earlier.map((r) => r.measurements ?? {})),
-    },
+    inputs: {},
     progress: () => undefined,
   };
 }
 
-/** Runs checks in order, feeding each one the results of those before, as diagnose() does. */
-export async function runChecks(checks: readonly NetworkCheck[], context: NetworkContext): Promise<CheckResult[]> {
+/**
+ * Runs `checks` in the given order as diagnose() does: each one's `needs` are
+ * first measured by the network checks that provide them (run silently: their
+ * results are not returned), and a check whose inputs are missing is skipped.
+ * Keys no network check provides (initialLoss) come from `given` (initialLoss: null by default).
+ */
+export async function runChecks(
+  checks: readonly NetworkCheck<InputKey>[], context: NetworkContext, given: Partial<CheckOutputs> = {},
+): Promise<CheckResult[]> {
+  const outputs: Partial<CheckOutputs> = { initialLoss: null, ...given };
   const results: CheckResult[] = [];
-  for (const check of checks) {
-    const ctx: NetworkContext = {
-      ...context,
-      earlier: {
-        findings: results.flatMap((r) => r.findings),
-        measurements: Object.assign({}, ...results.map((r) => r.measurements ?? {})),
-      },
-    };
-    results.push(await check.run(ctx));
-  }
+  const run = async (check: NetworkCheck<InputKey>, report: boolean): Promise<void> => {
+    for (const key of check.needs ?? []) {
+      const provider = NETWORK_CHECK_LIST.find((c) => c.provides?.includes(key));
+      if (!(key in outputs) && provider) await run(provider, false);
+    }
+    const missing = (check.needs ?? []).filter((key) => !(key in outputs));
+    const result = missing.length > 0
+      ? { findings: [], skipped: `needs ${missing.join(', ')}` }
+      : await check.run({ ...context, inputs: outputs as CheckOutputs });
+    Object.assign(outputs, result.outputs ?? {});
+    if (report) results.push(result);
+  };
+  for (const check of checks) await run(check, true);
   return results;
 }
 
@@ -234,11 +243,11 @@ export interface NetworkRun {
 
 /** Runs `checks` on a context over `x`, `y`, measuring leaks and whether the model was touched. */
 export async function runNetworkChecks(
-  checks: readonly NetworkCheck[], model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, options: ContextOptions = {},
+  checks: readonly NetworkCheck<InputKey>[], model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, options: ContextOptions = {},
 ): Promise<NetworkRun> {
   const before = weightValues(model);
   const tensors = tf.memory().numTensors;
-  const results = await runChecks(checks, makeContext(model, x, y, options));
+  const results = await runChecks(checks, makeContext(model, x, y, options), options.inputs);
   const leaked = tf.memory().numTensors - tensors;
   const after = weightValues(model);
   const untouched = before.length === after.length && before.every((w, i) => w.every((v, j) => Object.is(v, after[i][j])));

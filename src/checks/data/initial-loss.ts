@@ -30,13 +30,14 @@ export const initialLossCheck: Check = {
   id: 'initial-loss',
   checklist: ['L1'],
   findings: ['loss-above-chance'],
+  provides: ['initialLoss'],
   async run(ctx: CheckContext) {
     const losses = perBatchLosses(ctx);
     const finite = losses.filter(Number.isFinite);
     const initial = finite.length === losses.length && finite.length > 0 ? finite.reduce((a, b) => a + b, 0) / finite.length : null;
     const chance = ctx.chance;
     if (!chance) {
-      return { findings: [], note: `initial loss ${initial ?? 'not finite'}; no chance level is defined for ${ctx.info.lossName}`, measurements: { extra: { 'initial-loss': { initialLoss: initial } } } };
+      return { findings: [], outputs: { initialLoss: initial }, note: `initial loss ${initial ?? 'not finite'}; no chance level is defined for ${ctx.info.lossName}`, measurements: { extra: { 'initial-loss': { initialLoss: initial } } } };
     }
     const loss: LossMeasurement = {
       lossName: ctx.info.lossName,
@@ -49,6 +50,6 @@ export const initialLossCheck: Check = {
     const findings = initial !== null && initial > chance.band[1]
       ? [lossAboveChance({ initialLoss: initial, chanceLoss: chance.loss, upper: chance.band[1], lossName: ctx.info.lossName, reason: chance.reason })]
       : [];
-    return { findings, measurements: { loss }, note: initial === null ? 'the initial loss is not finite' : undefined };
+    return { findings, measurements: { loss }, outputs: { initialLoss: initial }, note: initial === null ? 'the initial loss is not finite' : undefined };
   },
 };

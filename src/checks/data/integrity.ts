@@ -16,6 +16,7 @@ export const integrityCheck: Check = {
   id: 'data-integrity',
   checklist: ['D9'],
   findings: ['data-nonfinite'],
+  explains: { 'data-nonfinite': ['nonfinite-values', 'loss-above-chance', 'overfit-failed', 'gradients-exploding', 'lr-too-high'] },
   async run(ctx: CheckContext) {
     const findings = [nonfinite('train', ctx.profile.train), ctx.profile.validation && nonfinite('validation', ctx.profile.validation)]
       .filter((f): f is Finding => f !== undefined);

@@ -76,6 +76,7 @@ export const labelsCheck: Check = {
   id: 'labels',
   checklist: ['D5', 'D7', 'D8'],
   findings: ['labels-invalid', 'labels-imbalanced', 'data-too-small'],
+  explains: { 'labels-invalid': ['loss-above-chance', 'overfit-failed', 'nonfinite-values', 'labels-unrelated'] },
   async run(ctx: CheckContext) {
     const invalid = invalidLabels(ctx, ctx.profile.train.labels, 'train');
     if (invalid) return { findings: [invalid], note: 'class balance not judged: the labels are invalid' };

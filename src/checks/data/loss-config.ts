@@ -63,6 +63,11 @@ export const lossConfigCheck: Check = {
   id: 'loss-config',
   checklist: ['L2', 'L3', 'L5'],
   findings: ['loss-output-mismatch', 'regularization-dominates', 'layers-frozen'],
+  explains: {
+    'loss-output-mismatch': ['loss-above-chance', 'overfit-failed', 'gradients-vanishing', 'gradients-zero', 'lr-too-low', 'lr-too-high'],
+    'layers-frozen': ['overfit-failed', 'gradients-zero', 'input-ignored'],
+    'regularization-dominates': ['overfit-failed', 'update-ratio-off', 'lr-too-low'],
+  },
   async run(ctx: CheckContext) {
     const kind = mismatchKind(ctx);
     const mismatch = kind && lossOutputMismatch({ kind, lossName: ctx.info.lossName, activation: ctx.facts.outputActivation, units: ctx.facts.outputUnits, layer: ctx.facts.outputLayer });

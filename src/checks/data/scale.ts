@@ -7,6 +7,7 @@ import type { Check, CheckContext } from '../base';
 import type { Finding } from '../../types';
 import type { DataProfile, FeatureStat, LabelCount } from '../../measurements';
 import { dataConstantFeature, dataUnnormalized } from '../../messages/data';
+import { evidenceMargin } from '../strength';
 import { classCounts } from '../../context/infer';
 import { variance } from '../../data/stats';
 import { className, summarize, type GroupSummary } from './shared';
@@ -96,6 +97,16 @@ export const scaleCheck: Check = {
   id: 'data-scale',
   checklist: ['N1', 'D10'],
   findings: ['data-unnormalized', 'data-constant-feature'],
+  explains: {
+    'data-unnormalized': [
+      'loss-above-chance', 'overfit-failed', 'gradients-exploding', 'activations-saturated', 'activations-dead',
+      'update-ratio-off', 'lr-too-high', 'lr-too-low', 'nonfinite-values',
+    ],
+  },
+  strength: (f) =>
+    f.evidence.kind === 'scale-spread' ? evidenceMargin(f, 'spread', SCALE_SPREAD_LIMIT, 2)
+      : f.evidence.kind === 'raw-pixels' ? evidenceMargin(f, 'max', RAW_PIXEL_MAX, 1)
+        : undefined,
   async run(ctx: CheckContext) {
     const groups = summarize(ctx.profile.train.features, ctx.featureNames);
     const findings = [scaleFinding(ctx, groups), constantFinding(ctx, groups)].filter((f): f is Finding => f !== undefined);

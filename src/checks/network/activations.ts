@@ -7,6 +7,7 @@ import type { Finding } from '../../types';
 import type { LayerActivation } from '../../measurements';
 import { activationStats, tapModel } from '../../model/taps';
 import { networkMessages } from '../../messages/network';
+import { evidenceMargin } from '../strength';
 import type { NetworkCheck } from './context';
 import { headBatch, nameList } from './batch';
 
@@ -60,9 +61,16 @@ export const activationsCheck: NetworkCheck = {
   id: 'activations',
   checklist: ['T4', 'T6'],
   findings: ['activations-dead', 'activations-saturated', 'nonfinite-values'],
+  provides: ['forwardPass'],
+  explains: {
+    'activations-dead': ['gradients-zero', 'gradients-vanishing', 'overfit-failed', 'input-ignored'],
+    'activations-saturated': ['gradients-vanishing', 'overfit-failed'],
+    'nonfinite-values': ['overfit-failed', 'loss-above-chance'],
+  },
+  strength: (f) => (f.id === 'activations-dead' ? evidenceMargin(f, 'deadFraction', 0.5, 0.3) : undefined),
   async run(ctx) {
     const taps = tapModel(ctx.model);
-    if (taps.layers.length === 0) return { findings: [], skipped: 'the model has no layer outputs to tap' };
+    if (taps.layers.length === 0) return { findings: [], skipped: 'the model has no layer outputs to tap', outputs: { forwardPass: { nonFinite: false } } };
     const batch = headBatch(ctx, THRESHOLDS.probeSamples);
     let layers: LayerActivation[];
     try {
@@ -77,6 +85,7 @@ export const activationsCheck: NetworkCheck = {
     const findings = nonFinite ? [nonFinite] : [findDead(layers, units), findSaturated(layers)].filter((f): f is Finding => f !== null);
     return {
       findings,
+      outputs: { forwardPass: { nonFinite: nonFinite !== null, ...(nonFinite?.layer ? { firstLayer: nonFinite.layer } : {}) } },
       measurements: { activations: { layers } },
       note: `${layers.length} layers tapped on ${batch.size} samples`,
     };

@@ -57,6 +57,7 @@ export const batchMixingCheck: NetworkCheck = {
   id: 'batch-independence',
   checklist: ['L6'],
   findings: ['batch-mixing'],
+  explains: { 'batch-mixing': ['overfit-failed', 'train-eval-gap'] },
   async run(ctx) {
     if (ctx.train.x.dtype !== 'float32') return { findings: [], skipped: 'integer inputs (token ids) have no input gradient' };
     const batch = headBatch(ctx, SETTINGS.samples);

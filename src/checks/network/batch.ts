@@ -3,6 +3,7 @@
  * every network check shares.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { CheckOutputs } from '../base';
 import type { NetworkContext } from './context';
 
 /** The first `size` rows of the probe data (fewer when there are fewer); the caller disposes both. */
@@ -41,9 +42,13 @@ export function nameList(names: string[], max = 4): string {
   return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
 
-/** True when an earlier check found NaN/Inf: training probes on such a model measure nothing. */
-export function nonFiniteSeen(ctx: NetworkContext): boolean {
-  return ctx.earlier.findings.some((f) => f.id === 'nonfinite-values');
+/** The inputs that say whether the model computes NaN/Inf (read with nonFiniteSeen). */
+export const FINITE_INPUTS = ['forwardPass', 'gradientStep'] as const;
+export type FiniteInputs = (typeof FINITE_INPUTS)[number];
+
+/** True when the forward pass or the gradient step measured NaN/Inf: training probes on such a model measure nothing. */
+export function nonFiniteSeen(ctx: { inputs: Partial<Pick<CheckOutputs, (typeof FINITE_INPUTS)[number]>> }): boolean {
+  return ctx.inputs.forwardPass?.nonFinite === true || ctx.inputs.gradientStep?.nonFinite === true;
 }
 
 export const NON_FINITE_SKIP = 'NaN/Infinity in the forward pass or gradients (see nonfinite-values); fix that first';

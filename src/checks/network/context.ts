@@ -3,18 +3,23 @@
  * narrower type keeps these checks runnable (and testable) on a context built
  * from tensors alone; every CheckContext satisfies it.
  */
-import type { CheckContext, CheckResult } from '../base';
+import type { CheckContext, CheckResult, Explains, InputKey } from '../base';
+import type { Finding, FindingId } from '../../types';
 
-export type NetworkContext = Pick<
-  CheckContext,
-  'model' | 'train' | 'info' | 'loss' | 'makeOptimizer' | 'cloneModel' | 'random' | 'earlier' | 'progress'
+export type NetworkContext<N extends InputKey = never> = Pick<
+  CheckContext<N>,
+  'model' | 'train' | 'info' | 'loss' | 'makeOptimizer' | 'cloneModel' | 'random' | 'inputs' | 'progress'
 >;
 
 /** A Check whose run() needs only a NetworkContext (assignable to Check). */
-export interface NetworkCheck {
+export interface NetworkCheck<N extends InputKey = never> {
   id: string;
   checklist: string[];
-  findings: readonly import('../../types').FindingId[];
+  findings: readonly FindingId[];
   thoroughOnly?: boolean;
-  run(context: NetworkContext): Promise<CheckResult>;
+  needs?: readonly N[];
+  provides?: readonly InputKey[];
+  explains?: Explains;
+  strength?(finding: Finding): number | undefined;
+  run(context: NetworkContext<N>): Promise<CheckResult>;
 }

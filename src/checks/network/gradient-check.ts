@@ -13,6 +13,7 @@ import { checkLossGradient, checkVariableGradient, type GradientComparison } fro
 import { networkMessages } from '../../messages/network';
 import type { NetworkCheck, NetworkContext } from './context';
 import { NON_FINITE_SKIP, headBatch, nonFiniteSeen, withClone } from './batch';
+import { FINITE_INPUTS, type FiniteInputs } from './batch';
 
 /** Loss names tfjs implements; anything else was written by the user. */
 const BUILT_IN_LOSSES = new Set([
@@ -66,10 +67,12 @@ async function checkLayer(
   });
 }
 
-export const gradientCheck: NetworkCheck = {
+export const gradientCheck: NetworkCheck<FiniteInputs> = {
   id: 'gradient-check',
   checklist: ['L7'],
   findings: ['gradient-check-failed'],
+  needs: FINITE_INPUTS,
+  explains: { 'gradient-check-failed': ['overfit-failed', 'lr-too-high', 'lr-too-low'] },
   async run(ctx) {
     if (nonFiniteSeen(ctx)) return { findings: [], skipped: NON_FINITE_SKIP };
     const thorough = ctx.info.budget === 'thorough';

@@ -7,6 +7,7 @@ import type { Finding } from '../../types';
 import type { WeightGradient } from '../../measurements';
 import { measureGradientStep } from '../../model/gradients';
 import { networkMessages } from '../../messages/network';
+import { evidenceMargin } from '../strength';
 import type { NetworkCheck, NetworkContext } from './context';
 import { headBatch, nameList, nonFiniteSeen, trainingBatchSize, withClone, withOptimizer } from './batch';
 
@@ -109,23 +110,37 @@ function findNonFinite(loss: number | null, weights: WeightGradient[]): Finding 
   return first ? networkMessages.nonfiniteValues({ where: 'gradient', layer: first.layer, count: first.nonFiniteCount ?? 0 }) : null;
 }
 
-export const gradientFlowCheck: NetworkCheck = {
+export const gradientFlowCheck: NetworkCheck<'forwardPass'> = {
   id: 'gradient-flow',
   checklist: ['T2', 'T3', 'T6'],
   findings: ['gradients-vanishing', 'gradients-exploding', 'gradients-zero', 'update-ratio-off', 'nonfinite-values'],
+  needs: ['forwardPass'],
+  provides: ['gradientStep'],
+  explains: {
+    'gradients-vanishing': ['overfit-failed', 'input-ignored'],
+    'gradients-exploding': ['nonfinite-values', 'overfit-failed'],
+    'nonfinite-values': ['overfit-failed', 'loss-above-chance'],
+  },
+  strength: (f) =>
+    f.id === 'gradients-exploding' ? evidenceMargin(f, 'relativeGradient', THRESHOLDS.explodingRelative, 2)
+      : f.id === 'update-ratio-off' ? evidenceMargin(f, 'factor', THRESHOLDS.updateFactor, 2)
+        : undefined,
   async run(ctx) {
     const batch = headBatch(ctx, trainingBatchSize(ctx));
     try {
       const step = await withClone(ctx, (clone) =>
         withOptimizer(ctx, (optimizer) => measureGradientStep(clone, batch.x, batch.y, ctx.loss, { optimizer })),
       );
-      if (step.weights.length === 0) return { findings: [], skipped: 'the model has no trainable weights' };
+      const gradientStep = { nonFinite: findNonFinite(step.loss, step.weights) !== null, weights: step.weights };
+      if (step.weights.length === 0) return { findings: [], skipped: 'the model has no trainable weights', outputs: { gradientStep } };
       const measurements = {
         gradients: { weights: step.weights, optimizerName: ctx.info.optimizerName, learningRate: ctx.info.learningRate },
       };
       const nanSeen = nonFiniteSeen(ctx);
       const nonFinite = nanSeen ? null : findNonFinite(step.loss, step.weights);
-      if (nanSeen || nonFinite) return { findings: nonFinite ? [nonFinite] : [], measurements, note: 'non-finite values: gradient statistics are meaningless' };
+      if (nanSeen || nonFinite) {
+        return { findings: nonFinite ? [nonFinite] : [], measurements, outputs: { gradientStep }, note: 'non-finite values: gradient statistics are meaningless' };
+      }
       const kernels = kernelsOf(step.weights);
       const exploding = findExploding(kernels);
       // Exploding activations inflate the last layers' gradients most: a "vanishing" ratio then misleads.
@@ -134,7 +149,7 @@ export const gradientFlowCheck: NetworkCheck = {
         exploding ?? findVanishing(kernels),
         findUpdateRatio(kernels, ctx),
       ].filter((f): f is Finding => f !== null);
-      return { findings, measurements, note: `one ${ctx.info.optimizerName ?? 'optimizer'} step on ${batch.size} samples` };
+      return { findings, measurements, outputs: { gradientStep }, note: `one ${ctx.info.optimizerName ?? 'optimizer'} step on ${batch.size} samples` };
     } finally {
       batch.x.dispose();
       batch.y.dispose();

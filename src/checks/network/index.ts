@@ -1,4 +1,4 @@
-import type { Check } from '../base';
+import type { AnyCheck, InputKey } from '../base';
 import type { NetworkCheck } from './context';
 import { initCheck } from './init';
 import { activationsCheck } from './activations';
@@ -11,7 +11,7 @@ import { trainEvalCheck } from './train-eval';
 import { lrRangeCheck } from './lr-range';
 
 /** Probes feed one input tensor and read one output: other models get a clear skip, not an error from deep inside tfjs. */
-function singleInputOutput(check: NetworkCheck): NetworkCheck {
+function singleInputOutput(check: NetworkCheck<InputKey>): NetworkCheck<InputKey> {
   return {
     ...check,
     async run(ctx) {
@@ -31,7 +31,7 @@ function singleInputOutput(check: NetworkCheck): NetworkCheck {
  * check runs first among the passes: the later ones skip when it found NaN;
  * lr-range runs after the overfit probe, whose verdict it uses.
  */
-export const NETWORK_CHECK_LIST: readonly NetworkCheck[] = [
+export const NETWORK_CHECK_LIST: readonly NetworkCheck<InputKey>[] = [
   initCheck,
   activationsCheck,
   gradientFlowCheck,
@@ -44,4 +44,4 @@ export const NETWORK_CHECK_LIST: readonly NetworkCheck[] = [
 ].map(singleInputOutput);
 
 /** The same checks as the pipeline's Check type (they need only part of the CheckContext). */
-export const NETWORK_CHECKS: Check[] = [...NETWORK_CHECK_LIST];
+export const NETWORK_CHECKS: AnyCheck[] = [...NETWORK_CHECK_LIST];

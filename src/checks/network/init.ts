@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Finding } from '../../types';
 import { listLayers, type LayerInfo, type WeightInfo } from '../../model/layers';
 import { networkMessages } from '../../messages/network';
+import { evidenceMargin } from '../strength';
 import type { NetworkCheck } from './context';
 
 /** Layers whose kernel layout we know: [..., fanIn-ish, units]. */
@@ -65,6 +66,13 @@ export const initCheck: NetworkCheck = {
   id: 'weight-init',
   checklist: ['T1'],
   findings: ['init-scale-off'],
+  explains: {
+    'init-scale-off': [
+      'gradients-zero', 'gradients-vanishing', 'gradients-exploding', 'activations-dead', 'activations-saturated', 'loss-above-chance',
+      'overfit-failed', 'input-ignored',
+    ],
+  },
+  strength: (f) => evidenceMargin(f, 'factor', 3, 2),
   async run(ctx) {
     const list = kernels(listLayers(ctx.model));
     if (list.length === 0) return { findings: [], skipped: 'no Dense or Conv kernels to inspect' };

@@ -11,6 +11,7 @@ import { tapModel } from '../../model/taps';
 import { networkMessages } from '../../messages/network';
 import type { NetworkCheck } from './context';
 import { NON_FINITE_SKIP, nonFiniteSeen, headBatch } from './batch';
+import { FINITE_INPUTS, type FiniteInputs } from './batch';
 
 const SETTINGS = {
   samples: 32,
@@ -22,10 +23,11 @@ const SETTINGS = {
   relativeSpread: 1e-6,
 };
 
-export const inputDependenceCheck: NetworkCheck = {
+export const inputDependenceCheck: NetworkCheck<FiniteInputs> = {
   id: 'input-dependence',
   checklist: ['D2'],
   findings: ['input-ignored'],
+  needs: FINITE_INPUTS,
   async run(ctx) {
     if (nonFiniteSeen(ctx)) return { findings: [], skipped: NON_FINITE_SKIP };
     const taps = tapModel(ctx.model);

@@ -7,8 +7,8 @@ import type { Finding } from '../../types';
 import { analyzeSweep, lrSweep, setLearningRate } from '../../model/lr-sweep';
 import { networkMessages } from '../../messages/network';
 import type { NetworkCheck, NetworkContext } from './context';
-import { OVERFIT_CHECK_ID } from './overfit';
 import { NON_FINITE_SKIP, nonFiniteSeen, trainingBatchSize, withClone, withOptimizer } from './batch';
+import { FINITE_INPUTS, type FiniteInputs } from './batch';
 
 const SETTINGS = {
   /**
@@ -78,18 +78,18 @@ type Sweep = ReturnType<typeof analyzeSweep>;
 /** What the overfit probe (run just before) saw with the user's optimizer, when a reference optimizer did fit. */
 type OverfitVerdict = 'went-up' | 'stalled' | 'none';
 
-function overfitVerdict(ctx: NetworkContext): OverfitVerdict {
-  const probe = ctx.earlier.measurements.extra?.[OVERFIT_CHECK_ID];
-  if (!probe || probe.succeeded !== false || probe.referenceSucceeded !== true) return 'none';
-  const initial = Number(probe.initialLoss);
-  const final = probe.finalLoss === null ? Number.POSITIVE_INFINITY : Number(probe.finalLoss);
+function overfitVerdict(ctx: NetworkContext<'overfit'>): OverfitVerdict {
+  const probe = ctx.inputs.overfit;
+  if (probe.succeeded || probe.referenceSucceeded !== true) return 'none';
+  const initial = probe.initialLoss ?? Number.NaN;
+  const final = probe.finalLoss ?? Number.POSITIVE_INFINITY;
   if (probe.diverged === true || final > initial) return 'went-up';
   return final > THRESHOLDS.stalledFraction * initial ? 'stalled' : 'none';
 }
 
 /** Whether the model starts far below the chance level, i.e. was trained before this diagnosis. */
-function alreadyTrained(ctx: NetworkContext): boolean {
-  const initial = ctx.earlier.measurements.loss?.initialLoss;
+function alreadyTrained(ctx: NetworkContext<'initialLoss'>): boolean {
+  const initial = ctx.inputs.initialLoss;
   const chance = ctx.info.chanceLoss;
   return typeof initial === 'number' && chance !== undefined && chance > 0 && initial < THRESHOLDS.trainedBelowChance * chance;
 }
@@ -122,10 +122,18 @@ function judge(sweep: Sweep, learned: boolean, trained: boolean, configured: num
   return farBelow || overfit === 'stalled' ? [networkMessages.lrTooLow(evidence)] : [];
 }
 
-export const lrRangeCheck: NetworkCheck = {
+export const lrRangeCheck: NetworkCheck<FiniteInputs | 'overfit' | 'initialLoss'> = {
   id: 'lr-range',
   checklist: ['T5'],
   findings: ['lr-too-high', 'lr-too-low'],
+  needs: [...FINITE_INPUTS, 'overfit', 'initialLoss'],
+  explains: {
+    // At the user's rate the first steps overshoot: huge updates, then exploding gradients, NaN, dead ReLUs.
+    'lr-too-high': ['overfit-failed', 'update-ratio-off', 'nonfinite-values', 'activations-dead', 'gradients-exploding'],
+    'lr-too-low': ['overfit-failed', 'update-ratio-off'],
+  },
+  // A rate just past the curve's minimum is a tuning matter; divergence or a failed probe is not.
+  strength: (f) => (f.id === 'lr-too-high' && f.evidence.severe === false ? 0.45 : undefined),
   async run(ctx) {
     if (nonFiniteSeen(ctx)) return { findings: [], skipped: NON_FINITE_SKIP };
     const configured = ctx.info.learningRate ?? null;

@@ -10,6 +10,7 @@ import { evaluate, trainStep, trainableVariables, type Evaluation } from '../../
 import { networkMessages } from '../../messages/network';
 import type { NetworkCheck, NetworkContext } from './context';
 import { NON_FINITE_SKIP, nonFiniteSeen, headBatch } from './batch';
+import { FINITE_INPUTS, type FiniteInputs } from './batch';
 
 export const OVERFIT_CHECK_ID = 'overfit-tiny-batch';
 
@@ -109,10 +110,12 @@ async function overfit(
   }
 }
 
-export const overfitCheck: NetworkCheck = {
+export const overfitCheck: NetworkCheck<FiniteInputs> = {
   id: OVERFIT_CHECK_ID,
   checklist: ['S3'],
   findings: ['overfit-failed'],
+  needs: FINITE_INPUTS,
+  provides: ['overfit'],
   async run(ctx) {
     if (nonFiniteSeen(ctx)) return { findings: [], skipped: NON_FINITE_SKIP };
     if (trainableVariables(ctx.model).length === 0) return { findings: [], skipped: 'the model has no trainable weights' };
@@ -163,7 +166,11 @@ export const overfitCheck: NetworkCheck = {
           referenceSteps: reference?.steps ?? 0,
           stillImproving,
         })];
-      return { findings, measurements, note: `${user.succeeded ? 'fit' : 'did not fit'} ${batch.size} samples in ${user.steps} steps` };
+      const outcome = {
+        succeeded: user.succeeded, diverged: user.diverged, initialLoss: finiteOrNull(user.initial.loss), finalLoss: finiteOrNull(user.final.loss),
+        steps: user.steps, referenceSucceeded: reference?.succeeded ?? null,
+      };
+      return { findings, measurements, outputs: { overfit: outcome }, note: `${user.succeeded ? 'fit' : 'did not fit'} ${batch.size} samples in ${user.steps} steps` };
     } finally {
       batch.x.dispose();
       batch.y.dispose();

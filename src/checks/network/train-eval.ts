@@ -14,6 +14,7 @@ import { forwardOutput } from '../../model/loss';
 import { networkMessages } from '../../messages/network';
 import type { NetworkCheck } from './context';
 import { NON_FINITE_SKIP, nonFiniteSeen, headBatch, withClone } from './batch';
+import { FINITE_INPUTS, type FiniteInputs } from './batch';
 
 /** Built-in layers whose output depends on the training flag. */
 const MODE_DEPENDENT = new Set([
@@ -65,10 +66,11 @@ function settleBatchNorm(model: tf.LayersModel, x: tf.Tensor): void {
   norms.forEach((layer, i) => Reflect.set(layer, 'momentum', momenta[i]));
 }
 
-export const trainEvalCheck: NetworkCheck = {
+export const trainEvalCheck: NetworkCheck<FiniteInputs> = {
   id: 'train-eval-mode',
   checklist: ['T7', 'S2'],
   findings: ['train-eval-gap'],
+  needs: FINITE_INPUTS,
   async run(ctx) {
     if (nonFiniteSeen(ctx)) return { findings: [], skipped: NON_FINITE_SKIP };
     const layers = listLayers(ctx.model);

@@ -1,0 +1,124 @@
+/**
+ * Verified fixes: for the top candidate causes of a triage that have a
+ * mechanical fix, apply the fix to a clone of the model and a view of the data,
+ * re-run the short training probe, and record before and after.
+ *
+ *   1. candidates: the first causes of the triage with a recipe (src/verify/fixes.ts),
+ *      one per kind of fix, at most SETTINGS.fixes;
+ *   2. before: the probe on the setup as it is (once, shared by every fix);
+ *   3. after: the probe with each fix, same samples, steps and random stream;
+ *   4. outcome: cured / improved / no-better / inconclusive (see types.ts).
+ *
+ * A healthy model (no triage) runs nothing. The user's model is only read.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Measurements } from '../measurements';
+import type { Finding } from '../types';
+import type { Triage, VerifiedCause } from '../triage';
+import { seededRandom, streamSeed } from '../context/random';
+import { verifyMessages } from '../messages/verify';
+import { asSetUp, fixFor, type FixSetup, type VerifyContext } from './fixes';
+import { runProbe, type ProbeBatch } from './probe';
+import type { FixOutcome, ProbeSummary, VerifiedFix } from './types';
+
+export type { VerifiedFix } from './types';
+export type { VerifyContext } from './fixes';
+
+export const VERIFY_SETTINGS = {
+  /** The overfit probe's batch size: enough for 10 classes, quick to memorize. */
+  samples: 16,
+  /** Shorter than the overfit probe (100): 1 + 3 runs stay near one probe's cost twice over. */
+  steps: { quick: 64, thorough: 200 },
+  /** Fixes tried per diagnosis. */
+  fixes: 3,
+  /** How deep into the ranked causes candidates are taken. */
+  candidates: 4,
+  /** "improved": the final loss at most this fraction of the final loss as set up. */
+  improvedFraction: 0.5,
+  /** With a changed loss, accuracy must rise by this much to count as improved. */
+  improvedAccuracy: 0.25,
+};
+
+function outcomeOf(before: ProbeSummary, after: ProbeSummary, lossChanged: boolean): FixOutcome {
+  if (before.fit) return 'inconclusive';
+  if (after.fit) return 'cured';
+  if (lossChanged && before.finalAccuracy !== null && after.finalAccuracy !== null) {
+    return after.finalAccuracy >= before.finalAccuracy + VERIFY_SETTINGS.improvedAccuracy ? 'improved' : 'no-better';
+  }
+  if (after.finalLoss === null) return 'no-better';
+  return before.finalLoss === null || after.finalLoss <= VERIFY_SETTINGS.improvedFraction * before.finalLoss ? 'improved' : 'no-better';
+}
+
+/** Step 1: the causes worth trying, best first, one per kind of fix. */
+function candidates(findings: readonly Finding[], triage: Triage, ctx: VerifyContext, measurements: Measurements): { finding: Finding; setup: FixSetup }[] {
+  const picked: { finding: Finding; setup: FixSetup }[] = [];
+  for (const cause of (triage.causes ?? []).slice(0, VERIFY_SETTINGS.candidates)) {
+    const finding = findings.find((f) => f.id === cause.id && f.layer === cause.layer);
+    const setup = finding && fixFor(finding, ctx, measurements);
+    if (!finding || !setup || picked.some((p) => p.setup.kind === setup.kind)) continue;
+    picked.push({ finding, setup });
+    if (picked.length === VERIFY_SETTINGS.fixes) break;
+  }
+  return picked;
+}
+
+/** Runs the verification; [] when there is nothing to verify. Never throws for a fix that fails to run: it is left out. */
+export async function verifyFixes(
+  ctx: VerifyContext, findings: readonly Finding[], triage: Triage | undefined, measurements: Measurements,
+): Promise<VerifiedFix[]> {
+  if (!triage) return [];
+  const tried = candidates(findings, triage, ctx, measurements);
+  if (tried.length === 0) return [];
+  const rows = Math.min(VERIFY_SETTINGS.samples, ctx.train.x.shape[0]);
+  const chance = ctx.info.chanceLoss;
+  const batch: ProbeBatch = {
+    x: ctx.train.x.slice(0, rows),
+    y: ctx.train.y.slice(0, rows),
+    task: ctx.info.task.value,
+    steps: VERIFY_SETTINGS.steps[ctx.info.budget],
+    target: chance !== undefined && chance > 0 ? chance * 0.1 : null,
+  };
+  // Every run draws the same dropout masks: only the fix differs.
+  const random = () => seededRandom(streamSeed(ctx.info.seed, 'verify'));
+  try {
+    ctx.progress('verifying fixes: the probe as set up');
+    const before = await runProbe(asSetUp(ctx), batch, random(), verifyMessages.seriesBefore);
+    const verified: VerifiedFix[] = [];
+    for (const { finding, setup } of tried) {
+      ctx.progress(`verifying a fix for ${finding.id}`);
+      try {
+        // A changed loss is not comparable with the one as set up; accuracy is.
+        const after = await runProbe(setup, { ...batch, target: setup.lossChanged ? null : batch.target }, random(), verifyMessages.seriesAfter);
+        const outcome = outcomeOf(before.summary, after.summary, setup.lossChanged);
+        const steps = after.points.length - 1;
+        verified.push({
+          cause: finding.id,
+          ...(finding.layer !== undefined ? { layer: finding.layer } : {}),
+          kind: setup.kind,
+          change: setup.change,
+          parameters: setup.parameters,
+          outcome,
+          samples: rows,
+          steps,
+          lossChanged: setup.lossChanged,
+          before: before.summary,
+          after: after.summary,
+          points: [...before.points, ...after.points],
+          summary: verifyMessages.summary({ change: setup.change, outcome, steps, samples: rows, before: before.summary, after: after.summary, lossChanged: setup.lossChanged }),
+        });
+      } catch {
+        // A fix that cannot be built or trained (an exotic layer) proves nothing either way.
+      }
+    }
+    return verified;
+  } finally {
+    tf.dispose([batch.x, batch.y]);
+  }
+}
+
+/** What the triage needs from the verification: which causes were cured, helped, or not. */
+export function verifiedCauses(fixes: readonly VerifiedFix[]): VerifiedCause[] {
+  return fixes
+    .filter((f) => f.outcome !== 'inconclusive')
+    .map((f) => ({ cause: f.cause, ...(f.layer !== undefined ? { layer: f.layer } : {}), outcome: f.outcome as VerifiedCause['outcome'] }));
+}

@@ -1,0 +1,105 @@
+/**
+ * Verified fixes: the top causes' mechanical fixes applied to a clone of the
+ * model and a view of the data, the short probe re-run before and after, the
+ * outcome fed back into the triage, drawn and written in the report.
+ */
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { ready } from '../src/backend';
+import { diagnose } from '../src/diagnose';
+import { verifiedFixChart } from '../src/charts/verified-fix';
+import { SCHEMA } from '../src/charts';
+import type { VerifiedFix } from '../src/verify';
+import { verifyMessages } from '../src/messages/verify';
+import { assertClean, countMarks, render, texts } from './fixtures/render-chart';
+import { mnistDigits, mlp, weightValues } from './helpers/network-models';
+
+before(() => ready());
+
+async function diagnoseUntouched(model: tf.LayersModel, data: { x: tf.Tensor; y: tf.Tensor }) {
+  const weights = weightValues(model);
+  const flags = model.layers.map((l) => l.trainable);
+  const tensors = tf.memory().numTensors;
+  const report = await diagnose(model, data, { display: false });
+  assert.equal(tf.memory().numTensors, tensors, 'no tensor leaks');
+  assert.deepEqual(weightValues(model), weights, 'weights bit-identical');
+  assert.deepEqual(model.layers.map((l) => l.trainable), flags, 'trainable flags unchanged');
+  return report;
+}
+
+test('diagnose(model, raw 0-255 MNIST) verifies standardizing the inputs: the probe fits with the fix and not without', async () => {
+  const model = mlp();
+  const digits = mnistDigits(200);
+  const raw = tf.mul(digits.x, 255);
+  const report = await diagnoseUntouched(model, { x: raw, y: digits.y });
+  assert.equal(report.triage?.first, 'data-unnormalized');
+  assert.ok(report.triage?.explains.includes('overfit-failed') && report.triage.explains.includes('loss-above-chance'), JSON.stringify(report.triage));
+  const fix = report.measurements.verifiedFixes?.find((f) => f.cause === 'data-unnormalized');
+  assert.ok(fix, JSON.stringify(report.measurements.verifiedFixes));
+  assert.equal(fix.kind, 'standardize-inputs');
+  assert.equal(fix.outcome, 'cured');
+  assert.equal(fix.before.fit, false);
+  assert.ok((fix.after.finalLoss ?? Infinity) < (fix.before.finalLoss ?? 0) / 4, `${fix.after.finalLoss} vs ${fix.before.finalLoss}`);
+  assert.equal(report.triage?.causes?.[0].verified, 'cured');
+  assert.equal(fix.summary, verifyMessages.summary({ ...fix, change: verifyMessages.standardize('channel') }));
+  assert.match(report.toText(), /Verified fixes: data-unnormalized: Verified: with inputs standardized/);
+  assert.match(report.toHTML(), /Verified fixes/);
+  assert.equal(report.checks.find((c) => c.id === 'verify-fixes')?.status, 'pass');
+  tf.dispose([digits.x, digits.y, raw]);
+  model.dispose();
+});
+
+test('diagnose(model with SGD at 10, MNIST) verifies lowering the learning rate and names it first', async () => {
+  const model = mlp();
+  model.compile({ optimizer: tf.train.sgd(10), loss: 'categoricalCrossentropy' });
+  const data = mnistDigits(200);
+  const report = await diagnoseUntouched(model, data);
+  assert.equal(report.triage?.first, 'lr-too-high');
+  const fix = report.measurements.verifiedFixes?.find((f) => f.cause === 'lr-too-high');
+  assert.ok(fix, JSON.stringify(report.measurements.verifiedFixes));
+  assert.equal(fix.kind, 'lower-learning-rate');
+  assert.equal(fix.parameters.fromLr, 10);
+  assert.ok(Number(fix.parameters.toLr) < 10);
+  assert.equal(fix.outcome, 'cured');
+  assert.equal(report.triage?.causes?.[0].verified, 'cured');
+  tf.dispose([data.x, data.y]);
+  model.dispose();
+});
+
+const FIX: VerifiedFix = {
+  cause: 'data-unnormalized',
+  kind: 'standardize-inputs',
+  change: 'with inputs standardized (mean 0, std 1 per channel)',
+  parameters: {},
+  outcome: 'cured',
+  samples: 16,
+  steps: 16,
+  lossChanged: false,
+  before: { initialLoss: 11.5, finalLoss: 11.1, finalAccuracy: 0.31, fit: false },
+  after: { initialLoss: 2.37, finalLoss: 0.171, finalAccuracy: 1, fit: true },
+  points: [
+    ...Array.from({ length: 65 }, (_, step) => ({ series: 'as set up', step, loss: 11.5 - step * 0.006 })),
+    ...Array.from({ length: 17 }, (_, step) => ({ series: 'with the fix', step, loss: 2.37 * Math.exp(-step / 6) })),
+  ],
+  summary: 'Verified: with inputs standardized (mean 0, std 1 per channel), the loss went from 2.37 to 0.171 in 16 steps (as set up: 11.5 to 11.1); the model now fits the 16 samples.',
+};
+
+test('verifiedFixChart(fixes) draws the probe before and after each fix, named at their ends, under the verdict', async () => {
+  const spec = verifiedFixChart([FIX, { ...FIX, cause: 'lr-too-high', kind: 'lower-learning-rate', outcome: 'no-better', summary: 'Tried without effect.' }]);
+  assert.equal(spec.$schema, SCHEMA);
+  const out = await render(spec);
+  assertClean(out);
+  assert.equal(countMarks(out.svg, 'line mark'), 4, 'two curves per fix');
+  const words = texts(out.svg).map((t) => t.text);
+  assert.ok(words.includes('data-unnormalized: cured'));
+  assert.ok(words.includes('lr-too-high: no better'));
+  assert.equal(words.filter((w) => w === 'with the fix').length, 2);
+  assert.ok(words.includes('as set up'));
+});
+
+test('verifiedFixChart([]) says that no fix was tried', async () => {
+  const out = await render(verifiedFixChart([]));
+  assertClean(out);
+  assert.match(out.svg, new RegExp(verifyMessages.noneTried.slice(0, 20)));
+});
