@@ -30,12 +30,14 @@ export function dataNonfinite(e: { split: 'train' | 'validation'; inputRows: num
 export type UnnormalizedKind = 'raw-pixels' | 'scale-spread' | 'offset';
 
 export function dataUnnormalized(e: {
-  kind: UnnormalizedKind; feature: string; mean: number; std: number; min: number; max: number; spread?: number; smallestFeature?: string;
+  kind: UnnormalizedKind; feature: string; mean: number; std: number; min: number; max: number;
+  /** scale-spread: the widest central span (1st..99th percentile), the narrowest one and its feature. */
+  spread?: number; span?: number; smallestFeature?: string; smallestSpan?: number;
 }): Finding {
   const stats = `mean ${num(e.mean)}, std ${num(e.std)}, range ${num(e.min)}..${num(e.max)}`;
   const detail: Record<UnnormalizedKind, string> = {
     'raw-pixels': `Pixel values reach ${num(e.max)} (${stats} over ${e.feature}): these look like raw 0-255 pixels. Large inputs make the first layer's outputs huge, the initial loss far above chance, and gradients erratic.`,
-    'scale-spread': `Feature scales differ by a factor of ${num(e.spread ?? 0)}: ${e.feature} has std ${num(e.std)} while ${e.smallestFeature} has the smallest. The large feature dominates the first layer and one learning rate cannot suit both.`,
+    'scale-spread': `Feature scales differ by a factor of ${num(e.spread ?? 0)}: the central 98% of ${e.feature} spans ${num(e.span ?? 0)} (std ${num(e.std)}) while that of ${e.smallestFeature} spans only ${num(e.smallestSpan ?? 0)}. The large feature dominates the first layer and one learning rate cannot suit both.`,
     offset: `${e.feature} sits far from 0 (${stats}): its mean is ${num(Math.abs(e.mean / (e.std || 1)))} standard deviations from zero, which shifts every unit it feeds and slows learning.`,
   };
   const fix: Record<UnnormalizedKind, string> = {
@@ -49,7 +51,10 @@ export function dataUnnormalized(e: {
     title: e.kind === 'raw-pixels' ? 'Inputs look like raw 0-255 pixels' : e.kind === 'scale-spread' ? 'Features on very different scales' : 'Inputs far from zero mean',
     detail: detail[e.kind],
     fix: fix[e.kind],
-    evidence: { kind: e.kind, feature: e.feature, mean: e.mean, std: e.std, min: e.min, max: e.max, ...(e.spread !== undefined ? { spread: e.spread } : {}) },
+    evidence: {
+      kind: e.kind, feature: e.feature, mean: e.mean, std: e.std, min: e.min, max: e.max,
+      ...(e.spread !== undefined ? { spread: e.spread, span: e.span ?? 0, smallestFeature: e.smallestFeature ?? '', smallestSpan: e.smallestSpan ?? 0 } : {}),
+    },
     checklist: 'N1',
   };
 }
@@ -138,15 +143,22 @@ export function labelsInvalid(e: { kind: InvalidLabelKind; count: number; rows: 
   };
 }
 
-export function labelsImbalanced(e: { ratio: number; rarest: string; rarestCount: number; commonest: string; commonestCount: number; missing: string[]; severity: 'warning' | 'info' }): Finding {
+/** `reading: 'language'`: many next-token classes over sequences, whose frequencies are the language's own. */
+export function labelsImbalanced(e: { ratio: number; rarest: string; rarestCount: number; commonest: string; commonestCount: number; missing: string[]; severity: 'warning' | 'info'; reading?: 'language' }): Finding {
   const missing = e.missing.length > 0 ? ` Class${e.missing.length > 1 ? 'es' : ''} ${e.missing.slice(0, 8).join(', ')} never appear${e.missing.length > 1 ? '' : 's'}.` : '';
+  const counts = `The commonest class (${e.commonest}, ${e.commonestCount} samples) outnumbers the rarest (${e.rarest}, ${e.rarestCount}) ${Number.isFinite(e.ratio) ? `${num(e.ratio)} to 1` : 'without bound'}.${missing}`;
+  const language = e.reading === 'language';
   return {
     id: 'labels-imbalanced',
     severity: e.severity,
-    title: 'Classes are imbalanced',
-    detail: `The commonest class (${e.commonest}, ${e.commonestCount} samples) outnumbers the rarest (${e.rarest}, ${e.rarestCount}) ${Number.isFinite(e.ratio) ? `${num(e.ratio)} to 1` : 'without bound'}.${missing} A model can score well by ignoring rare classes; accuracy hides it.`,
-    fix: 'Weight the loss by inverse class frequency (classWeight in model.fit), resample, and judge with per-class recall or the confusion matrix.',
-    evidence: { ratio: Number.isFinite(e.ratio) ? e.ratio : -1, rarest: e.rarest, rarestCount: e.rarestCount, commonest: e.commonest, commonestCount: e.commonestCount, missing: e.missing.length },
+    title: language ? 'Token classes follow a long tail (normal for text)' : 'Classes are imbalanced',
+    detail: language
+      ? `${counts} These look like next-token targets over sequences (many classes, none dominant): rare tokens are rare in the language itself, and the model should learn exactly these frequencies.`
+      : `${counts} A model can score well by ignoring rare classes; accuracy hides it.`,
+    fix: language
+      ? 'Nothing to fix for a language model: keep the natural frequencies (class weights would bias its probabilities); judge it by loss or perplexity.'
+      : 'Weight the loss by inverse class frequency (classWeight in model.fit), resample, and judge with per-class recall or the confusion matrix.',
+    evidence: { ratio: Number.isFinite(e.ratio) ? e.ratio : -1, rarest: e.rarest, rarestCount: e.rarestCount, commonest: e.commonest, commonestCount: e.commonestCount, missing: e.missing.length, reading: e.reading ?? 'classes' },
     checklist: 'D7',
   };
 }
@@ -269,14 +281,21 @@ export function lossOutputMismatch(e: { kind: MismatchKind; lossName: string; ac
   };
 }
 
-export function lossAboveChance(e: { initialLoss: number; chanceLoss: number; upper: number; lossName: string; reason: string }): Finding {
+/** `targetMean`/`offset`: set when the excess is all a constant shift between the outputs and regression targets far from 0. */
+export function lossAboveChance(e: { initialLoss: number; chanceLoss: number; upper: number; lossName: string; reason: string; targetMean?: number; offset?: number }): Finding {
+  const shifted = e.targetMean !== undefined && e.offset !== undefined;
+  const start = `The untrained model's ${e.lossName} is ${num(e.initialLoss)} on real batches; chance level is ${num(e.chanceLoss)} (${e.reason}) and a fresh model should start below ${num(e.upper)}.`;
   return {
     id: 'loss-above-chance',
-    severity: 'warning',
-    title: 'Initial loss far above chance',
-    detail: `The untrained model's ${e.lossName} is ${num(e.initialLoss)} on real batches; chance level is ${num(e.chanceLoss)} (${e.reason}) and a fresh model should start below ${num(e.upper)}. The first updates will be spent undoing overconfident wrong outputs: usually unscaled inputs or a badly scaled initialization.`,
-    fix: 'Normalize the inputs first; then check initializers (glorot/he) and that the last layer has no huge bias or weights.',
-    evidence: { initialLoss: e.initialLoss, chanceLoss: e.chanceLoss, upper: e.upper, ratio: e.initialLoss / e.chanceLoss },
+    severity: shifted ? 'info' : 'warning',
+    title: shifted ? 'Initial loss above chance: the targets sit far from 0' : 'Initial loss far above chance',
+    detail: shifted
+      ? `${start} All of the excess is a constant shift: the targets average ${num(e.targetMean ?? 0)} while the fresh model's outputs average ${num((e.targetMean ?? 0) + (e.offset ?? 0))}. The first updates are spent moving the output bias; nothing is overconfident.`
+      : `${start} The first updates will be spent undoing overconfident wrong outputs: usually unscaled inputs or a badly scaled initialization.`,
+    fix: shifted
+      ? `Start the output layer's bias at the target mean (biasInitializer: tf.initializers.constant({ value: ${num(e.targetMean ?? 0)} })), or standardize the targets and undo it on the predictions.`
+      : 'Normalize the inputs first; then check initializers (glorot/he) and that the last layer has no huge bias or weights.',
+    evidence: { initialLoss: e.initialLoss, chanceLoss: e.chanceLoss, upper: e.upper, ratio: e.initialLoss / e.chanceLoss, ...(shifted ? { targetMean: e.targetMean ?? 0, offset: e.offset ?? 0 } : {}) },
     checklist: 'L1',
   };
 }

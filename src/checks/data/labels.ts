@@ -14,6 +14,17 @@ const PER_CLASS_GUIDE = 1000;
 /** Commonest/rarest class ratios: above INFO worth knowing, above WARNING likely to hurt. */
 const IMBALANCE_INFO = 3;
 const IMBALANCE_WARNING = 10;
+/**
+ * Next-token targets (language models: sequence or token inputs, many
+ * classes, no dominant class) follow the frequencies of the language: a 50:1
+ * ratio between 'e' and 'q' is what the model must learn, not a sampling flaw,
+ * and reweighting would bias its probabilities. Imbalance is likely to hurt
+ * when a few classes the user cares about equally are rare; with this many
+ * classes over sequences and the commonest under half of the labels it is
+ * reported as info with that reading.
+ */
+const LANGUAGE_MIN_CLASSES = 20;
+const LANGUAGE_MAX_TOP_SHARE = 0.5;
 
 interface Problem { kind: InvalidLabelKind; count: number; firstRow: number; min?: number; max?: number }
 
@@ -56,6 +67,12 @@ function invalidLabels(ctx: CheckContext, labels: LabelStats, split: 'train' | '
   return problem && labelsInvalid({ ...base, ...problem });
 }
 
+function languageLike(ctx: CheckContext, counts: number[]): boolean {
+  const total = counts.reduce((a, b) => a + b, 0);
+  return ctx.info.inputKind.value === 'sequence' && counts.length >= LANGUAGE_MIN_CLASSES && total > 0 &&
+    Math.max(...counts) / total < LANGUAGE_MAX_TOP_SHARE;
+}
+
 function imbalance(ctx: CheckContext, counts: number[]): Finding | undefined {
   if (counts.length < 2) return undefined;
   const named = counts.map((count, c) => ({ name: className(ctx, c), count }));
@@ -68,7 +85,7 @@ function imbalance(ctx: CheckContext, counts: number[]): Finding | undefined {
   if (ratio < IMBALANCE_INFO) return undefined;
   return labelsImbalanced({
     ratio, rarest: rarest.name, rarestCount: rarest.count, commonest: commonest.name, commonestCount: commonest.count, missing,
-    severity: ratio >= IMBALANCE_WARNING ? 'warning' : 'info',
+    ...(languageLike(ctx, counts) ? { severity: 'info' as const, reading: 'language' as const } : { severity: ratio >= IMBALANCE_WARNING ? 'warning' as const : 'info' as const }),
   });
 }
 
