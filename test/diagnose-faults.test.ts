@@ -142,8 +142,11 @@ test('diagnose(model, data) flags shuffled labels as labels-unrelated', async ()
   const model = mnistMlp();
   const report = await diagnoseNoLeak(model, { x, y: oneHot(shuffled, 10) });
   const f = findingOf(report, 'labels-unrelated');
-  assert.equal(f.severity, 'error');
-  assert.ok(Number(f.evidence.score) <= Number(f.evidence.bound));
+  // Shuffled labels are one more permutation of the null: p > 0.05 (found) in 95% of shuffles; an error when
+  // typical of the null (p > 0.25), a warning ("at most a weak link") between the two.
+  assert.ok(Number(f.evidence.p) > 0.05, String(f.evidence.p));
+  assert.equal(f.severity, Number(f.evidence.p) > 0.25 ? 'error' : 'warning');
+  assert.ok(Number(f.evidence.score) <= Number(f.evidence.null95));
   model.dispose();
 });
 

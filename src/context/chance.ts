@@ -31,16 +31,26 @@ function binaryEntropy(p: number): number {
 export const FRESH_OUTPUT_SCALE = 1;
 
 /**
+ * Spread (std) of the logits of a freshly initialized softmax head: glorot on
+ * ReLU features whose second moment reaches ~2 (after max pooling, or on
+ * standardized images with a constant background) gives logits of std ~2. With
+ * C classes such logits add about FRESH_LOGIT_STD^2 / 2 * (1 - 1/C) nats to the
+ * entropy (second-order expansion of log-sum-exp): 1.8 nats for 10 classes.
+ */
+const FRESH_LOGIT_STD = 2;
+
+/**
  * Why these bands: a freshly initialized classifier's outputs are near uniform
- * but not exactly, so its cross-entropy sits a little above the entropy; one
- * nat (or half the chance level, when larger) above is clearly not "near".
+ * but not exactly, so its cross-entropy sits above the entropy: by one nat,
+ * half the chance level, or what logits of a fresh head's spread add (see
+ * FRESH_LOGIT_STD), whichever is largest; beyond it is clearly not "near".
  * For squared error a random-init output adds its own variance (of order
  * FRESH_OUTPUT_SCALE^2) to the target's: up to 4x their sum is still a normal
  * start; likewise 2.5x for absolute error. Relative to the target scale, so
  * tiny (1e-4) and huge (1e4) targets are judged alike.
  */
-function band(loss: number, kind: 'crossentropy' | 'squared' | 'absolute'): [number, number] {
-  if (kind === 'crossentropy') return [0, loss + Math.max(1, 0.5 * loss)];
+function band(loss: number, kind: 'crossentropy' | 'squared' | 'absolute', classes = 2): [number, number] {
+  if (kind === 'crossentropy') return [0, loss + Math.max(1, 0.5 * loss, (FRESH_LOGIT_STD ** 2 / 2) * (1 - 1 / classes))];
   if (kind === 'squared') return [0, 4 * (loss + FRESH_OUTPUT_SCALE ** 2)];
   return [0, 2.5 * (loss + FRESH_OUTPUT_SCALE)];
 }
@@ -57,7 +67,7 @@ export function chanceLevel(
     const reason = Math.abs(loss - balanced) < 0.01
       ? `ln(${numClasses}) = ${balanced.toFixed(3)}: ${numClasses} balanced classes`
       : `entropy of the label priors over ${numClasses} classes = ${loss.toFixed(3)} (ln ${numClasses} = ${balanced.toFixed(3)} if balanced)`;
-    return { loss, reason, band: band(loss, 'crossentropy') };
+    return { loss, reason, band: band(loss, 'crossentropy', numClasses) };
   }
   if (lossName === 'binaryCrossentropy') {
     const cols = labels.columns;
