@@ -12,7 +12,7 @@ import * as msg from '../src/messages/data';
 import { assertNoProblems, diagnoseNoLeak, findingOf } from './helpers/diagnose';
 import { mnistArrays, mnistMlp, oneHot, regressionModel, tabularArrays, tabularClassifier } from './helpers/models';
 import {
-  charModel, mnistCnn, nextCharacterData, perPixelStandardizedMnist, scaledRegression, sentimentModel, standardizedMnist, tokenReviews,
+  additionData, additionModel, charModel, mnistCnn, nextCharacterData, perPixelStandardizedMnist, scaledRegression, sentimentModel, standardizedMnist, tokenReviews,
 } from './helpers/data-models';
 
 before(() => ready());
@@ -151,5 +151,43 @@ test('diagnose(char LSTM, next-character targets) reports the long tail of chara
   assert.equal(f.severity, 'info');
   assert.equal(f.evidence.reading, 'language');
   assertNoProblems(report);
+  model.dispose();
+});
+
+test('diagnose(addition rnn, per-timestep one-hot labels [n, 3, 12]) reads 12 classes per timestep: no labels-invalid, chance per timestep, predictions as sequences', async () => {
+  const { x, y } = additionData(600);
+  const model = additionModel();
+  const report = await diagnoseNoLeak(model, { x, y });
+  assertNoProblems(report);
+  assert.equal(report.context.numClasses, 12);
+  // Per-timestep entropy of the answer characters: below ln 12 = 2.48 (spaces and 1s are common), far above 0.49.
+  const chance = report.context.chanceLoss ?? 0;
+  assert.ok(chance > 1.5 && chance < Math.log(12), String(chance));
+  assert.equal(report.checks.find((c) => c.id === 'label-relation')?.status, 'skipped');
+  const rows = report.measurements.predictions?.rows ?? [];
+  assert.ok(rows.length > 0 && rows.every((r) => r.label.split(' ').length >= 3), rows[0]?.label);
+  assert.equal(report.measurements.dataProfile?.labels.reduce((sum, l) => sum + l.count, 0), 600 * 3);
+  model.dispose();
+});
+
+test('diagnose(addition rnn, per-timestep class indices [n, 3]) with sparseCategoricalCrossentropy stays clean; indices out of range are still found', async () => {
+  const { x, y } = additionData(600, true);
+  const model = additionModel(true);
+  assertNoProblems(await diagnoseNoLeak(model, { x, y }));
+  const shifted = (y as number[][]).map((row) => row.map((c) => c + 1));
+  const f = findingOf(await diagnoseNoLeak(model, { x, y: shifted }, { checks: { only: ['labels'] } }), 'labels-invalid');
+  assert.equal(f.evidence.kind, 'out-of-range');
+  model.dispose();
+});
+
+test('diagnose(model, 1500 classes as sparse indices) counts every class: no labels-invalid, no missing classes', async () => {
+  const classes = 1500;
+  const { x } = tabularArrays(3000);
+  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [8], units: classes, activation: 'softmax' })] });
+  model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+  const report = await diagnoseNoLeak(model, { x, y: x.map((_, i) => i % classes) }, { checks: { only: ['labels'] } });
+  assert.equal(report.findings.find((f) => f.id === 'labels-invalid'), undefined);
+  assert.equal(report.findings.find((f) => f.id === 'labels-imbalanced'), undefined);
+  assert.ok(Math.abs((report.context.chanceLoss ?? 0) - Math.log(classes)) < 1e-6);
   model.dispose();
 });

@@ -94,6 +94,19 @@ export function inferInputKind(
   return { value: 'tabular', source: 'inferred', reason: `${rowShape[0] ?? 1} features per sample` };
 }
 
+/**
+ * Label vectors per sample. A sequence output ([T, C]) is scored per
+ * timestep: labels [T, C] (one-hot per step) or [T] / [T, 1] (a class index
+ * per step) hold T label vectors of the last axis, each one sample of the
+ * loss. Any other labels hold one vector per sample.
+ */
+export function labelSteps(labelShape: readonly number[], outputShape: readonly (number | null)[]): number {
+  if (outputShape.length < 2) return 1;
+  const lead = outputShape.length - 1;
+  if (labelShape.length !== lead && labelShape.length !== outputShape.length) return 1;
+  return labelShape.slice(0, lead).reduce((a, b) => a * b, 1);
+}
+
 /** Height, width and channels of an image row, for drawing samples. */
 export function imageDims(rowShape: number[]): [number, number, number] | undefined {
   if (rowShape.length === 3) return [rowShape[0], rowShape[1], rowShape[2]];

@@ -118,3 +118,41 @@ export function charModel(window: number, charset: number, seed = 3): tf.Sequent
   model.compile({ optimizer: tf.train.rmsprop(0.01), loss: 'categoricalCrossentropy' });
   return model;
 }
+
+/** Characters of the addition example: digits, '+', and the padding space. */
+const ADDITION_CHARS = '0123456789+ ';
+
+/**
+ * The tfjs addition-rnn example at small size: "a+b" questions (a, b < 100)
+ * padded to 5 characters, one-hot [n, 5, 12]; answers padded to 3 characters,
+ * one-hot per timestep [n, 3, 12] (or class indices [n, 3] when `sparse`).
+ */
+export function additionData(rows: number, sparse = false, seed = 5): { x: number[][][]; y: number[][][] | number[][] } {
+  const random = seededRandom(seed);
+  const hot = (c: string): number[] => Array.from(ADDITION_CHARS, (k) => (k === c ? 1 : 0));
+  const x: number[][][] = [];
+  const y: number[][][] = [];
+  const ids: number[][] = [];
+  for (let i = 0; i < rows; i++) {
+    const a = Math.floor(random() * 100);
+    const b = Math.floor(random() * 100);
+    const question = `${a}+${b}`.padEnd(5, ' ');
+    const answer = String(a + b).padEnd(3, ' ');
+    x.push(Array.from(question, hot));
+    y.push(Array.from(answer, hot));
+    ids.push(Array.from(answer, (c) => ADDITION_CHARS.indexOf(c)));
+  }
+  return { x, y: sparse ? ids : y };
+}
+
+/** Encoder LSTM -> repeatVector(3) -> decoder LSTM (returnSequences) -> timeDistributed softmax over 12 characters. */
+export function additionModel(sparse = false, seed = 7): tf.Sequential {
+  const model = tf.sequential({ layers: [
+    tf.layers.lstm({ inputShape: [5, 12], units: 16, kernelInitializer: tf.initializers.glorotUniform({ seed }), recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 1, gain: 1 }) }),
+    tf.layers.repeatVector({ n: 3 }),
+    tf.layers.lstm({ units: 16, returnSequences: true, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 2 }), recurrentInitializer: tf.initializers.orthogonal({ seed: seed + 3, gain: 1 }) }),
+    tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 12, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 4 }) }) }),
+  ] });
+  model.compile({ optimizer: 'adam', loss: sparse ? 'sparseCategoricalCrossentropy' : 'categoricalCrossentropy', metrics: ['accuracy'] });
+  return model;
+}

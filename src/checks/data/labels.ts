@@ -73,6 +73,12 @@ function languageLike(ctx: CheckContext, counts: number[]): boolean {
     Math.max(...counts) / total < LANGUAGE_MAX_TOP_SHARE;
 }
 
+/**
+ * Ratio of the commonest to the rarest class that occurs. Classes that never
+ * occur are listed but do not make the ratio infinite: an output unit no label
+ * uses (a shared character vocabulary, a spare class) is learnt as "never";
+ * rare-but-present classes are what a model learns to ignore.
+ */
 function imbalance(ctx: CheckContext, counts: number[]): Finding | undefined {
   if (counts.length < 2) return undefined;
   const named = counts.map((count, c) => ({ name: className(ctx, c), count }));
@@ -80,9 +86,9 @@ function imbalance(ctx: CheckContext, counts: number[]): Finding | undefined {
   const missing = named.filter((c) => c.count === 0).map((c) => c.name);
   if (present.length === 0) return undefined;
   const commonest = present.reduce((a, b) => (b.count > a.count ? b : a));
-  const rarest = (missing.length > 0 ? named : present).reduce((a, b) => (b.count < a.count ? b : a));
-  const ratio = rarest.count > 0 ? commonest.count / rarest.count : Infinity;
-  if (ratio < IMBALANCE_INFO) return undefined;
+  const rarest = present.reduce((a, b) => (b.count < a.count ? b : a));
+  const ratio = commonest.count / rarest.count;
+  if (ratio < IMBALANCE_INFO && missing.length === 0) return undefined;
   return labelsImbalanced({
     ratio, rarest: rarest.name, rarestCount: rarest.count, commonest: commonest.name, commonestCount: commonest.count, missing,
     ...(languageLike(ctx, counts) ? { severity: 'info' as const, reading: 'language' as const } : { severity: ratio >= IMBALANCE_WARNING ? 'warning' as const : 'info' as const }),

@@ -16,6 +16,8 @@ export interface ProbeScores { baseline: string; scores: number[] }
 
 /** Neighbours voting in k-NN. */
 const K = 5;
+/** Centroid and ridge probes hold classes x label vectors columns; beyond this (hundreds of classes) only k-NN runs. */
+const MAX_CLASS_COLUMNS = 20000;
 
 /**
  * Squared Euclidean distance of every row of `a` to every row of `b` ([rows of a, rows of b]); call inside tf.tidy.
@@ -103,8 +105,9 @@ export function classificationScores(s: ProbeSplit, labelSets: number[][]): Prob
   const neighbours = nearest(s, K);
   const out: ProbeScores[] = [
     { baseline: `${K}-nearest-neighbour classifier`, scores: labelSets.map((labels) => accuracy(knnClasses(neighbours, labels), labels, s)) },
-    { baseline: 'nearest-centroid classifier', scores: centroidClasses(s, labelSets, classes).map((p, set) => accuracy(p, labelSets[set], s)) },
   ];
+  if (classes.length * labelSets.length > MAX_CLASS_COLUMNS) return out;
+  out.push({ baseline: 'nearest-centroid classifier', scores: centroidClasses(s, labelSets, classes).map((p, set) => accuracy(p, labelSets[set], s)) });
   if (s.fitX.shape[1] <= RIDGE_MAX_FEATURES) {
     out.push({ baseline: 'linear (ridge) classifier', scores: ridgeClasses(s, labelSets, classes).map((p, set) => accuracy(p, labelSets[set], s)) });
   }

@@ -14,7 +14,7 @@ import type { Task } from '../../types';
 import { labelsUnrelated } from '../../messages/data';
 import { feedsEmbedding } from '../../context/infer';
 import { shuffledIndices } from '../../context/random';
-import { classesOf, isClassification } from './shared';
+import { classesOf, isClassification, labelStepsOf } from './shared';
 import { classificationScores, regressionScores, type ProbeSplit } from './probes';
 
 /** Share of the sample held out for scoring. */
@@ -110,7 +110,7 @@ export const relationCheck: Check = {
   async run(ctx: CheckContext) {
     const task = ctx.info.task.value;
     if (task === 'multilabel') return { findings: [], skipped: 'multilabel targets are not judged yet' };
-    if (ctx.profile.train.labelShape.length >= 2) return { findings: [], skipped: 'per-timestep (sequence) labels are not judged by a one-label-per-sample probe' };
+    if (labelStepsOf(ctx) > 1) return { findings: [], skipped: 'per-timestep (sequence) labels are not judged by a one-label-per-sample probe' };
     if (ctx.profile.train.labels.width > 1 && task === 'regression') return { findings: [], skipped: 'multi-column regression targets are not judged yet' };
     const rows = Math.min(ctx.train.x.shape[0], MAX_ROWS[ctx.info.budget]);
     if (Math.floor(rows * HOLD_OUT) < MIN_HELD_OUT) return { findings: [], skipped: `too few samples (${rows}) for a held-out baseline` };
@@ -132,7 +132,7 @@ export const relationCheck: Check = {
       const metric = classification ? 'accuracy' : 'R2';
       const nullMean = result.nulls.reduce((a, b) => a + b, 0) / result.nulls.length;
       const null95 = quantile(result.nulls, 0.95);
-      const note = `${result.baseline} on ${representation}: ${metric} ${result.score.toFixed(3)} vs ${nullMean.toFixed(3)} on ${result.nulls.length} label permutations (95th percentile ${null95.toFixed(3)}), p = ${result.p.toFixed(2)}, ${s.testRows} held out`;
+      const note = `${result.baseline} on ${representation}: ${metric} ${result.score.toFixed(3)} vs ${nullMean.toFixed(3)} on ${result.nulls.length} label permutations (95th percentile ${null95.toFixed(3)}), p = ${result.p.toFixed(2)} (${s.testRows} held out)`;
       const extra = { 'label-relation': { baseline: result.baseline, score: result.score, nullMean, null95, p: result.p, permutations: result.nulls.length } };
       if (result.p <= LINK_P) return { findings: [], note, measurements: { extra } };
       return {
