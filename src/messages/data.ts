@@ -328,3 +328,65 @@ export function layersFrozen(e: { frozen: string[]; withWeights: number; severit
     checklist: 'L5',
   };
 }
+
+export function outputRangeMismatch(e: {
+  activation: string; low: number; high: number; min: number; max: number; outside: number; sampled: number; layer: string; severity: 'error' | 'warning';
+}): Finding {
+  const range = `${Number.isFinite(e.low) ? num(e.low) : '-inf'}..${Number.isFinite(e.high) ? num(e.high) : '+inf'}`;
+  const share = e.outside / e.sampled;
+  return {
+    id: 'output-range-mismatch',
+    severity: e.severity,
+    title: `The ${e.activation} output cannot reach the targets`,
+    detail: `Layer ${e.layer} ends in '${e.activation}', whose outputs stay within ${range}, but the targets span ${num(e.min)}..${num(e.max)}: ${e.outside} of ${e.sampled} sampled targets (${pct(share)}) lie outside. The loss cannot go below what those targets miss by, and their gradients push the output into the flat ends of the activation.`,
+    fix: e.activation === 'relu' || e.activation === 'softplus' || e.activation === 'elu' || e.activation === 'selu' || e.activation === 'exponential'
+      ? `Remove the activation from the last layer (activation: 'linear') for targets that can be negative, or shift the targets.`
+      : `Use activation: 'linear' on the last layer for regression targets, or scale the targets into ${range} (and undo it on the predictions).`,
+    layer: e.layer,
+    evidence: { activation: e.activation, low: Number.isFinite(e.low) ? e.low : String(e.low), high: Number.isFinite(e.high) ? e.high : String(e.high), min: e.min, max: e.max, outside: e.outside, sampled: e.sampled, share },
+    checklist: 'L2',
+  };
+}
+
+export function lossMixesSamples(e: { lossName: string; crossEffect: number; ownEffect: number; rows: number; changedRow: number }): Finding {
+  return {
+    id: 'loss-mixes-samples',
+    severity: 'error',
+    title: 'The loss mixes samples: one sample\'s label changes another\'s gradient',
+    detail: `Changing the label of row ${e.changedRow} alone changed the loss gradient of the other predictions in a batch of ${e.rows} by up to ${num(e.crossEffect)} (its own by ${num(e.ownEffect)}); for a per-sample loss it is exactly 0. The usual cause: labels of shape [n] against outputs [n, 1] (or a reshape/squeeze inside ${e.lossName}) broadcast into an n x n difference, so every prediction is pulled toward every label.`,
+    fix: 'Make labels and predictions the same shape inside the loss (yTrue.reshape(yPred.shape), or labels as [n, 1]); reduce over the feature axis first and over the batch last. Losses that compare samples on purpose (contrastive, ranking) are the exception.',
+    evidence: { lossName: e.lossName, crossEffect: e.crossEffect, ownEffect: e.ownEffect, rows: e.rows, changedRow: e.changedRow },
+    checklist: 'L6',
+  };
+}
+
+export type ClassMissingKind = 'validation-only' | 'sorted-tail';
+
+export function splitClassMissing(e: {
+  kind: ClassMissingKind; classes: string[]; rows: number; total: number; severity: 'warning' | 'error'; tailShare?: number;
+}): Finding {
+  const shown = e.classes.slice(0, 8).join(', ') + (e.classes.length > 8 ? ', ...' : '');
+  const plural = e.classes.length > 1;
+  const text: Record<ClassMissingKind, [string, string, string]> = {
+    'validation-only': [
+      `Validation holds class${plural ? 'es' : ''} training never shows`,
+      `Class${plural ? 'es' : ''} ${shown} occur${plural ? '' : 's'} in ${e.rows} of ${e.total} validation samples but never in the training data. The model cannot learn ${plural ? 'them' : 'it'}: those validation samples are always wrong, and validation scores understate what training achieved elsewhere.`,
+      'Split after shuffling, stratified by class (every class on both sides), or drop classes that training cannot see.',
+    ],
+    'sorted-tail': [
+      'The data is sorted: validationSplit would hold classes training never sees',
+      `The last ${pct(e.tailShare ?? 0)} of the rows holds all the sampled rows of class${plural ? 'es' : ''} ${shown} (${e.rows} of ${e.total} sampled rows in that tail); the rows before it hold none. model.fit's validationSplit takes its rows from the end before any shuffling, so with validationSplit: ${num(e.tailShare ?? 0)} the model would never train on ${plural ? 'these classes' : 'this class'} and be scored on nothing else.`,
+      'Shuffle x and y together (one permutation) before model.fit when you use validationSplit, or pass validationData split by class.',
+    ],
+  };
+  const [title, detail, fix] = text[e.kind];
+  return {
+    id: 'split-class-missing',
+    severity: e.severity,
+    title,
+    detail,
+    fix,
+    evidence: { kind: e.kind, classes: e.classes.length, first: e.classes[0] ?? '', rows: e.rows, total: e.total, ...(e.tailShare !== undefined ? { tailShare: e.tailShare } : {}) },
+    checklist: 'N6',
+  };
+}
