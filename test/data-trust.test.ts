@@ -191,3 +191,76 @@ test('diagnose(model, 1500 classes as sparse indices) counts every class: no lab
   assert.ok(Math.abs((report.context.chanceLoss ?? 0) - Math.log(classes)) < 1e-6);
   model.dispose();
 });
+
+test('diagnose(linear model, one raw feature 1..24) flags data-unnormalized (large values); the standardized feature is clean', async () => {
+  const random = seededRandom(12);
+  const xs = Array.from({ length: 240 }, () => 1 + Math.floor(random() * 24));
+  const build = () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1], kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })] });
+    model.compile({ loss: 'meanSquaredError', optimizer: 'sgd' });
+    return model;
+  };
+  const y = xs.map((v) => [(v + 2) / 10]);
+  const raw = build();
+  const f = findingOf(await diagnoseNoLeak(raw, { x: xs.map((v) => [v]), y }), 'data-unnormalized');
+  assert.equal(f.evidence.kind, 'large-values');
+  assert.equal(f.severity, 'warning');
+  const scaled = build();
+  const report = await diagnoseNoLeak(scaled, { x: xs.map((v) => [(v - 12.5) / 6.9]), y });
+  assert.equal(report.findings.find((x) => x.id === 'data-unnormalized'), undefined);
+  raw.dispose();
+  scaled.dispose();
+});
+
+test('diagnose(binary classifier, 12% positives) warns labels-imbalanced (under a quarter of the fair share); 30% positives is at most info', async () => {
+  const { x, labels } = tabularArrays(1200);
+  const binary = labels.map((c) => Number(c === 0));
+  const positives = binary.map((v, i) => ({ v, i })).filter(({ v }) => v === 1).map(({ i }) => i);
+  const negatives = binary.map((v, i) => ({ v, i })).filter(({ v }) => v === 0).map(({ i }) => i);
+  const build = () => {
+    const model = tf.sequential({ layers: [
+      tf.layers.dense({ inputShape: [8], units: 8, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 3 }) }),
+      tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }),
+    ] });
+    model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    return model;
+  };
+  const pick = (rows: number[]) => ({ x: rows.map((i) => x[i]), y: rows.map((i) => [binary[i]]) });
+  const mixed = (neg: number, pos: number) => shuffle([...negatives.slice(0, neg), ...positives.slice(0, pos)], 2);
+  const model = build();
+  const skewed = await diagnoseNoLeak(model, pick(mixed(440, 60)), { checks: { only: ['labels'] } });
+  assert.equal(findingOf(skewed, 'labels-imbalanced').severity, 'warning');
+  const mild = await diagnoseNoLeak(model, pick(mixed(350, 150)), { checks: { only: ['labels'] } });
+  assertNoProblems(mild);
+  model.dispose();
+});
+
+test('diagnose(10 sigmoid outputs + binaryCrossentropy, one-hot MNIST labels) flags loss-output-mismatch (sigmoid-binary-one-hot)', async () => {
+  const { x, labels } = mnistArrays(30);
+  const model = mnistMlp(1, { loss: 'binaryCrossentropy', outputActivation: 'sigmoid' });
+  const f = findingOf(await diagnoseNoLeak(model, { x, y: oneHot(labels, 10) }), 'loss-output-mismatch');
+  assert.equal(f.evidence.kind, 'sigmoid-binary-one-hot');
+  assert.equal(f.severity, 'warning');
+  // Real multilabel rows (two true classes) are what sigmoid + binaryCrossentropy is for.
+  const multi = oneHot(labels, 10).map((row, i) => row.map((v, k) => (k === (labels[i] + 1) % 10 ? 1 : v)));
+  const ok = await diagnoseNoLeak(model, { x, y: multi }, { checks: { only: ['loss-config'] } });
+  assert.equal(ok.findings.find((x) => x.id === 'loss-output-mismatch'), undefined);
+  model.dispose();
+});
+
+test('diagnose(model, sorted tf.data dataset with classes that do not fill whole batches) flags batches-single-label by the mean top-class share', async () => {
+  const { x, labels } = mnistArrays(50);
+  const order = labels.map((c, i) => ({ c, i })).sort((a, b) => a.c - b.c);
+  const dataset = tf.data.array(order.map(({ c, i }) => ({ xs: x[i], ys: oneHot([c], 10)[0] })))
+    .map((e) => { const { xs, ys } = e as { xs: number[]; ys: number[] }; return { xs: tf.tensor1d(xs), ys: tf.tensor1d(ys) }; })
+    .batch(32);
+  const model = mnistMlp();
+  const f = findingOf(await diagnoseNoLeak(model, dataset, { checks: { only: ['batches'] } }), 'batches-single-label');
+  assert.ok(Number(f.evidence.share) < 0.5, 'most batches straddle a class boundary');
+  assert.ok(Number(f.evidence.meanTopShare) > 0.75 && Number(f.evidence.expectedTopShare) < 0.3);
+  const shuffled = tf.data.array(labels.map((c, i) => ({ xs: x[i], ys: oneHot([c], 10)[0] })))
+    .map((e) => { const { xs, ys } = e as { xs: number[]; ys: number[] }; return { xs: tf.tensor1d(xs), ys: tf.tensor1d(ys) }; })
+    .batch(32);
+  assertNoProblems(await diagnoseNoLeak(model, shuffled, { checks: { only: ['batches'] } }));
+  model.dispose();
+});

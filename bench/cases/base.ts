@@ -23,7 +23,7 @@ export const PLANNED_IDS = {
   /** The output activation cannot reach the targets (sigmoid against prices, ReLU against negatives). */
   outputRange: 'output-range-mismatch',
   /** The loss for one sample depends on another sample's label ([n] vs [n, 1] broadcast). */
-  lossMixing: 'loss-batch-mixing',
+  lossMixing: 'loss-mixes-samples',
   /** Validation holds classes that never occur in training / validationSplit cuts a sorted tail. */
   splitClasses: 'split-class-missing',
   /** A layer narrower than what it must carry (a 1-unit bottleneck before 10 classes). */

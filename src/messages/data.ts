@@ -27,7 +27,7 @@ export function dataNonfinite(e: { split: 'train' | 'validation'; inputRows: num
   };
 }
 
-export type UnnormalizedKind = 'raw-pixels' | 'scale-spread' | 'offset';
+export type UnnormalizedKind = 'raw-pixels' | 'scale-spread' | 'offset' | 'large-values';
 
 export function dataUnnormalized(e: {
   kind: UnnormalizedKind; feature: string; mean: number; std: number; min: number; max: number;
@@ -39,16 +39,18 @@ export function dataUnnormalized(e: {
     'raw-pixels': `Pixel values reach ${num(e.max)} (${stats} over ${e.feature}): these look like raw 0-255 pixels. Large inputs make the first layer's outputs huge, the initial loss far above chance, and gradients erratic.`,
     'scale-spread': `Feature scales differ by a factor of ${num(e.spread ?? 0)}: the central 98% of ${e.feature} spans ${num(e.span ?? 0)} (std ${num(e.std)}) while that of ${e.smallestFeature} spans only ${num(e.smallestSpan ?? 0)}. The large feature dominates the first layer and one learning rate cannot suit both.`,
     offset: `${e.feature} sits far from 0 (${stats}): its mean is ${num(Math.abs(e.mean / (e.std || 1)))} standard deviations from zero, which shifts every unit it feeds and slows learning.`,
+    'large-values': `${e.feature} takes values of typical size ${num(Math.sqrt(e.mean * e.mean + e.std * e.std))} (${stats}); initializers assume inputs of size ~1, so the first layer's outputs start that many times too large, sigmoid/tanh units saturate, and plain SGD steps (which grow with x squared) can diverge to NaN.`,
   };
   const fix: Record<UnnormalizedKind, string> = {
     'raw-pixels': 'Divide the pixels by 255 (x.div(255)), or standardize per channel with the training mean and std.',
     'scale-spread': 'Standardize each feature with statistics of the training split: (x - mean) / std, then apply the same numbers to validation and test.',
     offset: 'Subtract the training mean (and divide by the std) of each feature before training.',
+    'large-values': 'Standardize each feature with statistics of the training split: (x - mean) / std (or divide by its typical size), and apply the same numbers to validation and test.',
   };
   return {
     id: 'data-unnormalized',
     severity: 'warning',
-    title: e.kind === 'raw-pixels' ? 'Inputs look like raw 0-255 pixels' : e.kind === 'scale-spread' ? 'Features on very different scales' : 'Inputs far from zero mean',
+    title: { 'raw-pixels': 'Inputs look like raw 0-255 pixels', 'scale-spread': 'Features on very different scales', offset: 'Inputs far from zero mean', 'large-values': 'Inputs far larger than 1' }[e.kind],
     detail: detail[e.kind],
     fix: fix[e.kind],
     evidence: {
@@ -179,20 +181,28 @@ export function labelsUnrelated(e: {
   };
 }
 
-export function batchesSingleLabel(e: { singleClassBatches: number; batches: number; expected: number; source: 'tensors' | 'dataset'; firstBatch: number; severity: 'error' | 'warning' | 'info' }): Finding {
+export function batchesSingleLabel(e: {
+  singleClassBatches: number; batches: number; expected: number; source: 'tensors' | 'dataset'; firstBatch: number; severity: 'error' | 'warning' | 'info';
+  /** Mean share of each batch's commonest class, and what shuffled batches give. */
+  meanTopShare: number; expectedTopShare: number;
+}): Finding {
   const share = e.singleClassBatches / e.batches;
   const how = e.source === 'dataset'
     ? 'model.fitDataset trains on the batches in this order'
     : 'model.fit shuffles tensors by default, so this only bites with shuffle: false or when you batch this order yourself';
+  const first = e.firstBatch >= 0 ? `; first at batch ${e.firstBatch}` : '';
   return {
     id: 'batches-single-label',
     severity: e.severity,
     title: 'Batches hold a single class: the data is sorted',
-    detail: `${e.singleClassBatches} of ${e.batches} batches (${pct(share)}; first at batch ${e.firstBatch}) contain one class only; shuffled data would give about ${pct(e.expected)}. ${how}: each step pulls the model toward one class and it forgets the others.`,
+    detail: `${e.singleClassBatches} of ${e.batches} batches (${pct(share)}${first}) contain one class only, and on average ${pct(e.meanTopShare)} of a batch is its commonest class; shuffled data would give about ${pct(e.expected)} single-class batches and ${pct(e.expectedTopShare)}. ${how}: each step pulls the model toward one class and it forgets the others.`,
     fix: e.source === 'dataset'
       ? 'Shuffle before batching: dataset.shuffle(bufferSize >= number of samples, or at least several thousand).batch(32).'
       : 'Keep model.fit({ shuffle: true }) (the default) or shuffle x and y together with one permutation before batching.',
-    evidence: { singleClassBatches: e.singleClassBatches, batches: e.batches, share, expected: e.expected, source: e.source, firstBatch: e.firstBatch },
+    evidence: {
+      singleClassBatches: e.singleClassBatches, batches: e.batches, share, expected: e.expected, source: e.source, firstBatch: e.firstBatch,
+      meanTopShare: e.meanTopShare, expectedTopShare: e.expectedTopShare,
+    },
     checklist: 'D6',
   };
 }
@@ -237,7 +247,8 @@ export function splitShift(e: {
 }
 
 export type MismatchKind =
-  | 'softmax-binary-crossentropy' | 'linear-probability-loss' | 'squashed-mse-classes' | 'softmax-one-unit' | 'sigmoid-categorical';
+  | 'softmax-binary-crossentropy' | 'linear-probability-loss' | 'squashed-mse-classes' | 'softmax-one-unit' | 'sigmoid-categorical'
+  | 'sigmoid-binary-one-hot';
 
 export function lossOutputMismatch(e: { kind: MismatchKind; lossName: string; activation: string; units: number; layer: string }): Finding {
   const text: Record<MismatchKind, [string, string, string, Finding['severity']]> = {
@@ -264,6 +275,12 @@ export function lossOutputMismatch(e: { kind: MismatchKind; lossName: string; ac
       `Layer ${e.layer} applies softmax to 1 unit, so every prediction is exactly 1 whatever the input; the model cannot learn.`,
       "For two classes use units: 1 with activation: 'sigmoid' and binaryCrossentropy (or units: 2 with softmax).",
       'error',
+    ],
+    'sigmoid-binary-one-hot': [
+      'Independent sigmoids for one class per sample',
+      `Every label row is one-hot (exactly one class per sample), but the ${e.units} outputs are independent sigmoids trained with ${e.lossName}: each class is a separate yes/no, so predicting "no" everywhere already scores ${num(100 * (1 - 1 / e.units))}% "accuracy" (binary accuracy per unit), and the classes do not compete for the probability mass.`,
+      "Use activation: 'softmax' with loss: 'categoricalCrossentropy' for one class per sample (keep sigmoid + binaryCrossentropy only for several true classes per sample).",
+      'warning',
     ],
     'sigmoid-categorical': [
       'Sigmoid outputs with categoricalCrossentropy',

@@ -27,6 +27,10 @@ function mismatchKind(ctx: CheckContext): MismatchKind | undefined {
   // The task is inferred as classification only when the labels are classes (0/1 or one-hot).
   if (SQUARED_LOSSES.has(loss) && SQUASHING.has(act) && ctx.info.task.value !== 'regression') return 'squashed-mse-classes';
   if (loss === 'categoricalCrossentropy' && act === 'sigmoid' && units > 1) return 'sigmoid-categorical';
+  // Independent sigmoids for classes that never co-occur: every label row holds exactly one 1.
+  const labels = ctx.profile.train.labels;
+  if (loss === 'binaryCrossentropy' && act === 'sigmoid' && units > 2 && labels.width === units && labels.rows > 0 &&
+    labels.nonBinary === 0 && labels.rowsNotSummingToOne === 0 && labels.multiHotRows === 0) return 'sigmoid-binary-one-hot';
   return undefined;
 }
 

@@ -13,8 +13,8 @@ const REACH: Record<string, [number, number]> = {
   relu: [0, Infinity], relu6: [0, 6], softplus: [0, Infinity], exponential: [0, Infinity],
   elu: [-1, Infinity], selu: [-1.7581, Infinity],
 };
-/** Share of sampled targets out of reach at which the set-up cannot work: most of the targets are lost. */
-const ERROR_SHARE = 0.5;
+/** Share of sampled targets out of reach at which the set-up cannot work: a third of the targets can never be fitted. */
+const ERROR_SHARE = 0.3;
 /** Below this share a few outliers are out of reach: not worth a warning. */
 const MIN_SHARE = 0.01;
 

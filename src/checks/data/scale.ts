@@ -32,6 +32,13 @@ const SPAN_QUANTILE = 0.01;
 /** A mean this many stds from zero (and at least OFFSET_MIN_ABS in size) shifts every unit it feeds. */
 const OFFSET_STDS = 5;
 const OFFSET_MIN_ABS = 10;
+/**
+ * Glorot/He initializers assume inputs of size ~1: a feature whose typical
+ * size (root mean square) is 10 or more starts the first layer's outputs 10x
+ * too large, saturates sigmoid/tanh units, and makes plain SGD steps (which
+ * scale with x^2) diverge (x = 1..24 with 'sgd' gives NaN).
+ */
+const LARGE_RMS = 10;
 
 function featureStats(rows: GroupSummary[], split: 'train' | 'validation'): FeatureStat[] {
   return rows.map((r) => ({ feature: r.name, split, mean: r.mean, std: r.std, min: r.min, max: r.max }));
@@ -120,6 +127,11 @@ function scaleFinding(ctx: CheckContext, groups: GroupSummary[]): Finding | unde
     .filter((g) => Math.abs(g.mean) >= OFFSET_MIN_ABS && Math.abs(g.mean) > OFFSET_STDS * g.std)
     .sort((a, b) => Math.abs(b.mean) / b.std - Math.abs(a.mean) / a.std)[0];
   if (offset) return dataUnnormalized({ kind: 'offset', feature: offset.name, mean: offset.mean, std: offset.std, min: offset.min, max: offset.max });
+  const rms = (g: GroupSummary): number => Math.sqrt(g.mean * g.mean + g.std * g.std);
+  const largest = groups.reduce((a, b) => (rms(b) > rms(a) ? b : a));
+  if (rms(largest) >= LARGE_RMS) {
+    return dataUnnormalized({ kind: 'large-values', feature: largest.name, mean: largest.mean, std: largest.std, min: largest.min, max: largest.max });
+  }
   return undefined;
 }
 
