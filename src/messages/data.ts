@@ -333,15 +333,22 @@ export function regularizationDominates(e: { penalty: number; dataLoss: number; 
   };
 }
 
-export function layersFrozen(e: { frozen: string[]; withWeights: number; severity: 'error' | 'info' }): Finding {
+/** `atInit`: frozen layers whose weights are still at their random initialization (a warning: they freeze noise). */
+export function layersFrozen(e: { frozen: string[]; withWeights: number; severity: 'error' | 'warning' | 'info'; atInit?: string[] }): Finding {
   const all = e.severity === 'error';
+  const atInit = e.atInit ?? [];
+  const initNote = atInit.length > 0
+    ? ` ${atInit.slice(0, 5).join(', ')} ${atInit.length > 1 ? 'are' : 'is'} still at ${atInit.length > 1 ? 'their' : 'its'} random initialization (all-zero bias, kernel spread of a fresh initializer): frozen, ${atInit.length > 1 ? 'they pass' : 'it passes'} random features forever.`
+    : '';
   return {
     id: 'layers-frozen',
     severity: e.severity,
-    title: all ? 'Every layer is frozen: nothing can learn' : `${e.frozen.length} layer${e.frozen.length > 1 ? 's are' : ' is'} frozen`,
-    detail: `${e.frozen.slice(0, 8).join(', ')}${e.frozen.length > 8 ? ', ...' : ''} ha${e.frozen.length > 1 ? 've' : 's'} trainable: false (${e.frozen.length} of ${e.withWeights} layers with weights); their weights never change during training.${all ? '' : ' Fine for a pretrained base; a bug otherwise.'}`,
-    fix: 'Set layer.trainable = true on layers that should learn, then compile again (trainable changes take effect at compile).',
-    evidence: { frozen: e.frozen.length, withWeights: e.withWeights, first: e.frozen[0] ?? '' },
+    title: all ? 'Every layer is frozen: nothing can learn' : atInit.length > 0 ? 'A layer is frozen at its random initialization' : `${e.frozen.length} layer${e.frozen.length > 1 ? 's are' : ' is'} frozen`,
+    detail: `${e.frozen.slice(0, 8).join(', ')}${e.frozen.length > 8 ? ', ...' : ''} ha${e.frozen.length > 1 ? 've' : 's'} trainable: false (${e.frozen.length} of ${e.withWeights} layers with weights); their weights never change during training.${all ? '' : atInit.length > 0 ? initNote : ' Fine for a pretrained base; a bug otherwise.'}`,
+    fix: atInit.length > 0
+      ? 'Load the pretrained weights before freezing the layer, or set layer.trainable = true, then compile again.'
+      : 'Set layer.trainable = true on layers that should learn, then compile again (trainable changes take effect at compile).',
+    evidence: { frozen: e.frozen.length, withWeights: e.withWeights, first: e.frozen[0] ?? '', atInit: atInit.length },
     checklist: 'L5',
   };
 }
