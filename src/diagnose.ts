@@ -36,7 +36,7 @@ import { DiagnoseInputError } from './data/errors';
 import { checkInputShape, modelFacts, type ModelFacts } from './context/model-info';
 import { resolveLoss } from './context/loss';
 import { optimizerRecipe } from './context/optimizer';
-import { groupsForShape } from './context/infer';
+import { groupsForShape, labelSteps } from './context/infer';
 import { seededRandom, streamSeed } from './context/random';
 import { selectChecks } from './context/select';
 import { buildContext } from './context/build';
@@ -79,6 +79,7 @@ async function profile(
     against: hashes.against,
     name,
     onRows,
+    labelSteps: (labelShape) => labelSteps(labelShape, facts.outputShape),
     checkRowShape: (shape) => checkInputShape(facts, shape, source.kind === 'tensors' ? `${name}.x` : name),
   });
   if (result.rows === 0) throw new DiagnoseInputError(`${name} yielded no samples; pass a non-empty dataset.`);

@@ -20,6 +20,10 @@ export const FINDING_IDS = [
   'activations-saturated',
   // training probes
   'overfit-failed', 'lr-too-high', 'lr-too-low', 'train-eval-gap', 'input-ignored',
+  // data and loss (issue 10 §2): targets the output cannot reach, a loss mixing samples, classes missing from training
+  'output-range-mismatch',
+  'loss-mixes-samples',
+  'split-class-missing',
 ] as const;
 
 export type FindingId = (typeof FINDING_IDS)[number];

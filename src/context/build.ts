@@ -10,7 +10,7 @@ import type { Reservoir, SplitProfile } from '../data/profile';
 import { emptyGroupStats, mergeMoments, type GroupStats } from '../data/stats';
 import { cloneModel } from '../model/clone';
 import { chanceLevel } from './chance';
-import { inferClassCount, inferInputKind, inferTask } from './infer';
+import { feedsEmbedding, inferClassCount, inferInputKind, inferTask } from './infer';
 import type { ModelFacts } from './model-info';
 import type { ResolvedLoss } from './loss';
 import type { OptimizerRecipe } from './optimizer';
@@ -84,7 +84,7 @@ export interface ContextInputs {
 /** Builds the context; the probe tensors in `train`/`validation` are the caller's to dispose. */
 export function buildContext(inputs: ContextInputs): CheckContext<never> {
   const { facts, options, train, validation, random } = inputs;
-  const inputKind = inferInputKind(options.inputKind, train.rowShape, minOf(train.features));
+  const inputKind = inferInputKind(options.inputKind, train.rowShape, minOf(train.features), train.sample.x, feedsEmbedding(inputs.model));
   const flatImage = inputKind.value === 'image' && train.rowShape.length === 1;
   const unit = (p: SplitProfile): SplitProfile => (flatImage ? { ...p, features: mergeGroups(p.features) } : p);
   const profile: DataProfiles = { source: inputs.source, train: unit(train), validation: validation && unit(validation) };

@@ -22,16 +22,37 @@ function binaryEntropy(p: number): number {
 }
 
 /**
- * Why these bands: a freshly initialized classifier's outputs are near uniform
- * but not exactly, so its cross-entropy sits a little above the entropy; one
- * nat (or half the chance level, when larger) above is clearly not "near".
- * For squared error a random-init output adds its own variance to the target's:
- * up to 4x the target variance is still a normal start.
+ * Spread of a freshly initialized network's outputs, in output units: with
+ * glorot/he initializers and standardized inputs each output has a second
+ * moment of order 1 whatever the targets are (measured: ~2 for a 5-16-1 relu
+ * net). A regression model starts at the chance loss plus this, so for targets
+ * of tiny variance (1e-8) the chance level alone is no guide to "near".
  */
-function band(loss: number, kind: 'crossentropy' | 'squared' | 'absolute'): [number, number] {
-  if (kind === 'crossentropy') return [0, loss + Math.max(1, 0.5 * loss)];
-  if (kind === 'squared') return [0, Math.max(4 * loss, loss + 1e-6)];
-  return [0, Math.max(2.5 * loss, loss + 1e-6)];
+export const FRESH_OUTPUT_SCALE = 1;
+
+/**
+ * Spread (std) of the logits of a freshly initialized softmax head: glorot on
+ * ReLU features whose second moment reaches ~2 (after max pooling, or on
+ * standardized images with a constant background) gives logits of std ~2. With
+ * C classes such logits add about FRESH_LOGIT_STD^2 / 2 * (1 - 1/C) nats to the
+ * entropy (second-order expansion of log-sum-exp): 1.8 nats for 10 classes.
+ */
+const FRESH_LOGIT_STD = 2;
+
+/**
+ * Why these bands: a freshly initialized classifier's outputs are near uniform
+ * but not exactly, so its cross-entropy sits above the entropy: by one nat,
+ * half the chance level, or what logits of a fresh head's spread add (see
+ * FRESH_LOGIT_STD), whichever is largest; beyond it is clearly not "near".
+ * For squared error a random-init output adds its own variance (of order
+ * FRESH_OUTPUT_SCALE^2) to the target's: up to 4x their sum is still a normal
+ * start; likewise 2.5x for absolute error. Relative to the target scale, so
+ * tiny (1e-4) and huge (1e4) targets are judged alike.
+ */
+function band(loss: number, kind: 'crossentropy' | 'squared' | 'absolute', classes = 2): [number, number] {
+  if (kind === 'crossentropy') return [0, loss + Math.max(1, 0.5 * loss, (FRESH_LOGIT_STD ** 2 / 2) * (1 - 1 / classes))];
+  if (kind === 'squared') return [0, 4 * (loss + FRESH_OUTPUT_SCALE ** 2)];
+  return [0, 2.5 * (loss + FRESH_OUTPUT_SCALE)];
 }
 
 export function chanceLevel(
@@ -46,7 +67,7 @@ export function chanceLevel(
     const reason = Math.abs(loss - balanced) < 0.01
       ? `ln(${numClasses}) = ${balanced.toFixed(3)}: ${numClasses} balanced classes`
       : `entropy of the label priors over ${numClasses} classes = ${loss.toFixed(3)} (ln ${numClasses} = ${balanced.toFixed(3)} if balanced)`;
-    return { loss, reason, band: band(loss, 'crossentropy') };
+    return { loss, reason, band: band(loss, 'crossentropy', numClasses) };
   }
   if (lossName === 'binaryCrossentropy') {
     const cols = labels.columns;
@@ -63,7 +84,7 @@ export function chanceLevel(
     let total = 0;
     for (let g = 0; g < k; g++) total += variance(labels.columns, g);
     const loss = total / k;
-    return { loss, reason: `variance of the target${k > 1 ? 's (mean over columns)' : ''} = ${loss.toPrecision(3)}: the MSE of always predicting the mean`, band: band(loss, 'squared') };
+    return { loss, reason: `variance of the target${k > 1 ? 's (mean over columns)' : ''} = ${loss.toPrecision(3)}: the MSE of always predicting the mean; a fresh model's outputs add a spread of order 1 whatever the targets`, band: band(loss, 'squared') };
   }
   if (lossName === 'meanAbsoluteError' && sampleTargets.length > 0) {
     const k = sampleTargets[0].length;
@@ -74,7 +95,7 @@ export function chanceLevel(
       total += column.reduce((s, v) => s + Math.abs(v - median), 0) / column.length;
     }
     const loss = total / k;
-    return { loss, reason: `mean absolute deviation from the median = ${loss.toPrecision(3)}: the MAE of always predicting the median`, band: band(loss, 'absolute') };
+    return { loss, reason: `mean absolute deviation from the median = ${loss.toPrecision(3)}: the MAE of always predicting the median; a fresh model's outputs add a spread of order 1 whatever the targets`, band: band(loss, 'absolute') };
   }
   return undefined;
 }

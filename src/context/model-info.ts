@@ -18,6 +18,13 @@ export interface ModelFacts {
 function activationOf(layer: tf.layers.Layer): string | undefined {
   const config = layer.getConfig();
   if (typeof config.activation === 'string') return config.activation;
+  // TimeDistributed / Bidirectional wrappers: the wrapped layer's activation ({ layer: { className, config } }).
+  const inner = config.layer;
+  if (inner && typeof inner === 'object' && !Array.isArray(inner)) {
+    const innerConfig = (inner as { config?: unknown }).config;
+    const activation = innerConfig && typeof innerConfig === 'object' ? (innerConfig as { activation?: unknown }).activation : undefined;
+    if (typeof activation === 'string') return activation;
+  }
   const className = layer.getClassName();
   if (className === 'Softmax') return 'softmax';
   if (className === 'ReLU') return 'relu';

@@ -26,6 +26,8 @@ export interface ProfileRequest {
   name: string;
   /** Called with the first batch's row shape, before any work: throw to stop early on data the model cannot take. */
   checkRowShape?: (rowShape: number[]) => void;
+  /** Label vectors per sample for a label row shape (per-timestep labels of a sequence output: T); 1 when absent. */
+  labelSteps?: (labelShape: number[]) => number;
   /** Called after each batch with the rows seen so far (progress on long streams). */
   onRows?: (rows: number) => void;
 }
@@ -96,7 +98,9 @@ export async function profileSplit(source: DataSource, request: ProfileRequest):
       const x = floatData(batch.x);
       const y = floatData(batch.y);
       const rowSize = x.length / Math.max(n, 1);
-      const width = y.length / Math.max(n, 1);
+      const steps = request.labelSteps?.(labelShape) ?? 1;
+      const labelRow = y.length / Math.max(n, 1);
+      const width = labelRow / steps;
       labels ??= emptyLabelStats(width);
       if (labels.width !== width) {
         throw new Error(`${request.name} changes label shape between batches ([${labelShape}] at row ${batch.offset}).`);
@@ -105,7 +109,7 @@ export async function profileSplit(source: DataSource, request: ProfileRequest):
       addToGroupStats(features, x, groups);
       // Rows are scanned for NaN/Inf only when the batch holds some: clean data skips the second pass.
       const batchHasNonFinite = features.nonFinite.reduce((a, b) => a + b, 0) > nonFiniteBefore;
-      addToLabelStats(labels, y, batch.offset);
+      addToLabelStats(labels, y, batch.offset, steps);
 
       const words = new Uint32Array(x.buffer, x.byteOffset, x.length);
       let classes: number[] = [];
@@ -126,7 +130,8 @@ export async function profileSplit(source: DataSource, request: ProfileRequest):
             if (leakedIndices.length < 5) leakedIndices.push(index);
           }
         }
-        classes.push(rowClass(y, r * width, width));
+        // A sample of per-timestep labels has no single class (NaN: never a single-class batch).
+        classes.push(steps === 1 ? rowClass(y, r * width, width) : NaN);
         if (classes.length === trainingBatchRows) {
           purity.add(classes);
           classes = [];
@@ -135,7 +140,7 @@ export async function profileSplit(source: DataSource, request: ProfileRequest):
         const slot = index < request.sampleRows ? index : Math.floor(random() * (index + 1));
         if (slot < request.sampleRows) {
           const keepX = x.slice(start, start + rowSize);
-          const keepY = y.slice(r * width, (r + 1) * width);
+          const keepY = y.slice(r * labelRow, (r + 1) * labelRow);
           if (index < request.sampleRows) {
             sample.x.push(keepX); sample.y.push(keepY); sample.indices.push(index);
           } else {

@@ -99,7 +99,8 @@ export interface LabelStats {
   columns: GroupStats;
 }
 
-const MAX_DISTINCT = 1000;
+/** Distinct sparse label values counted: room for large vocabularies (#17: >1000 classes), bounded for float targets. */
+const MAX_DISTINCT = 65536;
 
 export function emptyLabelStats(width: number): LabelStats {
   return {
@@ -137,8 +138,11 @@ export function rowClass(values: ArrayLike<number>, start: number, width: number
   return argmax(values, start, width);
 }
 
-/** Adds a batch of label rows; `offset` is the stream index of the first row. */
-export function addToLabelStats(stats: LabelStats, values: ArrayLike<number>, offset: number): void {
+/**
+ * Adds a batch of label rows; `offset` is the stream index of the first sample.
+ * `steps` label rows make one sample (per-timestep labels): row indices reported are sample indices.
+ */
+export function addToLabelStats(stats: LabelStats, values: ArrayLike<number>, offset: number, steps = 1): void {
   const { width } = stats;
   const rows = values.length / width;
   addToGroupStats(stats.columns, values, width);
@@ -163,10 +167,11 @@ export function addToLabelStats(stats: LabelStats, values: ArrayLike<number>, of
         outside = true;
       }
     }
-    if (outside && stats.firstOutsideUnitRow < 0) stats.firstOutsideUnitRow = offset + r;
+    const sample = offset + Math.floor(r / steps);
+    if (outside && stats.firstOutsideUnitRow < 0) stats.firstOutsideUnitRow = sample;
     if (!finite) {
       stats.nonFiniteRows++;
-      if (stats.firstNonFiniteRow < 0) stats.firstNonFiniteRow = offset + r;
+      if (stats.firstNonFiniteRow < 0) stats.firstNonFiniteRow = sample;
       continue;
     }
     if (width === 1) {
@@ -179,7 +184,7 @@ export function addToLabelStats(stats: LabelStats, values: ArrayLike<number>, of
       stats.argmaxCounts[rowClass(values, start, width)]++;
       if (Math.abs(sum - 1) > 1e-3) {
         stats.rowsNotSummingToOne++;
-        if (stats.firstRowNotSummingToOne < 0) stats.firstRowNotSummingToOne = offset + r;
+        if (stats.firstRowNotSummingToOne < 0) stats.firstRowNotSummingToOne = sample;
       }
       if (ones > 1) stats.multiHotRows++;
     }

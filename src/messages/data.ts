@@ -27,29 +27,36 @@ export function dataNonfinite(e: { split: 'train' | 'validation'; inputRows: num
   };
 }
 
-export type UnnormalizedKind = 'raw-pixels' | 'scale-spread' | 'offset';
+export type UnnormalizedKind = 'raw-pixels' | 'scale-spread' | 'offset' | 'large-values';
 
 export function dataUnnormalized(e: {
-  kind: UnnormalizedKind; feature: string; mean: number; std: number; min: number; max: number; spread?: number; smallestFeature?: string;
+  kind: UnnormalizedKind; feature: string; mean: number; std: number; min: number; max: number;
+  /** scale-spread: the widest central span (1st..99th percentile), the narrowest one and its feature. */
+  spread?: number; span?: number; smallestFeature?: string; smallestSpan?: number;
 }): Finding {
   const stats = `mean ${num(e.mean)}, std ${num(e.std)}, range ${num(e.min)}..${num(e.max)}`;
   const detail: Record<UnnormalizedKind, string> = {
     'raw-pixels': `Pixel values reach ${num(e.max)} (${stats} over ${e.feature}): these look like raw 0-255 pixels. Large inputs make the first layer's outputs huge, the initial loss far above chance, and gradients erratic.`,
-    'scale-spread': `Feature scales differ by a factor of ${num(e.spread ?? 0)}: ${e.feature} has std ${num(e.std)} while ${e.smallestFeature} has the smallest. The large feature dominates the first layer and one learning rate cannot suit both.`,
+    'scale-spread': `Feature scales differ by a factor of ${num(e.spread ?? 0)}: the central 98% of ${e.feature} spans ${num(e.span ?? 0)} (std ${num(e.std)}) while that of ${e.smallestFeature} spans only ${num(e.smallestSpan ?? 0)}. The large feature dominates the first layer and one learning rate cannot suit both.`,
     offset: `${e.feature} sits far from 0 (${stats}): its mean is ${num(Math.abs(e.mean / (e.std || 1)))} standard deviations from zero, which shifts every unit it feeds and slows learning.`,
+    'large-values': `${e.feature} takes values of typical size ${num(Math.sqrt(e.mean * e.mean + e.std * e.std))} (${stats}); initializers assume inputs of size ~1, so the first layer's outputs start that many times too large, sigmoid/tanh units saturate, and plain SGD steps (which grow with x squared) can diverge to NaN.`,
   };
   const fix: Record<UnnormalizedKind, string> = {
     'raw-pixels': 'Divide the pixels by 255 (x.div(255)), or standardize per channel with the training mean and std.',
     'scale-spread': 'Standardize each feature with statistics of the training split: (x - mean) / std, then apply the same numbers to validation and test.',
     offset: 'Subtract the training mean (and divide by the std) of each feature before training.',
+    'large-values': 'Standardize each feature with statistics of the training split: (x - mean) / std (or divide by its typical size), and apply the same numbers to validation and test.',
   };
   return {
     id: 'data-unnormalized',
     severity: 'warning',
-    title: e.kind === 'raw-pixels' ? 'Inputs look like raw 0-255 pixels' : e.kind === 'scale-spread' ? 'Features on very different scales' : 'Inputs far from zero mean',
+    title: { 'raw-pixels': 'Inputs look like raw 0-255 pixels', 'scale-spread': 'Features on very different scales', offset: 'Inputs far from zero mean', 'large-values': 'Inputs far larger than 1' }[e.kind],
     detail: detail[e.kind],
     fix: fix[e.kind],
-    evidence: { kind: e.kind, feature: e.feature, mean: e.mean, std: e.std, min: e.min, max: e.max, ...(e.spread !== undefined ? { spread: e.spread } : {}) },
+    evidence: {
+      kind: e.kind, feature: e.feature, mean: e.mean, std: e.std, min: e.min, max: e.max,
+      ...(e.spread !== undefined ? { spread: e.spread, span: e.span ?? 0, smallestFeature: e.smallestFeature ?? '', smallestSpan: e.smallestSpan ?? 0 } : {}),
+    },
     checklist: 'N1',
   };
 }
@@ -138,45 +145,64 @@ export function labelsInvalid(e: { kind: InvalidLabelKind; count: number; rows: 
   };
 }
 
-export function labelsImbalanced(e: { ratio: number; rarest: string; rarestCount: number; commonest: string; commonestCount: number; missing: string[]; severity: 'warning' | 'info' }): Finding {
+/** `reading: 'language'`: many next-token classes over sequences, whose frequencies are the language's own. */
+export function labelsImbalanced(e: { ratio: number; rarest: string; rarestCount: number; commonest: string; commonestCount: number; missing: string[]; severity: 'warning' | 'info'; reading?: 'language' }): Finding {
   const missing = e.missing.length > 0 ? ` Class${e.missing.length > 1 ? 'es' : ''} ${e.missing.slice(0, 8).join(', ')} never appear${e.missing.length > 1 ? '' : 's'}.` : '';
+  const counts = `The commonest class (${e.commonest}, ${e.commonestCount} samples) outnumbers the rarest (${e.rarest}, ${e.rarestCount}) ${Number.isFinite(e.ratio) ? `${num(e.ratio)} to 1` : 'without bound'}.${missing}`;
+  const language = e.reading === 'language';
   return {
     id: 'labels-imbalanced',
     severity: e.severity,
-    title: 'Classes are imbalanced',
-    detail: `The commonest class (${e.commonest}, ${e.commonestCount} samples) outnumbers the rarest (${e.rarest}, ${e.rarestCount}) ${Number.isFinite(e.ratio) ? `${num(e.ratio)} to 1` : 'without bound'}.${missing} A model can score well by ignoring rare classes; accuracy hides it.`,
-    fix: 'Weight the loss by inverse class frequency (classWeight in model.fit), resample, and judge with per-class recall or the confusion matrix.',
-    evidence: { ratio: Number.isFinite(e.ratio) ? e.ratio : -1, rarest: e.rarest, rarestCount: e.rarestCount, commonest: e.commonest, commonestCount: e.commonestCount, missing: e.missing.length },
+    title: language ? 'Token classes follow a long tail (normal for text)' : 'Classes are imbalanced',
+    detail: language
+      ? `${counts} These look like next-token targets over sequences (many classes, none dominant): rare tokens are rare in the language itself, and the model should learn exactly these frequencies.`
+      : `${counts} A model can score well by ignoring rare classes; accuracy hides it.`,
+    fix: language
+      ? 'Nothing to fix for a language model: keep the natural frequencies (class weights would bias its probabilities); judge it by loss or perplexity.'
+      : 'Weight the loss by inverse class frequency (classWeight in model.fit), resample, and judge with per-class recall or the confusion matrix.',
+    evidence: { ratio: Number.isFinite(e.ratio) ? e.ratio : -1, rarest: e.rarest, rarestCount: e.rarestCount, commonest: e.commonest, commonestCount: e.commonestCount, missing: e.missing.length, reading: e.reading ?? 'classes' },
     checklist: 'D7',
   };
 }
 
-export function labelsUnrelated(e: { baseline: string; score: number; chance: number; bound: number; metric: 'accuracy' | 'R2'; heldOut: number }): Finding {
+export function labelsUnrelated(e: {
+  baseline: string; score: number; nullMean: number; null95: number; p: number; permutations: number;
+  metric: 'accuracy' | 'R2'; heldOut: number; tokens: boolean; severity: 'error' | 'warning';
+}): Finding {
+  const weak = e.severity === 'warning';
   return {
     id: 'labels-unrelated',
-    severity: 'error',
-    title: 'Labels look unrelated to the inputs',
-    detail: `A simple ${e.baseline} fitted on part of the sample scores ${e.metric} ${num(e.score)} on ${e.heldOut} held-out samples, no better than chance (${num(e.chance)}; needed above ${num(e.bound)}). When even a simple model finds no link, the pairing of inputs and labels is usually broken: shuffled or misaligned labels.`,
+    severity: e.severity,
+    title: weak ? 'Labels show at most a weak link to the inputs' : 'Labels look unrelated to the inputs',
+    detail: `The best simple probe (${e.baseline}${e.tokens ? ', on bags of tokens' : ''}) fitted on part of the sample scores ${e.metric} ${num(e.score)} on ${e.heldOut} held-out samples. With the labels shuffled (${e.permutations} seeded permutations) the same probes score ${num(e.nullMean)} on average, and ${num(e.null95)} at the 95th percentile: p = ${num(e.p)}. ${weak ? 'The real labels do only slightly better than shuffled ones.' : 'The real labels do no better than shuffled ones.'} When even simple models find no link, the pairing of inputs and labels is usually broken: shuffled or misaligned labels.`,
     fix: 'Check that x and y are shuffled together (one permutation for both), that labels come from the same rows as the inputs, and look at the sample grid with its labels.',
-    evidence: { baseline: e.baseline, metric: e.metric, score: e.score, chance: e.chance, bound: e.bound, heldOut: e.heldOut },
+    evidence: { baseline: e.baseline, metric: e.metric, score: e.score, nullMean: e.nullMean, null95: e.null95, p: e.p, permutations: e.permutations, heldOut: e.heldOut },
     checklist: 'D3',
   };
 }
 
-export function batchesSingleLabel(e: { singleClassBatches: number; batches: number; expected: number; source: 'tensors' | 'dataset'; firstBatch: number; severity: 'error' | 'warning' | 'info' }): Finding {
+export function batchesSingleLabel(e: {
+  singleClassBatches: number; batches: number; expected: number; source: 'tensors' | 'dataset'; firstBatch: number; severity: 'error' | 'warning' | 'info';
+  /** Mean share of each batch's commonest class, and what shuffled batches give. */
+  meanTopShare: number; expectedTopShare: number;
+}): Finding {
   const share = e.singleClassBatches / e.batches;
   const how = e.source === 'dataset'
     ? 'model.fitDataset trains on the batches in this order'
     : 'model.fit shuffles tensors by default, so this only bites with shuffle: false or when you batch this order yourself';
+  const first = e.firstBatch >= 0 ? `; first at batch ${e.firstBatch}` : '';
   return {
     id: 'batches-single-label',
     severity: e.severity,
     title: 'Batches hold a single class: the data is sorted',
-    detail: `${e.singleClassBatches} of ${e.batches} batches (${pct(share)}; first at batch ${e.firstBatch}) contain one class only; shuffled data would give about ${pct(e.expected)}. ${how}: each step pulls the model toward one class and it forgets the others.`,
+    detail: `${e.singleClassBatches} of ${e.batches} batches (${pct(share)}${first}) contain one class only, and on average ${pct(e.meanTopShare)} of a batch is its commonest class; shuffled data would give about ${pct(e.expected)} single-class batches and ${pct(e.expectedTopShare)}. ${how}: each step pulls the model toward one class and it forgets the others.`,
     fix: e.source === 'dataset'
       ? 'Shuffle before batching: dataset.shuffle(bufferSize >= number of samples, or at least several thousand).batch(32).'
       : 'Keep model.fit({ shuffle: true }) (the default) or shuffle x and y together with one permutation before batching.',
-    evidence: { singleClassBatches: e.singleClassBatches, batches: e.batches, share, expected: e.expected, source: e.source, firstBatch: e.firstBatch },
+    evidence: {
+      singleClassBatches: e.singleClassBatches, batches: e.batches, share, expected: e.expected, source: e.source, firstBatch: e.firstBatch,
+      meanTopShare: e.meanTopShare, expectedTopShare: e.expectedTopShare,
+    },
     checklist: 'D6',
   };
 }
@@ -221,7 +247,8 @@ export function splitShift(e: {
 }
 
 export type MismatchKind =
-  | 'softmax-binary-crossentropy' | 'linear-probability-loss' | 'squashed-mse-classes' | 'softmax-one-unit' | 'sigmoid-categorical';
+  | 'softmax-binary-crossentropy' | 'linear-probability-loss' | 'squashed-mse-classes' | 'softmax-one-unit' | 'sigmoid-categorical'
+  | 'sigmoid-binary-one-hot';
 
 export function lossOutputMismatch(e: { kind: MismatchKind; lossName: string; activation: string; units: number; layer: string }): Finding {
   const text: Record<MismatchKind, [string, string, string, Finding['severity']]> = {
@@ -249,6 +276,12 @@ export function lossOutputMismatch(e: { kind: MismatchKind; lossName: string; ac
       "For two classes use units: 1 with activation: 'sigmoid' and binaryCrossentropy (or units: 2 with softmax).",
       'error',
     ],
+    'sigmoid-binary-one-hot': [
+      'Independent sigmoids for one class per sample',
+      `Every label row is one-hot (exactly one class per sample), but the ${e.units} outputs are independent sigmoids trained with ${e.lossName}: each class is a separate yes/no, so predicting "no" everywhere already scores ${num(100 * (1 - 1 / e.units))}% "accuracy" (binary accuracy per unit), and the classes do not compete for the probability mass.`,
+      "Use activation: 'softmax' with loss: 'categoricalCrossentropy' for one class per sample (keep sigmoid + binaryCrossentropy only for several true classes per sample).",
+      'warning',
+    ],
     'sigmoid-categorical': [
       'Sigmoid outputs with categoricalCrossentropy',
       `The ${e.units} sigmoid outputs do not sum to 1, while ${e.lossName} treats them as one distribution over classes; tfjs rescales them, which distorts the gradients.`,
@@ -269,14 +302,21 @@ export function lossOutputMismatch(e: { kind: MismatchKind; lossName: string; ac
   };
 }
 
-export function lossAboveChance(e: { initialLoss: number; chanceLoss: number; upper: number; lossName: string; reason: string }): Finding {
+/** `targetMean`/`offset`: set when the excess is all a constant shift between the outputs and regression targets far from 0. */
+export function lossAboveChance(e: { initialLoss: number; chanceLoss: number; upper: number; lossName: string; reason: string; targetMean?: number; offset?: number }): Finding {
+  const shifted = e.targetMean !== undefined && e.offset !== undefined;
+  const start = `The untrained model's ${e.lossName} is ${num(e.initialLoss)} on real batches; chance level is ${num(e.chanceLoss)} (${e.reason}) and a fresh model should start below ${num(e.upper)}.`;
   return {
     id: 'loss-above-chance',
-    severity: 'warning',
-    title: 'Initial loss far above chance',
-    detail: `The untrained model's ${e.lossName} is ${num(e.initialLoss)} on real batches; chance level is ${num(e.chanceLoss)} (${e.reason}) and a fresh model should start below ${num(e.upper)}. The first updates will be spent undoing overconfident wrong outputs: usually unscaled inputs or a badly scaled initialization.`,
-    fix: 'Normalize the inputs first; then check initializers (glorot/he) and that the last layer has no huge bias or weights.',
-    evidence: { initialLoss: e.initialLoss, chanceLoss: e.chanceLoss, upper: e.upper, ratio: e.initialLoss / e.chanceLoss },
+    severity: shifted ? 'info' : 'warning',
+    title: shifted ? 'Initial loss above chance: the targets sit far from 0' : 'Initial loss far above chance',
+    detail: shifted
+      ? `${start} All of the excess is a constant shift: the targets average ${num(e.targetMean ?? 0)} while the fresh model's outputs average ${num((e.targetMean ?? 0) + (e.offset ?? 0))}. The first updates are spent moving the output bias; nothing is overconfident.`
+      : `${start} The first updates will be spent undoing overconfident wrong outputs: usually unscaled inputs or a badly scaled initialization.`,
+    fix: shifted
+      ? `Start the output layer's bias at the target mean (biasInitializer: tf.initializers.constant({ value: ${num(e.targetMean ?? 0)} })), or standardize the targets and undo it on the predictions.`
+      : 'Normalize the inputs first; then check initializers (glorot/he) and that the last layer has no huge bias or weights.',
+    evidence: { initialLoss: e.initialLoss, chanceLoss: e.chanceLoss, upper: e.upper, ratio: e.initialLoss / e.chanceLoss, ...(shifted ? { targetMean: e.targetMean ?? 0, offset: e.offset ?? 0 } : {}) },
     checklist: 'L1',
   };
 }
@@ -293,15 +333,84 @@ export function regularizationDominates(e: { penalty: number; dataLoss: number; 
   };
 }
 
-export function layersFrozen(e: { frozen: string[]; withWeights: number; severity: 'error' | 'info' }): Finding {
+/** `atInit`: frozen layers whose weights are still at their random initialization (a warning: they freeze noise). */
+export function layersFrozen(e: { frozen: string[]; withWeights: number; severity: 'error' | 'warning' | 'info'; atInit?: string[] }): Finding {
   const all = e.severity === 'error';
+  const atInit = e.atInit ?? [];
+  const initNote = atInit.length > 0
+    ? ` ${atInit.slice(0, 5).join(', ')} ${atInit.length > 1 ? 'are' : 'is'} still at ${atInit.length > 1 ? 'their' : 'its'} random initialization (all-zero bias, kernel spread of a fresh initializer): frozen, ${atInit.length > 1 ? 'they pass' : 'it passes'} random features forever.`
+    : '';
   return {
     id: 'layers-frozen',
     severity: e.severity,
-    title: all ? 'Every layer is frozen: nothing can learn' : `${e.frozen.length} layer${e.frozen.length > 1 ? 's are' : ' is'} frozen`,
-    detail: `${e.frozen.slice(0, 8).join(', ')}${e.frozen.length > 8 ? ', ...' : ''} ha${e.frozen.length > 1 ? 've' : 's'} trainable: false (${e.frozen.length} of ${e.withWeights} layers with weights); their weights never change during training.${all ? '' : ' Fine for a pretrained base; a bug otherwise.'}`,
-    fix: 'Set layer.trainable = true on layers that should learn, then compile again (trainable changes take effect at compile).',
-    evidence: { frozen: e.frozen.length, withWeights: e.withWeights, first: e.frozen[0] ?? '' },
+    title: all ? 'Every layer is frozen: nothing can learn' : atInit.length > 0 ? 'A layer is frozen at its random initialization' : `${e.frozen.length} layer${e.frozen.length > 1 ? 's are' : ' is'} frozen`,
+    detail: `${e.frozen.slice(0, 8).join(', ')}${e.frozen.length > 8 ? ', ...' : ''} ha${e.frozen.length > 1 ? 've' : 's'} trainable: false (${e.frozen.length} of ${e.withWeights} layers with weights); their weights never change during training.${all ? '' : atInit.length > 0 ? initNote : ' Fine for a pretrained base; a bug otherwise.'}`,
+    fix: atInit.length > 0
+      ? 'Load the pretrained weights before freezing the layer, or set layer.trainable = true, then compile again.'
+      : 'Set layer.trainable = true on layers that should learn, then compile again (trainable changes take effect at compile).',
+    evidence: { frozen: e.frozen.length, withWeights: e.withWeights, first: e.frozen[0] ?? '', atInit: atInit.length },
     checklist: 'L5',
+  };
+}
+
+export function outputRangeMismatch(e: {
+  activation: string; low: number; high: number; min: number; max: number; outside: number; sampled: number; layer: string; severity: 'error' | 'warning';
+}): Finding {
+  const range = `${Number.isFinite(e.low) ? num(e.low) : '-inf'}..${Number.isFinite(e.high) ? num(e.high) : '+inf'}`;
+  const share = e.outside / e.sampled;
+  return {
+    id: 'output-range-mismatch',
+    severity: e.severity,
+    title: `The ${e.activation} output cannot reach the targets`,
+    detail: `Layer ${e.layer} ends in '${e.activation}', whose outputs stay within ${range}, but the targets span ${num(e.min)}..${num(e.max)}: ${e.outside} of ${e.sampled} sampled targets (${pct(share)}) lie outside. The loss cannot go below what those targets miss by, and their gradients push the output into the flat ends of the activation.`,
+    fix: e.activation === 'relu' || e.activation === 'softplus' || e.activation === 'elu' || e.activation === 'selu' || e.activation === 'exponential'
+      ? `Remove the activation from the last layer (activation: 'linear') for targets that can be negative, or shift the targets.`
+      : `Use activation: 'linear' on the last layer for regression targets, or scale the targets into ${range} (and undo it on the predictions).`,
+    layer: e.layer,
+    evidence: { activation: e.activation, low: Number.isFinite(e.low) ? e.low : String(e.low), high: Number.isFinite(e.high) ? e.high : String(e.high), min: e.min, max: e.max, outside: e.outside, sampled: e.sampled, share },
+    checklist: 'L2',
+  };
+}
+
+export function lossMixesSamples(e: { lossName: string; crossEffect: number; ownEffect: number; rows: number; changedRow: number }): Finding {
+  return {
+    id: 'loss-mixes-samples',
+    severity: 'error',
+    title: 'The loss mixes samples: one sample\'s label changes another\'s gradient',
+    detail: `Changing the label of row ${e.changedRow} alone changed the loss gradient of the other predictions in a batch of ${e.rows} by up to ${num(e.crossEffect)} (its own by ${num(e.ownEffect)}); for a per-sample loss it is exactly 0. The usual cause: labels of shape [n] against outputs [n, 1] (or a reshape/squeeze inside ${e.lossName}) broadcast into an n x n difference, so every prediction is pulled toward every label.`,
+    fix: 'Make labels and predictions the same shape inside the loss (yTrue.reshape(yPred.shape), or labels as [n, 1]); reduce over the feature axis first and over the batch last. Losses that compare samples on purpose (contrastive, ranking) are the exception.',
+    evidence: { lossName: e.lossName, crossEffect: e.crossEffect, ownEffect: e.ownEffect, rows: e.rows, changedRow: e.changedRow },
+    checklist: 'L6',
+  };
+}
+
+export type ClassMissingKind = 'validation-only' | 'sorted-tail';
+
+export function splitClassMissing(e: {
+  kind: ClassMissingKind; classes: string[]; rows: number; total: number; severity: 'warning' | 'error'; tailShare?: number;
+}): Finding {
+  const shown = e.classes.slice(0, 8).join(', ') + (e.classes.length > 8 ? ', ...' : '');
+  const plural = e.classes.length > 1;
+  const text: Record<ClassMissingKind, [string, string, string]> = {
+    'validation-only': [
+      `Validation holds class${plural ? 'es' : ''} training never shows`,
+      `Class${plural ? 'es' : ''} ${shown} occur${plural ? '' : 's'} in ${e.rows} of ${e.total} validation samples but never in the training data. The model cannot learn ${plural ? 'them' : 'it'}: those validation samples are always wrong, and validation scores understate what training achieved elsewhere.`,
+      'Split after shuffling, stratified by class (every class on both sides), or drop classes that training cannot see.',
+    ],
+    'sorted-tail': [
+      'The data is sorted: validationSplit would hold classes training never sees',
+      `The last ${pct(e.tailShare ?? 0)} of the rows holds all the sampled rows of class${plural ? 'es' : ''} ${shown} (${e.rows} of ${e.total} sampled rows in that tail); the rows before it hold none. model.fit's validationSplit takes its rows from the end before any shuffling, so with validationSplit: ${num(e.tailShare ?? 0)} the model would never train on ${plural ? 'these classes' : 'this class'} and be scored on nothing else.`,
+      'Shuffle x and y together (one permutation) before model.fit when you use validationSplit, or pass validationData split by class.',
+    ],
+  };
+  const [title, detail, fix] = text[e.kind];
+  return {
+    id: 'split-class-missing',
+    severity: e.severity,
+    title,
+    detail,
+    fix,
+    evidence: { kind: e.kind, classes: e.classes.length, first: e.classes[0] ?? '', rows: e.rows, total: e.total, ...(e.tailShare !== undefined ? { tailShare: e.tailShare } : {}) },
+    checklist: 'N6',
   };
 }

@@ -30,6 +30,7 @@ export const SECTIONS: readonly SectionDefinition[] = [
     findingIds: [
       'loss-above-chance', 'overfit-failed', 'loss-output-mismatch', 'regularization-dominates', 'init-scale-off',
       'train-eval-gap', 'input-ignored',
+      'output-range-mismatch', 'loss-mixes-samples',
     ],
     chart: (m) => (m.loss || m.curves ? lossChart({ loss: m.loss, curves: m.curves }) : undefined),
   },
@@ -51,7 +52,10 @@ export const SECTIONS: readonly SectionDefinition[] = [
   {
     key: 'data',
     title: 'Data profile',
-    findingIds: ['data-nonfinite', 'data-unnormalized', 'data-constant-feature', 'data-too-small', 'split-leakage', 'split-shift'],
+    findingIds: [
+      'data-nonfinite', 'data-unnormalized', 'data-constant-feature', 'data-too-small', 'split-leakage', 'split-shift',
+      'split-class-missing',
+    ],
     chart: (m) => (m.dataProfile ? dataProfileChart(m.dataProfile) : undefined),
   },
   {

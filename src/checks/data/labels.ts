@@ -7,13 +7,30 @@ import type { Finding } from '../../types';
 import type { LabelStats } from '../../data/stats';
 import { dataTooSmall, labelsImbalanced, labelsInvalid, type InvalidLabelKind } from '../../messages/data';
 import { classCounts } from '../../context/infer';
-import { className, isClassification } from './shared';
+import { className, isClassification, labelStepsOf } from './shared';
 
 /** Rule of thumb for training from scratch (CHECKLIST D8). */
 const PER_CLASS_GUIDE = 1000;
-/** Commonest/rarest class ratios: above INFO worth knowing, above WARNING likely to hurt. */
+/** Commonest/rarest class ratio above which the imbalance is worth knowing. */
 const IMBALANCE_INFO = 3;
-const IMBALANCE_WARNING = 10;
+/**
+ * Likely to hurt: the rarest class holds under a quarter of its fair share
+ * (1/C of the samples). Then always predicting "not this class" costs under
+ * 1/(4C) of the accuracy, a trap training often falls into (a binary set with
+ * 12% positives "only learns the bias"); with C = 10, a class under 2.5%.
+ */
+const FAIR_SHARE_WARNING = 0.25;
+/**
+ * Next-token targets (language models: sequence or token inputs, many
+ * classes, no dominant class) follow the frequencies of the language: a 50:1
+ * ratio between 'e' and 'q' is what the model must learn, not a sampling flaw,
+ * and reweighting would bias its probabilities. Imbalance is likely to hurt
+ * when a few classes the user cares about equally are rare; with this many
+ * classes over sequences and the commonest under half of the labels it is
+ * reported as info with that reading.
+ */
+const LANGUAGE_MIN_CLASSES = 20;
+const LANGUAGE_MAX_TOP_SHARE = 0.5;
 
 interface Problem { kind: InvalidLabelKind; count: number; firstRow: number; min?: number; max?: number }
 
@@ -56,19 +73,38 @@ function invalidLabels(ctx: CheckContext, labels: LabelStats, split: 'train' | '
   return problem && labelsInvalid({ ...base, ...problem });
 }
 
+function languageLike(ctx: CheckContext, counts: number[]): boolean {
+  const total = counts.reduce((a, b) => a + b, 0);
+  return ctx.info.inputKind.value === 'sequence' && counts.length >= LANGUAGE_MIN_CLASSES && total > 0 &&
+    Math.max(...counts) / total < LANGUAGE_MAX_TOP_SHARE;
+}
+
+/**
+ * Ratio of the commonest to the rarest class. A class of the output that no
+ * label names makes it unbounded for one label per sample (the model cannot
+ * learn that class). Per-timestep labels over a shared vocabulary (the
+ * addition example never answers '+') only list such classes: the ratio is
+ * over the classes that occur.
+ */
 function imbalance(ctx: CheckContext, counts: number[]): Finding | undefined {
   if (counts.length < 2) return undefined;
   const named = counts.map((count, c) => ({ name: className(ctx, c), count }));
   const present = named.filter((c) => c.count > 0);
   const missing = named.filter((c) => c.count === 0).map((c) => c.name);
   if (present.length === 0) return undefined;
+  const judged = labelStepsOf(ctx) > 1 ? present : named;
   const commonest = present.reduce((a, b) => (b.count > a.count ? b : a));
-  const rarest = (missing.length > 0 ? named : present).reduce((a, b) => (b.count < a.count ? b : a));
+  const rarest = judged.reduce((a, b) => (b.count < a.count ? b : a));
   const ratio = rarest.count > 0 ? commonest.count / rarest.count : Infinity;
-  if (ratio < IMBALANCE_INFO) return undefined;
+  if (ratio < IMBALANCE_INFO && missing.length === 0) return undefined;
+  const total = judged.reduce((sum, c) => sum + c.count, 0);
+  // The rarest class's share of the samples relative to its fair share 1/C.
+  const fairShare = (rarest.count / total) * judged.length;
   return labelsImbalanced({
     ratio, rarest: rarest.name, rarestCount: rarest.count, commonest: commonest.name, commonestCount: commonest.count, missing,
-    severity: ratio >= IMBALANCE_WARNING ? 'warning' : 'info',
+    ...(languageLike(ctx, counts)
+      ? { severity: 'info' as const, reading: 'language' as const }
+      : { severity: fairShare < FAIR_SHARE_WARNING ? 'warning' as const : 'info' as const }),
   });
 }
 

@@ -1,52 +1,69 @@
 /**
  * Is there a learnable link between inputs and labels at all (CHECKLIST D3,
- * D4, S4)? Simple baselines (nearest centroid, k-nearest neighbours and a
- * linear ridge model on standardized inputs) are fitted on part of the probe sample and scored on
- * the rest; if none beats chance by a clear margin, the labels are probably
- * shuffled or misaligned.
+ * D4, S4)? Simple probes (nearest neighbours, nearest centroid, a ridge model
+ * on standardized inputs) are fitted on part of the probe sample and scored on
+ * the rest, and the best score is compared with the best score the same
+ * probes reach on seeded permutations of the labels (a permutation null): no
+ * fixed cut-off, so a moderate real link counts and a printed bound can never
+ * exceed what is attainable. Token ids are probed as bags of tokens: distances
+ * between raw ids mean nothing.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Check, CheckContext } from '../base';
 import type { Task } from '../../types';
 import { labelsUnrelated } from '../../messages/data';
-import { classesOf, isClassification } from './shared';
-import { ridgePredict, RIDGE_MAX_FEATURES } from './ridge';
-
-interface Verdict { score: number; chance: number; bound: number; baseline: string }
-
-/** The best of several baselines: any one finding a link is enough. */
-function best(candidates: { score: number; baseline: string }[]): { score: number; baseline: string } {
-  return candidates.reduce((a, b) => (b.score > a.score ? b : a));
-}
+import { feedsEmbedding } from '../../context/infer';
+import { shuffledIndices } from '../../context/random';
+import { classesOf, isClassification, labelStepsOf } from './shared';
+import { classificationScores, regressionScores, type ProbeSplit } from './probes';
 
 /** Share of the sample held out for scoring. */
 const HOLD_OUT = 0.25;
 /** Below this many held-out rows the verdict would be noise. */
 const MIN_HELD_OUT = 30;
-/** Neighbours voting in k-NN. */
-const K = 5;
 /**
  * Rows used at most, by budget (the distance matrix grows with their square):
  * 1024 rows leave 256 held out, enough to tell 10% from 30% accuracy apart.
  */
 const MAX_ROWS = { quick: 1024, thorough: 4096 };
-/**
- * Margin above chance in binomial standard errors (classification), and in
- * units of 1/sqrt(m) for R^2 (regression): 3.5 keeps false alarms below ~1 in
- * 4000 per baseline while a real link (MNIST: ~80% vs 10%) clears it easily.
- */
-const MARGIN_SE = 3.5;
+/** Label permutations in the null: p-values resolve to 0.01. */
+const PERMUTATIONS = 99;
+/** A link is shown when the observed score beats the shuffled labels' at this p-value or below. */
+const LINK_P = 0.05;
+/** Above this p-value the observed score is typical of shuffled labels: an error; between the two, a warning. */
+const UNRELATED_P = 0.25;
+/** Token ids fold into this many bag-of-tokens buckets (id modulo buckets). */
+const TOKEN_BUCKETS = 512;
 
-interface Split { fitX: tf.Tensor2D; testX: tf.Tensor2D; fitRows: number; testRows: number }
+/** Rows as flat feature vectors: the values themselves, or token counts for ids feeding an Embedding. */
+function features(ctx: CheckContext, rows: number): { x: tf.Tensor2D; representation: string } {
+  return tf.tidy(() => {
+    const flat = tf.reshape(tf.slice(ctx.train.x, 0, rows), [rows, -1]) as tf.Tensor2D;
+    if (!feedsEmbedding(ctx.model)) return { x: flat, representation: 'the inputs' };
+    const ids = flat.dataSync();
+    const width = flat.shape[1];
+    let maxId = 0;
+    for (const v of ids) if (Number.isFinite(v) && v > maxId) maxId = v;
+    const buckets = Math.min(TOKEN_BUCKETS, Math.floor(maxId) + 1);
+    const counts = new Float32Array(rows * buckets);
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < width; j++) {
+        const id = ids[r * width + j];
+        if (Number.isFinite(id) && id >= 0) counts[r * buckets + (Math.floor(id) % buckets)]++;
+      }
+    }
+    return { x: tf.tensor2d(counts, [rows, buckets]), representation: `bags of tokens (${buckets} buckets): distances between raw token ids mean nothing` };
+  });
+}
 
-/** Flattens, splits and standardizes with the fitting part's statistics. */
-function split(x: tf.Tensor, rows: number): Split {
+/** Splits and standardizes with the fitting part's statistics. */
+function split(x: tf.Tensor2D): ProbeSplit {
+  const rows = x.shape[0];
   const testRows = Math.floor(rows * HOLD_OUT);
   const fitRows = rows - testRows;
   const [fitX, testX] = tf.tidy(() => {
-    const flat = tf.reshape(tf.slice(x, 0, rows), [rows, -1]) as tf.Tensor2D;
-    const fit = tf.slice(flat, [0, 0], [fitRows, -1]);
-    const test = tf.slice(flat, [fitRows, 0], [testRows, -1]);
+    const fit = tf.slice(x, [0, 0], [fitRows, -1]);
+    const test = tf.slice(x, [fitRows, 0], [testRows, -1]);
     const { mean, variance } = tf.moments(fit, 0);
     const std = tf.sqrt(tf.add(variance, 1e-8));
     return [tf.div(tf.sub(fit, mean), std) as tf.Tensor2D, tf.div(tf.sub(test, mean), std) as tf.Tensor2D];
@@ -54,83 +71,36 @@ function split(x: tf.Tensor, rows: number): Split {
   return { fitX, testX, fitRows, testRows };
 }
 
-/** Squared Euclidean distance of every row of `a` to every row of `b` ([rows of a, rows of b]); call inside tf.tidy. */
-function squaredDistances(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  const aa = tf.sum(tf.square(a), 1, true);
-  const bb = tf.transpose(tf.sum(tf.square(b), 1, true));
-  return tf.sub(tf.add(aa, bb), tf.mul(2, tf.matMul(a, b, false, true)));
-}
-
-/** Indices of the k nearest fitting rows for every test row (squared Euclidean). */
-function nearest(s: Split, k: number): number[][] {
-  return tf.tidy(() => {
-    const { indices } = tf.topk(tf.neg(squaredDistances(s.testX, s.fitX)), Math.min(k, s.fitRows));
-    return indices.arraySync() as number[][];
-  });
-}
-
-function classify(s: Split, classes: number[]): Verdict {
-  const fitClasses = classes.slice(0, s.fitRows);
-  const testClasses = classes.slice(s.fitRows);
-  // Chance: the best constant guess judged in hindsight on the held-out rows (the largest class share there).
-  const testCounts = new Map<number, number>();
-  testClasses.forEach((c) => testCounts.set(c, (testCounts.get(c) ?? 0) + 1));
-  const chance = Math.max(...testCounts.values()) / s.testRows;
-
-  const votes = nearest(s, K).map((row) => {
-    const tally = new Map<number, number>();
-    row.forEach((i, rank) => tally.set(fitClasses[i], (tally.get(fitClasses[i]) ?? 0) + (K - rank)));
-    return [...tally.entries()].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
-  });
-  const knn = votes.filter((c, i) => c === testClasses[i]).length / s.testRows;
-
-  const labelsSeen = [...new Set(fitClasses)].sort((a, b) => a - b);
-  const centroidPredictions = tf.tidy(() => {
-    const fitY = tf.tensor1d(fitClasses.map((c) => labelsSeen.indexOf(c)), 'int32');
-    const oneHot = tf.oneHot(fitY, labelsSeen.length);
-    const sums = tf.matMul(oneHot, s.fitX, true, false);
-    const centroids = tf.div(sums, tf.add(tf.sum(oneHot, 0).reshape([-1, 1]), 1e-8)) as tf.Tensor2D;
-    return tf.argMin(squaredDistances(s.testX, centroids), 1).arraySync() as number[];
-  });
-  const centroid = centroidPredictions.filter((p, i) => labelsSeen[p] === testClasses[i]).length / s.testRows;
-  const candidates = [
-    { score: knn, baseline: `${K}-nearest-neighbour classifier` },
-    { score: centroid, baseline: 'nearest-centroid classifier' },
-  ];
-  if (s.fitX.shape[1] <= RIDGE_MAX_FEATURES) {
-    // Linear probability model: ridge on one-hot targets, predict the largest output.
-    const targets = fitClasses.map((c) => labelsSeen.map((l) => (l === c ? 1 : 0)));
-    const scores = ridgePredict(s.fitX, targets, s.testX);
-    const linear = scores.filter((row, i) => labelsSeen[row.indexOf(Math.max(...row))] === testClasses[i]).length / s.testRows;
-    candidates.push({ score: linear, baseline: 'linear (ridge) classifier' });
-  }
-  const bound = chance + MARGIN_SE * Math.sqrt(Math.max(chance * (1 - chance), 0.25 / s.testRows) / s.testRows);
-  return { ...best(candidates), chance, bound };
-}
-
-function rSquared(test: number[], predictions: number[], mean: number): number {
-  const total = test.reduce((sum, v) => sum + (v - mean) ** 2, 0);
-  const residual = test.reduce((sum, v, i) => sum + (v - predictions[i]) ** 2, 0);
-  return total > 0 ? 1 - residual / total : 0;
-}
-
-function regress(s: Split, targets: number[]): Verdict {
-  const fit = targets.slice(0, s.fitRows);
-  const test = targets.slice(s.fitRows);
-  const mean = fit.reduce((a, b) => a + b, 0) / fit.length;
-  const knn = nearest(s, K).map((row) => row.reduce((sum, i) => sum + fit[i], 0) / row.length);
-  const candidates = [{ score: rSquared(test, knn, mean), baseline: `${K}-nearest-neighbour regression` }];
-  if (s.fitX.shape[1] <= RIDGE_MAX_FEATURES) {
-    const linear = ridgePredict(s.fitX, fit.map((v) => [v]), s.testX).map((row) => row[0]);
-    candidates.push({ score: rSquared(test, linear, mean), baseline: 'linear (ridge) regression' });
-  }
-  return { ...best(candidates), chance: 0, bound: MARGIN_SE / Math.sqrt(s.testRows) };
-}
-
 /** Class of each label row; binary targets may be soft (label smoothing: 0.1 / 0.9), read as y >= 0.5. */
 function probeClasses(task: Task, labels: tf.Tensor): number[] {
   if (task !== 'binary' || labels.size !== labels.shape[0]) return classesOf(labels);
   return Array.from(labels.dataSync(), (v) => (Number.isFinite(v) ? Number(v >= 0.5) : NaN));
+}
+
+export interface NullComparison {
+  /** Best probe's held-out score on the real labels, and which probe. */
+  score: number;
+  baseline: string;
+  /** The best probe score on each permutation of the labels. */
+  nulls: number[];
+  /** (1 + permutations scoring at least `score`) / (1 + permutations). */
+  p: number;
+}
+
+/** The observed best score against the best scores of the same probes on permuted labels (label set 0 is the real one). */
+export function compareWithNull(probes: { baseline: string; scores: number[] }[]): NullComparison {
+  const bestAt = (set: number) => probes.reduce((a, b) => (b.scores[set] > a.scores[set] ? b : a));
+  const observed = bestAt(0);
+  const sets = observed.scores.length;
+  const nulls = Array.from({ length: sets - 1 }, (_, k) => bestAt(k + 1).scores[k + 1]);
+  // A tiny tolerance: accuracy is discrete and ties count against the link.
+  const atLeast = nulls.filter((v) => v >= observed.scores[0] - 1e-12).length;
+  return { score: observed.scores[0], baseline: observed.baseline, nulls, p: (1 + atLeast) / (1 + nulls.length) };
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
 export const relationCheck: Check = {
@@ -140,24 +110,36 @@ export const relationCheck: Check = {
   async run(ctx: CheckContext) {
     const task = ctx.info.task.value;
     if (task === 'multilabel') return { findings: [], skipped: 'multilabel targets are not judged yet' };
+    if (labelStepsOf(ctx) > 1) return { findings: [], skipped: 'per-timestep (sequence) labels are not judged by a one-label-per-sample probe' };
     if (ctx.profile.train.labels.width > 1 && task === 'regression') return { findings: [], skipped: 'multi-column regression targets are not judged yet' };
     const rows = Math.min(ctx.train.x.shape[0], MAX_ROWS[ctx.info.budget]);
     if (Math.floor(rows * HOLD_OUT) < MIN_HELD_OUT) return { findings: [], skipped: `too few samples (${rows}) for a held-out baseline` };
+    const classification = isClassification(ctx);
     const labelsPart = tf.tidy(() => tf.slice(ctx.train.y, 0, rows));
-    const targets = isClassification(ctx) ? probeClasses(task, labelsPart) : Array.from(labelsPart.dataSync());
+    const targets = classification ? probeClasses(task, labelsPart) : Array.from(labelsPart.dataSync());
     labelsPart.dispose();
-    if (isClassification(ctx) && new Set(targets.slice(0, rows - Math.floor(rows * HOLD_OUT)).filter(Number.isFinite)).size < 2) {
+    if (targets.some((v) => !Number.isFinite(v))) return { findings: [], skipped: 'some labels are not finite or not classes' };
+    if (classification && new Set(targets.slice(0, rows - Math.floor(rows * HOLD_OUT))).size < 2) {
       return { findings: [], skipped: 'the fitting part of the sample holds fewer than 2 classes' };
     }
-    const s = split(ctx.train.x, rows);
+    const { x, representation } = features(ctx, rows);
+    const s = split(x);
+    x.dispose();
     try {
-      const result = isClassification(ctx) ? classify(s, targets) : regress(s, targets);
-      const metric = isClassification(ctx) ? 'accuracy' : 'R2';
-      const note = `${result.baseline}: ${metric} ${result.score.toFixed(3)} vs chance ${result.chance.toFixed(3)} (${s.testRows} held out)`;
-      const extra = { 'label-relation': { baseline: result.baseline, score: result.score, chance: result.chance, bound: result.bound } };
-      if (result.score > result.bound) return { findings: [], note, measurements: { extra } };
+      const labelSets = [targets, ...Array.from({ length: PERMUTATIONS }, () => shuffledIndices(rows, ctx.random).map((i) => targets[i]))];
+      const probes = classification ? classificationScores(s, labelSets) : regressionScores(s, labelSets);
+      const result = compareWithNull(probes);
+      const metric = classification ? 'accuracy' : 'R2';
+      const nullMean = result.nulls.reduce((a, b) => a + b, 0) / result.nulls.length;
+      const null95 = quantile(result.nulls, 0.95);
+      const note = `${result.baseline} on ${representation}: ${metric} ${result.score.toFixed(3)} vs ${nullMean.toFixed(3)} on ${result.nulls.length} label permutations (95th percentile ${null95.toFixed(3)}), p = ${result.p.toFixed(2)} (${s.testRows} held out)`;
+      const extra = { 'label-relation': { baseline: result.baseline, score: result.score, nullMean, null95, p: result.p, permutations: result.nulls.length } };
+      if (result.p <= LINK_P) return { findings: [], note, measurements: { extra } };
       return {
-        findings: [labelsUnrelated({ ...result, metric, heldOut: s.testRows })],
+        findings: [labelsUnrelated({
+          baseline: result.baseline, score: result.score, nullMean, null95, p: result.p, permutations: result.nulls.length,
+          metric, heldOut: s.testRows, tokens: feedsEmbedding(ctx.model), severity: result.p > UNRELATED_P ? 'error' : 'warning',
+        })],
         note,
         measurements: { extra },
       };

@@ -1,7 +1,10 @@
 /**
  * Ridge regression on standardized inputs, solved exactly (normal equations,
  * Cholesky): the linear baseline of the label-relation check. It finds linear
- * links that nearest neighbours miss in many dimensions.
+ * links that nearest neighbours miss in many dimensions. The factorization
+ * depends on the inputs only, so one solver answers for many target sets
+ * (the observed labels and their permutations) at the cost of one.
+ * Transposes are explicit: the wasm matMul with a transpose flag is far slower.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -10,8 +13,8 @@ export const RIDGE_MAX_FEATURES = 512;
 /** Penalty relative to the number of fitting rows: enough to keep the solve stable when rows < features. */
 const LAMBDA_PER_ROW = 0.01;
 
-/** Solves A w = b in place for symmetric positive definite A (n x n, row-major), columns of b at once. */
-function choleskySolve(a: Float64Array, b: Float64Array, n: number, k: number): Float64Array {
+/** Cholesky factor L (lower, row-major) of symmetric positive definite A (n x n). */
+function cholesky(a: Float64Array, n: number): Float64Array {
   const l = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
@@ -20,7 +23,12 @@ function choleskySolve(a: Float64Array, b: Float64Array, n: number, k: number): 
       l[i * n + j] = i === j ? Math.sqrt(Math.max(sum, 1e-12)) : sum / l[j * n + j];
     }
   }
-  const w = new Float64Array(b);
+  return l;
+}
+
+/** Solves L L^T w = b for the k columns of b (n x k, row-major), in place. */
+function choleskySolve(l: Float64Array, b: Float64Array, n: number, k: number): Float64Array {
+  const w = b;
   for (let c = 0; c < k; c++) {
     for (let i = 0; i < n; i++) {
       let sum = w[i * k + c];
@@ -37,21 +45,24 @@ function choleskySolve(a: Float64Array, b: Float64Array, n: number, k: number): 
 }
 
 /**
- * Fits ridge regression of `targets` (rows x k) on standardized `fitX` and
- * predicts for `testX`; returns predictions as rows x k.
+ * Fits ridge regression on standardized `fitX` once; the returned function
+ * takes targets (fit rows x k) and predicts them for `testX` (test rows x k).
  */
-export function ridgePredict(fitX: tf.Tensor2D, targets: number[][], testX: tf.Tensor2D): number[][] {
+export function ridgeSolver(fitX: tf.Tensor2D, testX: tf.Tensor2D): (targets: number[][]) => number[][] {
   const n = fitX.shape[1];
-  const k = targets[0]?.length ?? 1;
-  const means = Array.from({ length: k }, (_, c) => targets.reduce((s, row) => s + row[c], 0) / targets.length);
-  const [gram, cross] = tf.tidy(() => {
-    const y = tf.tensor2d(targets.map((row) => row.map((v, c) => v - means[c])));
-    return [tf.matMul(fitX, fitX, true, false).dataSync(), tf.matMul(fitX, y, true, false).dataSync()];
-  });
-  const a = Float64Array.from(gram);
+  const a = Float64Array.from(tf.tidy(() => tf.matMul(tf.transpose(fitX), fitX).dataSync()));
   const lambda = LAMBDA_PER_ROW * fitX.shape[0];
   for (let i = 0; i < n; i++) a[i * n + i] += lambda;
-  const w = choleskySolve(a, Float64Array.from(cross), n, k);
-  const predicted = tf.tidy(() => tf.matMul(testX, tf.tensor2d(Float32Array.from(w), [n, k])).arraySync() as number[][]);
-  return predicted.map((row) => row.map((v, c) => v + means[c]));
+  const l = cholesky(a, n);
+  return (targets) => {
+    const k = targets[0]?.length ?? 1;
+    const means = Array.from({ length: k }, (_, c) => targets.reduce((s, row) => s + row[c], 0) / targets.length);
+    const cross = tf.tidy(() => {
+      const y = tf.tensor2d(targets.map((row) => row.map((v, c) => v - means[c])), [targets.length, k]);
+      return tf.matMul(tf.transpose(fitX), y).dataSync();
+    });
+    const w = choleskySolve(l, Float64Array.from(cross), n, k);
+    const predicted = tf.tidy(() => tf.matMul(testX, tf.tensor2d(Float32Array.from(w), [n, k])).arraySync() as number[][]);
+    return predicted.map((row) => row.map((v, c) => v + means[c]));
+  };
 }

@@ -8,17 +8,38 @@ import type { Finding } from '../../types';
 import type { DataProfile, FeatureStat, LabelCount } from '../../measurements';
 import { dataConstantFeature, dataUnnormalized } from '../../messages/data';
 import { evidenceMargin } from '../strength';
-import { classCounts } from '../../context/infer';
+import { classCounts, feedsEmbedding } from '../../context/infer';
 import { variance } from '../../data/stats';
 import { className, summarize, type GroupSummary } from './shared';
 
 /** Pixels above this cannot be [0, 1] or [-1, 1] images; 0-255 images reach ~255. */
 const RAW_PIXEL_MAX = 20;
-/** Largest/smallest feature std at which one learning rate stops suiting all features. */
+/**
+ * ...but standardized pixels can too: a pixel lit in 1 image of 1000, divided
+ * by its own tiny std, reaches ~30. Raw pixels are non-negative or, centred
+ * but not scaled, spread far wider (MNIST 0-255: std ~80) than standardized ones (~1).
+ */
+const RAW_PIXEL_STD = 5;
+/** Largest/smallest feature span at which one learning rate stops suiting all features. */
 const SCALE_SPREAD_LIMIT = 100;
+/**
+ * A feature's scale is the span of its central values (1st to 99th percentile
+ * over the probe sample), not its std: a pixel that is almost always 0 has a
+ * std of 1e-3 but spans the same values as its neighbours when it is lit, and a
+ * rare 0/1 flag is not "on another scale". Features whose central span is 0
+ * barely vary and are not judged.
+ */
+const SPAN_QUANTILE = 0.01;
 /** A mean this many stds from zero (and at least OFFSET_MIN_ABS in size) shifts every unit it feeds. */
 const OFFSET_STDS = 5;
 const OFFSET_MIN_ABS = 10;
+/**
+ * Glorot/He initializers assume inputs of size ~1: a feature whose typical
+ * size (root mean square) is 10 or more starts the first layer's outputs 10x
+ * too large, saturates sigmoid/tanh units, and makes plain SGD steps (which
+ * scale with x^2) diverge (x = 1..24 with 'sgd' gives NaN).
+ */
+const LARGE_RMS = 10;
 
 function featureStats(rows: GroupSummary[], split: 'train' | 'validation'): FeatureStat[] {
   return rows.map((r) => ({ feature: r.name, split, mean: r.mean, std: r.std, min: r.min, max: r.max }));
@@ -62,32 +83,63 @@ function modelHandlesScale(ctx: CheckContext): boolean {
   return first !== undefined && SCALE_HANDLING_FIRST_LAYERS.has(first.getClassName());
 }
 
+interface Span { name: string; span: number; low: number; high: number }
+
+/** Central span (1st..99th percentile) of each feature over the probe sample; features grouped by column % groups. */
+function centralSpans(ctx: CheckContext, names: readonly string[]): Span[] {
+  const rows = ctx.profile.train.sample.x;
+  const groups = ctx.profile.train.features.count.length;
+  if (rows.length === 0 || groups === 0) return [];
+  const values: number[][] = Array.from({ length: groups }, () => []);
+  for (const row of rows) for (let j = 0; j < row.length; j++) if (Number.isFinite(row[j])) values[j % groups].push(row[j]);
+  return values.flatMap((v, g) => {
+    if (v.length === 0) return [];
+    v.sort((a, b) => a - b);
+    const at = (q: number): number => v[Math.min(v.length - 1, Math.max(0, Math.round(q * (v.length - 1))))];
+    const low = at(SPAN_QUANTILE);
+    const high = at(1 - SPAN_QUANTILE);
+    return [{ name: names[g] ?? `feature ${g}`, span: high - low, low, high }];
+  });
+}
+
 function scaleFinding(ctx: CheckContext, groups: GroupSummary[]): Finding | undefined {
   if (groups.length === 0 || modelHandlesScale(ctx)) return undefined;
   if (ctx.info.inputKind.value === 'image') {
+    // All pixels of a channel share one scale: judged as one group, by its values.
     const loudest = groups.reduce((a, b) => (b.max > a.max ? b : a));
-    if (loudest.max > RAW_PIXEL_MAX) return dataUnnormalized({ kind: 'raw-pixels', feature: loudest.name, mean: loudest.mean, std: loudest.std, min: loudest.min, max: loudest.max });
+    if (loudest.max > RAW_PIXEL_MAX && (loudest.min >= 0 || loudest.std > RAW_PIXEL_STD)) return dataUnnormalized({ kind: 'raw-pixels', feature: loudest.name, mean: loudest.mean, std: loudest.std, min: loudest.min, max: loudest.max });
     return undefined;
   }
   const varying = groups.filter((g) => g.std > 0);
-  if (varying.length >= 2) {
-    const widest = varying.reduce((a, b) => (b.std > a.std ? b : a));
-    const narrowest = varying.reduce((a, b) => (b.std < a.std ? b : a));
-    const spread = widest.std / narrowest.std;
-    if (spread >= SCALE_SPREAD_LIMIT) {
-      return dataUnnormalized({ kind: 'scale-spread', feature: widest.name, mean: widest.mean, std: widest.std, min: widest.min, max: widest.max, spread, smallestFeature: `${narrowest.name} (std ${narrowest.std.toPrecision(3)})` });
+  const spans = centralSpans(ctx, ctx.featureNames).filter((s) => s.span > 0);
+  if (spans.length >= 2) {
+    const widest = spans.reduce((a, b) => (b.span > a.span ? b : a));
+    const narrowest = spans.reduce((a, b) => (b.span < a.span ? b : a));
+    const spread = widest.span / narrowest.span;
+    const stats = groups.find((g) => g.name === widest.name);
+    if (spread >= SCALE_SPREAD_LIMIT && stats) {
+      return dataUnnormalized({
+        kind: 'scale-spread', feature: widest.name, mean: stats.mean, std: stats.std, min: stats.min, max: stats.max, spread,
+        span: widest.span, smallestFeature: narrowest.name, smallestSpan: narrowest.span,
+      });
     }
   }
   const offset = varying
     .filter((g) => Math.abs(g.mean) >= OFFSET_MIN_ABS && Math.abs(g.mean) > OFFSET_STDS * g.std)
     .sort((a, b) => Math.abs(b.mean) / b.std - Math.abs(a.mean) / a.std)[0];
   if (offset) return dataUnnormalized({ kind: 'offset', feature: offset.name, mean: offset.mean, std: offset.std, min: offset.min, max: offset.max });
+  const rms = (g: GroupSummary): number => Math.sqrt(g.mean * g.mean + g.std * g.std);
+  const largest = groups.reduce((a, b) => (rms(b) > rms(a) ? b : a));
+  if (rms(largest) >= LARGE_RMS) {
+    return dataUnnormalized({ kind: 'large-values', feature: largest.name, mean: largest.mean, std: largest.std, min: largest.min, max: largest.max });
+  }
   return undefined;
 }
 
 function constantFinding(ctx: CheckContext, groups: GroupSummary[]): Finding | undefined {
-  // Constant pixels (an image's empty border) are normal; only tabular/sequence features are judged.
-  if (ctx.info.inputKind.value === 'image' || ctx.profile.train.rows < 2) return undefined;
+  // Constant pixels (an image's empty border) and token positions that always hold padding are normal;
+  // only measured tabular/sequence features are judged.
+  if (ctx.info.inputKind.value === 'image' || feedsEmbedding(ctx.model) || ctx.profile.train.rows < 2) return undefined;
   const constant = groups.filter((g) => g.min === g.max);
   if (constant.length === 0) return undefined;
   return dataConstantFeature({ features: constant.map((g) => g.name), total: groups.length, value: constant[0].min });

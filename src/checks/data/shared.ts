@@ -2,12 +2,18 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CheckContext } from '../base';
 import { rowClass, variance, type GroupStats } from '../../data/stats';
+import { labelSteps } from '../../context/infer';
 
 /** Class index of each row of a label tensor (sparse value or argmax), NaN for non-integers. */
 export function classesOf(y: tf.Tensor): number[] {
   const width = y.size / Math.max(y.shape[0], 1);
   const values = y.dataSync();
   return Array.from({ length: y.shape[0] }, (_, r) => rowClass(values, r * width, width));
+}
+
+/** Label vectors per sample: T for per-timestep labels of a sequence output, else 1. */
+export function labelStepsOf(ctx: CheckContext): number {
+  return labelSteps(ctx.profile.train.labelShape, ctx.facts.outputShape);
 }
 
 export function isClassification(ctx: CheckContext): boolean {

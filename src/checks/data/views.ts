@@ -9,7 +9,7 @@ import type { ConfusionMatrix, SampleRow, SampleSet } from '../../measurements';
 import { pixelsToPngDataUrl } from '../../charts/png';
 import { imageDims } from '../../context/infer';
 import { argmax } from '../../data/stats';
-import { classesOf, className, isClassification, predictRows } from './shared';
+import { classesOf, className, isClassification, labelStepsOf, predictRows } from './shared';
 
 /** Rows shown in the sample grid and in the predictions view: a few dozen stay readable and light. */
 const GRID_ROWS = 32;
@@ -24,8 +24,26 @@ function rowValues(x: Float32Array | Int32Array | Uint8Array, r: number, size: n
   return Array.from(x.subarray(r * size, (r + 1) * size));
 }
 
+/** Classes of each timestep of row r (label rows of `width` values holding `steps` vectors: one-hot or one index each). */
+function stepClasses(values: ArrayLike<number>, r: number, width: number, steps: number): number[] {
+  const step = width / steps;
+  return Array.from({ length: steps }, (_, t) => (step === 1 ? Math.round(values[r * width + t]) : argmax(values, r * width + t * step, step)));
+}
+
+/** Timesteps shown per sequence label: enough to read, short enough for a table cell. */
+const SHOWN_STEPS = 24;
+
+function sequenceText(ctx: CheckContext, values: ArrayLike<number>, r: number, width: number, steps: number): string {
+  const parts = isClassification(ctx)
+    ? stepClasses(values, r, width, steps).map((c) => className(ctx, c))
+    : Array.from({ length: steps }, (_, t) => Number(values[r * width + t * (width / steps)].toPrecision(3)).toString());
+  return parts.slice(0, SHOWN_STEPS).join(' ') + (parts.length > SHOWN_STEPS ? ' ...' : '');
+}
+
 function labelText(ctx: CheckContext, y: ArrayLike<number>, r: number, width: number): { text: string; value?: number; cls?: number } {
   const task = ctx.info.task.value;
+  const steps = labelStepsOf(ctx);
+  if (steps > 1) return { text: sequenceText(ctx, y, r, width, steps) };
   if (task === 'regression') {
     const value = y[r * width];
     return { text: Number(value.toPrecision(4)).toString(), value };
@@ -73,7 +91,8 @@ export const samplesCheck: Check = {
 /** Mean loss of each row alone, so the worst samples can be shown first. */
 function perRowLoss(ctx: CheckContext, y: tf.Tensor, predicted: tf.Tensor): number[] {
   const perRow = ctx.lossPerRow;
-  if (perRow) return tf.tidy(() => Array.from(tf.reshape(perRow(y, predicted), [-1]).dataSync()));
+  // Per-timestep losses ([n, T]) average to one loss per sample.
+  if (perRow) return tf.tidy(() => Array.from(tf.mean(tf.reshape(perRow(y, predicted), [y.shape[0], -1]), 1).dataSync()));
   // A custom loss only gives the batch mean: score rows one by one.
   return tf.tidy(() => Array.from({ length: y.shape[0] }, (_, r) => ctx.loss(tf.slice(y, r, 1), tf.slice(predicted, r, 1)).dataSync()[0]));
 }
@@ -121,6 +140,42 @@ function pickRows(losses: number[], count: number, random: () => number): number
   return order.filter((i) => picked.has(i));
 }
 
+interface SequenceInputs {
+  x: Float32Array; rowSize: number; yv: ArrayLike<number>; width: number; p: ArrayLike<number>; units: number;
+  losses: number[]; steps: number; base: Omit<SampleSet, 'rows'>;
+}
+
+/**
+ * Sequence outputs ([T, C]): label and prediction side by side as one token
+ * per timestep; a row is correct when every timestep is. The confusion matrix
+ * counts timesteps.
+ */
+function sequencePredictions(ctx: CheckContext, e: SequenceInputs): { predictions: SampleSet; confusion?: ConfusionMatrix } {
+  const rows = e.losses.length;
+  const classification = isClassification(ctx);
+  const shown = pickRows(e.losses, PREDICTION_ROWS, ctx.random).map((r): SampleRow => {
+    const correct = classification
+      ? stepClasses(e.yv, r, e.width, e.steps).every((c, t) => c === stepClasses(e.p, r, e.units, e.steps)[t])
+      : undefined;
+    return {
+      index: ctx.train.indices[r],
+      ...inputView(ctx, e.x, r, e.rowSize),
+      label: sequenceText(ctx, e.yv, r, e.width, e.steps),
+      prediction: sequenceText(ctx, e.p, r, e.units, e.steps),
+      ...(Number.isFinite(e.losses[r]) ? { loss: e.losses[r] } : {}),
+      ...(correct !== undefined ? { correct } : {}),
+    };
+  });
+  if (!classification) return { predictions: { ...e.base, rows: shown } };
+  const actual: number[] = [];
+  const guessed: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    actual.push(...stepClasses(e.yv, r, e.width, e.steps));
+    guessed.push(...stepClasses(e.p, r, e.units, e.steps));
+  }
+  return { predictions: { ...e.base, rows: shown }, confusion: confusion(ctx, actual, guessed) };
+}
+
 export const predictionsCheck: Check = {
   id: 'predictions',
   checklist: ['L4', 'T10'],
@@ -140,6 +195,8 @@ export const predictionsCheck: Check = {
       const width = yv.length / rows;
       const units = p.length / rows;
       const base = sampleSetBase(ctx);
+      const steps = labelStepsOf(ctx);
+      if (steps > 1) return { findings: [], measurements: sequencePredictions(ctx, { x, rowSize, yv, width, p, units, losses, steps, base }) };
       if (isClassification(ctx)) {
         const actual = classesOf(y);
         const guessed = actual.map((_, r) => predictedClass(ctx, p, r, units));
