@@ -1,6 +1,6 @@
 /** Read-only facts about a user's model that the data checks need. */
 import type * as tf from '@tensorflow/tfjs';
-import { DiagnoseInputError } from '../data/errors';
+import { inputError } from '../data/errors';
 
 export interface ModelFacts {
   /** Input shape without the batch axis (null for free dimensions). */
@@ -42,17 +42,24 @@ function isLayersModel(value: unknown): value is tf.LayersModel {
   return typeof m === 'object' && m !== null && typeof m.predict === 'function' && Array.isArray(m.layers) && Array.isArray(m.inputs);
 }
 
-/** Validates the model argument and reads its facts; multi-input/output models are refused plainly. */
+/** True when model.dispose() was called: its weights can no longer be read (tfjs keeps no public flag). */
+export function isDisposedModel(model: tf.LayersModel): boolean {
+  return model.weights.some((weight) => {
+    try {
+      weight.read();
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/** Validates the model argument and reads its facts; disposed and multi-input/output models are refused plainly. */
 export function modelFacts(model: unknown): ModelFacts {
-  if (!isLayersModel(model)) {
-    throw new DiagnoseInputError('model must be a tf.LayersModel (tf.sequential(), tf.model() or tf.loadLayersModel()); graph models from loadGraphModel cannot be trained and are not supported.');
-  }
-  if (model.inputs.length !== 1) {
-    throw new DiagnoseInputError(`model has ${model.inputs.length} inputs: models with several inputs are not supported yet; diagnose a single-input model.`);
-  }
-  if (model.outputs.length !== 1) {
-    throw new DiagnoseInputError(`model has ${model.outputs.length} outputs: models with several outputs are not supported yet; diagnose a single-output model.`);
-  }
+  if (!isLayersModel(model)) throw inputError('modelNotLayersModel', model);
+  if (isDisposedModel(model)) throw inputError('modelDisposed');
+  if (model.inputs.length !== 1) throw inputError('modelSeveralInputs', model.inputs.length);
+  if (model.outputs.length !== 1) throw inputError('modelSeveralOutputs', model.outputs.length);
   const inputShape = model.inputs[0].shape.slice(1);
   const outputShape = model.outputs[0].shape.slice(1);
   const { activation, layer } = outputActivation(model);
@@ -73,10 +80,38 @@ export function checkInputShape(facts: ModelFacts, rowShape: number[], name: str
   if (fits) return;
   const wanted = `[n, ${expected.map((d) => d ?? '?').join(', ')}]`;
   const got = `[n, ${rowShape.join(', ')}]`;
+  throw inputError('inputShape', name, got, wanted, shapeHint(expected, rowShape));
+}
+
+/**
+ * How to turn rows of `rowShape` into `expected`: a transpose when the same
+ * axes come in another order (channels-first images: reshaping would scramble
+ * the pixels), a reshape when only the layout differs, else a pointer to the
+ * model's inputShape.
+ */
+function shapeHint(expected: (number | null)[], rowShape: number[]): string {
   const size = rowShape.reduce((a, b) => a * b, 1);
-  const expectedSize = expected.every((d) => d !== null) ? (expected as number[]).reduce((a, b) => a * b, 1) : NaN;
-  const hint = size === expectedSize
-    ? `reshape it: x.reshape([-1, ${expected.join(', ')}])`
-    : "check the model's inputShape or the preprocessing";
-  throw new DiagnoseInputError(`${name} has shape ${got} but the model expects ${wanted}; ${hint}.`);
+  const known = expected.every((d) => d !== null) ? (expected as number[]) : undefined;
+  if (!known || size !== known.reduce((a, b) => a * b, 1)) return "check the model's inputShape or the preprocessing";
+  const permutation = axisPermutation(rowShape, known);
+  if (permutation) {
+    const perm = [0, ...permutation.map((axis) => axis + 1)];
+    const channelsFirst = rowShape.length === 3 && [1, 3, 4].includes(rowShape[0]) && known[2] === rowShape[0];
+    return `${channelsFirst ? 'the images are channels-first; ' : ''}transpose the axes (a reshape would scramble the values): x.transpose([${perm.join(', ')}])`;
+  }
+  return `reshape it: x.reshape([-1, ${known.join(', ')}])`;
+}
+
+/** The order of `from`'s axes that gives `to`, when `to` is a non-identity permutation of them. */
+function axisPermutation(from: number[], to: number[]): number[] | undefined {
+  if (from.length !== to.length || from.length < 2) return undefined;
+  const used = new Set<number>();
+  const order: number[] = [];
+  for (const dim of to) {
+    const axis = from.findIndex((d, i) => d === dim && !used.has(i));
+    if (axis < 0) return undefined;
+    used.add(axis);
+    order.push(axis);
+  }
+  return order.some((axis, i) => axis !== i) ? order : undefined;
 }
