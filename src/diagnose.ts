@@ -26,7 +26,7 @@ import { sortFindings, type CheckRun, type DiagnosisData, type Finding } from '.
 import { resolveOptions, type DiagnoseData, type DiagnoseOptions, type ResolvedOptions } from './options';
 import { disposeSource, toDataSource, type DataSource } from './data/source';
 import { profileSplit, type SplitProfile } from './data/profile';
-import { DiagnoseInputError } from './data/errors';
+import { inputError } from './data/errors';
 import { checkInputShape, modelFacts, type ModelFacts } from './context/model-info';
 import { resolveLoss } from './context/loss';
 import { optimizerRecipe } from './context/optimizer';
@@ -56,7 +56,7 @@ async function profile(
     const now = performance.now();
     if (now - lastReport < PROFILE_PROGRESS_MS) return;
     lastReport = now;
-    progress(`profiled ${rows.toLocaleString('en-US')} samples of ${name}`);
+    progress(`profiled ${rows.toLocaleString('en-US')} samples of ${name}${source.kind === 'dataset' ? ` (reading at most ${options.maxSamples.toLocaleString('en-US')})` : ''}`);
   };
   // The row shape is checked on the first batch, before any statistics (tensors: a slice; datasets: their first element).
   const rowShape = source.kind === 'tensors' ? source.x.shape.slice(1) : facts.inputShape.map((d) => d ?? 1);
@@ -70,14 +70,17 @@ async function profile(
     name,
     onRows,
     checkRowShape: (shape) => checkInputShape(facts, shape, source.kind === 'tensors' ? `${name}.x` : name),
+    limits: { maxRows: options.maxSamples, signal: options.signal, yieldMs: options.yieldMs },
+    modelRank: facts.inputShape.length,
   });
-  if (result.rows === 0) throw new DiagnoseInputError(`${name} yielded no samples; pass a non-empty dataset.`);
+  if (result.rows === 0) throw inputError('datasetEmpty', name);
   return result;
 }
 
 /** The streaming pass, listed with the checks so the report shows where the time went. */
 function profileRun(train: SplitProfile, validation: SplitProfile | undefined): CheckRun {
-  const count = (p: SplitProfile, name: string) => `${p.rows.toLocaleString('en-US')} ${name} samples in ${p.seconds.toFixed(2)} s`;
+  const count = (p: SplitProfile, name: string) =>
+    `${p.rows.toLocaleString('en-US')} ${name} samples in ${p.seconds.toFixed(2)} s${p.truncated ? ' (stopped at options.maxSamples; more were left)' : ''}`;
   const seconds = train.seconds + (validation?.seconds ?? 0);
   return {
     id: 'profile',
@@ -108,7 +111,8 @@ export async function diagnose(model: tf.LayersModel, data: DiagnoseData, option
   const random = seededRandom(opts.seed);
   let stage = 'profile';
   let fraction = 0;
-  const setStage = (s: string, f: number): void => { stage = s; fraction = f; };
+  // Between checks: a cancelled diagnosis stops here (the runner lets this throw through).
+  const setStage = (s: string, f: number): void => { opts.signal?.throwIfAborted(); stage = s; fraction = f; };
   const progress = (message: string): void => opts.onProgress({ stage, message, fraction });
 
   const sources: DataSource[] = [];

@@ -4,7 +4,7 @@
  */
 import type { Check } from '../checks/base';
 import { FINDING_IDS, type Budget, type Finding, type FindingId } from '../types';
-import { DiagnoseInputError } from '../data/errors';
+import { inputError } from '../data/errors';
 
 export interface Selection {
   /** Each check with the reason it is skipped, when it is. */
@@ -16,12 +16,7 @@ const isFindingId = (id: string): id is FindingId => (FINDING_IDS as readonly st
 
 function validate(ids: readonly string[], checkIds: ReadonlySet<string>, option: string): void {
   const unknown = ids.filter((id) => !checkIds.has(id) && !isFindingId(id));
-  if (unknown.length > 0) {
-    throw new DiagnoseInputError(
-      `options.checks.${option} has unknown id${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')}; ` +
-        `use check ids (${[...checkIds].join(', ')}) or finding ids (${FINDING_IDS.join(', ')}).`,
-    );
-  }
+  if (unknown.length > 0) throw inputError('checksUnknownId', option, unknown, [...checkIds, ...FINDING_IDS]);
 }
 
 export function selectChecks(all: readonly Check[], only: readonly string[], skip: readonly string[], budget: Budget): Selection {

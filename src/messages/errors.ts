@@ -13,8 +13,8 @@ const quote = (values: readonly string[]): string => values.map((v) => `'${v}'`)
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return value.length <= 40 ? `the string ${JSON.stringify(value)}` : `a string of ${value.length} characters`;
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;
+  if (typeof value === 'string') return value.length <= 40 ? JSON.stringify(value) : `a string of ${value.length} characters`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (typeof value === 'function') return 'a function';
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
@@ -56,7 +56,7 @@ export const INPUT_ERRORS = {
 
   // the model
   modelNotLayersModel: (value: unknown): string =>
-    `model is ${describeValue(value)}; it must be a tf.LayersModel (tf.sequential(), tf.model() or tf.loadLayersModel()); graph models from loadGraphModel cannot be trained and are not supported.`,
+    `model must be a tf.LayersModel (tf.sequential(), tf.model() or tf.loadLayersModel()); got ${describeValue(value)}. Graph models from loadGraphModel cannot be trained and are not supported.`,
   modelDisposed: (): string => 'model has been disposed (model.dispose() was called, or it was made inside tf.tidy); build or load it again before diagnosing it.',
   modelSeveralInputs: (count: number): string =>
     `model has ${count} inputs: models with several inputs are not supported yet; diagnose a single-input model.`,
