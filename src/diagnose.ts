@@ -27,7 +27,7 @@ import { resolveOptions, type DiagnoseData, type DiagnoseOptions, type ResolvedO
 import { disposeSource, toDataSource, type DataSource } from './data/source';
 import { profileSplit, type SplitProfile } from './data/profile';
 import { inputError } from './data/errors';
-import { checkInputShape, modelFacts, type ModelFacts } from './context/model-info';
+import { checkInputShape, checkProfileAgainstModel, modelFacts, type ModelFacts } from './context/model-info';
 import { resolveLoss } from './context/loss';
 import { optimizerRecipe } from './context/optimizer';
 import { groupsForShape } from './context/infer';
@@ -48,7 +48,7 @@ const PROFILE_PROGRESS_MS = 1000;
 
 /** Profiles one split, checking the row shape against the model before any statistics are gathered. */
 async function profile(
-  source: DataSource, name: string, facts: ModelFacts, options: ResolvedOptions, random: () => number,
+  source: DataSource, name: string, model: tf.LayersModel, facts: ModelFacts, options: ResolvedOptions, random: () => number, knownLoss: boolean,
   hashes: { keep: boolean; against?: ReadonlySet<number> }, progress: (message: string) => void,
 ): Promise<SplitProfile> {
   let lastReport = performance.now();
@@ -74,6 +74,7 @@ async function profile(
     modelRank: facts.inputShape.length,
   });
   if (result.rows === 0) throw inputError('datasetEmpty', name);
+  checkProfileAgainstModel(model, facts, result, name, knownLoss);
   return result;
 }
 
@@ -125,11 +126,11 @@ export async function diagnose(model: tf.LayersModel, data: DiagnoseData, option
 
     // 3. One streaming pass per split.
     progress('profiling the training data');
-    const train = await profile(trainSource, 'data', facts, opts, random, { keep: validationSource !== undefined }, progress);
+    const train = await profile(trainSource, 'data', model, facts, opts, random, loss.perRow !== undefined, { keep: validationSource !== undefined }, progress);
     setStage('profile', 0.1);
     progress('profiling the validation data');
     const validation = validationSource
-      ? await profile(validationSource, 'options.validation', facts, opts, random, { keep: false, against: train.hashes }, progress)
+      ? await profile(validationSource, 'options.validation', model, facts, opts, random, loss.perRow !== undefined, { keep: false, against: train.hashes }, progress)
       : undefined;
     train.hashes = undefined;
 

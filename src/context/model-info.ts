@@ -1,5 +1,5 @@
 /** Read-only facts about a user's model that the data checks need. */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { inputError } from '../data/errors';
 
 export interface ModelFacts {
@@ -54,12 +54,27 @@ export function isDisposedModel(model: tf.LayersModel): boolean {
   });
 }
 
+/** The first layer (nested models included) whose class tfjs cannot deserialize: a copy of the model would fail. */
+function unregisteredLayer(model: tf.LayersModel): tf.layers.Layer | undefined {
+  const known = tf.serialization.SerializationMap.getMap().classNameMap;
+  for (const layer of model.layers) {
+    if (!(layer.getClassName() in known)) return layer;
+    if (layer instanceof tf.LayersModel) {
+      const inner = unregisteredLayer(layer);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
 /** Validates the model argument and reads its facts; disposed and multi-input/output models are refused plainly. */
 export function modelFacts(model: unknown): ModelFacts {
   if (!isLayersModel(model)) throw inputError('modelNotLayersModel', model);
   if (isDisposedModel(model)) throw inputError('modelDisposed');
   if (model.inputs.length !== 1) throw inputError('modelSeveralInputs', model.inputs.length);
   if (model.outputs.length !== 1) throw inputError('modelSeveralOutputs', model.outputs.length);
+  const unregistered = unregisteredLayer(model);
+  if (unregistered) throw inputError('modelUnregisteredLayer', unregistered.name, unregistered.getClassName());
   const inputShape = model.inputs[0].shape.slice(1);
   const outputShape = model.outputs[0].shape.slice(1);
   const { activation, layer } = outputActivation(model);
@@ -114,4 +129,42 @@ function axisPermutation(from: number[], to: number[]): number[] | undefined {
     order.push(axis);
   }
   return order.some((axis, i) => axis !== i) ? order : undefined;
+}
+
+/** What checkProfileAgainstModel needs of a split's profile. */
+export interface ProfiledSplit {
+  labelShape: number[];
+  features: { min: ArrayLike<number>; max: ArrayLike<number> };
+}
+
+/**
+ * Throws when the profiled data cannot go through the model at all, before a
+ * check tries and fails deep inside tfjs: labels with several columns against
+ * another number of output units (no standard loss can pair them), and ids
+ * outside the range of an embedding layer fed by the model input.
+ */
+export function checkProfileAgainstModel(model: tf.LayersModel, facts: ModelFacts, split: ProfiledSplit, name: string, knownLoss: boolean): void {
+  const width = split.labelShape.reduce((a, b) => a * b, 1);
+  const units = facts.outputShape.every((d) => d !== null) ? (facts.outputShape as number[]).reduce((a, b) => a * b, 1) : NaN;
+  if (knownLoss && split.labelShape.length > 0 && width > 1 && units > 1 && width !== units) {
+    throw inputError('labelColumns', name, width, units);
+  }
+  const min = Math.min(...Array.from(split.features.min).filter(Number.isFinite), Infinity);
+  const max = Math.max(...Array.from(split.features.max).filter(Number.isFinite), -Infinity);
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return;
+  for (const layer of inputEmbeddings(model)) {
+    const inputDim = Number(layer.getConfig().inputDim);
+    if (!Number.isInteger(inputDim)) continue;
+    // tfjs casts ids to int32 (truncating toward zero) before the lookup.
+    const [low, high] = [Math.trunc(min), Math.trunc(max)];
+    if (low < 0 || high > inputDim - 1) throw inputError('embeddingOutOfRange', name, layer.name, inputDim, low, high);
+  }
+}
+
+/** Embedding layers that read the model input directly (their ids are the data's values). */
+function inputEmbeddings(model: tf.LayersModel): tf.layers.Layer[] {
+  return model.layers.filter((layer) =>
+    layer.getClassName() === 'Embedding' &&
+    layer.inboundNodes.length > 0 &&
+    layer.inboundNodes.every((node) => node.inboundLayers.every((inbound) => inbound.getClassName() === 'InputLayer')));
 }

@@ -83,7 +83,7 @@ export interface LabelStats {
   nonFiniteRows: number;
   firstNonFiniteRow: number;
   allIntegers: boolean;
-  /** width 1: count of each distinct value (stops growing past maxDistinct). */
+  /** width 1: count of each distinct value (stops growing past MAX_DISTINCT fractional or MAX_CLASSES integer values). */
   valueCounts: Map<number, number>;
   distinctOverflow: boolean;
   /** width > 1: how often each column is the row's argmax. */
@@ -102,7 +102,10 @@ export interface LabelStats {
   columns: GroupStats;
 }
 
+/** Distinct fractional values counted (regression targets need no more). */
 const MAX_DISTINCT = 1000;
+/** Distinct integer values counted: class indices of large classifiers (10,000 classes and more). */
+const MAX_CLASSES = 100_000;
 
 export function emptyLabelStats(width: number): LabelStats {
   return {
@@ -176,7 +179,7 @@ export function addToLabelStats(stats: LabelStats, values: ArrayLike<number>, of
       const v = values[start];
       if (!stats.distinctOverflow) {
         stats.valueCounts.set(v, (stats.valueCounts.get(v) ?? 0) + 1);
-        if (stats.valueCounts.size > MAX_DISTINCT) stats.distinctOverflow = true;
+        if (stats.valueCounts.size > (stats.allIntegers ? MAX_CLASSES : MAX_DISTINCT)) stats.distinctOverflow = true;
       }
     } else {
       stats.argmaxCounts[rowClass(values, start, width)]++;

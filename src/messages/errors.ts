@@ -64,8 +64,9 @@ export const INPUT_ERRORS = {
     `model has ${count} outputs: models with several outputs are not supported yet; diagnose a single-output model.`,
   modelNotCompiled: (): string =>
     "The model is not compiled, so its loss is unknown: call model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' }) first, or pass options.loss.",
-  modelUnregisteredLayer: (layer: string, className: string, reason: string): string =>
-    `model layer '${layer}' is a custom ${className} that tfjs cannot copy (${reason}); register it with tf.serialization.registerClass(${className}) and give it getConfig(), so probes can train a copy.`,
+  modelUnregisteredLayer: (layer: string, className: string): string =>
+    `model layer '${layer}' is a custom ${className} that is not registered, so tfjs cannot copy the model and tfjs-doctor cannot probe a copy (it never trains yours); ` +
+    `register it with tf.serialization.registerClass(${className}) after giving the class a static className and a getConfig().`,
   lossUnknown: (name: string, known: readonly string[]): string =>
     `options.loss '${name}' is not a loss tfjs-doctor knows; use one of ${known.join(', ')}, or pass the loss function itself.`,
   lossNotLoss: (value: unknown): string =>
@@ -73,7 +74,8 @@ export const INPUT_ERRORS = {
   modelFailedOnData: (name: string, reason: string): string =>
     `the model could not run on ${name} (${reason}); check that the data matches the model's input (shape, dtype, value range).`,
   embeddingOutOfRange: (name: string, layer: string, inputDim: number, min: number, max: number): string =>
-    `${name} holds ids from ${min} to ${max}, but embedding layer '${layer}' takes ids 0..${inputDim - 1} (inputDim ${inputDim}); remap the ids into that range or raise inputDim to at least ${max + 1}.`,
+    `${name}: the inputs hold ids from ${min} to ${max}, but embedding layer '${layer}' takes ids 0..${inputDim - 1} (inputDim ${inputDim}); ` +
+    (min < 0 ? `remap the ids into 0..${inputDim - 1} (an id cannot be negative).` : `remap the ids into 0..${inputDim - 1} or raise inputDim to at least ${max + 1}.`),
 
   // the data
   dataMissing: (name: string): string => `${name} is missing; pass { x, y } (tensors or arrays) or a tf.data.Dataset of { xs, ys }.`,
@@ -116,7 +118,7 @@ export const INPUT_ERRORS = {
   inputShape: (name: string, got: string, wanted: string, hint: string): string =>
     `${name} has shape ${got} but the model expects ${wanted}; ${hint}.`,
   labelColumns: (name: string, got: number, units: number): string =>
-    `${name} has ${got} label columns but the model outputs ${units} units; give labels of shape [n, ${units}] (one-hot of ${units} classes) or change the output layer to ${got} units.`,
+    `${name}: the labels have ${got} columns but the model outputs ${units} units, so no loss can pair them; give labels of shape [n, ${units}] (one-hot of ${units} classes) or change the output layer to ${got} units.`,
 } satisfies Record<string, (...args: never[]) => string>;
 
 export type InputErrorCode = keyof typeof INPUT_ERRORS;
