@@ -31,7 +31,7 @@ import { panelSpec } from './panel-spec';
 import { eventRows, snapshotRows, type Rows } from './panel-rows';
 import { runStatus } from './status';
 import { realScheduler, type Scheduler } from './notebook';
-import { DASHBOARD_REPLIES } from '../messages/errors';
+import { DASHBOARD_REPLIES, RUNTIME_ERRORS } from '../messages/errors';
 
 export interface DashboardOptions {
   /** Defaults to '127.0.0.1'. */
@@ -105,7 +105,7 @@ function widgetPath(name: string): string {
   const candidates = [join(__dirname, '..', '..', '..', 'widgets', name), join(__dirname, '..', '..', 'widgets', name)];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (found !== undefined) return found;
-  throw new Error(DASHBOARD_REPLIES.missingWidget(name, candidates));
+  throw new Error(RUNTIME_ERRORS.missingFile(name, candidates));
 }
 
 function sameToken(given: string | null, token: string): boolean {

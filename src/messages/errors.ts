@@ -159,14 +159,26 @@ export const CLI_ERRORS = {
 
 export type CliErrorCode = keyof typeof CLI_ERRORS;
 
+/** Errors of the environment rather than of an argument: backends, the notebook, the installed package, copies of the model. */
+export const RUNTIME_ERRORS = {
+  backendUnknown: (source: string, value: string, names: readonly string[]): string =>
+    `${source} is '${value}'; use one of 'auto', ${quote(names)}.`,
+  backendFailed: (request: string, reason: string): string =>
+    `tfjs-doctor could not start the '${request}' backend you asked for (${reason}). Use ready({ backend: 'auto' }) to take the fastest that works.`,
+  noBackend: (skipped: readonly string[]): string => `tfjs-doctor found no working tfjs backend: ${skipped.join('; ')}.`,
+  notInTslab: (): string => 'tfjs-doctor: not inside a tslab kernel; use toHTML() or toText() instead.',
+  missingFile: (name: string, looked: readonly string[]): string =>
+    `tfjs-doctor: widgets/${name} is missing (looked in ${looked.join(', ')}); reinstall the package.`,
+  cloneFailed: (reason: string): string =>
+    `tfjs-doctor could not copy the model to probe it (${reason}). Custom layers must be registered with tf.serialization.registerClass(YourLayer) and implement getConfig().`,
+} satisfies Record<string, (...args: never[]) => string>;
+
 /** What the dashboard answers to requests it refuses (plain text bodies). */
 export const DASHBOARD_REPLIES = {
   forbidden: 'Forbidden: open the URL printed by tfjs-doctor (it carries the access token).',
   badRequest: 'Bad request.',
   notFound: 'Not found',
   busy: 'Too many dashboard pages are open; close one and reload.',
-  missingWidget: (name: string, looked: readonly string[]): string =>
-    `tfjs-doctor: widgets/${name} is missing (looked in ${looked.join(', ')}); reinstall the package.`,
 } as const;
 
 /** Calls a catalogue entry by key with its typed arguments. */

@@ -2,6 +2,7 @@
  * Safe copies of a user's model: probes train clones, never the original.
  */
 import * as tf from '@tensorflow/tfjs';
+import { RUNTIME_ERRORS } from '../messages/errors';
 
 export class CloneError extends Error {
   override name = 'CloneError';
@@ -22,10 +23,7 @@ export async function cloneModel(model: tf.LayersModel): Promise<tf.LayersModel>
     // Layers built before the failing one (an unregistered custom layer) already made their weights.
     for (const [name, variable] of Object.entries(tf.engine().registeredVariables)) if (!variablesBefore.has(name)) variable.dispose();
     const reason = error instanceof Error ? error.message : String(error);
-    throw new CloneError(
-      `tfjs-doctor could not copy the model to probe it (${reason}). ` +
-        'Custom layers must be registered with tf.serialization.registerClass(YourLayer) and implement getConfig().',
-    );
+    throw new CloneError(RUNTIME_ERRORS.cloneFailed(reason));
   }
   disposeAllWeightsOnDispose(copy);
   copy.setWeights(model.getWeights());
