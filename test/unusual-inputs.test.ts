@@ -399,7 +399,7 @@ describe('unusual data', () => {
     const model = tiny();
     const x = tf.randomNormal([64, 4], 0, 1, 'float32', 1);
     const y = tf.oneHot(tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 5), 'int32'), 5);
-    await refuses(model, { x, y }, quiet, 'labelColumns', 'data', 5, 3);
+    await refuses(model, { x, y }, quiet, 'labelColumns', 'data', [5], 3);
     tf.dispose([x, y]);
     model.dispose();
   });

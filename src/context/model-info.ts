@@ -147,7 +147,7 @@ export function checkProfileAgainstModel(model: tf.LayersModel, facts: ModelFact
   const width = split.labelShape.reduce((a, b) => a * b, 1);
   const units = facts.outputShape.every((d) => d !== null) ? (facts.outputShape as number[]).reduce((a, b) => a * b, 1) : NaN;
   if (knownLoss && split.labelShape.length > 0 && width > 1 && units > 1 && width !== units) {
-    throw inputError('labelColumns', name, width, units);
+    throw inputError('labelColumns', name, split.labelShape, units);
   }
   const min = Math.min(...Array.from(split.features.min).filter(Number.isFinite), Infinity);
   const max = Math.max(...Array.from(split.features.max).filter(Number.isFinite), -Infinity);

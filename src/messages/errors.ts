@@ -117,8 +117,11 @@ export const INPUT_ERRORS = {
     `${name} changes label shape between batches ([${shape}] at row ${row}); give every batch labels of the same shape.`,
   inputShape: (name: string, got: string, wanted: string, hint: string): string =>
     `${name} has shape ${got} but the model expects ${wanted}; ${hint}.`,
-  labelColumns: (name: string, got: number, units: number): string =>
-    `${name}: the labels have ${got} columns but the model outputs ${units} units, so no loss can pair them; give labels of shape [n, ${units}] (one-hot of ${units} classes) or change the output layer to ${got} units.`,
+  labelColumns: (name: string, shape: readonly number[], units: number): string => {
+    const got = shape.reduce((a, b) => a * b, 1);
+    return `${name}: the labels have shape [n, ${shape.join(', ')}] (${got} values per sample) but the model outputs ${units} units, so no loss can pair them; ` +
+      `give labels of shape [n, ${units}] (one-hot of ${units} classes) or change the output layer to ${got} units.`;
+  },
 } satisfies Record<string, (...args: never[]) => string>;
 
 export type InputErrorCode = keyof typeof INPUT_ERRORS;
