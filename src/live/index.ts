@@ -18,6 +18,7 @@ import { resolveWatchOptions, watchError, type WatchOptions } from './options';
 import { DashboardServer } from './server';
 
 export type { WatchOptions, ServeOptions } from './options';
+export { WatchOptionsError } from './options';
 export type { Watcher } from './callback';
 export type { StepResult } from './monitor';
 export type { HistorySnapshot } from './history';
