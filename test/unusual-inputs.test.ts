@@ -322,7 +322,9 @@ describe('unusual data', () => {
 
   test('diagnose(model, Float32Array) wants { x, y }', async () => {
     const model = tiny();
-    await refuses(model, new Float32Array(8) as unknown as DiagnoseData, quiet, 'dataNotXY', 'data', ['(a Float32Array, not { x, y })']);
+    const values = new Float32Array(8);
+    await refuses(model, values as unknown as DiagnoseData, quiet, 'dataWrongKind', 'data', values);
+    assert.equal(INPUT_ERRORS.dataWrongKind('data', values), 'data is a Float32Array; pass { x, y } (tensors or arrays) or a tf.data.Dataset of { xs, ys }.');
     model.dispose();
   });
 

@@ -84,7 +84,7 @@ function toTensor(value: TensorLike | undefined, name: string, owned: tf.Tensor[
 export function toDataSource(data: DiagnoseData | undefined, name: string): DataSource {
   if (data === undefined || data === null || typeof data !== 'object') throw inputError('dataMissing', name);
   if (isDataset(data)) return { kind: 'dataset', dataset: data };
-  if (ArrayBuffer.isView(data) || Array.isArray(data) || isTensor(data)) throw inputError('dataNotXY', name, [describeKind(data)]);
+  if (ArrayBuffer.isView(data) || Array.isArray(data) || isTensor(data)) throw inputError('dataWrongKind', name, data);
   if (!('x' in data) || !('y' in data)) throw inputError('dataNotXY', name, Object.keys(data));
   if (!isTensor(data.x) && !Array.isArray(data.x) && !ArrayBuffer.isView(data.x) && typeof data.x === 'object' && data.x !== null) {
     throw inputError('dataSeveralInputs', name);
@@ -102,12 +102,6 @@ export function toDataSource(data: DiagnoseData | undefined, name: string): Data
     owned.forEach((t) => t.dispose());
     throw error;
   }
-}
-
-function describeKind(value: object): string {
-  if (isTensor(value)) return `(a tensor of shape [${value.shape}], not { x, y })`;
-  if (ArrayBuffer.isView(value)) return `(a ${value.constructor.name}, not { x, y })`;
-  return '(an array, not { x, y })';
 }
 
 function describeElement(value: unknown): string {

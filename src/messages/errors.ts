@@ -79,6 +79,8 @@ export const INPUT_ERRORS = {
 
   // the data
   dataMissing: (name: string): string => `${name} is missing; pass { x, y } (tensors or arrays) or a tf.data.Dataset of { xs, ys }.`,
+  dataWrongKind: (name: string, value: unknown): string =>
+    `${name} is ${describeValue(value)}; pass { x, y } (tensors or arrays) or a tf.data.Dataset of { xs, ys }.`,
   dataNotXY: (name: string, keys: readonly string[]): string =>
     `${name} must be { x, y } or a tf.data.Dataset of { xs, ys }; got an object with keys ${keys.join(', ') || '(none)'}.`,
   dataSeveralInputs: (name: string): string =>
@@ -181,7 +183,6 @@ export const DASHBOARD_REPLIES = {
   forbidden: 'Forbidden: open the URL printed by tfjs-doctor (it carries the access token).',
   badRequest: 'Bad request.',
   notFound: 'Not found',
-  busy: 'Too many dashboard pages are open; close one and reload.',
 } as const;
 
 /** Calls a catalogue entry by key with its typed arguments. */
