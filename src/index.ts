@@ -9,6 +9,7 @@ export { FINDING_IDS } from './types';
 export type * from './measurements';
 export { diagnose, DiagnoseInputError } from './diagnose';
 export type { Diagnosis, DiagnoseOptions, DiagnoseData, ProgressEvent } from './diagnose';
-export { watch } from './live';
+export { watch, WatchOptionsError } from './live';
+export type { InputErrorCode, WatchErrorCode } from './messages/errors';
 export type { Watcher, WatchOptions, ServeOptions, StepResult } from './live';
 export { show } from './render/show';

@@ -5,7 +5,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Budget, InputKind, Task } from './types';
 import type { LossFunction } from './checks/base';
-import { DiagnoseInputError } from './data/errors';
+import { inputError } from './data/errors';
+import { OPTIMIZER_NAMES } from './context/optimizer';
 
 /** `{ x, y }` as tensors or nested number arrays, or a tf.data.Dataset of `{ xs, ys }` batches. */
 export type TensorLike = tf.Tensor | number[] | number[][] | number[][][] | number[][][][];
@@ -33,8 +34,12 @@ export interface DiagnoseOptions {
   task?: Task;
   /** Loss name ('categoricalCrossentropy', ...) or function. Defaults to the compiled loss; required for an uncompiled model. */
   loss?: string | LossFunction;
-  /** Optimizer for probes. Defaults to a fresh copy of the compiled optimizer's class and settings, else Adam. */
-  optimizer?: tf.Optimizer;
+  /**
+   * Optimizer for probes: a tf.Optimizer (only its class and settings are read) or a name as model.compile
+   * takes it ('sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamax'). Defaults to a fresh copy of the
+   * compiled optimizer's class and settings, else Adam.
+   */
+  optimizer?: tf.Optimizer | string;
   /** Training batch size the probes and batch checks mimic. Defaults to 32. */
   batchSize?: number;
   /** Learning rate for probes. Defaults to the compiled optimizer's (or 0.001 for the Adam fallback). */
@@ -53,6 +58,13 @@ export interface DiagnoseOptions {
   display?: boolean | 'auto';
   /** Called as the diagnosis advances. Defaults to no-op. */
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Samples read at most from each split; a longer (or endless) dataset is read up to here and the
+   * report says so. Defaults to 1,000,000.
+   */
+  maxSamples?: number;
+  /** Cancels the diagnosis: it rejects with signal.reason, leaving no tensors behind. Defaults to none. */
+  signal?: AbortSignal;
 }
 
 export const DEFAULTS = {
@@ -63,13 +75,16 @@ export const DEFAULTS = {
   onProgress: (_event: ProgressEvent): void => undefined,
   /** Rows kept in memory as probe tensors, by budget: bounded whatever the data size. */
   sampleRows: { quick: 2048, thorough: 8192 } as Record<Budget, number>,
+  maxSamples: 1_000_000,
+  /** Longest stretch of data reading between two turns of the event loop, in ms. */
+  yieldMs: 50,
 };
 
 export interface ResolvedOptions {
   validation?: DiagnoseData;
   task?: Task;
   loss?: string | LossFunction;
-  optimizer?: tf.Optimizer;
+  optimizer?: tf.Optimizer | string;
   batchSize: number;
   learningRate?: number;
   classNames?: string[];
@@ -81,59 +96,96 @@ export interface ResolvedOptions {
   display: boolean | 'auto';
   onProgress: (event: ProgressEvent) => void;
   sampleRows: number;
+  maxSamples: number;
+  signal?: AbortSignal;
+  yieldMs: number;
 }
 
 const TASKS: readonly Task[] = ['multiclass', 'binary', 'multilabel', 'regression'];
 const INPUT_KINDS: readonly InputKind[] = ['image', 'tabular', 'sequence'];
 
 function oneOf<T extends string>(name: string, value: T | undefined, allowed: readonly T[]): T | undefined {
-  if (value !== undefined && !allowed.includes(value)) {
-    throw new DiagnoseInputError(`options.${name} is ${JSON.stringify(value)}; use one of ${allowed.map((a) => `'${a}'`).join(', ')}.`);
+  if (value !== undefined && !allowed.includes(value)) throw inputError('optionOneOf', name, value, allowed);
+  return value;
+}
+
+function positiveInteger(name: string, value: unknown, example: number): number | undefined {
+  if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value > 0)) {
+    throw inputError('optionPositiveInteger', name, value, example);
   }
   return value;
 }
 
-function positiveInteger(name: string, value: number | undefined): number | undefined {
-  if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
-    throw new DiagnoseInputError(`options.${name} is ${value}; use a positive integer such as 32.`);
+/** A list of strings; a lone string is refused (spreading it would split it into characters). */
+function stringList(name: string, value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' || typeof v === 'number')) throw inputError('optionStringList', name, value);
+  return value.map(String);
+}
+
+function checksOption(value: unknown): { only: string[]; skip: string[] } {
+  if (value === undefined) return { only: [], skip: [] };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw inputError('checksNotObject', value);
+  const { only, skip } = value as { only?: unknown; skip?: unknown };
+  return { only: stringList('checks.only', only) ?? [], skip: stringList('checks.skip', skip) ?? [] };
+}
+
+function optimizerOption(value: unknown): tf.Optimizer | string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') {
+    if (!OPTIMIZER_NAMES.includes(value)) throw inputError('optimizerUnknown', value, OPTIMIZER_NAMES);
+    return value;
   }
+  const optimizer = value as Partial<tf.Optimizer> | null;
+  if (typeof optimizer !== 'object' || optimizer === null || typeof optimizer.getClassName !== 'function' || typeof optimizer.getConfig !== 'function') {
+    throw inputError('optimizerUnknown', value, OPTIMIZER_NAMES);
+  }
+  return value as tf.Optimizer;
+}
+
+function lossOption(value: unknown): string | LossFunction | undefined {
+  if (value === undefined || typeof value === 'string' || typeof value === 'function') return value as string | LossFunction | undefined;
+  throw inputError('lossNotLoss', value);
+}
+
+function signalOption(value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (!(value instanceof AbortSignal)) throw inputError('signalNotSignal', value);
   return value;
 }
 
 /** Resolves options once, at the top of diagnose(); the result is never mutated. */
 export function resolveOptions(options: DiagnoseOptions | undefined): ResolvedOptions {
-  if (options !== undefined && (options === null || typeof options !== 'object')) {
-    throw new DiagnoseInputError('options must be an object such as { validation: { x, y } }, or left out.');
-  }
+  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) throw inputError('optionsNotObject');
   const o = options ?? {};
   const budget = oneOf('budget', o.budget, ['quick', 'thorough']) ?? DEFAULTS.budget;
-  if (o.learningRate !== undefined && !(o.learningRate > 0 && Number.isFinite(o.learningRate))) {
-    throw new DiagnoseInputError(`options.learningRate is ${o.learningRate}; use a positive number such as 0.001.`);
+  const learningRate: unknown = o.learningRate;
+  if (learningRate !== undefined && !(typeof learningRate === 'number' && learningRate > 0 && Number.isFinite(learningRate))) {
+    throw inputError('optionPositiveNumber', 'learningRate', learningRate, 0.001);
   }
-  if (o.seed !== undefined && !Number.isFinite(o.seed)) {
-    throw new DiagnoseInputError(`options.seed is ${o.seed}; use a finite number such as 42.`);
-  }
-  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
-    throw new DiagnoseInputError('options.onProgress must be a function (event) => void.');
-  }
-  if (o.display !== undefined && ![true, false, 'auto'].includes(o.display)) {
-    throw new DiagnoseInputError(`options.display is ${JSON.stringify(o.display)}; use true, false or 'auto'.`);
-  }
+  const seed: unknown = o.seed;
+  if (seed !== undefined && !(typeof seed === 'number' && Number.isFinite(seed))) throw inputError('optionFinite', 'seed', seed, 42);
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw inputError('optionFunction', 'onProgress', '(event) => void');
+  if (o.display !== undefined && ![true, false, 'auto'].includes(o.display)) throw inputError('optionDisplay', o.display);
+  const checks = checksOption(o.checks);
   return {
     validation: o.validation,
     task: oneOf('task', o.task, TASKS),
-    loss: o.loss,
-    optimizer: o.optimizer,
-    batchSize: positiveInteger('batchSize', o.batchSize) ?? DEFAULTS.batchSize,
+    loss: lossOption(o.loss),
+    optimizer: optimizerOption(o.optimizer),
+    batchSize: positiveInteger('batchSize', o.batchSize, 32) ?? DEFAULTS.batchSize,
     learningRate: o.learningRate,
-    classNames: o.classNames,
+    classNames: stringList('classNames', o.classNames),
     inputKind: oneOf('inputKind', o.inputKind, INPUT_KINDS),
-    only: [...(o.checks?.only ?? [])],
-    skip: [...(o.checks?.skip ?? [])],
+    only: checks.only,
+    skip: checks.skip,
     budget,
     seed: o.seed ?? DEFAULTS.seed,
     display: o.display ?? DEFAULTS.display,
     onProgress: o.onProgress ?? DEFAULTS.onProgress,
     sampleRows: DEFAULTS.sampleRows[budget],
+    maxSamples: positiveInteger('maxSamples', o.maxSamples, 100_000) ?? DEFAULTS.maxSamples,
+    signal: signalOption(o.signal),
+    yieldMs: DEFAULTS.yieldMs,
   };
 }

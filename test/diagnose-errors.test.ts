@@ -15,6 +15,7 @@ async function rejectsClearly(run: () => Promise<unknown>, message: RegExp): Pro
   const before = tf.memory().numTensors;
   await assert.rejects(run, (error: unknown) => {
     assert.ok(error instanceof DiagnoseInputError, `expected DiagnoseInputError, got ${String(error)}`);
+    assert.ok(error.code !== undefined, 'the message comes from the catalogue');
     assert.match(error.message, message);
     return true;
   });
@@ -92,7 +93,7 @@ test('diagnose(model, data) rejects a dataset of the wrong element form or unbat
     const { xs, ys } = e as { xs: number[]; ys: number };
     return { xs: tf.tensor1d(xs), ys: tf.scalar(ys) };
   });
-  await rejectsClearly(() => diagnose(model, unbatched, quiet), /did you forget \.batch\(32\)/);
+  await rejectsClearly(() => diagnose(model, unbatched, quiet), /data yields single samples \(xs of shape \[2\], ys of shape \[\]\), not batches; batch it .*dataset\.batch\(32\)/);
   model.dispose();
 });
 

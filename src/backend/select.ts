@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerTrainingKernels } from './kernels';
 import { silenceNodeBanner } from './quiet';
+import { RUNTIME_ERRORS } from '../messages/errors';
 
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -57,7 +58,7 @@ function isRequest(value: string): value is BackendRequest {
 function parseRequest(value: string, source: string): BackendRequest {
   const request = value.trim().toLowerCase();
   if (isRequest(request)) return request;
-  throw new BackendError(`${source} is '${value}'; use one of 'auto', ${BACKEND_NAMES.map((n) => `'${n}'`).join(', ')}.`);
+  throw new BackendError(RUNTIME_ERRORS.backendUnknown(source, value, BACKEND_NAMES));
 }
 
 export function resolveRequest(options: ReadyOptions | undefined, env: Record<string, string | undefined>): BackendRequest {
@@ -104,7 +105,7 @@ async function choose(request: BackendRequest, deps: BackendDeps): Promise<Backe
     try {
       await ACTIVATE[request](deps);
     } catch (error) {
-      throw new BackendError(`tfjs-doctor could not start the '${request}' backend you asked for (${message(error)}). Use ready({ backend: 'auto' }) to take the fastest that works.`);
+      throw new BackendError(RUNTIME_ERRORS.backendFailed(request, message(error)));
     }
     return { name: request, reason: `'${request}' as requested` };
   }
@@ -118,7 +119,7 @@ async function choose(request: BackendRequest, deps: BackendDeps): Promise<Backe
       skipped.push(`${name} is unavailable (${message(error)})`);
     }
   }
-  throw new BackendError(`tfjs-doctor found no working tfjs backend: ${skipped.join('; ')}.`);
+  throw new BackendError(RUNTIME_ERRORS.noBackend(skipped));
 }
 
 export interface BackendSelector {

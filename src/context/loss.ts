@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { LossFunction } from '../checks/base';
-import { DiagnoseInputError } from '../data/errors';
+import { inputError } from '../data/errors';
 
 type PerSample = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 
@@ -62,15 +62,11 @@ export function resolveLoss(model: tf.LayersModel, optionLoss: string | LossFunc
   }
   if (typeof optionLoss === 'string') {
     const known = NAMED_LOSSES[optionLoss];
-    if (!known) {
-      throw new DiagnoseInputError(`options.loss '${optionLoss}' is not a loss tfjs-doctor knows; use one of ${Object.keys(NAMED_LOSSES).join(', ')}, or pass the loss function itself.`);
-    }
+    if (!known) throw inputError('lossUnknown', optionLoss, Object.keys(NAMED_LOSSES));
     return { name: known.name, fn: meanOf(known.fn), perRow: known.fn };
   }
   const compiled = compiledLossFunctions(model);
-  if (!compiled || compiled.length === 0 || model.loss === undefined) {
-    throw new DiagnoseInputError("The model is not compiled, so its loss is unknown: call model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' }) first, or pass options.loss.");
-  }
+  if (!compiled || compiled.length === 0 || model.loss === undefined) throw inputError('modelNotCompiled');
   const raw = Array.isArray(model.loss) ? model.loss[0] : model.loss;
   const name = typeof raw === 'string' ? canonicalName(raw) : typeof raw === 'function' ? raw.name || 'custom loss' : 'custom loss';
   return { name, fn: meanOf(compiled[0] as PerSample), perRow: NAMED_LOSSES[name]?.fn };

@@ -1,6 +1,6 @@
 /** Read-only facts about a user's model that the data checks need. */
-import type * as tf from '@tensorflow/tfjs';
-import { DiagnoseInputError } from '../data/errors';
+import * as tf from '@tensorflow/tfjs';
+import { inputError } from '../data/errors';
 
 export interface ModelFacts {
   /** Input shape without the batch axis (null for free dimensions). */
@@ -49,17 +49,39 @@ function isLayersModel(value: unknown): value is tf.LayersModel {
   return typeof m === 'object' && m !== null && typeof m.predict === 'function' && Array.isArray(m.layers) && Array.isArray(m.inputs);
 }
 
-/** Validates the model argument and reads its facts; multi-input/output models are refused plainly. */
+/** True when model.dispose() was called: its weights can no longer be read (tfjs keeps no public flag). */
+export function isDisposedModel(model: tf.LayersModel): boolean {
+  return model.weights.some((weight) => {
+    try {
+      weight.read();
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/** The first layer (nested models included) whose class tfjs cannot deserialize: a copy of the model would fail. */
+function unregisteredLayer(model: tf.LayersModel): tf.layers.Layer | undefined {
+  const known = tf.serialization.SerializationMap.getMap().classNameMap;
+  for (const layer of model.layers) {
+    if (!(layer.getClassName() in known)) return layer;
+    if (layer instanceof tf.LayersModel) {
+      const inner = unregisteredLayer(layer);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+/** Validates the model argument and reads its facts; disposed and multi-input/output models are refused plainly. */
 export function modelFacts(model: unknown): ModelFacts {
-  if (!isLayersModel(model)) {
-    throw new DiagnoseInputError('model must be a tf.LayersModel (tf.sequential(), tf.model() or tf.loadLayersModel()); graph models from loadGraphModel cannot be trained and are not supported.');
-  }
-  if (model.inputs.length !== 1) {
-    throw new DiagnoseInputError(`model has ${model.inputs.length} inputs: models with several inputs are not supported yet; diagnose a single-input model.`);
-  }
-  if (model.outputs.length !== 1) {
-    throw new DiagnoseInputError(`model has ${model.outputs.length} outputs: models with several outputs are not supported yet; diagnose a single-output model.`);
-  }
+  if (!isLayersModel(model)) throw inputError('modelNotLayersModel', model);
+  if (isDisposedModel(model)) throw inputError('modelDisposed');
+  if (model.inputs.length !== 1) throw inputError('modelSeveralInputs', model.inputs.length);
+  if (model.outputs.length !== 1) throw inputError('modelSeveralOutputs', model.outputs.length);
+  const unregistered = unregisteredLayer(model);
+  if (unregistered) throw inputError('modelUnregisteredLayer', unregistered.name, unregistered.getClassName());
   const inputShape = model.inputs[0].shape.slice(1);
   const outputShape = model.outputs[0].shape.slice(1);
   const { activation, layer } = outputActivation(model);
@@ -80,10 +102,76 @@ export function checkInputShape(facts: ModelFacts, rowShape: number[], name: str
   if (fits) return;
   const wanted = `[n, ${expected.map((d) => d ?? '?').join(', ')}]`;
   const got = `[n, ${rowShape.join(', ')}]`;
+  throw inputError('inputShape', name, got, wanted, shapeHint(expected, rowShape));
+}
+
+/**
+ * How to turn rows of `rowShape` into `expected`: a transpose when the same
+ * axes come in another order (channels-first images: reshaping would scramble
+ * the pixels), a reshape when only the layout differs, else a pointer to the
+ * model's inputShape.
+ */
+function shapeHint(expected: (number | null)[], rowShape: number[]): string {
   const size = rowShape.reduce((a, b) => a * b, 1);
-  const expectedSize = expected.every((d) => d !== null) ? (expected as number[]).reduce((a, b) => a * b, 1) : NaN;
-  const hint = size === expectedSize
-    ? `reshape it: x.reshape([-1, ${expected.join(', ')}])`
-    : "check the model's inputShape or the preprocessing";
-  throw new DiagnoseInputError(`${name} has shape ${got} but the model expects ${wanted}; ${hint}.`);
+  const known = expected.every((d) => d !== null) ? (expected as number[]) : undefined;
+  if (!known || size !== known.reduce((a, b) => a * b, 1)) return "check the model's inputShape or the preprocessing";
+  const permutation = axisPermutation(rowShape, known);
+  if (permutation) {
+    const perm = [0, ...permutation.map((axis) => axis + 1)];
+    const channelsFirst = rowShape.length === 3 && [1, 3, 4].includes(rowShape[0]) && known[2] === rowShape[0];
+    return `${channelsFirst ? 'the images are channels-first; ' : ''}transpose the axes (a reshape would scramble the values): x.transpose([${perm.join(', ')}])`;
+  }
+  return `reshape it: x.reshape([-1, ${known.join(', ')}])`;
+}
+
+/** The order of `from`'s axes that gives `to`, when `to` is a non-identity permutation of them. */
+function axisPermutation(from: number[], to: number[]): number[] | undefined {
+  if (from.length !== to.length || from.length < 2) return undefined;
+  const used = new Set<number>();
+  const order: number[] = [];
+  for (const dim of to) {
+    const axis = from.findIndex((d, i) => d === dim && !used.has(i));
+    if (axis < 0) return undefined;
+    used.add(axis);
+    order.push(axis);
+  }
+  return order.some((axis, i) => axis !== i) ? order : undefined;
+}
+
+/** What checkProfileAgainstModel needs of a split's profile. */
+export interface ProfiledSplit {
+  labelShape: number[];
+  features: { min: ArrayLike<number>; max: ArrayLike<number> };
+}
+
+/**
+ * Throws when the profiled data cannot go through the model at all, before a
+ * check tries and fails deep inside tfjs: labels with several columns against
+ * another number of output units (no standard loss can pair them), and ids
+ * outside the range of an embedding layer fed by the model input.
+ */
+export function checkProfileAgainstModel(model: tf.LayersModel, facts: ModelFacts, split: ProfiledSplit, name: string, knownLoss: boolean): void {
+  const width = split.labelShape.reduce((a, b) => a * b, 1);
+  const units = facts.outputShape.every((d) => d !== null) ? (facts.outputShape as number[]).reduce((a, b) => a * b, 1) : NaN;
+  if (knownLoss && split.labelShape.length > 0 && width > 1 && units > 1 && width !== units) {
+    throw inputError('labelColumns', name, split.labelShape, units);
+  }
+  const min = Math.min(...Array.from(split.features.min).filter(Number.isFinite), Infinity);
+  const max = Math.max(...Array.from(split.features.max).filter(Number.isFinite), -Infinity);
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return;
+  for (const layer of inputEmbeddings(model)) {
+    const inputDim = Number(layer.getConfig().inputDim);
+    if (!Number.isInteger(inputDim)) continue;
+    // tfjs casts ids to int32 (truncating toward zero) before the lookup.
+    const [low, high] = [Math.trunc(min), Math.trunc(max)];
+    if (low < 0 || high > inputDim - 1) throw inputError('embeddingOutOfRange', name, layer.name, inputDim, low, high);
+  }
+}
+
+/** Embedding layers that read the model input directly (their ids are the data's values). */
+function inputEmbeddings(model: tf.LayersModel): tf.layers.Layer[] {
+  return model.layers.filter((layer) =>
+    layer.getClassName() === 'Embedding' &&
+    layer.inboundNodes.length > 0 &&
+    layer.inboundNodes.every((node) => node.inboundLayers.every((inbound) => inbound.getClassName() === 'InputLayer')));
 }

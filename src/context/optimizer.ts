@@ -20,10 +20,32 @@ function learningRateOf(config: tf.serialization.ConfigDict): number | undefined
 }
 
 /**
- * How to make a fresh optimizer: from options.optimizer, else the compiled
- * one, else Adam (tfjs's usual default). options.learningRate overrides.
+ * Optimizers by the names model.compile accepts, with the settings compile
+ * gives them (tfjs-layers getOptimizer); `lr` overrides the learning rate.
  */
-export function optimizerRecipe(model: tf.LayersModel, option: tf.Optimizer | undefined, learningRate: number | undefined): OptimizerRecipe {
+const NAMED_OPTIMIZERS: Record<string, { name: string; learningRate: number; make(lr: number): tf.Optimizer }> = {
+  sgd: { name: 'SGD', learningRate: 0.01, make: (lr) => tf.train.sgd(lr) },
+  adam: { name: 'Adam', learningRate: 0.001, make: (lr) => tf.train.adam(lr, 0.9, 0.999, tf.backend().epsilon()) },
+  rmsprop: { name: 'RMSProp', learningRate: 0.001, make: (lr) => tf.train.rmsprop(lr, 0.9, 0, tf.backend().epsilon()) },
+  adagrad: { name: 'Adagrad', learningRate: 0.01, make: (lr) => tf.train.adagrad(lr) },
+  adadelta: { name: 'Adadelta', learningRate: 1, make: (lr) => tf.train.adadelta(lr, 0.95, tf.backend().epsilon()) },
+  adamax: { name: 'Adamax', learningRate: 0.002, make: (lr) => tf.train.adamax(lr, 0.9, 0.999, tf.backend().epsilon(), 0) },
+};
+
+/** The names options.optimizer accepts as a string, as model.compile does. */
+export const OPTIMIZER_NAMES: readonly string[] = ['sgd', 'SGD', 'adam', 'Adam', 'rmsprop', 'RMSProp', 'adagrad', 'Adagrad', 'adadelta', 'Adadelta', 'adamax', 'Adamax'];
+
+/**
+ * How to make a fresh optimizer: from options.optimizer (an optimizer or a
+ * name), else the compiled one, else Adam (tfjs's usual default).
+ * options.learningRate overrides.
+ */
+export function optimizerRecipe(model: tf.LayersModel, option: tf.Optimizer | string | undefined, learningRate: number | undefined): OptimizerRecipe {
+  if (typeof option === 'string') {
+    const named = NAMED_OPTIMIZERS[option.toLowerCase()];
+    const lr = learningRate ?? named.learningRate;
+    return { name: named.name, learningRate: lr, make: () => named.make(lr) };
+  }
   let template: tf.Optimizer | undefined = option;
   if (!template) {
     try {

@@ -10,7 +10,7 @@
  */
 import type { AnyCheck, InputKey } from '../checks/base';
 import { FINDING_IDS, type Budget, type Finding, type FindingId } from '../types';
-import { DiagnoseInputError } from '../data/errors';
+import { inputError } from '../data/errors';
 
 export interface PlannedCheck {
   check: AnyCheck;
@@ -70,12 +70,7 @@ const isFindingId = (id: string): id is FindingId => (FINDING_IDS as readonly st
 
 function validate(ids: readonly string[], checkIds: ReadonlySet<string>, option: string): void {
   const unknown = ids.filter((id) => !checkIds.has(id) && !isFindingId(id));
-  if (unknown.length > 0) {
-    throw new DiagnoseInputError(
-      `options.checks.${option} has unknown id${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')}; ` +
-        `use check ids (${[...checkIds].join(', ')}) or finding ids (${FINDING_IDS.join(', ')}).`,
-    );
-  }
+  if (unknown.length > 0) throw inputError('checksUnknownId', option, unknown, [...checkIds, ...FINDING_IDS]);
 }
 
 const BUDGET_SKIP = "runs with budget: 'thorough'";

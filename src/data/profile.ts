@@ -4,8 +4,8 @@
  * reservoir sample of rows. Memory stays bounded by the sample size and, when
  * asked, one number per row for fingerprints.
  */
-import * as tf from '@tensorflow/tfjs';
-import { streamBatches, type DataSource } from './source';
+import { streamBatches, type DataSource, type StreamLimits } from './source';
+import { inputError } from './errors';
 import {
   addToGroupStats, addToLabelStats, BatchPurityCounter, emptyGroupStats, emptyLabelStats, rowClass, rowHash,
   type BatchPurity, type GroupStats, type LabelStats,
@@ -30,6 +30,10 @@ export interface ProfileRequest {
   labelSteps?: (labelShape: number[]) => number;
   /** Called after each batch with the rows seen so far (progress on long streams). */
   onRows?: (rows: number) => void;
+  /** Rows read at most, cancellation, event-loop turns. Defaults to every row, a turn every 50 ms. */
+  limits?: StreamLimits;
+  /** Rank of one input row the model takes (tells an unbatched dataset apart). */
+  modelRank?: number;
 }
 
 export interface Reservoir {
@@ -55,21 +59,20 @@ export interface SplitProfile {
   leakedIndices: number[];
   sample: Reservoir;
   seconds: number;
+  /** True when reading stopped at limits.maxRows with more rows left (or unknown, for a dataset). */
+  truncated: boolean;
 }
 
 /*
  * Every value goes through one JS pass per batch. Measured on wasm, that pass
  * is faster than backend reductions (isFinite, moments, min, max) plus reading
  * the kept rows back, and it also yields fingerprints and NaN positions.
+ * The cost is linear in rows: each value is read once, and a reservoir slot
+ * copies one row.
  */
 
-/** Tensor slices are streamed in chunks this many rows tall (whole batches, for the purity count). */
+/** Tensors are streamed in chunks this many rows tall (whole batches, for the purity count). */
 const CHUNK_TARGET_ROWS = 1024;
-
-function floatData(t: tf.Tensor): Float32Array {
-  const data = t.dataSync();
-  return data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
-}
 
 export async function profileSplit(source: DataSource, request: ProfileRequest): Promise<SplitProfile> {
   const started = performance.now();
@@ -89,72 +92,65 @@ export async function profileSplit(source: DataSource, request: ProfileRequest):
   const chunkRows = Math.max(1, Math.round(CHUNK_TARGET_ROWS / request.batchSize)) * request.batchSize;
   const trainingBatchRows = source.kind === 'tensors' ? request.batchSize : Infinity;
 
-  for await (const batch of streamBatches(source, chunkRows, request.name)) {
-    try {
-      const n = batch.x.shape[0];
-      if (rows === 0) request.checkRowShape?.(batch.x.shape.slice(1));
-      rowShape = batch.x.shape.slice(1);
-      labelShape = batch.y.shape.slice(1);
-      const x = floatData(batch.x);
-      const y = floatData(batch.y);
-      const rowSize = x.length / Math.max(n, 1);
-      const steps = request.labelSteps?.(labelShape) ?? 1;
-      const labelRow = y.length / Math.max(n, 1);
-      const width = labelRow / steps;
-      labels ??= emptyLabelStats(width);
-      if (labels.width !== width) {
-        throw new Error(`${request.name} changes label shape between batches ([${labelShape}] at row ${batch.offset}).`);
-      }
-      const nonFiniteBefore = features.nonFinite.reduce((a, b) => a + b, 0);
-      addToGroupStats(features, x, groups);
-      // Rows are scanned for NaN/Inf only when the batch holds some: clean data skips the second pass.
-      const batchHasNonFinite = features.nonFinite.reduce((a, b) => a + b, 0) > nonFiniteBefore;
-      addToLabelStats(labels, y, batch.offset, steps);
+  const limits = request.limits ?? { maxRows: Infinity, yieldMs: 50 };
+  for await (const batch of streamBatches(source, chunkRows, request.name, limits, request.modelRank)) {
+    const n = batch.rows;
+    if (rows === 0) request.checkRowShape?.(batch.rowShape);
+    rowShape = batch.rowShape;
+    labelShape = batch.labelShape;
+    const { x, y } = batch;
+    const rowSize = x.length / Math.max(n, 1);
+    const steps = request.labelSteps?.(labelShape) ?? 1;
+    const labelRow = y.length / Math.max(n, 1);
+    const width = labelRow / steps;
+    labels ??= emptyLabelStats(width);
+    if (labels.width !== width) throw inputError('labelShapeChanged', request.name, labelShape, batch.offset);
+    const nonFiniteBefore = features.nonFinite.reduce((a, b) => a + b, 0);
+    addToGroupStats(features, x, groups);
+    // Rows are scanned for NaN/Inf only when the batch holds some: clean data skips the second pass.
+    const batchHasNonFinite = features.nonFinite.reduce((a, b) => a + b, 0) > nonFiniteBefore;
+    addToLabelStats(labels, y, batch.offset, steps);
 
-      const words = new Uint32Array(x.buffer, x.byteOffset, x.length);
-      let classes: number[] = [];
-      for (let r = 0; r < n; r++) {
-        const index = batch.offset + r;
-        const start = r * rowSize;
-        let finite = true;
-        if (batchHasNonFinite) for (let j = start; j < start + rowSize; j++) if (!Number.isFinite(x[j])) { finite = false; break; }
-        if (!finite) {
-          nonFiniteRows++;
-          if (firstNonFiniteRow < 0) firstNonFiniteRow = index;
-        }
-        if (hashes || request.against) {
-          const h = rowHash(words, start, rowSize);
-          hashes?.add(h);
-          if (request.against?.has(h)) {
-            leaked++;
-            if (leakedIndices.length < 5) leakedIndices.push(index);
-          }
-        }
-        // A sample of per-timestep labels has no single class (NaN: never a single-class batch).
-        classes.push(steps === 1 ? rowClass(y, r * width, width) : NaN);
-        if (classes.length === trainingBatchRows) {
-          purity.add(classes);
-          classes = [];
-        }
-        // Reservoir sampling (algorithm R): every row ends up kept with equal probability.
-        const slot = index < request.sampleRows ? index : Math.floor(random() * (index + 1));
-        if (slot < request.sampleRows) {
-          const keepX = x.slice(start, start + rowSize);
-          const keepY = y.slice(r * labelRow, (r + 1) * labelRow);
-          if (index < request.sampleRows) {
-            sample.x.push(keepX); sample.y.push(keepY); sample.indices.push(index);
-          } else {
-            sample.x[slot] = keepX; sample.y[slot] = keepY; sample.indices[slot] = index;
-          }
+    const words = new Uint32Array(x.buffer, x.byteOffset, x.length);
+    let classes: number[] = [];
+    for (let r = 0; r < n; r++) {
+      const index = batch.offset + r;
+      const start = r * rowSize;
+      let finite = true;
+      if (batchHasNonFinite) for (let j = start; j < start + rowSize; j++) if (!Number.isFinite(x[j])) { finite = false; break; }
+      if (!finite) {
+        nonFiniteRows++;
+        if (firstNonFiniteRow < 0) firstNonFiniteRow = index;
+      }
+      if (hashes || request.against) {
+        const h = rowHash(words, start, rowSize);
+        hashes?.add(h);
+        if (request.against?.has(h)) {
+          leaked++;
+          if (leakedIndices.length < 5) leakedIndices.push(index);
         }
       }
-      if (classes.length > 0) purity.add(classes);
-      rows += n;
-      request.onRows?.(rows);
-    } finally {
-      batch.x.dispose();
-      batch.y.dispose();
+      // A sample of per-timestep labels has no single class (NaN: never a single-class batch).
+      classes.push(steps === 1 ? rowClass(y, r * width, width) : NaN);
+      if (classes.length === trainingBatchRows) {
+        purity.add(classes);
+        classes = [];
+      }
+      // Reservoir sampling (algorithm R): every row ends up kept with equal probability.
+      const slot = index < request.sampleRows ? index : Math.floor(random() * (index + 1));
+      if (slot < request.sampleRows) {
+        const keepX = x.slice(start, start + rowSize);
+        const keepY = y.slice(r * labelRow, (r + 1) * labelRow);
+        if (index < request.sampleRows) {
+          sample.x.push(keepX); sample.y.push(keepY); sample.indices.push(index);
+        } else {
+          sample.x[slot] = keepX; sample.y[slot] = keepY; sample.indices[slot] = index;
+        }
+      }
     }
+    if (classes.length > 0) purity.add(classes);
+    rows += n;
+    request.onRows?.(rows);
   }
   return {
     rows,
@@ -170,5 +166,6 @@ export async function profileSplit(source: DataSource, request: ProfileRequest):
     leakedIndices,
     sample,
     seconds: (performance.now() - started) / 1000,
+    truncated: rows >= limits.maxRows && (source.kind === 'dataset' || source.rows > rows),
   };
 }

@@ -1,21 +1,40 @@
 /**
  * User data in any accepted form -> a DataSource that can be streamed batch by
  * batch, validated before tfjs sees it so mistakes surface as clear errors.
+ *
+ * Streaming reads numbers, not tensors: a tensor given whole is read ONCE
+ * (one dataSync; slicing it chunk by chunk would copy the whole tensor for
+ * every chunk on the wasm backend) and handed out as views of row ranges;
+ * a dataset's elements are read and disposed one at a time. No tensor made
+ * here outlives the batch it belongs to.
  */
 import * as tf from '@tensorflow/tfjs';
-import { DiagnoseInputError } from './errors';
+import { inputError } from './errors';
 import type { DiagnoseData, TensorLike } from '../options';
 
 export type DataSource =
   | { kind: 'tensors'; x: tf.Tensor; y: tf.Tensor; rows: number; owned: tf.Tensor[] }
   | { kind: 'dataset'; dataset: tf.data.Dataset<tf.TensorContainer> };
 
-/** One batch as the stream yields it; the consumer disposes x and y. */
+/** One batch of rows as plain numbers (row-major), with its shapes. */
 export interface Batch {
-  x: tf.Tensor;
-  y: tf.Tensor;
+  x: Float32Array;
+  y: Float32Array;
+  rows: number;
+  /** Shape of one input row and one label row (without the batch axis). */
+  rowShape: number[];
+  labelShape: number[];
   /** Stream position of the batch's first row. */
   offset: number;
+}
+
+/** Limits of one stream: rows read at most, cancellation, and how often the event loop gets a turn. */
+export interface StreamLimits {
+  /** Rows read at most; the stream stops there (datasets may be endless). */
+  maxRows: number;
+  signal?: AbortSignal;
+  /** Longest stretch of work between two turns of the event loop, in ms. */
+  yieldMs: number;
 }
 
 function isTensor(value: unknown): value is tf.Tensor {
@@ -36,30 +55,23 @@ function firstLeaf(value: unknown): unknown {
 }
 
 function toTensor(value: TensorLike | undefined, name: string, owned: tf.Tensor[]): tf.Tensor {
-  if (value === undefined || value === null) {
-    throw new DiagnoseInputError(`${name} is missing; pass a tensor or a nested array of numbers.`);
-  }
+  if (value === undefined || value === null) throw inputError('valueMissing', name);
   if (isTensor(value)) {
-    if (value.isDisposed) throw new DiagnoseInputError(`${name} is a disposed tensor; pass a live tensor (was it created inside tf.tidy?).`);
-    if (value.dtype === 'string') {
-      throw new DiagnoseInputError(`${name} holds strings; encode them as numbers first (class indices, one-hot, or embeddings).`);
-    }
+    if (value.isDisposed) throw inputError('tensorDisposed', name);
+    if (value.dtype === 'string') throw inputError('tensorStrings', name);
     return value;
   }
-  if (!Array.isArray(value)) {
-    throw new DiagnoseInputError(`${name} is a ${typeof value}; pass a tf.Tensor or a nested array of numbers.`);
-  }
-  if (value.length === 0) throw new DiagnoseInputError(`${name} is empty; pass at least one sample.`);
+  if (ArrayBuffer.isView(value)) throw inputError('typedArray', name, value.constructor.name);
+  if (!Array.isArray(value)) throw inputError('notArray', name, value);
+  if (value.length === 0) throw inputError('arrayEmpty', name);
   const leaf = firstLeaf(value);
-  if (typeof leaf !== 'number' && typeof leaf !== 'boolean') {
-    throw new DiagnoseInputError(`${name} holds ${typeof leaf} values; pass numbers (encode strings as class indices or one-hot first).`);
-  }
+  if (ArrayBuffer.isView(leaf)) throw inputError('typedArray', name, `array of ${leaf.constructor.name}`);
+  if (typeof leaf !== 'number' && typeof leaf !== 'boolean') throw inputError('arrayNotNumbers', name, leaf === null ? 'null' : typeof leaf);
   let tensor: tf.Tensor;
   try {
     tensor = tf.tensor(value as number[]);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new DiagnoseInputError(`${name} is not a rectangular array of numbers (${reason}); give every sample the same shape.`);
+    throw inputError('arrayRagged', name, error instanceof Error ? error.message : String(error));
   }
   owned.push(tensor);
   return tensor;
@@ -70,26 +82,21 @@ function toTensor(value: TensorLike | undefined, name: string, owned: tf.Tensor[
  * wraps it. Tensors made here from arrays are listed in `owned` for disposal.
  */
 export function toDataSource(data: DiagnoseData | undefined, name: string): DataSource {
-  if (data === undefined || data === null || typeof data !== 'object') {
-    throw new DiagnoseInputError(`${name} is missing; pass { x, y } (tensors or arrays) or a tf.data.Dataset of { xs, ys }.`);
-  }
+  if (data === undefined || data === null || typeof data !== 'object') throw inputError('dataMissing', name);
   if (isDataset(data)) return { kind: 'dataset', dataset: data };
-  if (!('x' in data) || !('y' in data)) {
-    throw new DiagnoseInputError(`${name} must be { x, y } or a tf.data.Dataset of { xs, ys }; got an object with keys ${Object.keys(data).join(', ') || '(none)'}.`);
-  }
-  if (!isTensor(data.x) && !Array.isArray(data.x) && typeof data.x === 'object' && data.x !== null) {
-    throw new DiagnoseInputError(`${name}.x is an object of inputs: models with several inputs are not supported yet; diagnose a single-input model.`);
+  if (ArrayBuffer.isView(data) || Array.isArray(data) || isTensor(data)) throw inputError('dataWrongKind', name, data);
+  if (!('x' in data) || !('y' in data)) throw inputError('dataNotXY', name, Object.keys(data));
+  if (!isTensor(data.x) && !Array.isArray(data.x) && !ArrayBuffer.isView(data.x) && typeof data.x === 'object' && data.x !== null) {
+    throw inputError('dataSeveralInputs', name);
   }
   const owned: tf.Tensor[] = [];
   try {
     const x = toTensor(data.x, `${name}.x`, owned);
     const y = toTensor(data.y, `${name}.y`, owned);
-    if (x.rank === 0 || y.rank === 0) throw new DiagnoseInputError(`${name}.x and ${name}.y need a first (sample) axis; got a scalar.`);
+    if (x.rank === 0 || y.rank === 0) throw inputError('scalarData', name);
     const rows = x.shape[0];
-    if (rows === 0) throw new DiagnoseInputError(`${name}.x is empty (0 samples); pass at least one sample.`);
-    if (y.shape[0] !== rows) {
-      throw new DiagnoseInputError(`${name}.x has ${rows} samples but ${name}.y has ${y.shape[0]}; give one label per sample (same first dimension).`);
-    }
+    if (rows === 0) throw inputError('noSamples', name);
+    if (y.shape[0] !== rows) throw inputError('lengthMismatch', name, rows, y.shape[0]);
     return { kind: 'tensors', x, y, rows, owned };
   } catch (error) {
     owned.forEach((t) => t.dispose());
@@ -99,43 +106,67 @@ export function toDataSource(data: DiagnoseData | undefined, name: string): Data
 
 function describeElement(value: unknown): string {
   if (typeof value !== 'object' || value === null) return typeof value;
+  if (isTensor(value)) return `a tensor of shape [${value.shape}]`;
   return `{ ${Object.keys(value).join(', ')} }`;
 }
 
-/** Reads one dataset element as a batch, with clear errors for the usual mistakes. */
-function elementToBatch(value: unknown, name: string, offset: number): Batch {
-  const element = value as { xs?: unknown; ys?: unknown };
-  if (typeof value !== 'object' || value === null || !('xs' in element) || !('ys' in element)) {
-    throw new DiagnoseInputError(`${name} yields ${describeElement(value)}; it must yield { xs, ys } as model.fitDataset expects (map it: ds.map(e => ({ xs: e.x, ys: e.y }))).`);
-  }
-  if (!isTensor(element.xs)) {
-    throw new DiagnoseInputError(`${name} yields xs that is not a tensor (an object or array of inputs): models with several inputs are not supported yet.`);
-  }
-  if (!isTensor(element.ys)) {
-    throw new DiagnoseInputError(`${name} yields ys that is not a tensor (an object or array of outputs): models with several outputs are not supported yet.`);
-  }
-  const { xs, ys } = element;
-  if (xs.dtype === 'string' || ys.dtype === 'string') {
-    throw new DiagnoseInputError(`${name} yields string tensors; encode them as numbers first.`);
-  }
-  if (xs.rank === 0 || ys.rank === 0 || xs.shape[0] !== ys.shape[0]) {
-    throw new DiagnoseInputError(`${name} yields xs of shape [${xs.shape}] and ys of shape [${ys.shape}]; both need the same batch size on the first axis (did you forget .batch(32)?).`);
-  }
-  return { x: xs, y: ys, offset };
+/** The numbers of a tensor as float32 (one read; int and bool tensors are converted). */
+function floatData(t: tf.Tensor): Float32Array {
+  const data = t.dataSync();
+  return data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
 }
 
 /**
- * Streams the data in batches. Tensors are sliced `chunkRows` at a time;
- * datasets are iterated as training would, one element at a time, never
- * materialized. The consumer disposes every batch it receives.
+ * Reads one dataset element as a batch, with clear errors for the usual
+ * mistakes. `modelRank`: rank of one input row the model takes (an unbatched
+ * dataset yields xs one rank short); `firstRows`: rows of the first batch.
  */
-export async function* streamBatches(source: DataSource, chunkRows: number, name: string): AsyncGenerator<Batch> {
+function elementToBatch(value: unknown, name: string, offset: number, modelRank: number | undefined): Batch {
+  const element = value as { xs?: unknown; ys?: unknown };
+  if (typeof value !== 'object' || value === null || !('xs' in element) || !('ys' in element)) {
+    throw inputError('datasetElement', name, describeElement(value));
+  }
+  if (!isTensor(element.xs)) throw inputError('datasetSeveralInputs', name);
+  if (!isTensor(element.ys)) throw inputError('datasetSeveralOutputs', name);
+  const { xs, ys } = element;
+  if (xs.dtype === 'string' || ys.dtype === 'string') throw inputError('datasetStrings', name);
+  if (modelRank !== undefined && xs.rank === modelRank) throw inputError('datasetUnbatched', name, xs.shape, ys.shape);
+  if (xs.rank === 0 || ys.rank === 0 || xs.shape[0] !== ys.shape[0]) throw inputError('datasetBatchMismatch', name, xs.shape, ys.shape);
+  return { x: floatData(xs), y: floatData(ys), rows: xs.shape[0], rowShape: xs.shape.slice(1), labelShape: ys.shape.slice(1), offset };
+}
+
+/** Gives the event loop a turn (timers, I/O, other cells) after `yieldMs` of work; throws when aborted. */
+function pacer(limits: StreamLimits): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    limits.signal?.throwIfAborted();
+    if (performance.now() - last < limits.yieldMs) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    last = performance.now();
+    limits.signal?.throwIfAborted();
+  };
+}
+
+/**
+ * Streams the data in batches of plain numbers, at most `limits.maxRows` rows.
+ * Tensors are read once and cut into `chunkRows` views; datasets are iterated
+ * as training would, one element at a time, never materialized.
+ */
+export async function* streamBatches(source: DataSource, chunkRows: number, name: string, limits: StreamLimits, modelRank?: number): AsyncGenerator<Batch> {
+  const pace = pacer(limits);
   if (source.kind === 'tensors') {
-    for (let offset = 0; offset < source.rows; offset += chunkRows) {
-      const size = Math.min(chunkRows, source.rows - offset);
-      const x = tf.slice(source.x, offset, size);
-      const y = tf.slice(source.y, offset, size);
-      yield { x, y, offset };
+    await pace();
+    const rows = Math.min(source.rows, limits.maxRows);
+    const x = floatData(source.x);
+    const y = floatData(source.y);
+    const rowShape = source.x.shape.slice(1);
+    const labelShape = source.y.shape.slice(1);
+    const xRow = x.length / source.rows;
+    const yRow = y.length / source.rows;
+    for (let offset = 0; offset < rows; offset += chunkRows) {
+      const end = Math.min(rows, offset + chunkRows);
+      yield { x: x.subarray(offset * xRow, end * xRow), y: y.subarray(offset * yRow, end * yRow), rows: end - offset, rowShape, labelShape, offset };
+      await pace();
     }
     return;
   }
@@ -143,21 +174,31 @@ export async function* streamBatches(source: DataSource, chunkRows: number, name
   try {
     iterator = await source.dataset.iterator();
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new DiagnoseInputError(`${name} could not be iterated (${reason}).`);
+    throw inputError('datasetNotIterable', name, error instanceof Error ? error.message : String(error));
   }
   let offset = 0;
-  for (;;) {
-    const next = await iterator.next();
+  while (offset < limits.maxRows) {
+    await pace();
+    let next: IteratorResult<tf.TensorContainer>;
+    try {
+      next = await iterator.next();
+    } catch (error) {
+      throw inputError('datasetFailed', name, error instanceof Error ? error.message : String(error));
+    }
     if (next.done) return;
     let batch: Batch;
     try {
-      batch = elementToBatch(next.value, name, offset);
-    } catch (error) {
-      tf.dispose(next.value as tf.TensorContainer);
-      throw error;
+      batch = elementToBatch(next.value, name, offset, modelRank);
+    } finally {
+      tf.dispose(next.value);
     }
-    offset += batch.x.shape[0];
+    const keep = Math.min(batch.rows, limits.maxRows - offset);
+    if (keep < batch.rows) {
+      const xRow = batch.x.length / batch.rows;
+      const yRow = batch.y.length / batch.rows;
+      batch = { ...batch, x: batch.x.subarray(0, keep * xRow), y: batch.y.subarray(0, keep * yRow), rows: keep };
+    }
+    offset += batch.rows;
     yield batch;
   }
 }

@@ -28,34 +28,37 @@ export function emptyGroupStats(groups: number): GroupStats {
 /**
  * Adds `values` (rows x rowSize, row-major) to `stats`; column j belongs to
  * group j % groups (a channel of an image, a feature of a sequence).
- * Two passes over the batch (mean, then squared deviations) keep float error
- * small; the batch is then merged with Chan's formula.
+ * One pass over the batch: float64 sums of the values shifted by each group's
+ * first value in the batch (the shifted-data algorithm: no cancellation when
+ * the mean is far from 0), then the batch is merged with Chan's formula.
+ * `v - v === 0` is the fast finite test (false for NaN and +-Infinity).
  */
 export function addToGroupStats(stats: GroupStats, values: ArrayLike<number>, groups: number): void {
   const n = new Float64Array(groups);
-  const sum = new Float64Array(groups);
-  // A wrapping counter instead of i % groups: this loop runs once per input value.
-  for (let i = 0, g = 0; i < values.length; i++, g = g + 1 === groups ? 0 : g + 1) {
+  const s1 = new Float64Array(groups);
+  const s2 = new Float64Array(groups);
+  const shift = new Float64Array(groups);
+  const { min, max, nonFinite } = stats;
+  const length = values.length;
+  for (let i = 0, g = 0; i < length; i++, g = g + 1 === groups ? 0 : g + 1) {
     const v = values[i];
-    if (Number.isFinite(v)) {
+    if (v - v === 0) {
+      if (n[g] === 0) shift[g] = v;
+      const d = v - shift[g];
       n[g]++;
-      sum[g] += v;
-      if (v < stats.min[g]) stats.min[g] = v;
-      if (v > stats.max[g]) stats.max[g] = v;
+      s1[g] += d;
+      s2[g] += d * d;
+      if (v < min[g]) min[g] = v;
+      if (v > max[g]) max[g] = v;
     } else {
-      stats.nonFinite[g]++;
+      nonFinite[g]++;
     }
   }
-  const mean = sum.map((s, g) => (n[g] > 0 ? s / n[g] : 0));
-  const m2 = new Float64Array(groups);
-  for (let i = 0, g = 0; i < values.length; i++, g = g + 1 === groups ? 0 : g + 1) {
-    const v = values[i];
-    if (Number.isFinite(v)) {
-      const d = v - mean[g];
-      m2[g] += d * d;
-    }
+  for (let g = 0; g < groups; g++) {
+    if (n[g] === 0) continue;
+    const offset = s1[g] / n[g];
+    mergeMoments(stats, g, n[g], shift[g] + offset, Math.max(0, s2[g] - s1[g] * offset));
   }
-  for (let g = 0; g < groups; g++) mergeMoments(stats, g, n[g], mean[g], m2[g]);
 }
 
 /** Chan's parallel update: folds `n` values of mean `mean` and sum of squared deviations `m2` into group `g`. */
@@ -80,7 +83,7 @@ export interface LabelStats {
   nonFiniteRows: number;
   firstNonFiniteRow: number;
   allIntegers: boolean;
-  /** width 1: count of each distinct value (stops growing past maxDistinct). */
+  /** width 1: count of each distinct value (stops growing past MAX_DISTINCT fractional or MAX_CLASSES integer values). */
   valueCounts: Map<number, number>;
   distinctOverflow: boolean;
   /** width > 1: how often each column is the row's argmax. */
@@ -99,8 +102,10 @@ export interface LabelStats {
   columns: GroupStats;
 }
 
-/** Distinct sparse label values counted: room for large vocabularies (#17: >1000 classes), bounded for float targets. */
-const MAX_DISTINCT = 65536;
+/** Distinct fractional values counted (regression targets need no more). */
+const MAX_DISTINCT = 1000;
+/** Distinct integer values counted: class indices of large classifiers (10,000 classes and more). */
+const MAX_CLASSES = 100_000;
 
 export function emptyLabelStats(width: number): LabelStats {
   return {
@@ -178,7 +183,7 @@ export function addToLabelStats(stats: LabelStats, values: ArrayLike<number>, of
       const v = values[start];
       if (!stats.distinctOverflow) {
         stats.valueCounts.set(v, (stats.valueCounts.get(v) ?? 0) + 1);
-        if (stats.valueCounts.size > MAX_DISTINCT) stats.distinctOverflow = true;
+        if (stats.valueCounts.size > (stats.allIntegers ? MAX_CLASSES : MAX_DISTINCT)) stats.distinctOverflow = true;
       }
     } else {
       stats.argmaxCounts[rowClass(values, start, width)]++;

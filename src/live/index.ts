@@ -13,10 +13,12 @@ import { LogSink } from './log';
 import * as messages from './messages';
 import { Monitor } from './monitor';
 import { NotebookSink, realScheduler } from './notebook';
-import { resolveWatchOptions, WatchOptionsError, type WatchOptions } from './options';
+import { isDisposedModel } from '../context/model-info';
+import { resolveWatchOptions, watchError, type WatchOptions } from './options';
 import { DashboardServer } from './server';
 
 export type { WatchOptions, ServeOptions } from './options';
+export { WatchOptionsError } from './options';
 export type { Watcher } from './callback';
 export type { StepResult } from './monitor';
 export type { HistorySnapshot } from './history';
@@ -30,9 +32,8 @@ export type { LiveEvent, RunInfo, LayerSample } from './events';
  * Call `close()` when done with a served or logged run.
  */
 export function watch(model: tf.LayersModel, options: WatchOptions = {}): Watcher {
-  if (!(model instanceof tf.LayersModel)) {
-    throw new WatchOptionsError('watch(model): model must be a tf.LayersModel (tf.sequential() or tf.model()); got ' + describe(model) + '.');
-  }
+  if (!(model instanceof tf.LayersModel)) throw watchError('notModel', model);
+  if (isDisposedModel(model)) throw watchError('modelDisposed');
   const resolved = resolveWatchOptions(options);
   const monitor = new Monitor(model, resolved);
 
@@ -54,10 +55,4 @@ export function watch(model: tf.LayersModel, options: WatchOptions = {}): Watche
   // A failed listen shows at fit time (onTrainBegin awaits it), not as an unhandled rejection.
   ready.catch(() => undefined);
   return new Watcher(monitor, { ready, url: () => url });
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === 'object') return value.constructor?.name ?? 'an object';
-  return typeof value;
 }

@@ -28,11 +28,38 @@ export class LogSink implements Sink {
   }
 }
 
-/** Splits text into complete lines, carrying an unfinished last line over to the next chunk. */
-export function splitLines(carry: string, chunk: string): { lines: string[]; carry: string } {
-  const parts = (carry + chunk).split('\n');
-  const rest = parts.pop() ?? '';
-  return { lines: parts.filter((line) => line.trim().length > 0), carry: rest };
+/** Longest line kept, in characters: an event is a few KB; longer lines are skipped, not buffered. Defaults to 1 MiB. */
+export const MAX_LINE_CHARS = 1 << 20;
+
+/**
+ * Splits text into complete lines, carrying an unfinished last line over to the
+ * next chunk. A line longer than `maxLine` is dropped as it grows (counted in
+ * `overlong`; `skipping` says the rest of it, up to the next newline, is
+ * dropped too), so the carry never holds more than `maxLine` characters.
+ */
+export function splitLines(
+  carry: string, chunk: string, maxLine = MAX_LINE_CHARS, skipping = false,
+): { lines: string[]; carry: string; skipping: boolean; overlong: number } {
+  let text = carry + chunk;
+  let overlong = 0;
+  if (skipping) {
+    const end = text.indexOf('\n');
+    if (end < 0) return { lines: [], carry: '', skipping: true, overlong: 0 };
+    text = text.slice(end + 1);
+  }
+  const parts = text.split('\n');
+  let rest = parts.pop() ?? '';
+  const lines = parts.filter((line) => {
+    if (line.length > maxLine) overlong++;
+    return line.trim().length > 0 && line.length <= maxLine;
+  });
+  let skip = false;
+  if (rest.length > maxLine) {
+    overlong++;
+    rest = '';
+    skip = true;
+  }
+  return { lines, carry: rest, skipping: skip, overlong };
 }
 
 /** One line as an event, or null when it is not one (foreign or truncated lines are skipped). */
@@ -45,8 +72,10 @@ export function parseLine(line: string): LiveEvent | null {
 }
 
 export interface TailHandle {
-  /** Lines that were not events. */
+  /** Lines that were not events (or longer than the longest line kept). */
   readonly skipped: number;
+  /** Characters held of an unfinished last line (bounded by the longest line kept). */
+  readonly buffered: number;
   close(): void;
 }
 
@@ -55,9 +84,12 @@ export interface TailHandle {
  * A file that does not exist yet is waited for; a truncated file is read again
  * from the start.
  */
-export function tailLog(path: string, onEvent: (event: LiveEvent) => void, scheduler: Scheduler, pollMs = 250): TailHandle {
+export function tailLog(
+  path: string, onEvent: (event: LiveEvent) => void, scheduler: Scheduler, pollMs = 250, maxLine = MAX_LINE_CHARS,
+): TailHandle {
   let offset = 0;
   let carry = '';
+  let skipping = false;
   let skipped = 0;
   let timer: unknown = null;
   let closed = false;
@@ -73,23 +105,25 @@ export function tailLog(path: string, onEvent: (event: LiveEvent) => void, sched
       if (size < offset) {
         offset = 0;
         carry = '';
+        skipping = false;
         decoder = new StringDecoder('utf8');
       }
       if (size > offset) {
         const fd = openSync(path, 'r');
         try {
           let read = 0;
-          let text = '';
+          // One buffer at a time: memory stays at the buffer plus the longest line kept, whatever the file holds.
           while (offset < size && (read = readSync(fd, buffer, 0, buffer.length, offset)) > 0) {
             offset += read;
-            text += decoder.write(buffer.subarray(0, read));
-          }
-          const split = splitLines(carry, text);
-          carry = split.carry;
-          for (const line of split.lines) {
-            const event = parseLine(line);
-            if (event) onEvent(event);
-            else skipped += 1;
+            const split = splitLines(carry, decoder.write(buffer.subarray(0, read)), maxLine, skipping);
+            carry = split.carry;
+            skipping = split.skipping;
+            skipped += split.overlong;
+            for (const line of split.lines) {
+              const event = parseLine(line);
+              if (event) onEvent(event);
+              else skipped += 1;
+            }
           }
         } finally {
           closeSync(fd);
@@ -104,6 +138,9 @@ export function tailLog(path: string, onEvent: (event: LiveEvent) => void, sched
   return {
     get skipped() {
       return skipped;
+    },
+    get buffered() {
+      return carry.length;
     },
     close() {
       closed = true;

@@ -2,6 +2,7 @@
  * Options of watch(), their defaults in one object, resolved once with `??`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { messageOf, WATCH_ERRORS, type WatchErrorCode } from '../messages/errors';
 
 export interface ServeOptions {
   /** Port to listen on. Defaults to 0 (a free port chosen by the system). */
@@ -67,49 +68,72 @@ export const WATCH_DEFAULTS = {
 
 export class WatchOptionsError extends Error {
   override name = 'WatchOptionsError';
+
+  constructor(message: string, readonly code?: WatchErrorCode) {
+    super(message);
+  }
 }
 
-function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+/** A WatchOptionsError from the catalogue entry `code`. */
+export function watchError<K extends WatchErrorCode>(code: K, ...args: Parameters<(typeof WATCH_ERRORS)[K]>): WatchOptionsError {
+  return new WatchOptionsError(messageOf(WATCH_ERRORS, code, args), code);
+}
+
+function positiveInteger(name: string, value: unknown, fallback: number): number {
   const resolved = value ?? fallback;
-  if (!Number.isInteger(resolved) || resolved < 1) {
-    throw new WatchOptionsError(`watch(): options.${name} must be a positive integer (got ${String(value)}).`);
-  }
+  if (typeof resolved !== 'number' || !Number.isInteger(resolved) || resolved < 1) throw watchError('positiveInteger', name, value);
   return resolved;
 }
 
+function booleanOption(name: string, value: unknown, fallback: boolean): boolean {
+  const resolved = value ?? fallback;
+  if (typeof resolved !== 'boolean') throw watchError('boolean', name, value);
+  return resolved;
+}
+
+/** serve: true | false | { port, host }, with the port an integer 0..65535 (a string such as 'abc' would name a Unix socket). */
+function serveOption(value: unknown): Required<ServeOptions> | null {
+  if (value === undefined || value === false) return null;
+  if (value !== true && (typeof value !== 'object' || value === null || Array.isArray(value))) throw watchError('serve', value);
+  const given: { port?: unknown; host?: unknown } = value === true ? {} : value;
+  const port = given.port ?? WATCH_DEFAULTS.port;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw watchError('port', given.port);
+  const host = given.host ?? WATCH_DEFAULTS.host;
+  if (typeof host !== 'string' || host.trim() === '' || /[\s/]/.test(host)) throw watchError('host', given.host);
+  return { port, host };
+}
+
+function isTensorPair(value: unknown): value is { x: tf.Tensor; y: tf.Tensor } {
+  const pair = value as { x?: unknown; y?: unknown } | null;
+  return typeof pair === 'object' && pair !== null && pair.x instanceof tf.Tensor && pair.y instanceof tf.Tensor && !pair.x.isDisposed && !pair.y.isDisposed;
+}
+
+/** Resolves and validates every option once: a wrong type is a WatchOptionsError naming the option and the fix. */
 export function resolveWatchOptions(options: WatchOptions = {}): ResolvedWatchOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new WatchOptionsError('watch(model, options): options must be an object such as { serve: true }.');
-  }
-  const data = options.data ?? null;
-  if (data !== null && (!(data.x instanceof tf.Tensor) || !(data.y instanceof tf.Tensor))) {
-    throw new WatchOptionsError('watch(): options.data must be { x, y } with both tensors (e.g. a slice of your training data).');
-  }
-  const serve = options.serve ?? false;
-  const throttleMs = options.throttleMs ?? WATCH_DEFAULTS.throttleMs;
-  if (!Number.isFinite(throttleMs) || throttleMs < 0) {
-    throw new WatchOptionsError(`watch(): options.throttleMs must be a number of ms >= 0 (got ${String(options.throttleMs)}).`);
-  }
-  if (options.chanceLoss !== undefined && !Number.isFinite(options.chanceLoss)) {
-    throw new WatchOptionsError(`watch(): options.chanceLoss must be a finite number (got ${String(options.chanceLoss)}).`);
-  }
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw watchError('optionsNotObject', options);
+  const data: unknown = options.data ?? null;
+  if (data !== null && !isTensorPair(data)) throw watchError('data');
+  const throttleMs: unknown = options.throttleMs ?? WATCH_DEFAULTS.throttleMs;
+  if (typeof throttleMs !== 'number' || !Number.isFinite(throttleMs) || throttleMs < 0) throw watchError('msAtLeastZero', 'throttleMs', options.throttleMs);
+  const chanceLoss: unknown = options.chanceLoss ?? null;
+  if (chanceLoss !== null && (typeof chanceLoss !== 'number' || !Number.isFinite(chanceLoss))) throw watchError('finite', 'chanceLoss', options.chanceLoss);
+  const log: unknown = options.log ?? null;
+  if (log !== null && (typeof log !== 'string' || log.trim() === '')) throw watchError('log', options.log);
+  const display: unknown = options.display ?? WATCH_DEFAULTS.display;
+  if (display !== true && display !== false && display !== 'auto') throw watchError('display', options.display);
+  const now: unknown = options.now ?? Date.now;
+  if (typeof now !== 'function') throw watchError('now', options.now);
   return {
-    data,
+    data: data as { x: tf.Tensor; y: tf.Tensor } | null,
     heldBatchSize: positiveInteger('heldBatchSize', options.heldBatchSize, WATCH_DEFAULTS.heldBatchSize),
     sampleEvery: positiveInteger('sampleEvery', options.sampleEvery, WATCH_DEFAULTS.sampleEvery),
-    layerStats: options.layerStats ?? WATCH_DEFAULTS.layerStats,
-    stopOnNonFinite: options.stopOnNonFinite ?? WATCH_DEFAULTS.stopOnNonFinite,
-    display: options.display ?? WATCH_DEFAULTS.display,
+    layerStats: booleanOption('layerStats', options.layerStats, WATCH_DEFAULTS.layerStats),
+    stopOnNonFinite: booleanOption('stopOnNonFinite', options.stopOnNonFinite, WATCH_DEFAULTS.stopOnNonFinite),
+    display,
     throttleMs,
-    serve:
-      serve === false
-        ? null
-        : {
-            port: (serve === true ? undefined : serve.port) ?? WATCH_DEFAULTS.port,
-            host: (serve === true ? undefined : serve.host) ?? WATCH_DEFAULTS.host,
-          },
-    log: options.log ?? null,
-    chanceLoss: options.chanceLoss ?? null,
-    now: options.now ?? Date.now,
+    serve: serveOption(options.serve),
+    log: log as string | null,
+    chanceLoss: chanceLoss as number | null,
+    now: now as () => number,
   };
 }

@@ -9,6 +9,11 @@
  * Client messages are capped in size and ignored when malformed. Training
  * never waits for a browser: each client has a bounded queue (oldest dropped)
  * that drains only while the socket's buffer is low.
+ *
+ * Hostile requests (any web page can send some to localhost): every request,
+ * however malformed, gets a 4xx and never an exception in the training
+ * process; headers are capped in size and time (slow clients are cut off),
+ * connections and pages are capped in number.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -26,6 +31,7 @@ import { panelSpec } from './panel-spec';
 import { eventRows, snapshotRows, type Rows } from './panel-rows';
 import { runStatus } from './status';
 import { realScheduler, type Scheduler } from './notebook';
+import { DASHBOARD_REPLIES, RUNTIME_ERRORS } from '../messages/errors';
 
 export interface DashboardOptions {
   /** Defaults to '127.0.0.1'. */
@@ -48,6 +54,20 @@ export interface DashboardOptions {
    * Defaults to 20000.
    */
   resyncRows?: number;
+  /** Open TCP connections at most (pages, assets, sockets); more are closed at once. Defaults to 64. */
+  maxConnections?: number;
+  /** Dashboard pages (WebSockets) at most; more get 503. Defaults to 16. */
+  maxClients?: number;
+  /** Largest request head (request line and headers), in bytes; larger gets 431. Defaults to 8192. */
+  maxHeaderBytes?: number;
+  /** Time a client has to send its request head, in ms; slower ones get 408. Defaults to 10000. */
+  headersTimeoutMs?: number;
+  /** Time a client has to send a whole request, in ms. Defaults to 20000. */
+  requestTimeoutMs?: number;
+  /** An HTTP connection idle this long (no bytes either way) is closed, in ms. Defaults to 30000. */
+  idleTimeoutMs?: number;
+  /** How often the header and request timeouts are checked, in ms. Defaults to 1000. */
+  timeoutCheckMs?: number;
   scheduler?: Scheduler;
 }
 
@@ -59,6 +79,13 @@ export const DASHBOARD_DEFAULTS = {
   highWaterBytes: 1 << 20,
   flushMs: 200,
   resyncRows: 20_000,
+  maxConnections: 64,
+  maxClients: 16,
+  maxHeaderBytes: 8192,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 20_000,
+  idleTimeoutMs: 30_000,
+  timeoutCheckMs: 1000,
 } as const;
 
 /** What the page receives. */
@@ -78,7 +105,7 @@ function widgetPath(name: string): string {
   const candidates = [join(__dirname, '..', '..', '..', 'widgets', name), join(__dirname, '..', '..', 'widgets', name)];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (found !== undefined) return found;
-  throw new Error(`tfjs-doctor: widgets/${name} is missing (looked in ${candidates.join(', ')}); reinstall the package.`);
+  throw new Error(RUNTIME_ERRORS.missingFile(name, candidates));
 }
 
 function sameToken(given: string | null, token: string): boolean {
@@ -144,7 +171,7 @@ export class DashboardServer implements Sink {
   readonly url: string;
   readonly origin: string;
   /** Requests and upgrades refused (bad token, host or origin), and malformed client messages. */
-  readonly refused = { http: 0, upgrade: 0, messages: 0 };
+  readonly refused = { http: 0, upgrade: 0, messages: 0, malformed: 0 };
   private readonly clients = new Set<Client>();
   private pending: Rows = {};
   private flushTimer: unknown = null;
@@ -153,6 +180,7 @@ export class DashboardServer implements Sink {
   private specMessage: Promise<string> | null = null;
   private lastLayerStep = 0;
   private rowsSinceSpec = 0;
+  private upgrading = 0;
 
   private constructor(
     private readonly http: Server,
@@ -175,10 +203,26 @@ export class DashboardServer implements Sink {
       highWaterBytes: options.highWaterBytes ?? DASHBOARD_DEFAULTS.highWaterBytes,
       flushMs: options.flushMs ?? DASHBOARD_DEFAULTS.flushMs,
       resyncRows: options.resyncRows ?? DASHBOARD_DEFAULTS.resyncRows,
+      maxConnections: options.maxConnections ?? DASHBOARD_DEFAULTS.maxConnections,
+      maxClients: options.maxClients ?? DASHBOARD_DEFAULTS.maxClients,
+      maxHeaderBytes: options.maxHeaderBytes ?? DASHBOARD_DEFAULTS.maxHeaderBytes,
+      headersTimeoutMs: options.headersTimeoutMs ?? DASHBOARD_DEFAULTS.headersTimeoutMs,
+      requestTimeoutMs: options.requestTimeoutMs ?? DASHBOARD_DEFAULTS.requestTimeoutMs,
+      idleTimeoutMs: options.idleTimeoutMs ?? DASHBOARD_DEFAULTS.idleTimeoutMs,
+      timeoutCheckMs: options.timeoutCheckMs ?? DASHBOARD_DEFAULTS.timeoutCheckMs,
       scheduler: options.scheduler ?? realScheduler,
     };
     const token = options.token ?? randomBytes(16).toString('hex');
-    const http = createServer();
+    const http = createServer({
+      maxHeaderSize: resolved.maxHeaderBytes,
+      headersTimeout: resolved.headersTimeoutMs,
+      requestTimeout: Math.max(resolved.requestTimeoutMs, resolved.headersTimeoutMs),
+      connectionsCheckingInterval: resolved.timeoutCheckMs,
+    });
+    http.maxConnections = resolved.maxConnections;
+    http.keepAliveTimeout = Math.min(5000, resolved.idleTimeoutMs);
+    // Idle sockets (a client that connects and says nothing) are closed; upgraded WebSockets clear this timeout.
+    http.setTimeout(resolved.idleTimeoutMs, (socket) => socket.destroy());
     const wss = new WebSocketServer({ noServer: true, maxPayload: resolved.maxPayload });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -190,13 +234,43 @@ export class DashboardServer implements Sink {
     const port = (http.address() as AddressInfo).port;
     const server = new DashboardServer(http, wss, token, resolved, port);
     server.history = history;
-    http.on('request', (request, response) => server.onRequest(request, response));
-    http.on('upgrade', (request, socket, head) => server.onUpgrade(request, socket, head));
+    http.on('request', (request, response) => server.safely(() => server.onRequest(request, response), () => refuse(response, 400, DASHBOARD_REPLIES.badRequest)));
+    http.on('upgrade', (request, socket, head) => {
+      // A client that resets the connection must not raise an unhandled 'error'.
+      socket.on('error', () => socket.destroy());
+      server.safely(() => server.onUpgrade(request, socket, head), () => endSocket(socket, 400, 'Bad Request'));
+    });
+    http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+      // Malformed request lines and headers, oversized heads, timeouts: answered by status, never thrown.
+      server.refused.malformed += 1;
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      if (socket.writable) endSocket(socket, status, status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request');
+      else socket.destroy();
+    });
     return server;
+  }
+
+  /** Runs a request handler; anything it throws is counted and answered by `fail`, never rethrown into the process. */
+  private safely(handle: () => void, fail: () => void): void {
+    try {
+      handle();
+    } catch {
+      this.refused.malformed += 1;
+      try {
+        fail();
+      } catch {
+        // The socket is already gone.
+      }
+    }
   }
 
   get clientCount(): number {
     return this.clients.size;
+  }
+
+  /** Open TCP connections (tests of the connection cap). */
+  connectionCount(callback: (count: number) => void): void {
+    this.http.getConnections((_error, count) => callback(count));
   }
 
   /** Messages dropped for slow clients so far. */
@@ -301,21 +375,34 @@ export class DashboardServer implements Sink {
     return host === new URL(this.origin).host || host === `localhost:${port}`;
   }
 
-  private tokenOf(request: IncomingMessage): { path: string; token: string | null } {
-    const url = new URL(request.url ?? '/', this.origin);
-    return { path: url.pathname, token: url.searchParams.get('token') };
+  /** The path and token of a request target; null when the target is not a path (`//`, `http://x`, `*`, ...). */
+  private tokenOf(request: IncomingMessage): { path: string; token: string | null } | null {
+    const target = request.url ?? '';
+    if (!target.startsWith('/') || target.startsWith('//')) return null;
+    try {
+      const url = new URL(target, this.origin);
+      return { path: url.pathname, token: url.searchParams.get('token') };
+    } catch {
+      return null;
+    }
   }
 
   private onRequest(request: IncomingMessage, response: ServerResponse): void {
-    const { path, token } = this.tokenOf(request);
-    const asset = ASSETS[path];
+    const target = this.tokenOf(request);
+    if (target === null) {
+      this.refused.malformed += 1;
+      refuse(response, 400, DASHBOARD_REPLIES.badRequest);
+      return;
+    }
+    const { path, token } = target;
+    const asset = Object.hasOwn(ASSETS, path) ? ASSETS[path] : undefined;
     if (request.method !== 'GET' || !this.allowedHost(request) || !sameToken(token, this.token)) {
       this.refused.http += 1;
-      response.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden: open the URL printed by tfjs-doctor (it carries the access token).');
+      refuse(response, 403, DASHBOARD_REPLIES.forbidden);
       return;
     }
     if (!asset) {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+      refuse(response, 404, DASHBOARD_REPLIES.notFound);
       return;
     }
     let body = readFileSync(asset.file(), 'utf8');
@@ -331,15 +418,24 @@ export class DashboardServer implements Sink {
   }
 
   private onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const { path, token } = this.tokenOf(request);
+    const target = this.tokenOf(request);
     const origin = request.headers.origin;
     const localOrigins = [this.origin, `http://localhost:${new URL(this.origin).port}`];
-    if (path !== '/ws' || !this.allowedHost(request) || !sameToken(token, this.token) || origin === undefined || !localOrigins.includes(origin)) {
+    if (target === null || target.path !== '/ws' || !this.allowedHost(request) || !sameToken(target.token, this.token) ||
+        origin === undefined || !localOrigins.includes(origin)) {
       this.refused.upgrade += 1;
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      endSocket(socket, 403, 'Forbidden');
       return;
     }
+    if (this.clients.size + this.upgrading >= this.options.maxClients) {
+      this.refused.upgrade += 1;
+      endSocket(socket, 503, 'Service Unavailable');
+      return;
+    }
+    this.upgrading += 1;
+    // ws answers a malformed handshake (bad key or version) with a 400 itself.
     this.wss.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws));
+    this.upgrading -= 1;
   }
 
   private onConnection(ws: WebSocket): void {
@@ -359,6 +455,19 @@ export class DashboardServer implements Sink {
     });
     void this.currentSpecMessage().then((message) => client.send(message));
   }
+}
+
+function refuse(response: ServerResponse, status: number, text: string): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  response.writeHead(status, { 'content-type': 'text/plain', connection: 'close' }).end(text);
+}
+
+function endSocket(socket: Duplex, status: number, reason: string): void {
+  // Destroyed once written: a client that never closes its side keeps nothing open.
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
 }
 
 function isHello(text: string): boolean {

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { seededRandom, withRandom } from '../context/random';
+import { RUNTIME_ERRORS } from '../messages/errors';
 
 export class CloneError extends Error {
   override name = 'CloneError';
@@ -48,20 +49,44 @@ function seedLayerCalls(model: tf.LayersModel, random: () => number): void {
 export async function cloneModel(model: tf.LayersModel, options: CloneOptions = {}): Promise<tf.LayersModel> {
   const random = options.random ?? seededRandom(0);
   let copy: tf.LayersModel;
+  const variablesBefore = new Set(Object.keys(tf.engine().registeredVariables));
   try {
     const topology = model.toJSON(null, false) as Topology;
     copy = await buildFromTopology(options.editTopology ? options.editTopology(topology) : topology, random);
   } catch (error) {
+    // Layers built before the failing one (an unregistered custom layer) already made their weights.
+    for (const [name, variable] of Object.entries(tf.engine().registeredVariables)) if (!variablesBefore.has(name)) variable.dispose();
     const reason = error instanceof Error ? error.message : String(error);
-    throw new CloneError(
-      `tfjs-doctor could not copy the model to probe it (${reason}). ` +
-        'Custom layers must be registered with tf.serialization.registerClass(YourLayer) and implement getConfig().',
-    );
+    throw new CloneError(RUNTIME_ERRORS.cloneFailed(reason));
   }
+  disposeAllWeightsOnDispose(copy);
   if ((options.weights ?? 'copy') === 'copy') copy.setWeights(model.getWeights());
   copy.layers.forEach((layer, i) => {
     layer.trainable = model.layers[i].trainable;
   });
   seedLayerCalls(copy, random);
   return copy;
+}
+
+/**
+ * model.dispose() keeps the weights of a layer applied more than once (shared
+ * layers: their reference count stays above 0). A copy is ours alone, so its
+ * dispose() also frees every weight that survived.
+ */
+function disposeAllWeightsOnDispose(copy: tf.LayersModel): void {
+  const weights = copy.weights;
+  const dispose = copy.dispose.bind(copy);
+  Object.defineProperty(copy, 'dispose', {
+    value: () => {
+      const result = dispose();
+      for (const weight of weights) {
+        try {
+          weight.dispose();
+        } catch {
+          // Already disposed with its layer.
+        }
+      }
+      return result;
+    },
+  });
 }

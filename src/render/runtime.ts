@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { scriptText } from './escape';
+import { RUNTIME_ERRORS } from '../messages/errors';
 
 /** MIME type of the carrier element: browsers do not execute unknown script types. */
 export const RUNTIME_TYPE = 'application/x-tfjs-doctor-runtime';
@@ -50,7 +51,7 @@ function bootstrapPath(): string {
   const candidates = [join(__dirname, '..', '..', '..', 'widgets', 'embed.js'), join(__dirname, '..', '..', 'widgets', 'embed.js')];
   const found = candidates.find((candidate) => existsSync(candidate));
   if (found) return found;
-  throw new Error(`tfjs-doctor: widgets/embed.js is missing (looked in ${candidates.join(', ')}); reinstall the package.`);
+  throw new Error(RUNTIME_ERRORS.missingFile('embed.js', candidates));
 }
 
 function loadSources(): RuntimeSources {

@@ -194,7 +194,17 @@ function checksText(checks: readonly CheckRun[]): string {
   return [`Checks: ${tally}`, ...lines].join('\n');
 }
 
-/** The whole report as plain text: verdict, findings, what each chart shows, context, checks. */
+/**
+ * Control characters (ANSI escape sequences, carriage returns, C1 codes) from
+ * names in the model or options, shown as visible \u escapes so a terminal
+ * prints them instead of obeying them; newlines and tabs stay.
+ */
+export function escapeControl(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The whole report as plain text: verdict, findings, what each chart shows, context, checks (control characters escaped). */
 export function reportToText(data: DiagnosisData, sections: readonly { title: string; summary: string }[] = []): string {
   const blocks = [
     `tfjs-doctor: ${data.context.modelName}`,
@@ -204,5 +214,5 @@ export function reportToText(data: DiagnosisData, sections: readonly { title: st
     contextEntries(data).map(([label, value]) => `${label}: ${value}`).join('\n'),
     checksText(data.checks),
   ];
-  return blocks.filter((block) => block.length > 0).join('\n\n') + '\n';
+  return escapeControl(blocks.filter((block) => block.length > 0).join('\n\n') + '\n');
 }

@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import type { MimeBundle } from './bundle';
 import { escapeHTML } from './escape';
 import { runtimeHTML } from './runtime';
+import { RUNTIME_ERRORS } from '../messages/errors';
 
 interface DisplayMessage {
   data: MimeBundle;
@@ -93,7 +94,7 @@ export function displayBundles(bundles: readonly MimeBundle[]): void {
     return;
   }
   const fallback = publicDisplay();
-  if (!fallback) throw new Error('tfjs-doctor: not inside a tslab kernel; use toHTML() or toText() instead.');
+  if (!fallback) throw new Error(RUNTIME_ERRORS.notInTslab());
   const runtime = runtimeHTML('gzip-base64');
   fallback.html(runtime + bundles.map((bundle) => bundle['text/html'] ?? `<pre>${escapeHTML(bundle['text/plain'])}</pre>`).join(''));
 }
