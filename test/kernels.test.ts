@@ -73,6 +73,9 @@ const conv2dCases: Array<{ name: string; x: Shape4; filter: Shape4; strides: num
   { name: 'strides [2, 3], explicit padding', x: [2, 8, 9, 1], filter: [2, 3, 1, 5], strides: [2, 3], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
   { name: 'numeric padding 1', x: [2, 6, 6, 2], filter: [3, 3, 2, 2], strides: 1, pad: 1 },
   { name: 'NCHW, stride 2, same', x: [2, 3, 7, 6], filter: [3, 3, 3, 2], strides: 2, pad: 'same', dataFormat: 'NCHW' },
+  { name: 'one input channel (the patches path), stride 2, same', x: [2, 9, 7, 1], filter: [3, 3, 1, 12], strides: 2, pad: 'same' },
+  { name: 'one input channel, batch 1, explicit padding, strides [1, 3]', x: [1, 6, 8, 1], filter: [2, 2, 1, 6], strides: [1, 3], pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
+  { name: 'two input channels, valid, the shape of a first layer', x: [3, 10, 10, 2], filter: [3, 3, 2, 20], strides: 1, pad: 'valid' },
 ];
 
 for (const c of conv2dCases) {

@@ -9,13 +9,12 @@
  *
  * This version routes each output gradient to the first maximum of its window
  * (strictly greater wins, from -infinity, padding never counts), as the cpu
- * backend does. It is one pass over the input in the wasm heap (plus one wasm
- * sum that rules out NaN), where composing it from wasm kernels took 20 passes.
+ * backend does. It is one pass over the input in the wasm heap, where
+ * composing it from wasm kernels took 20 passes.
  */
 import * as tf from '@tensorflow/tfjs';
 import { input, padAttr, pairAttr, roundingAttr, shape4D } from './attrs';
-import { floatView, heapBackend, type HeapBackend } from './heap';
-import { WasmOps } from './wasm-ops';
+import { floatView, heapBackend } from './heap';
 
 const KERNEL = 'MaxPoolGrad';
 
@@ -59,11 +58,11 @@ function firstMaximum(x: Float32Array, corner: number, rows: number, cols: numbe
  * `pooled` is the forward result (the wasm MaxPool of the same x), so each
  * window only needs the first position holding that value, which saves the
  * compare-and-branch of a running argmax. Any window where that does not
- * settle it (only -infinity, a value not found) gets the exact scan, and so
- * does every window when `pooled` is null: when x holds a NaN, the wasm pool
- * may return a value that is not the window's maximum.
+ * settle it (only -infinity, a NaN, a value above or none equal to the pooled
+ * one) gets the exact scan: with a NaN in a window, the wasm pool may return
+ * a value that is not the window's maximum.
  */
-export function routeToMaxima(x: Float32Array, pooled: Float32Array | null, dy: Float32Array, dx: Float32Array, g: PoolGeometry): void {
+export function routeToMaxima(x: Float32Array, pooled: Float32Array, dy: Float32Array, dx: Float32Array, g: PoolGeometry): void {
   const { n, h, w, c, outH, outW, fh, fw, sh, sw, top, left } = g;
   const rowStride = w * c;
   let dyAt = 0;
@@ -80,34 +79,25 @@ export function routeToMaxima(x: Float32Array, pooled: Float32Array | null, dy: 
         const corner = ((image + yFrom) * w + xFrom) * c;
         for (let ch = 0; ch < c; ch++, dyAt++) {
           const start = corner + ch;
-          const m = pooled === null ? Number.NEGATIVE_INFINITY : pooled[dyAt];
+          const m = pooled[dyAt];
+          // The first position holding m; any value above m, or a NaN (which
+          // the wasm pool may have skipped or returned), sends the window to
+          // the exact scan.
           let where = -1;
-          if (m > Number.NEGATIVE_INFINITY) {
-            search: for (let row = start, r = 0; r < rows; r++, row += rowStride) {
-              for (let at = row, k = 0; k < cols; k++, at += c) {
-                if (x[at] === m) {
-                  where = at;
-                  break search;
-                }
-              }
+          let settled = m > Number.NEGATIVE_INFINITY;
+          for (let row = start, r = 0; r < rows; r++, row += rowStride) {
+            for (let at = row, k = 0; k < cols; k++, at += c) {
+              const v = x[at];
+              if (where < 0 && v === m) where = at;
+              if (!(v <= m)) settled = false;
             }
           }
+          if (!settled) where = -1;
           if (where < 0) where = firstMaximum(x, start, rows, cols, rowStride, c);
           if (where >= 0) dx[where] += dy[dyAt];
         }
       }
     }
-  }
-}
-
-/** Whether x sums to a finite number, so holds no NaN (one fast wasm reduction). */
-function holdsNoNaN(heap: HeapBackend, x: tf.TensorInfo): boolean {
-  const ops = new WasmOps(heap, 'wasm');
-  try {
-    const total = ops.sum(ops.reshape(x, [x.shape.reduce((a, b) => a * b, 1)]), [0]);
-    return Number.isFinite(floatView(heap, total, KERNEL)[0]);
-  } finally {
-    ops.releaseAllBut();
   }
 }
 
@@ -125,12 +115,11 @@ function maxPoolGrad({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap
     roundingAttr(attrs, KERNEL),
   );
   const heap = heapBackend(backend, KERNEL);
-  const trustPooled = holdsNoNaN(heap, x);
   const out = heap.makeOutput([n, h, w, c], 'float32');
   // Views after the allocation: making the output may grow the heap.
   const dx = floatView(heap, out, KERNEL);
   dx.fill(0);
-  routeToMaxima(floatView(heap, x, KERNEL), trustPooled ? floatView(heap, pooled, KERNEL) : null, floatView(heap, dy, KERNEL), dx, {
+  routeToMaxima(floatView(heap, x, KERNEL), floatView(heap, pooled, KERNEL), floatView(heap, dy, KERNEL), dx, {
     n, h, w, c,
     outH: info.outHeight,
     outW: info.outWidth,
