@@ -13,7 +13,9 @@ export const TORCH_PYTHON = '/usr/bin/python3';
 const INSTALL_HINT = 'apt-get -o DPkg::Lock::Timeout=300 install -y python3-torch';
 
 export interface TorchRate {
-  samplesPerS: number;
+  /** Samples per second of wall time and per second of the helper's CPU time. */
+  wall: number;
+  cpu: number;
   batches: number;
 }
 
@@ -49,7 +51,7 @@ export async function startTorch(root: string): Promise<TorchReference | string>
       async rate(key, seconds) {
         child.stdin.write(`${key} ${seconds}\n`);
         const answer = await next();
-        return { samplesPerS: Number(answer.samples_per_s), batches: Number(answer.batches) };
+        return { wall: Number(answer.samples_per_s), cpu: Number(answer.samples_per_cpu_s), batches: Number(answer.batches) };
       },
       stop() {
         child.stdin.end('quit\n');

@@ -3,7 +3,8 @@ bench/training-throughput.ts. Reads commands from stdin, one per line:
 
     <mlp|cnn> <seconds>
 
-and answers each with one JSON line: {"key", "samples_per_s", "batches"}.
+and answers each with one JSON line: {"key", "samples_per_s" (wall clock),
+"samples_per_cpu_s" (per second of this process's CPU time), "batches"}.
 Same nets, batch sizes, optimizer (Adam 1e-3) and loss as the tfjs side, on
 random inputs of the MNIST shape (the rate does not depend on the values).
 A first line {"ready": true, "torch": version} says it started.
@@ -61,11 +62,13 @@ def run(key, seconds):
     step, batch = STATE[key]
     done = 0
     start = time.perf_counter()
+    cpu_start = time.process_time()
     while done < 3 or time.perf_counter() - start < seconds:
         step(done)
         done += 1
     elapsed = time.perf_counter() - start
-    return {"key": key, "samples_per_s": done * batch / elapsed, "batches": done}
+    cpu = time.process_time() - cpu_start
+    return {"key": key, "samples_per_s": done * batch / elapsed, "samples_per_cpu_s": done * batch / cpu, "batches": done}
 
 
 def main():
