@@ -23,6 +23,7 @@ import { trainStep, trainableVariables } from '../src/model/train';
 import { crossEntropy, mnistDigits } from '../test/helpers/network-models';
 import { FOUNDATION_WORKLOADS, type Workload } from './lib/foundation';
 import { median } from './lib/matmul-peak';
+import { runBench } from './lib/run';
 
 const SETTINGS = { samples: 1000, warmupSteps: 3, timedSteps: 20 };
 const GOALS = { cold: 150, warm: 100 };
@@ -115,10 +116,4 @@ async function main(): Promise<number> {
   return missed === 0 ? 0 : 2;
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack ?? error.message : error);
-    process.exitCode = 1;
-  },
-);
+runBench(main);

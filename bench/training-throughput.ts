@@ -28,6 +28,7 @@ import { trainingFlops } from './lib/flops';
 import { FOUNDATION_WORKLOADS, loadMnist, type Workload } from './lib/foundation';
 import { clocked, matmulPeakGflops, median, type Rate } from './lib/matmul-peak';
 import { startTorch, type TorchReference } from './lib/torch';
+import { runBench } from './lib/run';
 
 const SETTINGS = {
   samples: 2048,
@@ -183,10 +184,4 @@ async function main(): Promise<number> {
   return missed === 0 ? 0 : 2;
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.stack ?? error.message : error);
-    process.exitCode = 1;
-  },
-);
+runBench(main);

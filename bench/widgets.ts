@@ -19,6 +19,7 @@ import { specToSVG } from '../src/render/svg';
 import { renderWidget } from '../src/render/widget';
 import * as fx from '../test/fixtures/measurements';
 import { sickReport } from '../test/render-fixture';
+import { runBench } from './lib/run';
 
 const BUDGET = { widgetBytes: 250 * 1024, reportIpynbBytes: 1.5 * 1024 * 1024, svgMs: 300 } as const;
 const POINTS = 10_000;
@@ -165,10 +166,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+runBench(main);

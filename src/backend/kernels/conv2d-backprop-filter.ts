@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { dataFormatAttr, input, padAttr, pairAttr, roundingAttr, shape4D, shape4DAttr } from './attrs';
-import { backpropFilterPads, cropNegative } from './backprop-geometry';
+import { backpropFilterPads, cropNegative, windowGeometry } from './backprop-geometry';
 import { floatView, heapBackend } from './heap';
 import { patchRows } from './im2col';
 import { runComposed, spatialPads } from './wasm-ops';
@@ -45,17 +45,10 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTens
   const [fh, fw, ci, co] = filterShape;
   if (dataFormat === 'NHWC' && fh * fw * ci <= co) {
     const heap = heapBackend(backend, KERNEL);
-    const [n, h, w] = shape4D(x, 'x', KERNEL);
-    const positions = n * outH * outW;
+    const positions = info.batchSize * outH * outW;
     return runComposed(backend, 'wasm', (ops) => {
       const patches = ops.adopt(heap.makeOutput([1, fh * fw * ci, positions], 'float32'));
-      patchRows(floatView(heap, x, KERNEL), floatView(heap, patches, KERNEL), {
-        n, h, w, ci, outH, outW, fh, fw,
-        sh: info.strideHeight,
-        sw: info.strideWidth,
-        top: info.padInfo.top,
-        left: info.padInfo.left,
-      });
+      patchRows(floatView(heap, x, KERNEL), floatView(heap, patches, KERNEL), windowGeometry(info));
       const dW = ops.matMul(patches, ops.reshape(dy, [1, positions, co]));
       return ops.reshape(dW, filterShape);
     });

@@ -9,23 +9,11 @@
  * every output position, and XNNPACK only has to pack dy, whose rows are
  * short. A plain loop over the wasm heap.
  */
-export interface PatchGeometry {
-  n: number;
-  h: number;
-  w: number;
-  ci: number;
-  outH: number;
-  outW: number;
-  fh: number;
-  fw: number;
-  sh: number;
-  sw: number;
-  top: number;
-  left: number;
-}
+import type { WindowGeometry } from './backprop-geometry';
 
-export function patchRows(x: Float32Array, rows: Float32Array, g: PatchGeometry): void {
-  const { n, h, w, ci, outH, outW, fh, fw, sh, sw, top, left } = g;
+
+export function patchRows(x: Float32Array, rows: Float32Array, g: WindowGeometry): void {
+  const { n, h, w, c: ci, outH, outW, fh, fw, sh, sw, top, left } = g;
   const step = sw * ci;
   let to = 0;
   for (let a = 0; a < fh; a++) {

@@ -14,24 +14,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { input, padAttr, pairAttr, roundingAttr, shape4D } from './attrs';
+import { windowGeometry, type WindowGeometry } from './backprop-geometry';
 import { floatView, heapBackend } from './heap';
 
 const KERNEL = 'MaxPoolGrad';
 
-interface PoolGeometry {
-  n: number;
-  h: number;
-  w: number;
-  c: number;
-  outH: number;
-  outW: number;
-  fh: number;
-  fw: number;
-  sh: number;
-  sw: number;
-  top: number;
-  left: number;
-}
 
 /**
  * The flat index of the first strict maximum of one window (scanned row by row,
@@ -62,7 +49,7 @@ function firstMaximum(x: Float32Array, corner: number, rows: number, cols: numbe
  * one) gets the exact scan: with a NaN in a window, the wasm pool may return
  * a value that is not the window's maximum.
  */
-export function routeToMaxima(x: Float32Array, pooled: Float32Array, dy: Float32Array, dx: Float32Array, g: PoolGeometry): void {
+export function routeToMaxima(x: Float32Array, pooled: Float32Array, dy: Float32Array, dx: Float32Array, g: WindowGeometry): void {
   const { n, h, w, c, outH, outW, fh, fw, sh, sw, top, left } = g;
   const rowStride = w * c;
   let dyAt = 0;
@@ -119,17 +106,7 @@ function maxPoolGrad({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap
   // Views after the allocation: making the output may grow the heap.
   const dx = floatView(heap, out, KERNEL);
   dx.fill(0);
-  routeToMaxima(floatView(heap, x, KERNEL), floatView(heap, pooled, KERNEL), floatView(heap, dy, KERNEL), dx, {
-    n, h, w, c,
-    outH: info.outHeight,
-    outW: info.outWidth,
-    fh: info.filterHeight,
-    fw: info.filterWidth,
-    sh: info.strideHeight,
-    sw: info.strideWidth,
-    top: info.padInfo.top,
-    left: info.padInfo.left,
-  });
+  routeToMaxima(floatView(heap, x, KERNEL), floatView(heap, pooled, KERNEL), floatView(heap, dy, KERNEL), dx, windowGeometry(info));
   return out;
 }
 
