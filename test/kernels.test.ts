@@ -73,6 +73,9 @@ const conv2dCases: Array<{ name: string; x: Shape4; filter: Shape4; strides: num
   { name: 'strides [2, 3], explicit padding', x: [2, 8, 9, 1], filter: [2, 3, 1, 5], strides: [2, 3], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
   { name: 'numeric padding 1', x: [2, 6, 6, 2], filter: [3, 3, 2, 2], strides: 1, pad: 1 },
   { name: 'NCHW, stride 2, same', x: [2, 3, 7, 6], filter: [3, 3, 3, 2], strides: 2, pad: 'same', dataFormat: 'NCHW' },
+  { name: 'one input channel (the patches path), stride 2, same', x: [2, 9, 7, 1], filter: [3, 3, 1, 12], strides: 2, pad: 'same' },
+  { name: 'one input channel, batch 1, explicit padding, strides [1, 3]', x: [1, 6, 8, 1], filter: [2, 2, 1, 6], strides: [1, 3], pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
+  { name: 'two input channels, valid, the shape of a first layer', x: [3, 10, 10, 2], filter: [3, 3, 2, 20], strides: 1, pad: 'valid' },
 ];
 
 for (const c of conv2dCases) {
@@ -238,17 +241,20 @@ test('an embedding gradient (gather, then UnsortedSegmentSum) on wasm matches cp
 
 // --- Kernels wasm has but gets wrong (replaced) ----------------------------------
 
-const poolCases: Array<{ name: string; x: Shape4; filterSize: [number, number]; strides: number | [number, number]; pad: Pad; ties?: boolean }> = [
+const poolCases: Array<{ name: string; x: Shape4; filterSize: [number, number]; strides: number | [number, number]; pad: Pad; ties?: boolean; values?: (v: number, i: number) => number }> = [
   { name: 'all-negative windows, 2x2 stride 2, valid', x: [2, 6, 8, 3], filterSize: [2, 2], strides: 2, pad: 'valid' },
   { name: 'overlapping 3x2 windows, stride 1, same, batch 1', x: [1, 7, 5, 2], filterSize: [3, 2], strides: 1, pad: 'same' },
   { name: 'stride 3 not dividing the input, same', x: [2, 10, 7, 2], filterSize: [2, 2], strides: 3, pad: 'same' },
   { name: 'strides [2, 1], 1x1 window', x: [2, 5, 6, 2], filterSize: [1, 1], strides: [2, 1], pad: 'valid' },
   { name: 'ties go to the first maximum, as on cpu', x: [2, 6, 6, 2], filterSize: [3, 3], strides: 2, pad: 'same', ties: true },
+  { name: 'windows of zeros after a ReLU send their gradient to the first position', x: [1, 8, 8, 3], filterSize: [2, 2], strides: 2, pad: 'valid', values: (v) => Math.max(0, v - 0.6) },
+  { name: 'NaN is passed over and a window of -Infinity sends nothing, as on cpu', x: [2, 4, 6, 2], filterSize: [2, 3], strides: [2, 3], pad: 'valid', values: (v, i) => (i % 7 === 3 ? Number.NaN : i < 12 ? Number.NEGATIVE_INFINITY : v) },
+  { name: 'padding never wins over negative values, same, stride 2', x: [1, 5, 5, 4], filterSize: [3, 3], strides: 2, pad: 'same', values: (v) => v - 2 },
 ];
 
 for (const c of poolCases) {
   test(`MaxPoolGrad on wasm matches cpu: ${c.name}`, async (t) => {
-    const values = c.ties ? seeded(size(c.x), 12).map((v) => Math.round(v * 2)) : seeded(size(c.x), 12);
+    const values = c.ties ? seeded(size(c.x), 12).map((v) => Math.round(v * 2)) : seeded(size(c.x), 12).map(c.values ?? ((v) => v));
     await compareWithCpu(
       t,
       tf.MaxPoolGrad,
@@ -259,6 +265,26 @@ for (const c of poolCases) {
         return { dy, input: x, output };
       },
       { filterSize: c.filterSize, strides: c.strides, pad: c.pad },
+    );
+  });
+}
+
+const matMulCases: Array<{ name: string; a: number[]; b: number[]; transposeA: boolean; transposeB: boolean }> = [
+  { name: 'aᵀ·b (a dense layer\'s weight gradient)', a: [7, 5], b: [7, 3], transposeA: true, transposeB: false },
+  { name: 'a·bᵀ (a dense layer\'s input gradient)', a: [4, 6], b: [5, 6], transposeA: false, transposeB: true },
+  { name: 'aᵀ·bᵀ, batch of one row', a: [6, 1], b: [3, 6], transposeA: true, transposeB: true },
+  { name: 'a batch of a against one b, transposed', a: [3, 4, 5], b: [2, 5], transposeA: false, transposeB: true },
+  { name: 'a batch of aᵀ against a rank-3 b of batch 1', a: [2, 5, 4], b: [1, 5, 3], transposeA: true, transposeB: false },
+  { name: 'batched on both sides (the original kernel)', a: [2, 3, 4], b: [2, 3, 2], transposeA: true, transposeB: false },
+];
+
+for (const c of matMulCases) {
+  test(`BatchMatMul on wasm matches cpu: ${c.name}`, async (t) => {
+    await compareWithCpu(
+      t,
+      tf.BatchMatMul,
+      () => ({ a: tf.tensor(seeded(size(c.a), 21), c.a), b: tf.tensor(seeded(size(c.b), 22), c.b) }),
+      { transposeA: c.transposeA, transposeB: c.transposeB },
     );
   });
 }

@@ -50,3 +50,40 @@ export function backpropInputPads(inSize: number, spreadSize: number, filterSize
   const before = reach - padBefore;
   return [before, inSize + reach - before - spreadSize];
 }
+
+/**
+ * Where a convolution's or pool's windows sit on an NHWC input: batch, input
+ * size and channels, output size, window size, strides and the padding before.
+ */
+export interface WindowGeometry {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  outH: number;
+  outW: number;
+  fh: number;
+  fw: number;
+  sh: number;
+  sw: number;
+  top: number;
+  left: number;
+}
+
+/** The window geometry of a tfjs conv or pool info (computeConv2DInfo / computePool2DInfo, NHWC). */
+export function windowGeometry(info: tf.backend_util.Conv2DInfo): WindowGeometry {
+  return {
+    n: info.batchSize,
+    h: info.inHeight,
+    w: info.inWidth,
+    c: info.inChannels,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    fh: info.filterHeight,
+    fw: info.filterWidth,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    top: info.padInfo.top,
+    left: info.padInfo.left,
+  };
+}

@@ -1,6 +1,12 @@
 /**
  * Conv2DBackpropFilter for wasm: the gradient of a convolution with respect to
- * its filter, as one fast wasm convolution.
+ * its filter.
+ *
+ * With few input channels (a first layer: fh*fw*ci <= co), NHWC: the input's
+ * patches, one row per filter tap (im2col.ts), times dy, as one XNNPACK
+ * matmul; about 10% cheaper than the convolution below, which builds a
+ * 26x26-tap XNNPACK operator from dy on every call. Otherwise, as one wasm
+ * convolution:
  *
  *   dW[a,b,ci,co] = sum over n,i,j of x[n, i*s + a - pad, j*s + b - pad, ci] * dy[n,i,j,co]
  *
@@ -10,7 +16,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { dataFormatAttr, input, padAttr, pairAttr, roundingAttr, shape4D, shape4DAttr } from './attrs';
-import { backpropFilterPads, cropNegative } from './backprop-geometry';
+import { backpropFilterPads, cropNegative, windowGeometry } from './backprop-geometry';
+import { floatView, heapBackend } from './heap';
+import { patchRows } from './im2col';
 import { runComposed, spatialPads } from './wasm-ops';
 
 const KERNEL = 'Conv2DBackpropFilter';
@@ -34,10 +42,22 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTens
   const rows = backpropFilterPads(info.inHeight, outH, info.filterHeight, info.strideHeight, 1, info.padInfo.top);
   const cols = backpropFilterPads(info.inWidth, outW, info.filterWidth, info.strideWidth, 1, info.padInfo.left);
 
+  const [fh, fw, ci, co] = filterShape;
+  if (dataFormat === 'NHWC' && fh * fw * ci <= co) {
+    const heap = heapBackend(backend, KERNEL);
+    const positions = info.batchSize * outH * outW;
+    return runComposed(backend, 'wasm', (ops) => {
+      const patches = ops.adopt(heap.makeOutput([1, fh * fw * ci, positions], 'float32'));
+      patchRows(floatView(heap, x, KERNEL), floatView(heap, patches, KERNEL), windowGeometry(info));
+      const dW = ops.matMul(patches, ops.reshape(dy, [1, positions, co]));
+      return ops.reshape(dW, filterShape);
+    });
+  }
   return runComposed(backend, 'wasm', (ops) => {
     // Batch and channels swap places: x -> [ci, h, w, n], dy -> [i, j, n, co].
-    const xT = ops.transpose(x, dataFormat === 'NHWC' ? [3, 1, 2, 0] : [1, 2, 3, 0]);
-    const dyT = ops.transpose(dy, dataFormat === 'NHWC' ? [1, 2, 0, 3] : [2, 3, 0, 1]);
+    const nhwc = dataFormat === 'NHWC';
+    const xT = ops.transpose(x, nhwc ? [3, 1, 2, 0] : [1, 2, 3, 0]);
+    const dyT = ops.transpose(dy, nhwc ? [1, 2, 0, 3] : [2, 3, 0, 1]);
     const fit = cropNegative(ops, xT, rows, cols);
     const dW = ops.conv2d(fit.x, dyT, [1, 1], [info.strideHeight, info.strideWidth], spatialPads(...fit.rows, ...fit.cols));
     return ops.transpose(dW, [1, 2, 0, 3]);

@@ -3,6 +3,7 @@
  * from kernels it has, and replaces the ones it gets wrong.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fastBatchMatMul } from './batch-mat-mul';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { fastConv2DBackpropInput } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
@@ -41,7 +42,8 @@ function isOurs(kernelName: string, backendName: string): boolean {
  * yet, and corrects three wasm kernels that give wrong numbers: MaxPoolGrad,
  * the convolutions with 'same' padding, and OneHot with a float dtype (see
  * max-pool-grad.ts, same-padding.ts, one-hot.ts), and swaps its slow
- * Conv2DBackpropInput loop for an XNNPACK convolution (conv2d-backprop-input.ts). Safe to call repeatedly: a kernel
+ * Conv2DBackpropInput loop for an XNNPACK convolution (conv2d-backprop-input.ts)
+ * and its scalar transposed matmul for XNNPACK's (batch-mat-mul.ts). Safe to call repeatedly: a kernel
  * already in place (ours, or one a future tfjs release adds) is left alone,
  * so tfjs never warns about duplicates. Returns the kernel names it changed.
  */
@@ -64,6 +66,7 @@ export function registerTrainingKernels(): string[] {
     ]),
     [tf.OneHot, dtypeHonouringOneHot],
     [tf.Conv2DBackpropInput, fastConv2DBackpropInput],
+    [tf.BatchMatMul, fastBatchMatMul],
   ];
   for (const [kernelName, wrap] of wrappers) {
     const original = tf.getKernel(kernelName, 'wasm');

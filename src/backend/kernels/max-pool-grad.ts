@@ -7,38 +7,91 @@
  * [1, 0]). Pooling after a convolution without ReLU, or before batch norm, hits
  * this on every step.
  *
- * This version routes each output gradient to the first maximum of its window,
- * as the cpu backend does, using exact operations only:
- *   1. pad the input with -FLT_MAX and cut out every window as channels, with a
- *      depthwise convolution whose filter is one-hot per window position;
- *   2. argmax per window, one-hot it, scale by dy;
- *   3. put the pieces back where they came from: the transpose of step 1, which
- *      is DepthwiseConv2dNativeBackpropInput with the same filter; remove the padding.
+ * This version routes each output gradient to the first maximum of its window
+ * (strictly greater wins, from -infinity, padding never counts), as the cpu
+ * backend does. It is one pass over the input in the wasm heap, where
+ * composing it from wasm kernels took 20 passes.
  */
 import * as tf from '@tensorflow/tfjs';
 import { input, padAttr, pairAttr, roundingAttr, shape4D } from './attrs';
-import { backpropFilterPads } from './backprop-geometry';
-import { runComposed, spatialPads, WasmOps } from './wasm-ops';
+import { windowGeometry, type WindowGeometry } from './backprop-geometry';
+import { floatView, heapBackend } from './heap';
 
 const KERNEL = 'MaxPoolGrad';
-/** Padding that never wins a max against a real value. */
-const LOWEST = -3.4028234663852886e38;
 
-/** [fh, fw, c, fh*fw]: channel c of window position (a, b) goes to output channel c*K + a*fw + b. */
-function windowPicker(ops: WasmOps, fh: number, fw: number, channels: number): tf.TensorInfo {
-  const k = fh * fw;
-  const values = new Float32Array(k * channels * k);
-  for (let position = 0; position < k; position++) {
-    for (let c = 0; c < channels; c++) {
-      values[(position * channels + c) * k + position] = 1;
+
+/**
+ * The flat index of the first strict maximum of one window (scanned row by row,
+ * as cpu does), or -1 when no value beats -infinity. The exact scan, for the
+ * windows the fast path cannot decide (a NaN or only -infinity in them).
+ */
+function firstMaximum(x: Float32Array, corner: number, rows: number, cols: number, rowStride: number, c: number): number {
+  let best = Number.NEGATIVE_INFINITY;
+  let where = -1;
+  for (let row = corner, r = 0; r < rows; r++, row += rowStride) {
+    for (let at = row, k = 0; k < cols; k++, at += c) {
+      if (x[at] > best) {
+        best = x[at];
+        where = at;
+      }
     }
   }
-  return ops.fromValues(values, [fh, fw, channels, k], 'float32');
+  return where;
+}
+
+/**
+ * dx += dy routed to the first maximum of each window; dx must start zeroed.
+ *
+ * `pooled` is the forward result (the wasm MaxPool of the same x), so each
+ * window only needs the first position holding that value, which saves the
+ * compare-and-branch of a running argmax. Any window where that does not
+ * settle it (only -infinity, a NaN, a value above or none equal to the pooled
+ * one) gets the exact scan: with a NaN in a window, the wasm pool may return
+ * a value that is not the window's maximum.
+ */
+export function routeToMaxima(x: Float32Array, pooled: Float32Array, dy: Float32Array, dx: Float32Array, g: WindowGeometry): void {
+  const { n, h, w, c, outH, outW, fh, fw, sh, sw, top, left } = g;
+  const rowStride = w * c;
+  let dyAt = 0;
+  for (let b = 0; b < n; b++) {
+    const image = b * h;
+    for (let oy = 0; oy < outH; oy++) {
+      const y0 = oy * sh - top;
+      const yFrom = Math.max(0, y0);
+      const rows = Math.min(h, y0 + fh) - yFrom;
+      for (let ox = 0; ox < outW; ox++) {
+        const x0 = ox * sw - left;
+        const xFrom = Math.max(0, x0);
+        const cols = Math.min(w, x0 + fw) - xFrom;
+        const corner = ((image + yFrom) * w + xFrom) * c;
+        for (let ch = 0; ch < c; ch++, dyAt++) {
+          const start = corner + ch;
+          const m = pooled[dyAt];
+          // The first position holding m; any value above m, or a NaN (which
+          // the wasm pool may have skipped or returned), sends the window to
+          // the exact scan.
+          let where = -1;
+          let settled = m > Number.NEGATIVE_INFINITY;
+          for (let row = start, r = 0; r < rows; r++, row += rowStride) {
+            for (let at = row, k = 0; k < cols; k++, at += c) {
+              const v = x[at];
+              if (where < 0 && v === m) where = at;
+              if (!(v <= m)) settled = false;
+            }
+          }
+          if (!settled) where = -1;
+          if (where < 0) where = firstMaximum(x, start, rows, cols, rowStride, c);
+          if (where >= 0) dx[where] += dy[dyAt];
+        }
+      }
+    }
+  }
 }
 
 function maxPoolGrad({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: object; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
   const dy = input(inputs, 'dy', KERNEL);
   const x = input(inputs, 'input', KERNEL);
+  const pooled = input(inputs, 'output', KERNEL);
   const [n, h, w, c] = shape4D(x, 'input', KERNEL);
   const info = tf.backend_util.computePool2DInfo(
     [n, h, w, c],
@@ -48,22 +101,13 @@ function maxPoolGrad({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap
     padAttr(attrs, KERNEL),
     roundingAttr(attrs, KERNEL),
   );
-  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, outHeight, outWidth } = info;
-  const k = fh * fw;
-  const rows = backpropFilterPads(h, outHeight, fh, sh, 1, info.padInfo.top);
-  const cols = backpropFilterPads(w, outWidth, fw, sw, 1, info.padInfo.left);
-  const around: Array<[number, number]> = [[0, 0], rows, cols, [0, 0]];
-
-  return runComposed(backend, 'wasm', (ops) => {
-    const padded = ops.padOrCrop(x, around, LOWEST);
-    const picker = windowPicker(ops, fh, fw, c);
-    const windows = ops.depthwiseConv2d(padded, picker, [sh, sw], [1, 1], spatialPads(0, 0, 0, 0));
-    const windowCount = n * outHeight * outWidth * c;
-    const winner = ops.oneHot(ops.argMax(ops.reshape(windows, [windowCount, k]), 1), k);
-    const routed = ops.multiply(winner, ops.reshape(dy, [windowCount, 1]));
-    const dxPadded = ops.depthwiseBackpropInput(ops.reshape(routed, [n, outHeight, outWidth, c * k]), picker, padded.shape, [sh, sw]);
-    return ops.padOrCrop(dxPadded, around.map(([before, after]): [number, number] => [-before, -after]));
-  });
+  const heap = heapBackend(backend, KERNEL);
+  const out = heap.makeOutput([n, h, w, c], 'float32');
+  // Views after the allocation: making the output may grow the heap.
+  const dx = floatView(heap, out, KERNEL);
+  dx.fill(0);
+  routeToMaxima(floatView(heap, x, KERNEL), floatView(heap, pooled, KERNEL), floatView(heap, dy, KERNEL), dx, windowGeometry(info));
+  return out;
 }
 
 export const maxPoolGradConfig: tf.KernelConfig = {

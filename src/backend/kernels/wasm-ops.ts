@@ -114,6 +114,10 @@ export class WasmOps {
     return this.run(tf.DepthwiseConv2dNativeBackpropInput, { dy, filter }, { strides, dilations: [1, 1], pad: 'valid', inputShape });
   }
 
+  matMul(a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+    return this.run(tf.BatchMatMul, { a, b }, { transposeA: false, transposeB: false });
+  }
+
   scatterNd(indices: tf.TensorInfo, updates: tf.TensorInfo, shape: number[]): tf.TensorInfo {
     return this.run(tf.ScatterNd, { indices, updates }, { shape });
   }
