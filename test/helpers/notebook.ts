@@ -10,22 +10,19 @@
  * the notebook and later callers, in any test process, reuse the result.
  * Outside `npm test` every call executes it afresh.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { executeNotebook, type NotebookRun } from '../../scripts/lib/notebook';
+import { discoverNotebooks as discoverNotebookFiles, executeNotebook, type NotebookRun } from '../../scripts/lib/notebook';
 import { describeProblems } from '../../scripts/lib/notebook-problems';
 import { repoPaths, TEST_RUN_ENV, type RepoPaths } from '../../scripts/lib/paths';
 
 export { TEST_RUN_ENV };
 import { prepareNotebookTooling } from '../../scripts/lib/tooling';
 
-/** The .ipynb files directly in `dir`, sorted by name. */
+/** The .ipynb files directly in `dir` (default notebooks/), sorted by name. */
 export function discoverNotebooks(dir: string = repoPaths().notebooks): string[] {
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.ipynb'))
-    .sort()
-    .map((name) => join(dir, name));
+  return discoverNotebookFiles(dir);
 }
 
 /** Why a notebook run failed, or undefined when it ran clean. */
