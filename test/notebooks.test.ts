@@ -7,10 +7,10 @@
  * without having run the notebooks. No test here calls the library in this
  * process (notebooks run in the kernel's), so there are no tensors to count.
  */
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { numberExecutedCells } from '../scripts/lib/execution-counts';
@@ -19,7 +19,8 @@ import { describeProblems, EXPECTED_STDERR, findNotebookProblems, type NotebookC
 import { ensurePackageLink } from '../scripts/lib/package-link';
 import { repoPaths } from '../scripts/lib/paths';
 import { selectTestFiles } from '../scripts/run-tests';
-import { discoverNotebooks, executedNotebook, notebookFailure, TEST_RUN_ENV } from './helpers/notebook';
+import type { NotebookRun } from '../scripts/lib/notebook';
+import { discoverNotebooks, executedNotebook, executedNotebooks, notebookFailure, TEST_RUN_ENV } from './helpers/notebook';
 
 const paths = repoPaths();
 const NOTEBOOK_TIMEOUT_MS = 10 * 60_000;
@@ -153,7 +154,7 @@ describe('npm start (scripts/start.mjs)', () => {
   it('--help prints the usage with every option and sets nothing up', () => {
     const result = start('--help');
     assert.equal(result.status, 0);
-    for (const option of ['--headless', '--port', '--ip', '--no-browser', '--help']) assert.match(result.stdout, new RegExp(option));
+    for (const option of ['--headless', '--setup-only', '--port', '--ip', '--no-browser', '--help']) assert.match(result.stdout, new RegExp(option));
     assert.doesNotMatch(result.stdout, /\[1\/6\]/);
   });
 
@@ -165,6 +166,12 @@ describe('npm start (scripts/start.mjs)', () => {
 });
 
 describe('notebooks through the tslab kernel', () => {
+  // Every notebook starts executing at once, two at a time; each test below waits for its own.
+  let runs = new Map<string, Promise<NotebookRun>>();
+  before(() => {
+    runs = executedNotebooks(discoverNotebooks(paths.notebooks).map((source) => basename(source, '.ipynb')));
+  });
+
   it('executedNotebook(name) points at the failing cell, and reuses its result within one test run', { timeout: NOTEBOOK_TIMEOUT_MS }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tfjs-doctor-notebooks-test-'));
     try {
@@ -208,10 +215,17 @@ describe('notebooks through the tslab kernel', () => {
 
   for (const source of discoverNotebooks(paths.notebooks)) {
     it(`${basename(source)} runs in tslab without errors or unexpected stderr`, { timeout: NOTEBOOK_TIMEOUT_MS }, async () => {
-      const run = await executedNotebook(basename(source, '.ipynb'));
+      const run = await (runs.get(basename(source, '.ipynb')) ?? executedNotebook(basename(source, '.ipynb')));
       const failure = notebookFailure(source, run);
       if (failure !== undefined) assert.fail(failure);
       assert.ok(existsSync(run.html), `the HTML export ${run.html} is missing`);
     });
   }
+
+  it('nothing but the notebooks themselves is in notebooks/ (runs and exports write to artifacts/)', async () => {
+    await Promise.allSettled(runs.values());
+    // .ipynb_checkpoints/ is JupyterLab's when a person saves a notebook in `npm start`: theirs, not ours.
+    const others = readdirSync(paths.notebooks).filter((name) => !name.endsWith('.ipynb') && name !== '.ipynb_checkpoints');
+    assert.deepEqual(others, []);
+  });
 });

@@ -116,18 +116,20 @@ let installed = false;
 /**
  * On SIGINT, SIGTERM or SIGHUP (and when our parent dies: npm killed with -9
  * leaves us re-parented), stops every tracked child's tree, then exits with
- * 128 + the signal's number. A second signal skips the grace period.
+ * 128 + the signal's number. A second signal (2 s or more later) skips the grace period.
  */
 export function stopChildrenOnSignals(translate: Partial<Record<NodeJS.Signals, NodeJS.Signals>> = {}): void {
   if (installed) return;
   installed = true;
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const stop = (received: NodeJS.Signals) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // Ctrl-C reaches us twice at once (from the terminal and forwarded by npm): only a later one insists.
+      if (Date.now() - stoppingSince < 2_000) return;
       for (const child of tracked.keys()) if (child.pid) for (const pid of [child.pid, ...descendants(child.pid)]) signal(pid, 'SIGKILL');
       return;
     }
-    stopping = true;
+    stoppingSince = Date.now();
     const pending = [...tracked].flatMap(([child, { group }]) =>
       child.pid ? [stopTree(child.pid, translate[received] ?? received, { group })] : [],
     );

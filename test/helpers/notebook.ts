@@ -120,3 +120,26 @@ function processIsAlive(pid: number): boolean {
     return !(error instanceof Error && 'code' in error && error.code === 'ESRCH');
   }
 }
+
+/**
+ * executedNotebook() for several notebooks, `concurrency` at a time (2: one
+ * per core), started at once; each promise settles when its notebook has run.
+ * Rejections are also observed here, so a notebook whose test is filtered out
+ * never becomes an unhandled rejection.
+ */
+export function executedNotebooks(names: readonly string[], concurrency = 2): Map<string, Promise<NotebookRun>> {
+  const queue = [...names];
+  const settle = new Map<string, { resolve(run: NotebookRun): void; reject(error: unknown): void }>();
+  const runs = new Map(
+    names.map((name) => [name, new Promise<NotebookRun>((resolve, reject) => settle.set(name, { resolve, reject }))] as const),
+  );
+  for (const run of runs.values()) run.catch(() => {});
+  const worker = async (): Promise<void> => {
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+      const done = settle.get(name);
+      await executedNotebook(name).then(done?.resolve, done?.reject);
+    }
+  };
+  for (let i = 0; i < Math.min(concurrency, names.length); i++) void worker();
+  return runs;
+}
