@@ -95,6 +95,7 @@ export async function stopTree(pid: number, name: NodeJS.Signals = 'SIGTERM', { 
   for (const left of alive) signal(left, 'SIGTERM');
   alive = await waitUntilGone(alive, 2_000);
   for (const left of alive) signal(left, 'SIGKILL');
+  await waitUntilGone(alive, 2_000);
 }
 
 const tracked = new Map<ChildProcess, { group: boolean }>();
