@@ -2,12 +2,12 @@
 /**
  * `npm start`: set up what is missing, then open the notebooks.
  *
- *   1. npm packages   (npm ci when node_modules is missing)
- *   2. build          (tsc)
- *   3. Jupyter        (apt-get as root when missing, else says what to install)
- *   4. tslab kernel   (registered for this checkout only)
+ *   1. npm packages   (npm ci when node_modules is missing; checks Node 20+)
+ *   2. build          (tsc --build: only when a source changed)
+ *   3. JupyterLab     (pip into .tfjs-doctor/venv from PyPI, pinned versions)
+ *   4. tslab kernel   (patched, registered in that venv only)
  *   5. package link   (notebooks import 'tfjs-doctor' like a user's would)
- *   6. Jupyter server on notebooks/, or --headless: execute a notebook to HTML
+ *   6. JupyterLab on notebooks/, or --headless: execute the notebooks into artifacts/
  *
  * Plain JavaScript on purpose: steps 1-2 run before TypeScript exists. Steps
  * 3-6 live in scripts/start.ts, loaded from dist/ once it is built.
@@ -17,17 +17,21 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { buildDist } from './build.mjs';
 
 const USAGE = `Usage: npm start [-- options] [notebook]
 
-Sets up what is missing (npm packages, build, Jupyter, the tslab kernel),
-then starts Jupyter on notebooks/ and prints its URL.
+Sets up what is missing (npm packages, build, JupyterLab 4 and Notebook 7 in
+.tfjs-doctor/venv, the tslab kernel), then starts JupyterLab on notebooks/
+and prints its URL and token.
 
 Options:
-  --headless       execute the notebook (default notebooks/quickstart.ipynb)
-                   and write its HTML beside it instead of starting Jupyter
-  --port <n>       port for Jupyter (default 8888; the next free one if taken)
-  --ip <address>   address Jupyter listens on (default 127.0.0.1)
+  --headless       execute the notebooks (default: all of notebooks/, two at
+                   a time) and write executed copies and HTML to
+                   artifacts/notebooks/ instead of starting JupyterLab
+  --setup-only     set everything up, start nothing
+  --port <n>       port for JupyterLab (default 8888; the next free one if taken)
+  --ip <address>   address JupyterLab listens on (default 127.0.0.1)
   --no-browser     do not open a browser
   -h, --help       show this help
 `;
@@ -42,6 +46,7 @@ function parseCommandLine(argv) {
       allowPositionals: true,
       options: {
         headless: { type: 'boolean', default: false },
+        'setup-only': { type: 'boolean', default: false },
         port: { type: 'string', default: '8888' },
         ip: { type: 'string', default: '127.0.0.1' },
         'no-browser': { type: 'boolean', default: false },
@@ -72,8 +77,15 @@ function runOrExit(command, args, failure) {
   }
 }
 
+const MIN_NODE_MAJOR = 20;
+
 function ensureNpmPackages() {
   step(1, 'npm packages');
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < MIN_NODE_MAJOR) {
+    console.error(`npm start: tfjs-doctor needs Node ${MIN_NODE_MAJOR} or newer; this is Node ${process.versions.node}.`);
+    process.exit(1);
+  }
   const installed = ['.package-lock.json', 'typescript', 'tslab', '@tensorflow/tfjs'].every((entry) =>
     existsSync(join(root, 'node_modules', entry)),
   );
@@ -85,20 +97,14 @@ function ensureNpmPackages() {
   console.log('      ok: installed');
 }
 
-function build() {
-  step(2, 'build (tsc)');
-  const started = Date.now();
-  // The same compiler as `npm run build`: the declared typescript package by
-  // path. node_modules/.bin/tsc is ambiguous (tslab's TypeScript 5.0 fork
-  // ships a tsc too, and npm links whichever it hoists last); the notebook
-  // tests then prove that tslab's 5.0 reads the declarations we emit.
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, encoding: 'utf8' });
-  if (result.status !== 0) {
-    console.error(`${result.stdout}${result.stderr}\nnpm start: the TypeScript build failed: fix the errors above, then run npm start again.`);
+async function build() {
+  step(2, 'build (tsc --build)');
+  const result = await buildDist(root);
+  if (!result.ok) {
+    console.error(`${result.output}\nnpm start: the TypeScript build failed: fix the errors above, then run npm start again.`);
     process.exit(1);
   }
-  console.log(`      ok: dist/ built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(result.built ? `      ok: dist/ built in ${result.seconds.toFixed(1)} s` : '      ok: dist/ up to date (no source changed)');
 }
 
 const options = parseCommandLine(process.argv.slice(2));
@@ -106,7 +112,7 @@ if (options.help) {
   console.log(USAGE);
 } else {
   ensureNpmPackages();
-  build();
+  await build();
   const { main } = await import(pathToFileURL(join(root, 'dist', 'scripts', 'start.js')).href);
   process.exitCode = await main({ ...options, firstStep: 3, totalSteps: TOTAL_STEPS });
 }

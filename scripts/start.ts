@@ -1,23 +1,26 @@
 /**
  * Steps 3-6 of `npm start` (steps 1-2 and the command line are in start.mjs):
- * notebook tooling, then either a Jupyter server on notebooks/ or, headless,
- * one notebook executed to HTML beside it.
+ * JupyterLab in the project's venv, the tslab kernel, the package link, then
+ * either JupyterLab on notebooks/ or, headless, the notebooks executed into
+ * artifacts/notebooks/ (notebooks/ itself is never written).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { describeProblems } from './lib/notebook-problems';
-import { executeNotebook } from './lib/notebook';
+import { discoverNotebooks, executeNotebooks } from './lib/notebook';
 import { repoPaths, type RepoPaths } from './lib/paths';
+import { stopChildrenOnSignals, track } from './lib/process-tree';
 import { createProgress, type Progress } from './lib/progress';
 import { prepareNotebookTooling, type NotebookTooling } from './lib/tooling';
 
 export interface StartOptions {
   headless: boolean;
+  'setup-only': boolean;
   port: number;
   ip: string;
   'no-browser': boolean;
-  /** Notebook for --headless. Defaults to notebooks/quickstart.ipynb. */
+  /** Notebook for --headless. Defaults to every notebook in notebooks/. */
   notebook?: string;
   firstStep: number;
   totalSteps: number;
@@ -25,75 +28,78 @@ export interface StartOptions {
 
 /** Returns the process exit code. */
 export async function main(options: StartOptions): Promise<number> {
+  // Ctrl-C or a stop signal ends Jupyter cleanly (it shuts its kernels down), and nothing is left running.
+  stopChildrenOnSignals({ SIGINT: 'SIGTERM' });
   const paths = repoPaths();
   const progress = createProgress(options.totalSteps, options.firstStep);
   let tooling: NotebookTooling;
   try {
-    tooling = await prepareNotebookTooling(paths, { installMissing: true, progress });
+    tooling = await prepareNotebookTooling(paths, progress);
   } catch (error) {
     console.error(`\nnpm start: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-  return options.headless
-    ? runHeadless(paths, tooling, progress, options.notebook ?? resolve(paths.notebooks, 'quickstart.ipynb'))
-    : serveNotebooks(paths, tooling, progress, options);
+  if (options['setup-only']) {
+    progress.step('ready (--setup-only: nothing started)');
+    return 0;
+  }
+  return options.headless ? runHeadless(paths, tooling, progress, options.notebook) : serveNotebooks(paths, tooling, progress, options);
 }
 
-async function runHeadless(paths: RepoPaths, tooling: NotebookTooling, progress: Progress, notebook: string): Promise<number> {
+async function runHeadless(paths: RepoPaths, tooling: NotebookTooling, progress: Progress, notebook: string | undefined): Promise<number> {
   // npm runs scripts from the package root; a path the user typed is relative to where they typed it.
-  const source = resolve(process.env.INIT_CWD ?? process.cwd(), notebook);
-  progress.step(`execute ${relative(paths.root, source)}`);
-  if (!existsSync(source)) {
-    console.error(`npm start: no notebook at ${source}: give the path of an .ipynb file.`);
+  const sources = notebook === undefined ? discoverNotebooks(paths.notebooks) : [resolve(process.env.INIT_CWD ?? process.cwd(), notebook)];
+  const shown = (path: string) => relative(paths.root, path);
+  progress.step(`execute ${sources.length === 1 ? shown(sources[0]) : `${sources.length} notebooks, two at a time`} into ${shown(paths.executedNotebooks)}/`);
+  const missing = sources.find((source) => !existsSync(source));
+  if (missing) {
+    console.error(`npm start: no notebook at ${missing}: give the path of an .ipynb file.`);
     return 2;
   }
-  const result = await executeNotebook(source, {
-    ...tooling,
-    outDir: paths.executedNotebooks,
-    htmlDir: resolve(source, '..'),
+  let failed = 0;
+  await executeNotebooks(sources, { ...tooling, outDir: paths.executedNotebooks }, 2, (source, run) => {
+    const seconds = (run.ms / 1000).toFixed(1);
+    if (run.failure || run.problems.length > 0) {
+      failed += 1;
+      progress.note(`FAILED ${basename(source)} after ${seconds} s`);
+      console.error(`\n${run.failure ?? describeProblems(shown(source), run.problems)}\n`);
+    } else {
+      progress.ok(`${basename(source)} ran in ${seconds} s: ${shown(run.html)}, ${shown(run.executed)}`);
+    }
   });
-  if (result.failure) {
-    console.error(`npm start: ${result.failure}`);
-    return 1;
-  }
-  const seconds = (result.ms / 1000).toFixed(1);
-  if (result.problems.length > 0) {
-    progress.note(`ran in ${seconds} s, and failed:`);
-    console.error(`\n${describeProblems(relative(paths.root, source), result.problems)}\n`);
-    console.log(`${result.html}`);
-    return 1;
-  }
-  progress.ok(`ran in ${seconds} s`);
-  console.log(`\n${result.html}`);
-  return 0;
+  return failed === 0 ? 0 : 1;
 }
 
-const SERVER_URL = /(https?:\/\/(?:127\.0\.0\.1|localhost|\[::1\]|[\w.-]+):\d+\/[^\s]*\?token=\w+)/;
+const SERVER_URL = /(https?:\/\/(?:127\.0\.0\.1|localhost|\[::1\]|[\w.-]+):\d+)\/lab\?token=(\w+)/;
 
 function serveNotebooks(paths: RepoPaths, tooling: NotebookTooling, progress: Progress, options: StartOptions): Promise<number> {
-  progress.step('Jupyter on notebooks/');
+  progress.step('JupyterLab on notebooks/');
   const args = [
-    '-m', 'notebook', `--notebook-dir=${paths.notebooks}`, `--ip=${options.ip}`, `--port=${options.port}`,
+    '-m', 'jupyterlab', `--ServerApp.root_dir=${paths.notebooks}`, `--ip=${options.ip}`, `--port=${options.port}`,
     ...(options['no-browser'] ? ['--no-browser'] : []),
     ...(process.getuid?.() === 0 ? ['--allow-root'] : []),
   ];
-  const server = spawn(tooling.python, args, { cwd: paths.notebooks, env: tooling.env, stdio: ['inherit', 'inherit', 'pipe'] });
+  // Its own process group: Ctrl-C reaches us only, and we stop Jupyter with
+  // SIGTERM (a SIGINT would make it ask for confirmation).
+  const server = track(spawn(tooling.python, args, { cwd: paths.notebooks, env: tooling.env, stdio: ['ignore', 'inherit', 'pipe'], detached: true }), { group: true });
   let announced = false;
   server.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     process.stderr.write(chunk);
-    const url = SERVER_URL.exec(chunk)?.[1];
-    if (url && !announced) {
+    const match = SERVER_URL.exec(chunk);
+    if (match && !announced) {
       announced = true;
-      console.log(`\n  tfjs-doctor notebooks: ${url}\n  open quickstart.ipynb (kernel: TypeScript). Stop with Ctrl-C.\n`);
+      const [, base, token] = match;
+      console.log(
+        `\n  JupyterLab 4:  ${base}/lab/tree/quickstart.ipynb?token=${token}` +
+          `\n  Notebook 7:    ${base}/tree?token=${token}` +
+          `\n  token:         ${token}` +
+          '\n  kernel: TypeScript (tslab). Stop with Ctrl-C.\n',
+      );
     }
   });
-  // Ctrl-C reaches Jupyter through the terminal's process group (it asks to
-  // confirm); we wait for it to exit. Other stop signals are passed on.
-  process.on('SIGINT', () => {});
-  for (const signal of ['SIGTERM', 'SIGHUP'] as const) process.on(signal, () => server.kill(signal));
   return new Promise((resolveExit) => {
     server.on('error', (error) => {
-      console.error(`npm start: could not start Jupyter: ${error.message}`);
+      console.error(`npm start: could not start JupyterLab: ${error.message}`);
       resolveExit(1);
     });
     server.on('close', (code) => resolveExit(code ?? 0));

@@ -9,8 +9,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { numberExecutedCells } from '../scripts/lib/execution-counts';
@@ -18,8 +19,12 @@ import { kernelSpecFile, kernelSpecIsCurrent } from '../scripts/lib/kernel';
 import { describeProblems, EXPECTED_STDERR, findNotebookProblems, type NotebookCell } from '../scripts/lib/notebook-problems';
 import { ensurePackageLink } from '../scripts/lib/package-link';
 import { repoPaths } from '../scripts/lib/paths';
-import { selectTestFiles } from '../scripts/run-tests';
-import { discoverNotebooks, executedNotebook, notebookFailure, TEST_RUN_ENV } from './helpers/notebook';
+import { aptArgs } from '../scripts/lib/apt';
+import { descendants, isRunning, stopTree } from '../scripts/lib/process-tree';
+import { pythonIsRecentEnough, requirementsHash, venvIsCurrent } from '../scripts/lib/venv';
+import { selectTestFiles, testNeeds } from '../scripts/run-tests';
+import type { NotebookRun } from '../scripts/lib/notebook';
+import { discoverNotebooks, executedNotebook, executedNotebooks, notebookFailure, TEST_RUN_ENV } from './helpers/notebook';
 
 const paths = repoPaths();
 const NOTEBOOK_TIMEOUT_MS = 10 * 60_000;
@@ -139,6 +144,44 @@ describe('notebook tooling', () => {
     });
   });
 
+  it('aptArgs(args) makes apt-get wait for the dpkg lock instead of failing with exit 100', () => {
+    assert.deepEqual(aptArgs(['install', '-y', 'chromium']), ['-o', 'DPkg::Lock::Timeout=300', 'install', '-y', 'chromium']);
+  });
+
+  it('pythonIsRecentEnough(version) wants Python 3.10 or newer', () => {
+    assert.deepEqual([[3, 9], [3, 10], [3, 13], [4, 0]].map(([major, minor]) => pythonIsRecentEnough([major, minor])), [false, true, true, true]);
+  });
+
+  it('venvIsCurrent(venv) is true only when the venv was installed from the current requirements file', () => {
+    withTempDir((dir) => {
+      const venv = { dir: join(dir, 'venv'), requirements: join(dir, 'requirements.txt') };
+      writeFileSync(venv.requirements, 'jupyterlab==4.6.6\n');
+      assert.equal(venvIsCurrent(venv), false);
+      mkdirSync(join(venv.dir, 'bin'), { recursive: true });
+      writeFileSync(join(venv.dir, 'bin', 'python'), '');
+      writeFileSync(join(venv.dir, 'tfjs-doctor-requirements.sha256'), `${requirementsHash('jupyterlab==4.6.6\n')}\n`);
+      assert.equal(venvIsCurrent(venv), true);
+      writeFileSync(venv.requirements, 'jupyterlab==4.6.7\n');
+      assert.equal(venvIsCurrent(venv), false);
+    });
+  });
+
+  it('stopTree(pid) also ends a grandchild that left the process group and ignores the signal', { timeout: 30_000 }, async () => {
+    // The shell starts a child in a session of its own that ignores SIGTERM, as Jupyter's kernels are out of reach of a group signal.
+    const shell = spawn('sh', ['-c', 'setsid sh -c "trap \'\' TERM; sleep 60" & sleep 60'], { detached: true, stdio: 'ignore' });
+    const pid = shell.pid ?? assert.fail('sh did not start');
+    for (let waited = 0; descendants(pid).length < 3 && waited < 5_000; waited += 100) await sleep(100);
+    const tree = [pid, ...descendants(pid)];
+    assert.ok(tree.length >= 4, `sh, its sleep, and the setsid shell with its sleep: ${tree.join(' ')}`);
+    await stopTree(pid, 'SIGTERM', { group: true, graceMs: 500 });
+    assert.deepEqual(tree.filter(isRunning), []);
+  });
+
+  it('testNeeds(compiled tests) asks for Chromium and the notebook tooling only when a test uses them', () => {
+    assert.deepEqual(testNeeds(["require('node:assert')"]), { chromium: false, notebooks: false });
+    assert.deepEqual(testNeeds(["require('./render-browser')", "require('./helpers/notebook')"]), { chromium: true, notebooks: true });
+  });
+
   it('selectTestFiles(...) keeps compiled tests whose source exists, filtered by the words given', () => {
     const compiled = ['notebooks.test.js', 'render.test.js', 'charts.test.js', 'gone.test.js', 'charts.test.js.map', 'helpers'];
     const hasSource = (file: string) => file !== 'gone.test.js';
@@ -153,7 +196,7 @@ describe('npm start (scripts/start.mjs)', () => {
   it('--help prints the usage with every option and sets nothing up', () => {
     const result = start('--help');
     assert.equal(result.status, 0);
-    for (const option of ['--headless', '--port', '--ip', '--no-browser', '--help']) assert.match(result.stdout, new RegExp(option));
+    for (const option of ['--headless', '--setup-only', '--port', '--ip', '--no-browser', '--help']) assert.match(result.stdout, new RegExp(option));
     assert.doesNotMatch(result.stdout, /\[1\/6\]/);
   });
 
@@ -165,6 +208,11 @@ describe('npm start (scripts/start.mjs)', () => {
 });
 
 describe('notebooks through the tslab kernel', () => {
+  // The first notebook test starts every notebook, two at a time; each test waits for its own.
+  // (Not in a before() hook: a run filtered to other tests would execute them all.)
+  let started: Map<string, Promise<NotebookRun>> | undefined;
+  const runs = () => (started ??= executedNotebooks(discoverNotebooks(paths.notebooks).map((source) => basename(source, '.ipynb'))));
+
   it('executedNotebook(name) points at the failing cell, and reuses its result within one test run', { timeout: NOTEBOOK_TIMEOUT_MS }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tfjs-doctor-notebooks-test-'));
     try {
@@ -208,10 +256,17 @@ describe('notebooks through the tslab kernel', () => {
 
   for (const source of discoverNotebooks(paths.notebooks)) {
     it(`${basename(source)} runs in tslab without errors or unexpected stderr`, { timeout: NOTEBOOK_TIMEOUT_MS }, async () => {
-      const run = await executedNotebook(basename(source, '.ipynb'));
+      const run = await (runs().get(basename(source, '.ipynb')) ?? executedNotebook(basename(source, '.ipynb')));
       const failure = notebookFailure(source, run);
       if (failure !== undefined) assert.fail(failure);
       assert.ok(existsSync(run.html), `the HTML export ${run.html} is missing`);
     });
   }
+
+  it('nothing but the notebooks themselves is in notebooks/ (runs and exports write to artifacts/)', async () => {
+    await Promise.allSettled(started?.values() ?? []);
+    // .ipynb_checkpoints/ is JupyterLab's when a person saves a notebook in `npm start`: theirs, not ours.
+    const others = readdirSync(paths.notebooks).filter((name) => !name.endsWith('.ipynb') && name !== '.ipynb_checkpoints');
+    assert.deepEqual(others, []);
+  });
 });

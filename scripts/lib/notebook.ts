@@ -2,7 +2,7 @@
  * Executing a notebook through the real tslab kernel (nbconvert + nbclient) and
  * exporting the result to HTML, as a user's Jupyter would.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { numberExecutedCells } from './execution-counts';
 import { KERNEL_NAME } from './kernel';
@@ -12,10 +12,8 @@ import { run, tail } from './run';
 export interface ExecuteOptions {
   python: string;
   env: NodeJS.ProcessEnv;
-  /** Where the executed .ipynb and its .html go. */
+  /** Where the executed .ipynb and its .html go (never notebooks/: the sources stay as they are). */
   outDir: string;
-  /** Where the .html goes instead, when it should sit elsewhere (beside the source notebook). Defaults to outDir. */
-  htmlDir?: string;
   /** Seconds one cell may run before the notebook fails. Defaults to 300. */
   cellTimeoutSeconds?: number;
 }
@@ -34,11 +32,10 @@ const DEFAULTS = { cellTimeoutSeconds: 300, kernelStartupSeconds: 120 } as const
 export async function executeNotebook(source: string, options: ExecuteOptions): Promise<NotebookRun> {
   const started = Date.now();
   const name = basename(source, '.ipynb');
-  const htmlDir = options.htmlDir ?? options.outDir;
   const cellTimeout = options.cellTimeoutSeconds ?? DEFAULTS.cellTimeoutSeconds;
   mkdirSync(options.outDir, { recursive: true });
   const executed = join(options.outDir, `${name}.ipynb`);
-  const html = join(htmlDir, `${name}.html`);
+  const html = join(options.outDir, `${name}.html`);
   // A failed run must not leave the previous run's files looking current.
   for (const stale of [executed, html]) rmSync(stale, { force: true });
 
@@ -65,11 +62,33 @@ export async function executeNotebook(source: string, options: ExecuteOptions): 
 
   const exported = await run(
     options.python,
-    ['-m', 'nbconvert', '--to', 'html', '--output-dir', htmlDir, '--output', name, executed],
+    ['-m', 'nbconvert', '--to', 'html', '--output-dir', options.outDir, '--output', name, executed],
     { env: options.env },
   );
   const failure = exported.code === 0 ? undefined : `nbconvert --to html failed (exit ${exported.code}):\n${tail(exported.stderr)}`;
   return { executed, html, problems, failure, ms: Date.now() - started };
+}
+
+/** The .ipynb files directly in `dir`, sorted by name. */
+export function discoverNotebooks(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.ipynb'))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+/** Executes notebooks `concurrency` at a time (2: one per core), results in the order given. */
+export async function executeNotebooks(sources: readonly string[], options: ExecuteOptions, concurrency = 2, onDone: (source: string, run: NotebookRun) => void = () => {}): Promise<NotebookRun[]> {
+  const runs: NotebookRun[] = new Array(sources.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < sources.length; i = next++) {
+      runs[i] = await executeNotebook(sources[i], options);
+      onDone(sources[i], runs[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, sources.length) }, worker));
+  return runs;
 }
 
 export function readNotebook(path: string): Notebook {

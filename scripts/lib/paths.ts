@@ -33,10 +33,14 @@ export const TEST_RUN_ENV = 'TFJS_DOCTOR_TEST_RUN';
 export interface RepoPaths {
   root: string;
   notebooks: string;
-  /** Executed notebooks and their HTML exports (git-ignored), for tests that look at them. */
+  /** Executed notebooks and their HTML exports (git-ignored): npm start --headless and the tests. */
   executedNotebooks: string;
-  /** Project-local Jupyter data: the tslab kernelspec lives here, not in the user's registry. */
+  /** The project-local Python environment with JupyterLab (see lib/venv.ts). */
+  venv: { dir: string; requirements: string };
+  /** The venv's Jupyter data: the tslab kernelspec lives here, not in the user's registry. */
   jupyterData: string;
+  /** scripts/patches/: fixes applied to node_modules/tslab (scripts/patch-tslab.mjs). */
+  patches: string;
   tslabBinary: string;
   /** node_modules/tfjs-doctor: lets notebooks import the checkout by its package name. */
   packageLink: string;
@@ -49,7 +53,9 @@ export function repoPaths(root: string = findRepoRoot()): RepoPaths {
     root,
     notebooks: join(root, 'notebooks'),
     executedNotebooks: join(root, 'artifacts', 'notebooks'),
-    jupyterData: join(root, '.tfjs-doctor', 'jupyter', 'share', 'jupyter'),
+    venv: { dir: join(root, '.tfjs-doctor', 'venv'), requirements: join(root, 'scripts', 'jupyter-requirements.txt') },
+    jupyterData: join(root, '.tfjs-doctor', 'venv', 'share', 'jupyter'),
+    patches: join(root, 'scripts', 'patches'),
     tslabBinary: join(root, 'node_modules', '.bin', 'tslab'),
     packageLink: join(root, 'node_modules', 'tfjs-doctor'),
     distTests: join(root, 'dist', 'test'),

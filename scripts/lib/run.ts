@@ -1,8 +1,10 @@
 /**
- * Running child processes: the only place scripts spawn anything, so that output
- * handling and failure messages are the same everywhere.
+ * Running child processes: the place scripts spawn commands, so that output
+ * handling and failure messages are the same everywhere, and a stop signal
+ * stops every child and what it started (lib/process-tree.ts).
  */
 import { spawn, type SpawnOptions } from 'node:child_process';
+import { track } from './process-tree';
 
 export interface RunResult {
   code: number;
@@ -27,7 +29,7 @@ export function run(command: string, args: readonly string[], options: RunOption
     stdio: options.inherit ?? false ? 'inherit' : ['ignore', 'pipe', 'pipe'],
   };
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, spawnOptions);
+    const child = track(spawn(command, args, spawnOptions));
     let stdout = '';
     let stderr = '';
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -10,22 +10,19 @@
  * the notebook and later callers, in any test process, reuse the result.
  * Outside `npm test` every call executes it afresh.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { executeNotebook, type NotebookRun } from '../../scripts/lib/notebook';
+import { discoverNotebooks as discoverNotebookFiles, executeNotebook, type NotebookRun } from '../../scripts/lib/notebook';
 import { describeProblems } from '../../scripts/lib/notebook-problems';
 import { repoPaths, TEST_RUN_ENV, type RepoPaths } from '../../scripts/lib/paths';
 
 export { TEST_RUN_ENV };
 import { prepareNotebookTooling } from '../../scripts/lib/tooling';
 
-/** The .ipynb files directly in `dir`, sorted by name. */
+/** The .ipynb files directly in `dir` (default notebooks/), sorted by name. */
 export function discoverNotebooks(dir: string = repoPaths().notebooks): string[] {
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.ipynb'))
-    .sort()
-    .map((name) => join(dir, name));
+  return discoverNotebookFiles(dir);
 }
 
 /** Why a notebook run failed, or undefined when it ran clean. */
@@ -122,4 +119,27 @@ function processIsAlive(pid: number): boolean {
   } catch (error) {
     return !(error instanceof Error && 'code' in error && error.code === 'ESRCH');
   }
+}
+
+/**
+ * executedNotebook() for several notebooks, `concurrency` at a time (2: one
+ * per core), started at once; each promise settles when its notebook has run.
+ * Rejections are also observed here, so a notebook whose test is filtered out
+ * never becomes an unhandled rejection.
+ */
+export function executedNotebooks(names: readonly string[], concurrency = 2): Map<string, Promise<NotebookRun>> {
+  const queue = [...names];
+  const settle = new Map<string, { resolve(run: NotebookRun): void; reject(error: unknown): void }>();
+  const runs = new Map(
+    names.map((name) => [name, new Promise<NotebookRun>((resolve, reject) => settle.set(name, { resolve, reject }))] as const),
+  );
+  for (const run of runs.values()) run.catch(() => {});
+  const worker = async (): Promise<void> => {
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+      const done = settle.get(name);
+      await executedNotebook(name).then(done?.resolve, done?.reject);
+    }
+  };
+  for (let i = 0; i < Math.min(concurrency, names.length); i++) void worker();
+  return runs;
 }
