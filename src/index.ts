@@ -12,3 +12,5 @@ export type { Diagnosis, DiagnoseOptions, DiagnoseData, ProgressEvent } from './
 export { watch } from './live';
 export type { Watcher, WatchOptions, ServeOptions, StepResult } from './live';
 export { show } from './render/show';
+export { runs, compareRuns, Run } from './runs';
+export type { RecordOptions, RunResult, RunRecord, RunComparison, CompareOptions, MlflowOptions, SyncStatus, RunEvent } from './runs';
