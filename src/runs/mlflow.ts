@@ -20,11 +20,11 @@ export interface MlflowOptions {
   trackingUri: string;
   /** Experiment name; created when missing. Defaults to 'tfjs-doctor'. */
   experiment?: string;
-  /** Time allowed for one request, in ms. Defaults to 5000. */
+  /** Time allowed for one request, in ms. Defaults to 10000. */
   timeoutMs?: number;
 }
 
-export const MLFLOW_DEFAULTS = { experiment: 'tfjs-doctor', timeoutMs: 5000 } as const;
+export const MLFLOW_DEFAULTS = { experiment: 'tfjs-doctor', timeoutMs: 10_000 } as const;
 
 export class MlflowError extends Error {
   override name = 'MlflowError';

@@ -41,6 +41,8 @@ export interface RecordOptions {
   endTimeoutMs?: number;
   /** Clock in ms (tests inject one). Defaults to Date.now. */
   now?: () => number;
+  /** Where the run says what it could not send. Defaults to a line on stdout. */
+  log?: (line: string) => void;
 }
 
 export const RECORD_DEFAULTS = { flushEveryMs: 1000, endTimeoutMs: 10_000, retryMs: 500 } as const;
@@ -82,6 +84,7 @@ export class Run {
   readonly name: string;
   readonly dir: string;
   private readonly now: () => number;
+  private readonly say: (line: string) => void;
   private readonly flushEveryMs: number;
   private readonly endTimeoutMs: number;
   /** Every event of the run, in order; `written` of them are on disk. */
@@ -107,6 +110,7 @@ export class Run {
       throw new TypeError(runsMessages.badOption('data', '{ x, y } with both tensors', describe(options.data)));
     }
     this.now = options.now ?? Date.now;
+    this.say = options.log ?? ((line) => process.stdout.write(`${line}\n`));
     this.flushEveryMs = options.flushEveryMs ?? RECORD_DEFAULTS.flushEveryMs;
     this.endTimeoutMs = options.endTimeoutMs ?? RECORD_DEFAULTS.endTimeoutMs;
     this.dir = runDirectory(options.dir);
@@ -258,7 +262,7 @@ export class Run {
     this.flush();
     const result = await this.settle();
     if (result.mlflow && result.mlflow.pending > 0) {
-      process.stdout.write(`${runsMessages.pending(this.id, result.mlflow.pending, result.mlflow.error, this.folder)}\n`);
+      this.say(runsMessages.pending(this.id, result.mlflow.pending, result.mlflow.error, this.folder));
     }
     return result;
   }
