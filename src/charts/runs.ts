@@ -44,9 +44,10 @@ export function runCurvesChart(input: RunCurvesInput): ChartSpec {
         field: 'value', type: 'quantitative', title: input.yTitle,
         scale: { type: positive && spread > 30 ? 'log' : 'linear', zero: false },
       },
-      color: { field: 'run', type: 'nominal', title: 'run', scale: { range: RUN_COLORS } },
+      // Runs keep their order (first recorded, first colour), not alphabetical order.
+      color: { field: 'run', type: 'nominal', title: 'run', scale: { domain: [...new Set(input.points.map((p) => p.run))], range: RUN_COLORS } },
       ...(hasValidation
-        ? { strokeDash: { field: 'split', type: 'nominal', title: 'split', scale: { domain: ['train', 'validation'], range: [[1, 0], [5, 3]] } } }
+        ? { strokeDash: { field: 'split', type: 'nominal', title: 'split', scale: { domain: ['train', 'validation'], range: [[1, 0], [5, 3]] }, legend: { symbolType: 'stroke' } } }
         : {}),
       detail: { field: 'split', type: 'nominal' },
       tooltip: [
