@@ -13,3 +13,5 @@ export { watch, WatchOptionsError } from './live';
 export type { InputErrorCode, WatchErrorCode } from './messages/errors';
 export type { Watcher, WatchOptions, ServeOptions, StepResult } from './live';
 export { show } from './render/show';
+export { runs, compareRuns, Run } from './runs';
+export type { RecordOptions, RunResult, RunRecord, RunComparison, CompareOptions, MlflowOptions, SyncStatus, RunEvent } from './runs';
