@@ -36,7 +36,7 @@ import { selectChecks } from './context/select';
 import { buildContext } from './context/build';
 import { triage } from './triage';
 import { runChecks } from './checks/runner';
-import { DiagnosisReport, renderHTML, type Diagnosis } from './report';
+import { DiagnosisReport, type Diagnosis } from './report';
 import { inNotebook } from './render';
 
 export { DiagnoseInputError } from './data/errors';
@@ -143,11 +143,12 @@ export async function diagnose(model: tf.LayersModel, data: DiagnoseData, option
     // 6. Most severe first.
     const sorted = sortFindings(findings);
     const result: DiagnosisData = { findings: sorted, checks, measurements, context: ctx.info, triage: triage(sorted) };
-    opts.onProgress({ stage: 'report', message: 'rendering the report', fraction: 1 });
-    const html = await renderHTML(result);
-    const report = new DiagnosisReport(result, html);
-    // 7. Show it when asked, or by default inside a tslab cell.
-    if (shouldDisplay(opts.display)) await report.show();
+    const report = new DiagnosisReport(result);
+    // 7. Show it when asked, or by default inside a tslab cell (drawn only then: see report.ts).
+    if (shouldDisplay(opts.display)) {
+      opts.onProgress({ stage: 'report', message: 'rendering the report', fraction: 1 });
+      await report.show();
+    }
     return report;
   } finally {
     if (ctx) tf.dispose([ctx.train.x, ctx.train.y, ctx.validation?.x, ctx.validation?.y].filter((t): t is tf.Tensor => t !== undefined));

@@ -3,7 +3,7 @@
  * the helpers checks use to prepare chart data (PNG encoding, downsampling).
  */
 export type { ChartSpec } from './base';
-export { SCHEMA } from './base';
+export { SCHEMA, annotate } from './base';
 export { lossChart, type LossChartInput } from './loss';
 export { gradientFlowChart, combineByLayer, UPDATE_RATIO_GUIDE, MAX_WEIGHT_ROWS, MAX_LAYER_ROWS } from './gradients';
 export { pixelsToPngDataUrl, type PngOptions } from './png';
