@@ -20,6 +20,8 @@ export const FINDING_IDS = [
   'activations-saturated',
   // training probes
   'overfit-failed', 'lr-too-high', 'lr-too-low', 'train-eval-gap', 'input-ignored',
+  // live signals of watch() (ids of their own: what a running fit shows)
+  'loss-diverging', 'val-loss-rising', 'loss-nonfinite',
 ] as const;
 
 export type FindingId = (typeof FINDING_IDS)[number];

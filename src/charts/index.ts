@@ -16,3 +16,4 @@ export { regressionChart, MAX_SCATTER_POINTS } from './regression';
 export { confusionMatrixChart, MAX_CONFUSION_CLASSES } from './confusion';
 export { lrRangeChart } from './lr-range';
 export { findingsTableChart } from './findings';
+export { trainingPanelChart, type TrainingPanelLayout, type TrainingDataset } from './training';

@@ -16,6 +16,7 @@ export interface LossChartInput {
 }
 
 const TITLE = 'Loss vs chance level';
+const CURVES = 'curves';
 
 export function lossChart(input: LossChartInput): ChartSpec {
   expectMeasurement('lossChart', input, '{ loss: report.measurements.loss, curves: report.measurements.curves }');
@@ -43,7 +44,7 @@ function chanceOf(loss: LossMeasurement | undefined, curves: LossCurves | undefi
 }
 
 /** Y scale for losses: log when they span orders of magnitude (symlog if some are exactly 0). */
-function lossScale(values: number[]) {
+export function lossScale(values: number[]) {
   const type = scaleTypeFor(values);
   if (type === 'linear') return { type: 'linear' as const, zero: false, nice: true };
   const positive = values.filter((v) => v > 0);
@@ -141,7 +142,7 @@ function curvesChart(curves: LossCurves, loss: LossMeasurement | undefined): Cha
   const layers: object[] = [
     ...chanceLayers(chance, yTitle),
     {
-      data: { values: data },
+      data: { name: CURVES },
       // Several series: click a legend entry to bring one forward.
       ...(series.size > 1 ? { params: [{ name: 'series_pick', select: { type: 'point', fields: ['series'] }, bind: 'legend' }] } : {}),
       // A line through one point draws nothing: show points when a series has only one.
@@ -159,7 +160,7 @@ function curvesChart(curves: LossCurves, loss: LossMeasurement | undefined): Cha
       },
     },
     {
-      data: { values: data },
+      data: { name: CURVES },
       params: [{ name: 'hover', select: { type: 'point', on: 'mouseover', nearest: true, clear: 'mouseout' } }],
       mark: { type: 'point', filled: true, size: 40 },
       encoding: {
@@ -221,6 +222,8 @@ function curvesChart(curves: LossCurves, loss: LossMeasurement | undefined): Cha
   }
   return {
     ...frame(TITLE, subtitleFor(chance, loss, initial !== null)),
+    // The curves feed the line and its hover points: one copy in the spec.
+    datasets: { [CURVES]: data },
     width: SIZE.width,
     height: SIZE.height,
     layer: layers,

@@ -5,8 +5,10 @@
  * is the image's alt text, and the interactive view (built from the Vega spec)
  * keeps everything dropped here.
  * - Invisible marks go: hover targets and selection points are drawn with
- *   opacity 0 and only matter when scripts run; so does the unfilled
- *   background path of each view.
+ *   opacity 0, and the cells vega-lite adds for "nearest" hovering (and each
+ *   view's background) have neither fill nor stroke; they only matter when
+ *   scripts run. (vega sets fill="none" on the root and a fill or stroke on
+ *   every visible path.)
  * - Per-mark aria-label / role / aria-* / class / pointer-events go: vega
  *   writes one label per point (the tooltip text).
  * - Attributes equal to SVG's defaults go (opacity 1, stroke-width 1).
@@ -18,16 +20,16 @@
 
 /** A self-closing leaf element (path, rect, line...) drawn fully transparent. */
 const INVISIBLE_LEAF = /<(path|rect|line|circle|image)\b[^>]*\sopacity="0"[^>]*\/>/g;
-const BACKGROUND = /<path class="background"(?![^>]*\s(?:fill|stroke)=")[^>]*\/>/g;
+const UNPAINTED_PATH = /<path\b(?![^>]*\s(?:fill|stroke)=")[^>]*\/>/g;
 const DROPPED = /\s(aria-[a-z]+|role|class|pointer-events)="[^"]*"/g;
-const DEFAULTS = /\s(opacity|fill-opacity|stroke-opacity)="1"|\sstroke-width="1"/g;
+const DEFAULTS = /\s(opacity|fill-opacity|stroke-opacity)="1"|\sstroke-width="1"|\stransform="translate\(0,0\)"/g;
 const GEOMETRY = /\s(transform|d|x|y|x1|x2|y1|y2|width|height|points|dx|dy)="([^"]*)"/g;
 const LONG_DECIMAL = /(-?\d+\.\d)\d+/g;
 const FONT = /\sfont-family="([^"]*)"/g;
 const EMPTY_GROUP = /<g(?:\s[^>]*)?><\/g>/g;
 
 function roundGeometry(tag: string): string {
-  return tag.replace(GEOMETRY, (_, name: string, value: string) => ` ${name}="${value.replace(LONG_DECIMAL, '$1').replace(/\.0\b/g, '')}"`);
+  return tag.replace(GEOMETRY, (_, name: string, value: string) => ` ${name}="${value.replace(LONG_DECIMAL, '$1').replace(/\.0(?!\d)/g, '')}"`);
 }
 
 /** The font stack most text elements name, or undefined when none does. */
@@ -59,7 +61,7 @@ function dropEmptyGroups(svg: string): string {
 export function compactSvg(svg: string): string {
   const lean = svg
     .replace(INVISIBLE_LEAF, '')
-    .replace(BACKGROUND, '')
+    .replace(UNPAINTED_PATH, '')
     .replace(/<[a-zA-Z][^>]*>/g, (tag) => roundGeometry(tag.replace(DROPPED, '').replace(DEFAULTS, '')));
   return dropEmptyGroups(hoistFont(lean));
 }
