@@ -340,18 +340,21 @@ describe('displayReport(data) outside a notebook', () => {
 });
 
 describe('compactSvg(svg)', () => {
-  it('drops transparent marks, aria, classes and defaults, says the font once, rounds coordinates, keeps text and visible marks', () => {
+  it('drops transparent and unpainted marks (not clip outlines), aria, classes and defaults, says the font once, rounds coordinates, keeps text and visible marks', () => {
     const font = 'system-ui, Arial';
     const svg =
       '<svg role="graphics-document" aria-label="chart"><g class="mark-symbol role-mark" role="graphics-object">' +
       '<path aria-label="step: 1" role="graphics-symbol" transform="translate(4.666666666666667,88.30165678192849)" d="M3.16227,0" opacity="0"/>' +
-      '<path aria-label="step: 2" role="graphics-symbol" transform="translate(9.333333333,80)" d="M3.16227,0" opacity="1" stroke-width="1"/>' +
+      '<path aria-label="step: 2" role="graphics-symbol" transform="translate(9.333333333,80)" d="M3.16227,0" fill="#333" opacity="1" stroke-width="1"/>' +
+      '<path class="voronoi" d="M1,1L2,2Z" stroke-width="0.35"/>' +
+      '<clipPath id="clip1"><path d="M0,0h5v5h-5Z"/></clipPath>' +
       `</g><g class="empty"><g></g></g><text font-family="${font}" transform="translate(1.23456,0)">loss 0.00832</text>` +
       `<text font-family="${font}" opacity="0.5">b</text><text font-family="serif">c</text></svg>`;
     assert.equal(
       compactSvg(svg),
       `<svg font-family="${font}"><g>` +
-        '<path transform="translate(9.3,80)" d="M3.1,0"/>' +
+        '<path transform="translate(9.3,80)" d="M3.1,0" fill="#333"/>' +
+        '<clipPath id="clip1"><path d="M0,0h5v5h-5Z"/></clipPath>' +
         '</g><text transform="translate(1.2,0)">loss 0.00832</text><text opacity="0.5">b</text><text font-family="serif">c</text></svg>',
     );
   });

@@ -92,12 +92,22 @@ function chanceLayers(chance: Chance | null, yTitle: string) {
   return layers;
 }
 
-/** Short lines (chance, band, initial loss), each well within a subtitle line. */
-function subtitleFor(chance: Chance | null, loss: LossMeasurement | undefined, marked = false): string[] {
+/**
+ * Short lines (chance, band, initial loss), each well within a subtitle line.
+ * `marker`: the red diamond at step 0 (and the red bar of its probe batches)
+ * drawn beside curves that start on other samples, so it is explained.
+ */
+function subtitleFor(chance: Chance | null, loss: LossMeasurement | undefined, marker?: { initial: number; batches: number }): string[] {
   const lines: string[] = [];
   if (chance) lines.push(`Chance level ${formatNumber(chance.value)}${chance.reason ? `: ${chance.reason}` : ''}.`);
   if (chance?.band) lines.push(`Shaded: an unremarkable initial loss (${formatNumber(chance.band[0])} to ${formatNumber(chance.band[1])}).`);
-  if (loss && isFiniteNumber(loss.initialLoss)) lines.push(`Initial ${loss.lossName} loss: ${formatNumber(loss.initialLoss)}${marked ? ' (red diamond at step 0)' : ''}.`);
+  const name = loss ? `${loss.lossName} ` : '';
+  if (marker) {
+    const over = marker.batches > 1 ? `, the mean of ${marker.batches} probe batches (red bar: lowest to highest)` : ' on the probe batches';
+    lines.push(`Red diamond at step 0: initial ${name}loss ${formatNumber(marker.initial)}${over}. Each curve starts on its own samples.`);
+  } else if (loss && isFiniteNumber(loss.initialLoss)) {
+    lines.push(`Initial ${name}loss: ${formatNumber(loss.initialLoss)}.`);
+  }
   return lines;
 }
 
@@ -221,7 +231,7 @@ function curvesChart(curves: LossCurves, loss: LossMeasurement | undefined): Cha
     });
   }
   return {
-    ...frame(TITLE, subtitleFor(chance, loss, initial !== null)),
+    ...frame(TITLE, subtitleFor(chance, loss, initial === null ? undefined : { initial, batches: perBatch.length })),
     // The curves feed the line and its hover points: one copy in the spec.
     datasets: { [CURVES]: data },
     width: SIZE.width,

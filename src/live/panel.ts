@@ -14,6 +14,7 @@ import { widgetBundle, type MimeBundle } from '../render/bundle';
 import { escapeHTML } from '../render/escape';
 import { STYLE, badgeStyle } from '../render/style';
 import { renderWidget } from '../render/widget';
+import { sentence } from '../render/text';
 import type { HistorySnapshot } from './history';
 import { snapshotRows, type BatchRow } from './panel-rows';
 import { runStatus, type RunStatus } from './status';
@@ -32,7 +33,7 @@ export function panelLayout(snapshot: HistorySnapshot, status: RunStatus = runSt
   names.delete('loss');
   return {
     title: panelTitle(snapshot),
-    subtitle: [`${status.state}: ${status.line}`],
+    subtitle: [sentence(`${status.state}: ${status.line}`)],
     metrics: [...names],
     gradientNorms: snapshot.measured.gradNorms,
     updateRatios: snapshot.measured.updateRatios,
@@ -84,7 +85,7 @@ export function headerHTML(snapshot: HistorySnapshot, status: RunStatus = runSta
   const notes = status.notes.map((n) => `<li style="${STYLE.muted}">${escapeHTML(n)}</li>`).join('');
   const hint = snapshot.measured.updateRatios && !snapshot.measured.gradNorms ? `<div style="${STYLE.muted}">${escapeHTML(messages.gradientsNeedData())}</div>` : '';
   return (
-    `<div style="${STYLE.muted}">${escapeHTML(status.state)}: ${escapeHTML(status.line)}</div>` +
+    `<div style="${STYLE.muted}">${escapeHTML(sentence(`${status.state}: ${status.line}`))}</div>` +
     bar +
     (latest ? `<div style="${STYLE.muted}">${latest}</div>` : '') +
     (findings || notes ? `<ul style="${STYLE.list}">${findings}${notes}</ul>` : '') +

@@ -110,10 +110,41 @@ export function widgetBundle(widget: RenderedWidget, options: BundleOptions = {}
   const includeSvg = options.includeSvg ?? BUNDLE_DEFAULTS.includeSvg;
   const interactive = options.interactive ?? BUNDLE_DEFAULTS.interactive;
   const bundle: MimeBundle = {
-    [VEGALITE_MIME]: widget.spec,
+    [VEGALITE_MIME]: packData(widget.spec),
     'text/html': widgetHTML(widget, 'gzip-base64', interactive),
     'text/plain': widget.summary,
   };
   if (includeSvg) bundle['image/svg+xml'] = widget.svg;
   return bundle;
+}
+
+/** Rows below this count stay arrays (small specs stay readable). */
+const PACK_MIN_ROWS = 8;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function packed(rows: unknown): rows is unknown[] {
+  return Array.isArray(rows) && rows.length >= PACK_MIN_ROWS;
+}
+
+/**
+ * The Vega-Lite part as notebooks store it well: inline data tables of
+ * PACK_MIN_ROWS rows or more become JSON strings (`format: {type: 'json'}`,
+ * standard Vega-Lite). Notebook files are written with one line per JSON
+ * value, which made every data point a dozen lines; a string is one line.
+ */
+export function packData(spec: VegaLiteSpec): VegaLiteSpec {
+  const datasets = isRecord(spec.datasets) ? spec.datasets : {};
+  const packedNames = new Set(Object.keys(datasets).filter((name) => packed(datasets[name])));
+  const walk = (value: unknown, key: string): unknown => {
+    if (Array.isArray(value)) return value.map((item) => walk(item, ''));
+    if (!isRecord(value)) return value;
+    if (key === 'data' && packed(value.values)) return { ...value, values: JSON.stringify(value.values), format: { type: 'json' } };
+    if (key === 'data' && typeof value.name === 'string' && packedNames.has(value.name)) return { ...value, format: { type: 'json' } };
+    if (key === 'datasets') return Object.fromEntries(Object.entries(value).map(([name, rows]) => [name, packed(rows) ? JSON.stringify(rows) : rows]));
+    return Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, walk(inner, name)]));
+  };
+  return walk(spec, '') as VegaLiteSpec;
 }

@@ -12,40 +12,48 @@
  * - Per-mark aria-label / role / aria-* / class / pointer-events go: vega
  *   writes one label per point (the tooltip text).
  * - Attributes equal to SVG's defaults go (opacity 1, stroke-width 1).
- * - The font stack, written on every text element, is said once on the root
- *   (font-family is inherited).
+ * - The font stack and the most common font size, written on every text
+ *   element, are said once on the root (both are inherited); start
+ *   anchoring (the default) goes. (Text keeps its fill: vega's root group
+ *   says fill="none".)
  * - Coordinates keep one decimal (vega writes up to 16; 0.1 px is invisible).
  * - Groups left empty go.
  */
 
 /** A self-closing leaf element (path, rect, line...) drawn fully transparent. */
 const INVISIBLE_LEAF = /<(path|rect|line|circle|image)\b[^>]*\sopacity="0"[^>]*\/>/g;
-const UNPAINTED_PATH = /<path\b(?![^>]*\s(?:fill|stroke)=")[^>]*\/>/g;
+/** Axis labels vega hides to avoid overlap are written with opacity 0. */
+const INVISIBLE_TEXT = /<text\b[^>]*\sopacity="0"[^>]*>[^<]*<\/text>/g;
+/** A path with neither fill nor stroke, unless it is a clip path's outline. */
+const UNPAINTED_PATH = /(?<!<clipPath\b[^>]*>)<path\b(?![^>]*\s(?:fill|stroke)=")[^>]*\/>/g;
 const DROPPED = /\s(aria-[a-z]+|role|class|pointer-events)="[^"]*"/g;
 const DEFAULTS = /\s(opacity|fill-opacity|stroke-opacity)="1"|\sstroke-width="1"|\stransform="translate\(0,0\)"/g;
 const GEOMETRY = /\s(transform|d|x|y|x1|x2|y1|y2|width|height|points|dx|dy)="([^"]*)"/g;
 const LONG_DECIMAL = /(-?\d+\.\d)\d+/g;
 const FONT = /\sfont-family="([^"]*)"/g;
+const FONT_SIZE = /\sfont-size="([^"]*)"/g;
+const TEXT_DEFAULTS = /\stext-anchor="start"/g;
 const EMPTY_GROUP = /<g(?:\s[^>]*)?><\/g>/g;
 
 function roundGeometry(tag: string): string {
   return tag.replace(GEOMETRY, (_, name: string, value: string) => ` ${name}="${value.replace(LONG_DECIMAL, '$1').replace(/\.0(?!\d)/g, '')}"`);
 }
 
-/** The font stack most text elements name, or undefined when none does. */
-function commonFont(svg: string): string | undefined {
+/** The value most elements give an attribute, or undefined when none does. */
+function commonValue(svg: string, attribute: RegExp): string | undefined {
   const counts = new Map<string, number>();
-  for (const match of svg.matchAll(FONT)) counts.set(match[1], (counts.get(match[1]) ?? 0) + 1);
+  for (const match of svg.matchAll(attribute)) counts.set(match[1], (counts.get(match[1]) ?? 0) + 1);
   let best: [string, number] | undefined;
   for (const entry of counts) if (!best || entry[1] > best[1]) best = entry;
   return best?.[0];
 }
 
-function hoistFont(svg: string): string {
-  const font = commonFont(svg);
-  if (font === undefined) return svg;
-  const withoutFont = svg.replace(FONT, (attribute, value: string) => (value === font ? '' : attribute));
-  return withoutFont.replace(/^<svg\b/, `<svg font-family="${font}"`);
+/** Says an inherited attribute's most common value once, on the root. */
+function hoist(svg: string, name: string, attribute: RegExp): string {
+  const value = commonValue(svg, attribute);
+  if (value === undefined) return svg;
+  const rest = svg.replace(attribute, (found, own: string) => (own === value ? '' : found));
+  return rest.replace(/^<svg\b/, `<svg ${name}="${value}"`);
 }
 
 function dropEmptyGroups(svg: string): string {
@@ -61,9 +69,11 @@ function dropEmptyGroups(svg: string): string {
 export function compactSvg(svg: string): string {
   const lean = svg
     .replace(INVISIBLE_LEAF, '')
+    .replace(INVISIBLE_TEXT, '')
     .replace(UNPAINTED_PATH, '')
-    .replace(/<[a-zA-Z][^>]*>/g, (tag) => roundGeometry(tag.replace(DROPPED, '').replace(DEFAULTS, '')));
-  return dropEmptyGroups(hoistFont(lean));
+    .replace(/<[a-zA-Z][^>]*>/g, (tag) => roundGeometry(tag.replace(DROPPED, '').replace(DEFAULTS, '')))
+    .replace(/<text\b[^>]*>/g, (tag) => tag.replace(TEXT_DEFAULTS, ''));
+  return dropEmptyGroups(hoist(hoist(lean, 'font-family', FONT), 'font-size', FONT_SIZE));
 }
 
 /** The SVG as an image source: base64 (JupyterLab's sanitizer and GitHub keep it; raw SVG they drop). */

@@ -8,7 +8,7 @@
  */
 import type { Measurements } from '../measurements';
 import type { CheckRun, DiagnosisData, Finding } from '../types';
-import { VEGALITE_MIME, newChartId, widgetHTML, type MimeBundle, type RenderedWidget, type SpecEncoding } from './bundle';
+import { VEGALITE_MIME, newChartId, packData, widgetHTML, type MimeBundle, type RenderedWidget, type SpecEncoding } from './bundle';
 import { escapeHTML } from './escape';
 import { pageHTML } from './html';
 import { reportSections, sectionSpecForNotebook, type ReportSection } from './sections';
@@ -158,7 +158,7 @@ export function reportBundles(report: RenderedReport): MimeBundle[] {
   const header: MimeBundle = { 'text/html': boxed(headerHTML(data)), 'text/plain': textReport(data) };
   const sections = report.sections.map(
     (section): MimeBundle => ({
-      ...(isDrawn(section.widget) ? { [VEGALITE_MIME]: sectionSpecForNotebook(section, findingLines(section.findings)) } : {}),
+      ...(isDrawn(section.widget) ? { [VEGALITE_MIME]: packData(sectionSpecForNotebook(section, findingLines(section.findings))) } : {}),
       'text/html': boxed(sectionHTML(section, 'gzip-base64')),
       'text/plain': `${section.definition.title}: ${section.summary}`,
     }),

@@ -107,10 +107,14 @@ export function vegaLoaded(): boolean {
   return modules !== undefined;
 }
 
-/** Compiles Vega-Lite to Vega; warnings are not printed (nothing prints unless asked). */
+/**
+ * Compiles Vega-Lite to Vega; warnings are not printed (nothing prints unless
+ * asked). The result shares nothing with the input: vega tags the data rows it
+ * ingests, and the caller's spec (and measurements) must stay as they were.
+ */
 export function compileToVega(spec: VegaLiteSpec): VegaSpec {
   const { vega, vl } = vegaModules();
-  return vl.compile(spec, { logger: vega.logger(vega.None) }).spec;
+  return JSON.parse(JSON.stringify(vl.compile(spec, { logger: vega.logger(vega.None) }).spec)) as VegaSpec;
 }
 
 /**
