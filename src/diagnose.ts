@@ -46,7 +46,7 @@ import { guardTensors } from './checks/tensor-guard';
 import { cloneModel } from './model/clone';
 import { verifiedCauses, verifyFixes, type VerifiedFix } from './verify';
 import { diagnoseMessages } from './messages/diagnose';
-import { DiagnosisReport, renderHTML, type Diagnosis } from './report';
+import { DiagnosisReport, type Diagnosis } from './report';
 import { inNotebook } from './render';
 
 export { DiagnoseInputError } from './data/errors';
@@ -193,11 +193,12 @@ export async function diagnose(model: tf.LayersModel, data: DiagnoseData, option
     if (verified.fixes.length > 0) measurements.verifiedFixes = verified.fixes;
     const final = verified.fixes.length > 0 ? triage(sorted, { verified: verifiedCauses(verified.fixes) }) : triaged;
     const result: DiagnosisData = { findings: sorted, checks, measurements, context: ctx.info, triage: final };
-    opts.onProgress({ stage: 'report', message: 'rendering the report', fraction: 1 });
-    const html = await renderHTML(result);
-    const report = new DiagnosisReport(result, html);
-    // 8. Show it when asked, or by default inside a tslab cell.
-    if (shouldDisplay(opts.display)) await report.show();
+    const report = new DiagnosisReport(result);
+    // 8. Show it when asked, or by default inside a tslab cell (drawn only then: see report.ts).
+    if (shouldDisplay(opts.display)) {
+      opts.onProgress({ stage: 'report', message: 'rendering the report', fraction: 1 });
+      await report.show();
+    }
     return report;
   } finally {
     if (ctx) tf.dispose([ctx.train.x, ctx.train.y, ctx.validation?.x, ctx.validation?.y].filter((t): t is tf.Tensor => t !== undefined));

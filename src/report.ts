@@ -1,15 +1,19 @@
 /**
  * The Diagnosis object diagnose() returns: the plain data plus ways to show it.
  * Rendering lives in src/render; this class only decides when to call it.
+ *
+ * Nothing is drawn until the report is shown or asked for: diagnose() with
+ * `display: false` builds no HTML. `toHTML()` stays synchronous (drawing in
+ * Node is synchronous, see src/render/vega.ts) and memoizes its page.
  */
 import type { Measurements } from './measurements';
 import type { CheckRun, DiagnosisData, Finding } from './types';
 import { displayReport, reportToHTML, reportToText } from './render';
 
 /** The report as HTML; a rendering failure must not cost the user the diagnosis itself. */
-export async function renderHTML(data: DiagnosisData): Promise<string> {
+export function renderHTML(data: DiagnosisData): string {
   try {
-    return await reportToHTML(data);
+    return reportToHTML(data);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return `<p>tfjs-doctor could not render this report as HTML (${reason}); use report.toText() or report.toJSON().</p>`;
@@ -20,7 +24,7 @@ export async function renderHTML(data: DiagnosisData): Promise<string> {
 export interface Diagnosis extends DiagnosisData {
   /** Displays the report in the notebook (tslab); resolves when it is sent. */
   show(): Promise<void>;
-  /** A standalone HTML page of the report (rendered during diagnose, so this is synchronous). */
+  /** A standalone HTML page of the report, drawn on the first call (synchronous; later calls return the same page). */
   toHTML(): string;
   /** A plain-text report. */
   toText(): string;
@@ -34,8 +38,9 @@ export class DiagnosisReport implements Diagnosis {
   readonly measurements: Measurements;
   readonly context: DiagnosisData['context'];
   readonly triage: DiagnosisData['triage'];
+  #html: string | undefined;
 
-  constructor(data: DiagnosisData, private readonly html: string) {
+  constructor(data: DiagnosisData) {
     this.findings = data.findings;
     this.triage = data.triage;
     this.checks = data.checks;
@@ -48,15 +53,15 @@ export class DiagnosisReport implements Diagnosis {
   }
 
   show(): Promise<void> {
-    return displayReport(this.toJSON());
+    return displayReport(this.toJSON(), () => this.toHTML());
   }
 
   toHTML(): string {
-    return this.html;
+    this.#html ??= renderHTML(this.toJSON());
+    return this.#html;
   }
 
   toText(): string {
     return reportToText(this.toJSON());
   }
 }
-

@@ -24,6 +24,8 @@ export const FINDING_IDS = [
   'output-range-mismatch',
   'loss-mixes-samples',
   'split-class-missing',
+  // live signals of watch() (ids of their own: what a running fit shows)
+  'loss-diverging', 'val-loss-rising', 'loss-nonfinite',
 ] as const;
 
 export type FindingId = (typeof FINDING_IDS)[number];

@@ -44,11 +44,13 @@ export function normalize(value: unknown, key = ''): unknown {
   if (typeof value === 'number') return Number.isInteger(value) ? value : Number(value.toPrecision(4));
   if (typeof value === 'string') return value.startsWith('data:image/png;base64,') ? `data:image/png;base64,(${value.length} chars)` : value;
   if (Array.isArray(value)) {
-    const kept = key === 'values' && value.length > ROWS_KEPT + 1 ? [...value.slice(0, ROWS_KEPT), `(${value.length} rows)`] : value;
+    // Inline rows ('values') and named datasets (under 'datasets') alike.
+    const rows = key === 'values' || key.startsWith('datasets.');
+    const kept = rows && value.length > ROWS_KEPT + 1 ? [...value.slice(0, ROWS_KEPT), `(${value.length} rows)`] : value;
     return kept.map((inner) => normalize(inner));
   }
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, normalize(inner, name)]));
+    return Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, normalize(inner, key === 'datasets' ? `datasets.${name}` : name)]));
   }
   return value;
 }

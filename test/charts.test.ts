@@ -11,7 +11,7 @@ import * as fx from './fixtures/measurements';
 
 import { assertClean, chartTest, countMarks, render, texts } from './fixtures/render-chart';
 
-chartTest('lossChart({loss, curves}) draws one line per series, the chance band and the initial-loss marker', async () => {
+chartTest('lossChart({loss, curves}) draws one line per series, the chance band and the initial-loss marker, explained in the subtitle', async () => {
   const spec = lossChart({ loss: fx.lossHealthy, curves: fx.curvesProbes });
   assert.equal(spec.$schema, SCHEMA);
   const out = await render(spec);
@@ -20,7 +20,8 @@ chartTest('lossChart({loss, curves}) draws one line per series, the chance band 
   assert.equal(countMarks(out.svg, 'rect mark'), 1, 'one chance band');
   // The chance line plus the initial-loss spread across probe batches.
   assert.equal(countMarks(out.svg, 'rule mark'), 2);
-  assert.match(out.svg, /loss: 2\.34 \(red diamond at step 0\)/);
+  const subtitle = (spec.title as { subtitle: string[] }).subtitle.join(' ');
+  assert.match(subtitle, /Red diamond at step 0: initial categoricalCrossentropy loss 2\.34, the mean of \d+ probe batches \(red bar: lowest to highest\)\. Each curve starts on its own samples\./);
   assert.match(out.svg, /chance 2\.3/);
   // 2.34 -> 0.0021 spans three orders of magnitude: log scale.
   assert.equal(out.vega.scales?.find((s) => s.name === 'y')?.type, 'log');
@@ -38,8 +39,7 @@ chartTest('lossChart({loss}) without curves shows each probe batch against the c
 
 chartTest('lossChart({curves}) downsamples 10,000 steps and marks where the loss stopped being finite', async () => {
   const spec = lossChart({ curves: fx.curvesLongDiverging });
-  const layers = spec.layer as { data?: { values?: { step: number; loss?: number }[] } }[];
-  const lineRows = layers.find((l) => l.data?.values?.some((v) => v.loss !== undefined))?.data?.values ?? [];
+  const lineRows = (spec.datasets as Record<string, { step: number; loss?: number }[]>).curves;
   assert.ok(lineRows.length <= 300 && lineRows.length > 100, `${lineRows.length} rows`);
   assert.equal(lineRows[0].step, 0);
   const out = await render(spec);

@@ -49,12 +49,12 @@ test('RunHistory.apply folds events into a bounded snapshot', () => {
   assert.deepEqual(snapshot.notes.map((n) => n.text), ['3', '4']);
 });
 
-test('detectDivergence(loss) reports lr-too-high when the smoothed loss climbs past twice its best and its start', () => {
+test('detectDivergence(loss) reports loss-diverging when the smoothed loss climbs past twice its best and its start', () => {
   const falling = Array.from({ length: 40 }, (_, i) => 2.3 - i * 0.03);
   const rising = Array.from({ length: 40 }, (_, i) => 1.1 + i * 0.4);
   const finding = detectDivergence(curve([...falling, ...rising]), 0.5);
   assert.ok(finding);
-  assert.equal(finding.id, 'lr-too-high');
+  assert.equal(finding.id, 'loss-diverging');
   assert.equal(finding.checklist, 'T5');
   assert.equal(finding.evidence.learningRate, 0.5);
   assert.ok((finding.evidence.loss as number) > 2 * (finding.evidence.bestLoss as number));
@@ -67,7 +67,7 @@ test('detectDivergence(loss) stays silent on a healthy noisy curve', () => {
   assert.equal(detectDivergence(curve(healthy), 0.01), null);
 });
 
-test('detectWideningGap(epochs) reports train-eval-gap when validation loss rises while training loss falls', () => {
+test('detectWideningGap(epochs) reports val-loss-rising when validation loss rises while training loss falls', () => {
   const epochs: EpochRow[] = [
     [1.0, 1.05], [0.6, 0.7], [0.4, 0.6], [0.25, 0.66], [0.15, 0.75],
   ].map(([loss, val], epoch) => ({ epoch, step: (epoch + 1) * 10, values: { loss, val_loss: val } }));

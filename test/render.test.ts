@@ -14,12 +14,14 @@ import {
   type MimeBundle,
 } from '../src/render';
 import { escapeHTML, jsonForScript } from '../src/render/escape';
-import { scopeSvgIds } from '../src/render/bundle';
+import { SPEC_TYPE } from '../src/render/bundle';
 import { RUNTIME_TYPE } from '../src/render/runtime';
+import { resetRuntimeSent } from '../src/render/tslab';
 import { reportSections } from '../src/render/sections';
 import { renderReport, reportPage } from '../src/render/report';
 import { specToSVG } from '../src/render/svg';
 import { compactSvg } from '../src/render/compact';
+import { gunzipSync } from 'node:zlib';
 import { show } from '../src/render/show';
 import { verdictText } from '../src/render/text';
 import { HOSTILE, healthyReport, sickReport } from './render-fixture';
@@ -36,10 +38,21 @@ const barSpec = {
   encoding: { x: { field: 'label', type: 'nominal' }, y: { field: 'n', type: 'quantitative' }, tooltip: [{ field: 'label' }] },
 };
 
-/** Counts the marks vega drew for a mark type in an SVG string (one <path> per bar). */
-function countRectMarks(svg: string): number {
-  const group = svg.match(/<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)<\/g>/s);
-  return group ? (group[1].match(/<path /g) ?? []).length : 0;
+/** Counts the bars vega drew in an SVG string (one <path> per bar, in vega's default colour). */
+function countBars(svg: string): number {
+  return (svg.match(/<path [^>]*fill="#4c78a8"/g) ?? []).length;
+}
+
+/** The SVG documents inside a page's or output's static pictures. */
+function pictures(html: string): string[] {
+  return [...html.matchAll(/<img class="tfd-static" src="data:image\/svg\+xml;base64,([^"]+)"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8'));
+}
+
+/** The Vega specs a page or output carries for the interactive upgrade. */
+function specs(html: string): unknown[] {
+  return [...html.matchAll(new RegExp(`<script type="${SPEC_TYPE}" data-encoding="([^"]+)">([^<]*)</script>`, 'g'))].map((m) =>
+    JSON.parse(m[1] === 'json' ? m[2] : gunzipSync(Buffer.from(m[2], 'base64')).toString('utf8')),
+  );
 }
 
 /** A page without the runtime carrier and bootstrap (vega's own code mentions <img>, charts, links). */
@@ -70,49 +83,57 @@ describe('escaping', () => {
 });
 
 describe('specToSVG(spec)', () => {
-  it('draws a Vega-Lite spec as SVG in Node, one mark per datum, labels as escaped text', async () => {
-    const { svg, vega } = await specToSVG(barSpec);
+  it('draws a Vega-Lite spec as SVG in Node, synchronously, one mark per datum, labels as escaped text', () => {
+    const { svg, vega, width, height } = specToSVG(barSpec);
     assert.match(svg, /^<svg /);
-    assert.equal(countRectMarks(svg), 3);
+    assert.equal(countBars(svg), 3);
+    assert.ok(width > 200 && height > 100, `the picture holds the plot and its axes (${width}x${height})`);
     assert.ok(svg.includes('&lt;img src=x onerror='), 'the axis label is escaped text');
     assert.equal(svg.includes('<img'), false);
     assert.ok('marks' in vega && Array.isArray(vega.marks), 'compiled to a Vega spec with marks');
   });
 
-  it('rejects a spec vega cannot draw with its reason', async () => {
-    await assert.rejects(() => specToSVG({ ...barSpec, transform: [{ calculate: 'datum.n +', as: 'm' }] }), {
+  it('throws for a spec vega cannot draw, with its reason', () => {
+    assert.throws(() => specToSVG({ ...barSpec, transform: [{ calculate: 'datum.n +', as: 'm' }] }), {
       message: /^the Vega-Lite spec could not be drawn: .+/,
     });
   });
 
-  it('scopeSvgIds(svg, prefix) renames clip and gradient ids and their references together', () => {
-    const svg = '<defs><clipPath id="clip1"></clipPath></defs><g clip-path="url(#clip1)"><use href="#clip1"/></g>';
-    assert.equal(
-      scopeSvgIds(svg, 'tfd-a'),
-      '<defs><clipPath id="tfd-a-clip1"></clipPath></defs><g clip-path="url(#tfd-a-clip1)"><use href="#tfd-a-clip1"/></g>',
-    );
+  it('draws image marks with their data URL (images load asynchronously in vega, not here)', () => {
+    const png = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    const { svg } = specToSVG({ width: 40, height: 40, data: { values: [{ u: png }] }, mark: { type: 'image', width: 30, height: 30 }, encoding: { url: { field: 'u', type: 'nominal' } } });
+    assert.ok(svg.includes(`href="${png}"`));
   });
 });
 
 describe('widgetToBundle(widget)', () => {
-  it('gives one bundle: the Vega-Lite spec, HTML with the static SVG and its upgrade, and the summary', async () => {
-    const bundle = await widgetToBundle({ spec: barSpec, summary: `3 classes, ${HOSTILE} is the largest` });
+  it('gives one bundle: the Vega-Lite spec, HTML with the static picture as an <img> and its upgrade, and the summary', () => {
+    const bundle = widgetToBundle({ spec: barSpec, summary: `3 classes, ${HOSTILE} is the largest` });
     assert.deepEqual(Object.keys(bundle).sort(), [VEGALITE, 'text/html', 'text/plain']);
     assert.deepEqual(bundle[VEGALITE], barSpec);
     assert.equal(bundle['text/plain'], `3 classes, ${HOSTILE} is the largest`);
     const html = bundle['text/html'] ?? '';
-    assert.match(html, /<div class="tfd-static"><svg /);
-    assert.match(html, /<script type="application\/json" class="tfd-spec">\{/);
-    assert.equal(html.includes('<img'), false, 'the hostile label is text in the summary, the SVG and the spec');
+    assert.equal(/<svg|<style/.test(html), false, 'no inline SVG and no <style>: sanitizers drop both');
+    const [svg] = pictures(html);
+    assert.equal(countBars(svg), 3, 'three bars in the picture');
+    assert.ok(html.includes(`alt="${escapeHTML(`3 classes, ${HOSTILE} is the largest`)}"`), 'the summary is the alt text');
+    assert.equal((html.match(/<img/g) ?? []).length, 1, 'the hostile label stays text: one image only, the picture');
+    assert.ok(specs(html).length === 1 && 'marks' in (specs(html)[0] as object), 'the compiled Vega spec, gzipped');
   });
 
-  it('gives two widgets of the same spec distinct element and SVG ids', async () => {
+  it('gives two widgets of the same spec distinct element ids', () => {
     const spec = { ...barSpec, mark: { type: 'bar', clip: true } };
-    const [a, b] = await Promise.all([widgetToBundle({ spec, summary: 'a' }), widgetToBundle({ spec, summary: 'b' })]);
+    const [a, b] = [widgetToBundle({ spec, summary: 'a' }), widgetToBundle({ spec, summary: 'b' })];
     const ids = (html: string | undefined) => new Set([...(html ?? '').matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]));
     const shared = [...ids(a['text/html'])].filter((id) => ids(b['text/html']).has(id));
-    assert.ok(ids(a['text/html']).size >= 2, 'the chart element and its clip path have ids');
+    assert.equal(ids(a['text/html']).size, 1);
     assert.deepEqual(shared, []);
+  });
+
+  it('leaves out the upgrade when asked (live updates stay pictures)', () => {
+    const html = widgetToBundle({ spec: barSpec, summary: 's' }, { interactive: false })['text/html'] ?? '';
+    assert.equal(pictures(html).length, 1);
+    assert.equal(/<script/.test(html), false);
   });
 
   it('adds image/svg+xml only when asked', async () => {
@@ -136,7 +157,7 @@ describe('reportToText(data)', () => {
   });
 
   it('says plainly when nothing is wrong', () => {
-    assert.equal(verdictText(healthyReport), 'No problems found: 2 checks passed.');
+    assert.equal(verdictText(healthyReport), 'No problems found in 2 checks: 2 passed.');
   });
 });
 
@@ -144,26 +165,26 @@ describe('reportToHTML(data)', () => {
   it('lays out verdict, findings table, one section per measured chart with its findings, context and checks', async () => {
     const html = await reportToHTML(healthyReport);
     assert.deepEqual([...html.matchAll(/data-section="([^"]+)"/g)].map((m) => m[1]), ['loss', 'gradients']);
-    assert.ok(html.includes('No problems found: 2 checks passed.'));
+    assert.ok(html.includes('No problems found in 2 checks: 2 passed.'));
     assert.equal(/<table class="[^"]*tfd-findings/.test(html), false, 'no empty findings table');
     const dataOnly = await reportToHTML({ ...healthyReport, findings: sickReport.findings.filter((f) => f.layer === undefined) });
-    assert.match(dataOnly, /<th>Finding<\/th><th>What to change<\/th>/, 'no empty layer column');
-    assert.match(html, /<details class="tfd-checks"><summary>Checks run: 2 \(2 passed\)<\/summary>/);
+    assert.match(dataOnly, /Finding<\/th><th [^>]*>What to change<\/th>/, 'no empty layer column');
+    assert.match(html, /<details class="tfd-checks"><summary [^>]*>Checks run: 2 checks: 2 passed<\/summary>/);
   });
 
   it('puts each finding next to the chart that proves it', async () => {
     const html = await reportToHTML(sickReport);
-    const section = (key: string) => html.match(new RegExp(`<section class="tfd-section" data-section="${key}">(.*?)</section>`, 's'))?.[1] ?? '';
+    const section = (key: string) => html.match(new RegExp(`<section data-section="${key}"[^>]*>(.*?)</section>`, 's'))?.[1] ?? '';
     assert.ok(section('loss').includes('The first loss is 18x the chance level'));
     assert.ok(section('gradients').includes(escapeHTML(`Updates too large in layer ${HOSTILE}`)));
     assert.equal(section('loss').includes('Updates too large'), false);
     assert.equal((html.match(/<tr data-finding=/g) ?? []).length, sickReport.findings.length);
-    assert.match(html, /<th>Finding<\/th><th>Layer<\/th>/, 'a layer column when a finding names a layer');
+    assert.match(html, /Finding<\/th><th [^>]*>Layer<\/th>/, 'a layer column when a finding names a layer');
   });
 
   it('keeps hostile class, layer and model names as text and inlines the runtime once', async () => {
     const html = await reportToHTML(sickReport);
-    assert.equal(withoutRuntime(html).includes('<img'), false);
+    assert.equal((withoutRuntime(html).match(/<img/g) ?? []).length, reportSections(sickReport.measurements).length, 'one image per chart, none from names');
     assert.ok(html.includes(escapeHTML(HOSTILE)));
     assert.equal(html.split(`<script type="${RUNTIME_TYPE}"`).length - 1, 1);
     assert.equal(/(src|href)="(https?:)?\/\//.test(withoutRuntime(html)), false, 'no network reference');
@@ -172,9 +193,9 @@ describe('reportToHTML(data)', () => {
   it('shows a section whose chart vega cannot draw with its findings and the reason, not a failed report', async () => {
     const [loss, ...others] = reportSections(sickReport.measurements);
     const broken = { ...loss, spec: { ...barSpec, transform: [{ calculate: 'datum.n +', as: 'm' }] } };
-    const html = reportPage(await renderReport(sickReport, [broken, ...others]));
-    const section = html.match(/<section class="tfd-section" data-section="loss">(.*?)<\/section>/s)?.[1] ?? '';
-    assert.match(section, /<p class="tfd-chart-error">The loss chart could not be drawn \(the Vega-Lite spec could not be drawn: .+\)\.<\/p>/);
+    const html = reportPage(renderReport(sickReport, [broken, ...others]));
+    const section = html.match(/<section data-section="loss"[^>]*>(.*?)<\/section>/s)?.[1] ?? '';
+    assert.match(section, /<p [^>]*>The loss chart could not be drawn \(the Vega-Lite spec could not be drawn: .+\)\.<\/p>/);
     assert.ok(section.includes('The first loss is 18x the chance level'));
     assert.equal((withoutRuntime(html).match(/<div class="tfjs-doctor-chart"/g) ?? []).length, others.length, 'the other charts are drawn');
   });
@@ -209,8 +230,9 @@ describe('in a tslab kernel', () => {
     assert.equal(inNotebook(), false);
   });
 
-  it('displayReport(data) sends the runtime once per cell, then header, one bundle per chart, footer', async () => {
+  it('displayReport(data) sends the runtime once per kernel, then header, one bundle per chart, footer', async () => {
     const kernel = fakeKernel();
+    resetRuntimeSent();
     try {
       kernel.newCell();
       assert.equal(inNotebook(), true);
@@ -219,14 +241,17 @@ describe('in a tslab kernel', () => {
       kernel.newCell();
       await displayWidget(barSpec, 'bars');
       const runtimeOutputs = kernel.sent.filter((m) => m.data['text/html']?.includes(`type="${RUNTIME_TYPE}"`));
-      assert.deepEqual(runtimeOutputs.map((m) => m.cell), [1, 2]);
+      assert.deepEqual(runtimeOutputs.map((m) => m.cell), [1]);
       const charts = reportSections(sickReport.measurements).length;
       const [header, ...rest] = kernel.sent.filter((m) => m.cell === 1).slice(1, charts + 3);
       const footer = rest.pop();
       assert.match(header.data['text/html'] ?? '', /tfd-verdict/);
       assert.equal(charts, 8);
       assert.deepEqual(rest.map((m) => m.data[VEGALITE] !== undefined), Array(charts).fill(true));
-      assert.match(footer?.data['text/html'] ?? '', /Checks run: 5/);
+      assert.match(footer?.data['text/html'] ?? '', /Checks run: 5 checks: 2 warned, 2 failed, 1 skipped/);
+      for (const output of kernel.sent.filter((m) => m.cell === 1).slice(1)) {
+        assert.equal(/<style|<svg/.test(output.data['text/html'] ?? ''), false, 'no <style> block and no inline SVG in any report output');
+      }
       assert.ok(kernel.sent.every((m) => m.update === false && m.displayId === undefined));
     } finally {
       kernel.remove();
@@ -238,6 +263,7 @@ describe('in a tslab kernel', () => {
     const kernel = fakeKernel('the-kernel');
     try {
       kernel.newCell();
+      resetRuntimeSent();
       await displayWidget(barSpec, 'bars');
       assert.equal(kernel.sent.length, 2, 'runtime and chart');
       assert.equal(projectCopy.sent.length, 0);
@@ -253,6 +279,7 @@ describe('in a tslab kernel', () => {
     require.cache[key] = { exports: { display: { html: (html: string) => shown.push(html) } } } as NodeJS.Module;
     try {
       assert.equal(inNotebook(), true);
+      resetRuntimeSent();
       await displayWidget(barSpec, 'bars');
       assert.equal(shown.length, 1);
       assert.ok(shown[0].startsWith(`<script type="${RUNTIME_TYPE}"`));
@@ -266,6 +293,7 @@ describe('in a tslab kernel', () => {
     const kernel = fakeKernel();
     try {
       kernel.newCell();
+      resetRuntimeSent();
       const live = createLiveDisplay();
       assert.equal(live.shown, false);
       live.update(await widgetToBundle({ spec: barSpec, summary: 'epoch 1' }));
@@ -312,17 +340,22 @@ describe('displayReport(data) outside a notebook', () => {
 });
 
 describe('compactSvg(svg)', () => {
-  it('drops transparent marks and per-mark aria, rounds coordinates, keeps text and visible marks', () => {
+  it('drops transparent and unpainted marks (not clip outlines), aria, classes and defaults, says the font once, rounds coordinates, keeps text and visible marks', () => {
+    const font = 'system-ui, Arial';
     const svg =
       '<svg role="graphics-document" aria-label="chart"><g class="mark-symbol role-mark" role="graphics-object">' +
       '<path aria-label="step: 1" role="graphics-symbol" transform="translate(4.666666666666667,88.30165678192849)" d="M3.16227,0" opacity="0"/>' +
-      '<path aria-label="step: 2" role="graphics-symbol" transform="translate(9.333333333,80)" d="M3.16227,0" opacity="1"/>' +
-      '</g><text transform="translate(1.23456,0)">loss 0.00832</text></svg>';
+      '<path aria-label="step: 2" role="graphics-symbol" transform="translate(9.333333333,80)" d="M3.16227,0" fill="#333" opacity="1" stroke-width="1"/>' +
+      '<path class="voronoi" d="M1,1L2,2Z" stroke-width="0.35"/>' +
+      '<clipPath id="clip1"><path d="M0,0h5v5h-5Z"/></clipPath>' +
+      `</g><g class="empty"><g></g></g><text font-family="${font}" transform="translate(1.23456,0)">loss 0.00832</text>` +
+      `<text font-family="${font}" opacity="0.5">b</text><text font-family="serif">c</text></svg>`;
     assert.equal(
       compactSvg(svg),
-      '<svg role="graphics-document" aria-label="chart"><g class="mark-symbol role-mark">' +
-        '<path transform="translate(9.33,80)" d="M3.16,0" opacity="1"/>' +
-        '</g><text transform="translate(1.23,0)">loss 0.00832</text></svg>',
+      `<svg font-family="${font}"><g>` +
+        '<path transform="translate(9.3,80)" d="M3.1,0" fill="#333"/>' +
+        '<clipPath id="clip1"><path d="M0,0h5v5h-5Z"/></clipPath>' +
+        '</g><text transform="translate(1.2,0)">loss 0.00832</text><text opacity="0.5">b</text><text font-family="serif">c</text></svg>',
     );
   });
 });
@@ -332,12 +365,13 @@ describe('show(target)', () => {
     const kernel = fakeKernel();
     try {
       kernel.newCell();
+      resetRuntimeSent();
       const diagnosis = { ...healthyReport, show: () => Promise.resolve(), toText: () => '' };
       await show(diagnosis);
       const reportOutputs = kernel.sent.length;
       await show(barSpec, 'bars');
       const last = kernel.sent[kernel.sent.length - 1];
-      assert.equal(reportOutputs, 1 + 1 + 2 + 1, 'runtime, header, two charts, footer');
+      assert.equal(reportOutputs, 1 + 1 + 2 + 1, 'runtime (once per kernel), header, two charts, footer');
       assert.equal(kernel.sent.length, reportOutputs + 1);
       assert.deepEqual(last.data[VEGALITE], barSpec);
       assert.equal(last.data['text/plain'], 'bars');

@@ -37,7 +37,7 @@ function panelOf(cell: Cell) {
   return { spec, html: field('text/html'), plain: field('text/plain'), bytes: Buffer.byteLength(JSON.stringify(data)) };
 }
 
-test('watch-a-run.ipynb: each saved panel holds its whole run, the diverging one flags lr-too-high and the fix completes clean', { timeout: 10 * 60_000 }, async () => {
+test('watch-a-run.ipynb: each saved panel holds its whole run, the diverging one flags loss-diverging and the fix completes clean', { timeout: 10 * 60_000 }, async () => {
   const run = await executedNotebook('watch-a-run');
   assert.equal(notebookFailure('watch-a-run.ipynb', run), undefined, notebookFailure('watch-a-run.ipynb', run));
   const cells = (JSON.parse(readFileSync(run.executed, 'utf8')) as { cells: Cell[] }).cells;
@@ -49,10 +49,10 @@ test('watch-a-run.ipynb: each saved panel holds its whole run, the diverging one
   assert.equal(diverging.spec.datasets.epochs.filter((r) => r.metric === 'loss').length, 4, 'train and validation loss of 2 epochs');
   assert.ok(diverging.spec.datasets.marks.length >= 1, 'the step of the finding is marked');
   assert.match(diverging.html, /<svg/, 'the final state carries the static chart for exported HTML');
-  assert.match(diverging.html, /lr-too-high/);
+  assert.match(diverging.html, /loss-diverging/);
   assert.match(diverging.plain, /completed, step 86 of 86/);
   assert.ok(diverging.bytes < 1_000_000, `panel output ${diverging.bytes} bytes`);
-  assert.match(text(cellWith(cells, 'diverging.findings').outputs?.map((o) => text(o.text)).join('')), /^lr-too-high: The loss is rising/m);
+  assert.match(text(cellWith(cells, 'diverging.findings').outputs?.map((o) => text(o.text)).join('')), /^loss-diverging: The loss is rising/m);
 
   const fixed = panelOf(cellWith(cells, 'watch(model'));
   assert.match(fixed.plain, /completed, step 86 of 86/);

@@ -122,7 +122,7 @@ test('watch(model, { stopOnNonFinite: false }) lets training go on after weights
   assert.equal(history.end?.reason, 'completed');
   assert.equal(history.findings.length, 1);
   const { finding } = history.findings[0];
-  assert.equal(finding.id, 'nonfinite-values');
+  assert.equal(finding.id, 'loss-nonfinite');
   assert.equal(finding.evidence.stopped, false);
   assert.equal(finding.evidence.source, 'weight');
   assert.equal(finding.layer, 'hidden1');
@@ -152,7 +152,7 @@ test('watcher.step(loss, grads) follows a custom training loop and asks it to st
   tf.dispose([x, y]);
   assert.deepEqual(losses, [false, false, false, false]);
   assert.equal(stop.stop, true);
-  assert.equal(stop.finding?.id, 'nonfinite-values');
+  assert.equal(stop.finding?.id, 'loss-nonfinite');
   assert.equal(stop.finding?.evidence.step, 5);
   assert.deepEqual(history.layers.map((s) => s.step), [1, 3]);
   assert.ok(history.layers[1].rows.every((r) => r.gradNorm !== null && r.updateRatio !== null));
@@ -189,7 +189,7 @@ test('Monitor.batchEnd runs the detectors about once per throttle interval and r
   let now = 0;
   const monitor = new Monitor(model, resolveWatchOptions({ display: false, layerStats: false, throttleMs: 1000, now: () => now }));
   monitor.trainBegin({ epochs: 1, samples: 640 * 32, batchSize: 32 });
-  // 300 falling steps, then a climb far above the start: lr-too-high; 10 ms per step.
+  // 300 falling steps, then a climb far above the start: loss-diverging; 10 ms per step.
   for (let step = 0; step < 600; step++) {
     now += 10;
     monitor.batchBegin();
@@ -200,7 +200,7 @@ test('Monitor.batchEnd runs the detectors about once per throttle interval and r
   const history = monitor.history.snapshot();
   await monitor.close();
   assert.equal(tf.memory().numTensors, numTensors);
-  assert.deepEqual(history.findings.map((f) => f.finding.id), ['lr-too-high']);
+  assert.deepEqual(history.findings.map((f) => f.finding.id), ['loss-diverging']);
   // Detectors run on the throttle (every 100 steps here): found within one interval of the climb becoming clear.
   const step = history.findings[0].step;
   assert.ok(step > 300 && step <= 500, `found at step ${step}`);

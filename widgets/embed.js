@@ -1,21 +1,26 @@
 /*
  * tfjs-doctor embed bootstrap: runs in the notebook page or the HTML file and
- * upgrades static SVG charts to interactive vega-embed views.
+ * upgrades static chart pictures to interactive vega-embed views.
  *
  * Protocol (version 1; keep it backward compatible, pages mix outputs of
  * several tfjs-doctor versions):
- * - A chart is <div class="tfjs-doctor-chart"> holding its static SVG
- *   (.tfd-static), its compiled Vega spec (<script type="application/json"
- *   class="tfd-spec">) and a one-line script that pushes the div onto
- *   window.__tfjsDoctorQueue and calls window.__tfjsDoctorEmbed1.flush() when
- *   the bootstrap is already there.
+ * - A chart is <div class="tfjs-doctor-chart"> holding its static picture
+ *   (img.tfd-static, or an inline SVG in .tfd-static from older versions),
+ *   its compiled Vega spec (<script type="application/x-tfjs-doctor-spec">,
+ *   JSON or gzip + base64 per data-encoding; older versions:
+ *   <script type="application/json" class="tfd-spec">) and a one-line script
+ *   that pushes the div onto window.__tfjsDoctorQueue and calls
+ *   window.__tfjsDoctorEmbed1.flush() when the bootstrap is already there.
  * - A carrier, a script element of type application/x-tfjs-doctor-runtime,
- *   holds vega and vega-embed, as plain text or gzip + base64 (data-encoding). Browsers do not
- *   run it; this bootstrap evaluates the first carrier it finds, once per page.
+ *   holds vega and vega-embed, as plain text or gzip + base64 (data-encoding).
+ *   Browsers do not run it; this bootstrap evaluates the first carrier it
+ *   finds, once per page, and only when a chart comes near the viewport
+ *   (IntersectionObserver): a notebook of a hundred charts upgrades the ones
+ *   the reader scrolls to.
  * - The bootstrap itself follows each carrier; the first one defines
  *   window.__tfjsDoctorEmbed1, later ones only flush the queue.
  * When anything fails (no carrier, no DecompressionStream, a runtime error),
- * the chart keeps its static SVG: it is a picture, never a blank.
+ * the chart keeps its static picture: it is a picture, never a blank.
  */
 (function (root) {
   'use strict';
@@ -39,6 +44,10 @@
   function decode(carrier) {
     var text = carrier.textContent || '';
     if (carrier.getAttribute('data-encoding') !== 'gzip-base64') return Promise.resolve(text);
+    return gunzipBase64(text);
+  }
+
+  function gunzipBase64(text) {
     if (typeof DecompressionStream === 'undefined') {
       return Promise.reject(new Error('this browser has no DecompressionStream'));
     }
@@ -87,19 +96,21 @@
     if (error) chart.setAttribute('data-tfd-error', String(error.message || error));
   }
 
+  function readSpec(chart) {
+    var element = chart.querySelector('script[type="application/x-tfjs-doctor-spec"]') || chart.querySelector('script.tfd-spec');
+    if (!element) return Promise.reject(new Error('no spec'));
+    return decode(element).then(function (text) { return JSON.parse(text); });
+  }
+
   function embedChart(runtime, chart) {
     var state = chart.getAttribute('data-tfd-state');
     if (state === 'interactive' || state === 'embedding') return;
-    var specElement = chart.querySelector('script.tfd-spec');
-    var staticView = chart.querySelector('.tfd-static');
-    if (!specElement) return markStatic(chart, new Error('no spec'));
-    var spec;
-    try {
-      spec = JSON.parse(specElement.textContent || '');
-    } catch (error) {
-      return markStatic(chart, error);
-    }
     chart.setAttribute('data-tfd-state', 'embedding');
+    readSpec(chart).then(function (spec) { show(runtime, chart, spec); }, function (error) { markStatic(chart, error); });
+  }
+
+  function show(runtime, chart, spec) {
+    var staticView = chart.querySelector('.tfd-static');
     var target = document.createElement('div');
     target.className = 'tfd-interactive';
     chart.insertBefore(target, staticView || null);
@@ -125,19 +136,36 @@
     });
   }
 
+  // Upgrades a chart once it comes near the viewport (all at once without IntersectionObserver).
+  var observer = typeof IntersectionObserver === 'undefined' ? null : new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (!entry.isIntersecting) return;
+      observer.unobserve(entry.target);
+      upgrade(entry.target);
+    });
+  }, { rootMargin: '600px 0px' });
+
+  function upgrade(chart) {
+    var loading = load();
+    if (!loading) return markStatic(chart, new Error('no runtime on the page'));
+    loading.then(
+      function (runtime) { embedChart(runtime, chart); },
+      function (error) { markStatic(chart, error); },
+    );
+  }
+
   function flush() {
     var queue = root[QUEUE] || (root[QUEUE] = []);
     finalizeDetached();
     if (!queue.length) return;
-    var loading = load();
-    if (!loading) return; // no runtime on the page yet: the next carrier flushes again
+    if (!document.querySelector(CARRIER)) return; // no runtime on the page yet: the next carrier flushes again
     var charts = queue.splice(0, queue.length).filter(function (chart) {
       return chart && chart.classList && chart.classList.contains('tfjs-doctor-chart');
     });
-    loading.then(
-      function (runtime) { charts.forEach(function (chart) { embedChart(runtime, chart); }); },
-      function (error) { charts.forEach(function (chart) { markStatic(chart, error); }); },
-    );
+    charts.forEach(function (chart) {
+      if (observer) observer.observe(chart);
+      else upgrade(chart);
+    });
   }
 
   flush();

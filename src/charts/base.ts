@@ -197,3 +197,20 @@ export function expectMeasurement(builder: string, value: unknown, source: strin
   const shape = listKey === undefined ? 'an object' : `an object with a "${listKey}" array`;
   throw new Error(`${builder}: expected ${shape} (${source}); got ${isObject ? `"${listKey}" = ${typeof list}` : got}.`);
 }
+
+/**
+ * The spec with words for front ends that show only the chart (the Vega-Lite
+ * part of a notebook output): `description` (what it shows) and extra subtitle
+ * lines (the findings it is evidence for), wrapped as frame() wraps.
+ */
+export function annotate(spec: ChartSpec, description: string, lines: readonly string[]): ChartSpec {
+  const title = spec.title;
+  const base = typeof title === 'object' && title !== null && 'text' in title ? (title as { text: unknown; subtitle?: unknown }) : { text: title ?? '' };
+  const subtitle = base.subtitle === undefined ? [] : Array.isArray(base.subtitle) ? base.subtitle : [base.subtitle];
+  const added = lines.flatMap((line) => wrapLine(line, SUBTITLE_CHARS));
+  return {
+    ...spec,
+    description,
+    ...(added.length === 0 ? {} : { title: { ...base, subtitle: [...subtitle, ...added] } }),
+  };
+}

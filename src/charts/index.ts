@@ -3,7 +3,7 @@
  * the helpers checks use to prepare chart data (PNG encoding, downsampling).
  */
 export type { ChartSpec } from './base';
-export { SCHEMA } from './base';
+export { SCHEMA, annotate } from './base';
 export { lossChart, type LossChartInput } from './loss';
 export { gradientFlowChart, combineByLayer, UPDATE_RATIO_GUIDE, MAX_WEIGHT_ROWS, MAX_LAYER_ROWS } from './gradients';
 export { pixelsToPngDataUrl, type PngOptions } from './png';
@@ -16,3 +16,4 @@ export { regressionChart, MAX_SCATTER_POINTS } from './regression';
 export { confusionMatrixChart, MAX_CONFUSION_CLASSES } from './confusion';
 export { lrRangeChart } from './lr-range';
 export { findingsTableChart } from './findings';
+export { trainingPanelChart, type TrainingPanelLayout, type TrainingDataset } from './training';

@@ -16,6 +16,7 @@ export interface LossChartInput {
 }
 
 const TITLE = 'Loss vs chance level';
+const CURVES = 'curves';
 
 export function lossChart(input: LossChartInput): ChartSpec {
   expectMeasurement('lossChart', input, '{ loss: report.measurements.loss, curves: report.measurements.curves }');
@@ -43,7 +44,7 @@ function chanceOf(loss: LossMeasurement | undefined, curves: LossCurves | undefi
 }
 
 /** Y scale for losses: log when they span orders of magnitude (symlog if some are exactly 0). */
-function lossScale(values: number[]) {
+export function lossScale(values: number[]) {
   const type = scaleTypeFor(values);
   if (type === 'linear') return { type: 'linear' as const, zero: false, nice: true };
   const positive = values.filter((v) => v > 0);
@@ -91,12 +92,22 @@ function chanceLayers(chance: Chance | null, yTitle: string) {
   return layers;
 }
 
-/** Short lines (chance, band, initial loss), each well within a subtitle line. */
-function subtitleFor(chance: Chance | null, loss: LossMeasurement | undefined, marked = false): string[] {
+/**
+ * Short lines (chance, band, initial loss), each well within a subtitle line.
+ * `marker`: the red diamond at step 0 (and the red bar of its probe batches)
+ * drawn beside curves that start on other samples, so it is explained.
+ */
+function subtitleFor(chance: Chance | null, loss: LossMeasurement | undefined, marker?: { initial: number; batches: number }): string[] {
   const lines: string[] = [];
   if (chance) lines.push(`Chance level ${formatNumber(chance.value)}${chance.reason ? `: ${chance.reason}` : ''}.`);
   if (chance?.band) lines.push(`Shaded: an unremarkable initial loss (${formatNumber(chance.band[0])} to ${formatNumber(chance.band[1])}).`);
-  if (loss && isFiniteNumber(loss.initialLoss)) lines.push(`Initial ${loss.lossName} loss: ${formatNumber(loss.initialLoss)}${marked ? ' (red diamond at step 0)' : ''}.`);
+  const name = loss ? `${loss.lossName} ` : '';
+  if (marker) {
+    const over = marker.batches > 1 ? `, the mean of ${marker.batches} probe batches (red bar: lowest to highest)` : ' on the probe batches';
+    lines.push(`Red diamond at step 0: initial ${name}loss ${formatNumber(marker.initial)}${over}. Each curve starts on its own samples.`);
+  } else if (loss && isFiniteNumber(loss.initialLoss)) {
+    lines.push(`Initial ${name}loss: ${formatNumber(loss.initialLoss)}.`);
+  }
   return lines;
 }
 
@@ -141,7 +152,7 @@ function curvesChart(curves: LossCurves, loss: LossMeasurement | undefined): Cha
   const layers: object[] = [
     ...chanceLayers(chance, yTitle),
     {
-      data: { values: data },
+      data: { name: CURVES },
       // Several series: click a legend entry to bring one forward.
       ...(series.size > 1 ? { params: [{ name: 'series_pick', select: { type: 'point', fields: ['series'] }, bind: 'legend' }] } : {}),
       // A line through one point draws nothing: show points when a series has only one.
@@ -159,7 +170,7 @@ function curvesChart(curves: LossCurves, loss: LossMeasurement | undefined): Cha
       },
     },
     {
-      data: { values: data },
+      data: { name: CURVES },
       params: [{ name: 'hover', select: { type: 'point', on: 'mouseover', nearest: true, clear: 'mouseout' } }],
       mark: { type: 'point', filled: true, size: 40 },
       encoding: {
@@ -220,7 +231,9 @@ function curvesChart(curves: LossCurves, loss: LossMeasurement | undefined): Cha
     });
   }
   return {
-    ...frame(TITLE, subtitleFor(chance, loss, initial !== null)),
+    ...frame(TITLE, subtitleFor(chance, loss, initial === null ? undefined : { initial, batches: perBatch.length })),
+    // The curves feed the line and its hover points: one copy in the spec.
+    datasets: { [CURVES]: data },
     width: SIZE.width,
     height: SIZE.height,
     layer: layers,

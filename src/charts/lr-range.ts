@@ -51,8 +51,9 @@ export function lrRangeChart(test: LrRangeTest): ChartSpec {
   if (isFiniteNumber(test.divergenceLr)) markers.push({ lr: test.divergenceLr, label: `diverges at ${formatNumber(test.divergenceLr)}`, kind: 'divergence' });
 
   const layers: object[] = [];
-  if (test.suggested && test.suggested.every(isFiniteNumber)) {
-    const [from, to] = test.suggested;
+  const band = test.suggested && test.suggested.every(isFiniteNumber) ? test.suggested : null;
+  if (band) {
+    const [from, to] = band;
     layers.push({
       data: { values: [{ from: round(from), to: round(to), label: `suggested ${formatNumber(from)}–${formatNumber(to)}` }] },
       layer: [
@@ -123,10 +124,12 @@ export function lrRangeChart(test: LrRangeTest): ChartSpec {
       ],
     });
   }
+  // The subtitle says what is drawn: a band only when the measurements suggest one.
+  const advice = band
+    ? `Pick a rate in the green band (${formatNumber(band[0])} to ${formatNumber(band[1])}), below where the loss turns up.`
+    : 'No band is suggested: the smoothed loss never fell steadily during this sweep.';
   return {
-    ...frame(TITLE, [
-      'Loss while the learning rate grows each step (thin: raw, thick: smoothed). Pick a rate in the green band, below where the loss turns up.',
-    ]),
+    ...frame(TITLE, [`Loss while the learning rate grows each step (thin: raw, thick: smoothed). ${advice}`]),
     width: SIZE.width,
     height: SIZE.height,
     layer: layers,

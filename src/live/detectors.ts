@@ -33,7 +33,7 @@ export function smooth(points: readonly SeriesPoint[], weight: number): SeriesPo
   return out;
 }
 
-/** lr-too-high when the smoothed loss rose far above its best and above its start, for several points. */
+/** loss-diverging when the smoothed loss rose far above its best and above its start, for several points. */
 export function detectDivergence(
   loss: readonly SeriesPoint[],
   learningRate: number | null,
@@ -71,7 +71,7 @@ export interface GapOptions {
 
 export const GAP_DEFAULTS: GapOptions = { rise: 0.1, trainDrop: 0.05, patience: 2 };
 
-/** train-eval-gap when validation loss rises for `patience` epochs while training loss keeps falling. */
+/** val-loss-rising when validation loss rises for `patience` epochs while training loss keeps falling. */
 export function detectWideningGap(epochs: readonly EpochRow[], options: GapOptions = GAP_DEFAULTS): Finding | null {
   const rows = epochs.filter((row) => isFiniteValue(row.values.loss) && isFiniteValue(row.values.val_loss));
   if (rows.length < options.patience + 1) return null;

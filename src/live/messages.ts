@@ -52,7 +52,7 @@ export function nonFiniteLoss(seen: NonFiniteLoss): Finding {
       ? `The training loss was ${String(seen.loss)} ${before}.`
       : `After the update of that step the weights hold NaN/Inf, although the logged loss still reads ${num(seen.loss)} (cross-entropy clips predictions, which can hide NaN).`;
   return {
-    id: 'nonfinite-values',
+    id: 'loss-nonfinite',
     severity: 'error',
     title: `${what} at step ${seen.step} (epoch ${seen.epoch + 1}, batch ${seen.batch + 1})${layer ? `, first in layer "${layer}"` : ''}.`,
     detail:
@@ -94,7 +94,7 @@ export interface Divergence {
 export function divergence(seen: Divergence): Finding {
   const lr = seen.learningRate === null ? 'the learning rate' : `the learning rate (${num(seen.learningRate)})`;
   return {
-    id: 'lr-too-high',
+    id: 'loss-diverging',
     severity: 'warning',
     title: `The loss is rising: ${num(seen.loss)} at step ${seen.step}, up from ${num(seen.bestLoss)} at step ${seen.bestStep}.`,
     detail:
@@ -118,7 +118,7 @@ export interface WideningGap {
 
 export function wideningGap(seen: WideningGap): Finding {
   return {
-    id: 'train-eval-gap',
+    id: 'val-loss-rising',
     severity: 'warning',
     title: `Validation loss is rising while training loss falls (epoch ${seen.epoch + 1}).`,
     detail:

@@ -1,6 +1,8 @@
 /**
  * The notebook sink: one output replaced in place, at most once per
- * `throttleMs`, with a trailing update so the last events always show. At the
+ * `throttleMs` (and never more often than keeps drawing the panel under
+ * MAX_RENDER_SHARE of the wall time: each update draws its picture in Node),
+ * with a trailing update so the last events always show. At the
  * end of the run the output gets the full static chart (final bundle), which
  * is what a saved or exported notebook keeps. Clock and scheduler are
  * injected so tests run without waiting.
@@ -10,6 +12,9 @@ import type { LiveEvent } from './events';
 import type { RunHistory, HistorySnapshot } from './history';
 import type { Sink } from './monitor';
 import { liveBundle } from './panel';
+
+/** Largest share of the wall time live updates may spend drawing the panel. */
+export const MAX_RENDER_SHARE = 0.05;
 
 export interface PanelDisplay {
   update(bundle: MimeBundle): void;
@@ -40,6 +45,8 @@ export interface NotebookSinkOptions {
 
 export class NotebookSink implements Sink {
   private lastRender = Number.NEGATIVE_INFINITY;
+  /** How long the last update took to build (ms, on the injected clock). */
+  private renderCost = 0;
   private timer: unknown = null;
   private history: RunHistory | null = null;
   private final: Promise<void> = Promise.resolve();
@@ -60,7 +67,8 @@ export class NotebookSink implements Sink {
       this.final = this.renderFinal(history.snapshot());
       return;
     }
-    const wait = this.lastRender + this.options.throttleMs - this.options.now();
+    const interval = Math.max(this.options.throttleMs, this.renderCost / MAX_RENDER_SHARE);
+    const wait = this.lastRender + interval - this.options.now();
     if (wait <= 0) this.render();
     else if (this.timer === null) this.timer = this.options.scheduler.setTimeout(() => this.onTimer(), wait);
   }
@@ -87,8 +95,10 @@ export class NotebookSink implements Sink {
 
   private render(): void {
     if (!this.history) return;
-    this.lastRender = this.options.now();
+    const started = this.options.now();
+    this.lastRender = started;
     this.show(liveBundle(this.history.snapshot()));
+    this.renderCost = this.options.now() - started;
   }
 
   private async renderFinal(snapshot: HistorySnapshot): Promise<void> {

@@ -1,12 +1,12 @@
 /**
  * Standalone HTML pages: one self-contained file with the runtime inlined
  * (plain, so every browser upgrades the charts), opens offline from file://.
- * Without JavaScript, each chart is its static SVG.
+ * Without JavaScript, each chart is its static picture.
  */
 import { widgetHTML, type RenderedWidget } from './bundle';
 import { escapeHTML } from './escape';
 import { runtimeHTML } from './runtime';
-import { REPORT_CSS } from './style';
+import { PAGE_CSS, STYLE } from './style';
 
 /** A full HTML document around body markup; the runtime goes first so charts below find it. */
 export function pageHTML(title: string, body: string): string {
@@ -17,9 +17,9 @@ export function pageHTML(title: string, body: string): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHTML(title)}</title>`,
-    `<style>${REPORT_CSS}</style>`,
+    `<style>${PAGE_CSS}</style>`,
     '</head>',
-    '<body class="tfd-page">',
+    '<body>',
     runtimeHTML('plain'),
     body,
     '</body>',
@@ -30,7 +30,7 @@ export function pageHTML(title: string, body: string): string {
 /** Rendered widgets as one standalone page. */
 export function widgetsPage(widgets: readonly RenderedWidget[], title = 'tfjs-doctor'): string {
   const body = widgets
-    .map((widget) => `<figure class="tfd-figure">${widgetHTML(widget)}<figcaption>${escapeHTML(widget.summary)}</figcaption></figure>`)
+    .map((widget) => `<figure style="${STYLE.figure}">${widgetHTML(widget, 'json')}<figcaption style="${STYLE.caption}">${escapeHTML(widget.summary)}</figcaption></figure>`)
     .join('\n');
-  return pageHTML(title, `<main class="tfjs-doctor-report">${body}</main>`);
+  return pageHTML(title, `<main class="tfjs-doctor-report" style="${STYLE.report}">${body}</main>`);
 }

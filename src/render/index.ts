@@ -2,7 +2,8 @@
  * Output sinks: notebook MIME bundles (tslab), standalone HTML, text.
  * Render never decides: it shows findings and measurements as they are.
  *
- *   DiagnosisData -> sections (charts from src/charts) -> static SVG (Node)
+ *   DiagnosisData -> sections (charts from src/charts) -> static SVG (Node,
+ *   synchronous, drawn only when shown or asked for)
  *     -> MIME bundles (notebook) | one HTML page (runtime inlined) | text
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -24,15 +25,20 @@ export type { VegaLiteSpec } from './vega';
 /** Where displayReport() writes the HTML report outside a notebook (git-ignored by default). */
 export const REPORT_DIRECTORY = '.tfjs-doctor';
 
-/** The report as plain text (synchronous: no chart is drawn). */
+/** The report as plain text (no chart is drawn). */
 export function reportToText(data: DiagnosisData): string {
   const sections = reportSections(data.measurements).map((s) => ({ title: s.definition.title, summary: s.summary }));
   return textReport(data, sections);
 }
 
-/** The report as one self-contained HTML page: opens offline, charts interactive, static SVG without JavaScript. */
-export async function reportToHTML(data: DiagnosisData): Promise<string> {
-  return reportPage(await renderReport(data));
+/** The report as one self-contained HTML page: opens offline, charts interactive, static pictures without JavaScript. */
+export function reportToHTML(data: DiagnosisData): string {
+  return reportPage(renderReport(data));
+}
+
+/** The report as notebook outputs (what show() sends in a tslab cell). */
+export function reportToBundles(data: DiagnosisData): MimeBundle[] {
+  return reportBundles(renderReport(data));
 }
 
 function timestamp(date: Date): string {
@@ -42,22 +48,23 @@ function timestamp(date: Date): string {
 /**
  * In a tslab cell: the report as display outputs. Elsewhere: the text report on
  * stdout and the HTML report in .tfjs-doctor/, saying where (the caller asked to see it).
+ * `html` gives an already built page (report.toHTML() memoizes it).
  */
-export async function displayReport(data: DiagnosisData): Promise<void> {
+export async function displayReport(data: DiagnosisData, html: () => string = () => reportToHTML(data)): Promise<void> {
   if (inNotebook()) {
-    displayBundles(reportBundles(await renderReport(data)));
+    displayBundles(reportToBundles(data));
     return;
   }
   const directory = resolve(REPORT_DIRECTORY);
   mkdirSync(directory, { recursive: true });
   const path = join(directory, `report-${timestamp(new Date())}.html`);
-  writeFileSync(path, await reportToHTML(data));
+  writeFileSync(path, html());
   process.stdout.write(`${reportToText(data)}\nCharts: ${path}\n`);
 }
 
-/** One chart as its notebook MIME bundle (Vega-Lite, HTML with static SVG, text). */
-export async function widgetToBundle(widget: Widget, options: BundleOptions = {}): Promise<MimeBundle> {
-  return widgetBundle(await renderWidget(widget), options);
+/** One chart as its notebook MIME bundle (Vega-Lite, HTML with the static picture, text). */
+export function widgetToBundle(widget: Widget, options: BundleOptions = {}): MimeBundle {
+  return widgetBundle(renderWidget(widget), options);
 }
 
 /** Shows one chart: an output in a tslab cell, its summary on stdout elsewhere. */
@@ -66,7 +73,7 @@ export async function displayWidget(spec: VegaLiteSpec, summary: string): Promis
     process.stdout.write(`${summary}\n`);
     return;
   }
-  displayBundles([await widgetToBundle({ spec, summary })]);
+  displayBundles([widgetToBundle({ spec, summary })]);
 }
 
 function isWidgetList(widgets: Widget | readonly Widget[]): widgets is readonly Widget[] {
@@ -74,7 +81,7 @@ function isWidgetList(widgets: Widget | readonly Widget[]): widgets is readonly 
 }
 
 /** Charts as one standalone HTML page (runtime inlined, works offline). */
-export async function widgetToHTML(widgets: Widget | readonly Widget[], title = 'tfjs-doctor'): Promise<string> {
+export function widgetToHTML(widgets: Widget | readonly Widget[], title = 'tfjs-doctor'): string {
   const list = isWidgetList(widgets) ? widgets : [widgets];
-  return widgetsPage(await Promise.all(list.map(renderWidget)), title);
+  return widgetsPage(list.map(renderWidget), title);
 }

@@ -10,10 +10,11 @@
  * evaluates it once and embeds every queued chart. See widgets/embed.js.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { scriptText } from './escape';
 import { RUNTIME_ERRORS } from '../messages/errors';
+import { packageBuildDir } from './vega';
 
 /** MIME type of the carrier element: browsers do not execute unknown script types. */
 export const RUNTIME_TYPE = 'application/x-tfjs-doctor-runtime';
@@ -21,7 +22,7 @@ export const RUNTIME_TYPE = 'application/x-tfjs-doctor-runtime';
 /**
  * How the runtime code is stored in a carrier: 'plain' (standalone HTML files,
  * works in every browser) or 'gzip-base64' (notebook outputs: ~3x smaller,
- * decoded with DecompressionStream; without it the static SVG stays).
+ * decoded with DecompressionStream; without it the static picture stays).
  */
 export type RuntimeEncoding = 'plain' | 'gzip-base64';
 
@@ -34,11 +35,6 @@ interface RuntimeSources {
 
 let sources: RuntimeSources | undefined;
 const encoded = new Map<RuntimeEncoding, string>();
-
-/** Directory of a package's entry point (vega's `exports` hide package.json). */
-function packageBuildDir(name: string): string {
-  return dirname(require.resolve(name));
-}
 
 function packageVersion(buildDir: string): string {
   const manifest: unknown = JSON.parse(readFileSync(join(buildDir, '..', 'package.json'), 'utf8'));
@@ -81,8 +77,9 @@ function encodedRuntime(encoding: RuntimeEncoding): string {
 
 /**
  * The carrier and the bootstrap as HTML: put it once per page (standalone
- * file) or once per notebook cell (so every saved cell that has charts can
- * upgrade them on its own). Evaluated at most once per page whatever the count.
+ * file) or once per notebook (the first output with a chart; see tslab.ts).
+ * The bootstrap decodes and evaluates it only when a chart needs it, at most
+ * once per page whatever the count.
  */
 export function runtimeHTML(encoding: RuntimeEncoding): string {
   const { bootstrap, versions } = loadSources();

@@ -5,7 +5,7 @@
  */
 import {
   activationHealthChart, confusionMatrixChart, dataProfileChart, gradientFlowChart, lossChart, lrRangeChart, predictionsChart,
-  sampleGridChart,
+  sampleGridChart, annotate,
   type ChartSpec,
 } from '../charts';
 import type { Measurements } from '../measurements';
@@ -103,4 +103,9 @@ export function reportSections(measurements: Measurements): ReportSection[] {
     const spec = definition.chart(measurements);
     return spec ? [{ definition, spec, summary: SECTION_SUMMARIES[definition.key](measurements) }] : [];
   });
+}
+
+/** The Vega-Lite part of a section's notebook output: its chart with the summary and the findings it proves. */
+export function sectionSpecForNotebook(section: ReportSection, findings: readonly string[]): ChartSpec {
+  return annotate(section.spec, section.summary, findings);
 }

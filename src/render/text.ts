@@ -14,6 +14,11 @@ const SEVERITY_WORDS: Record<Severity, [string, string]> = {
   info: ['note', 'notes'],
 };
 
+/** A sentence starts with a capital letter, whatever the name it starts with. */
+export function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function plural(count: number, [one, many]: [string, string]): string {
   return `${count} ${count === 1 ? one : many}`;
 }
@@ -34,13 +39,24 @@ export function findingCounts(findings: readonly Finding[]): string {
     .join(', ');
 }
 
+/**
+ * The checks in one phrase, the same wherever it appears (verdict, checks
+ * list): "20 checks: 18 passed, 2 skipped".
+ */
+export function checksTally(checks: readonly CheckRun[]): string {
+  const counts = countBy(checks, (c) => c.status);
+  const order: CheckRun['status'][] = ['pass', 'warn', 'fail', 'error', 'skipped'];
+  const words: Record<CheckRun['status'], string> = { pass: 'passed', warn: 'warned', fail: 'failed', error: 'errored', skipped: 'skipped' };
+  const parts = order.filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${words[s]}`);
+  return `${plural(checks.length, ['check', 'checks'])}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+}
+
 /** The verdict in one sentence: how bad, and what to fix first. */
 export function verdictText(data: DiagnosisData): string {
   const first = data.findings[0];
-  const passed = data.checks.filter((c) => c.status === 'pass').length;
   if (!first || first.severity === 'info') {
     const notes = first ? ` (${findingCounts(data.findings)})` : '';
-    return `No problems found: ${plural(passed, ['check', 'checks'])} passed${notes}.`;
+    return `No problems found in ${checksTally(data.checks)}${notes}.`;
   }
   const fixFirst = fixFirstFinding(data.findings, data.triage) ?? first;
   const explained = data.findings.filter((f) => f !== fixFirst && data.triage?.explains.includes(f.id) && f.severity !== 'info');
@@ -107,7 +123,7 @@ export const SECTION_SUMMARIES = {
       if (points.length === 0) continue;
       const first = points[0];
       const last = points[points.length - 1];
-      parts.push(`${name}: loss ${num(first.loss)} at step ${first.step} to ${num(last.loss)} at step ${last.step}.`);
+      parts.push(sentence(`${name}: loss ${num(first.loss)} at step ${first.step} to ${num(last.loss)} at step ${last.step}.`));
     }
     return parts.join(' ');
   },
@@ -188,10 +204,8 @@ function findingText(finding: Finding): string {
 }
 
 function checksText(checks: readonly CheckRun[]): string {
-  const counts = countBy(checks, (c) => c.status);
-  const tally = [...counts].map(([status, count]) => `${count} ${status}`).join(', ');
   const lines = checks.map((c) => `  ${c.id}: ${c.status} (${Math.round(c.ms)} ms)${c.note ? ` ${c.note}` : ''}`);
-  return [`Checks: ${tally}`, ...lines].join('\n');
+  return [`Checks run: ${checksTally(checks)}`, ...lines].join('\n');
 }
 
 /**

@@ -9,8 +9,12 @@
  * copy, whose writer is never set). If tslab changes and the writer is gone,
  * we fall back to `display.html()` of the text/html part.
  *
- * The writer is a new function for every executed cell; that is how we know a
- * cell's first chart, which carries the runtime (see runtime.ts).
+ * The vega runtime (see runtime.ts) travels once per kernel session: as its
+ * own output just before the first chart this kernel shows. A notebook run
+ * top to bottom therefore holds one copy. Re-running that one cell later
+ * drops the copy from the saved file; the charts then keep their static
+ * pictures there (they are never blank), and the page that is open keeps
+ * the runtime it already evaluated.
  */
 import { randomBytes } from 'node:crypto';
 import type { MimeBundle } from './bundle';
@@ -68,18 +72,27 @@ export function inNotebook(): boolean {
   return currentWriter() !== undefined || publicDisplay() !== undefined;
 }
 
-// Writers (cells) that already carry the runtime. Weak: a finished cell's writer can go.
-const cellsWithRuntime = new WeakSet<DisplayWriter>();
+/** Whether this kernel already sent the runtime (see the module comment). */
+const runtimeState = { sent: false };
+
+/** Forgets that the runtime was sent (tests simulate a fresh kernel). */
+export function resetRuntimeSent(): void {
+  runtimeState.sent = false;
+}
+
+function hasChart(bundle: MimeBundle): boolean {
+  return bundle['text/html']?.includes('tfjs-doctor-chart') ?? false;
+}
 
 function send(writer: DisplayWriter, data: MimeBundle, displayId: string | undefined, update: boolean): void {
   writer({ data, metadata: {}, transient: displayId === undefined ? {} : { display_id: displayId } }, update);
 }
 
-/** Sends the runtime carrier as its own output, once per cell. */
+/** Sends the runtime carrier as its own output, once per kernel. */
 function ensureRuntime(writer: DisplayWriter): void {
-  if (cellsWithRuntime.has(writer)) return;
+  if (runtimeState.sent) return;
   send(writer, { 'text/html': runtimeHTML('gzip-base64'), 'text/plain': '' }, undefined, false);
-  cellsWithRuntime.add(writer);
+  runtimeState.sent = true;
 }
 
 /**
@@ -89,13 +102,14 @@ function ensureRuntime(writer: DisplayWriter): void {
 export function displayBundles(bundles: readonly MimeBundle[]): void {
   const writer = currentWriter();
   if (writer) {
-    if (bundles.some((bundle) => bundle['text/html']?.includes('tfjs-doctor-chart'))) ensureRuntime(writer);
+    if (bundles.some(hasChart)) ensureRuntime(writer);
     for (const bundle of bundles) send(writer, bundle, undefined, false);
     return;
   }
   const fallback = publicDisplay();
   if (!fallback) throw new Error(RUNTIME_ERRORS.notInTslab());
-  const runtime = runtimeHTML('gzip-base64');
+  const runtime = bundles.some(hasChart) && !runtimeState.sent ? runtimeHTML('gzip-base64') : '';
+  if (runtime) runtimeState.sent = true;
   fallback.html(runtime + bundles.map((bundle) => bundle['text/html'] ?? `<pre>${escapeHTML(bundle['text/plain'])}</pre>`).join(''));
 }
 
@@ -123,7 +137,7 @@ export function createLiveDisplay(): LiveDisplay {
     },
     update(bundle: MimeBundle) {
       if (!writer) return;
-      if (!shown) ensureRuntime(writer);
+      if (hasChart(bundle)) ensureRuntime(writer);
       send(writer, bundle, displayId, shown);
       shown = true;
     },

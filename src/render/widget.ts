@@ -2,7 +2,6 @@
 import { newChartId, type RenderedWidget, type Widget } from './bundle';
 import { specToSVG } from './svg';
 
-export async function renderWidget(widget: Widget): Promise<RenderedWidget> {
-  const chart = await specToSVG(widget.spec);
-  return { ...widget, ...chart, id: newChartId() };
+export function renderWidget(widget: Widget): RenderedWidget {
+  return { ...widget, ...specToSVG(widget.spec), id: newChartId() };
 }

@@ -1,0 +1,198 @@
+/**
+ * The live training panel of watch() (CHECKLIST T9), as one Vega-Lite spec
+ * over named datasets: loss per batch and epoch with the chance line and the
+ * steps where findings appeared; other metrics; per-layer gradient norms and
+ * update/weight ratios over time as heatmaps. The notebook fills the datasets
+ * inline; the dashboard embeds the same spec and inserts rows as they arrive.
+ * Colours, sizes and the loss scale are the report's (base.ts, loss.ts).
+ */
+import { COLORS, FORMAT, SIZE, frame, type ChartSpec } from './base';
+import { lossScale } from './loss';
+
+/** The panel's datasets (rows come from src/live/panel-rows.ts). */
+export type TrainingDataset = 'batches' | 'epochs' | 'layers' | 'chance' | 'marks';
+
+export interface TrainingPanelLayout {
+  title: string;
+  subtitle: string[];
+  /** Metrics other than the loss, by base name ('acc'). */
+  metrics: string[];
+  /** Draw the gradient-norm heatmap (a held batch was given). */
+  gradientNorms: boolean;
+  /** Draw the update/weight heatmap (per-layer statistics are on). */
+  updateRatios: boolean;
+}
+
+const SERIES = ['train (batch)', 'train (epoch)', 'validation (epoch)'];
+const SERIES_COLORS = [COLORS.band, COLORS.train, COLORS.validation];
+/** Heatmap width when two sit side by side. */
+const HALF = (SIZE.width - 60) / 2;
+/** The update/weight colour scale: white at the healthy 1e-3, two decades either side. */
+const RATIO_DOMAIN = [-6, 0];
+const RATIO_MID = -3;
+
+function named(name: TrainingDataset) {
+  return { name };
+}
+
+function curveLayers(metricTest: string, yTitle: string, scale: object) {
+  return [
+    {
+      data: named('batches'),
+      transform: [{ filter: metricTest }, { calculate: "'train (batch)'", as: 'series' }],
+      mark: { type: 'line', strokeWidth: 1.2, clip: true },
+      encoding: {
+        x: { field: 'step', type: 'quantitative', title: 'step', axis: { tickMinStep: 1, format: FORMAT.integer } },
+        y: { field: 'value', type: 'quantitative', title: yTitle, scale },
+        color: { field: 'series', type: 'nominal', title: null, scale: { domain: SERIES, range: SERIES_COLORS } },
+        detail: { field: 'metric', type: 'nominal' },
+        tooltip: [
+          { field: 'metric', type: 'nominal', title: 'metric' },
+          { field: 'step', type: 'quantitative', title: 'step', format: FORMAT.integer },
+          { field: 'value', type: 'quantitative', title: 'value', format: FORMAT.number },
+        ],
+      },
+    },
+    {
+      data: named('epochs'),
+      transform: [{ filter: metricTest }, { calculate: "datum.split + ' (epoch)'", as: 'series' }],
+      mark: { type: 'line', point: { filled: true, size: 45 }, strokeWidth: 2, clip: true },
+      encoding: {
+        x: { field: 'step', type: 'quantitative' },
+        y: { field: 'value', type: 'quantitative' },
+        color: { field: 'series', type: 'nominal' },
+        detail: { field: 'metric', type: 'nominal' },
+        tooltip: [
+          { field: 'series', type: 'nominal', title: 'series' },
+          { field: 'metric', type: 'nominal', title: 'metric' },
+          { field: 'epoch', type: 'quantitative', title: 'epoch (0-based)' },
+          { field: 'value', type: 'quantitative', title: 'value', format: FORMAT.number },
+        ],
+      },
+    },
+  ];
+}
+
+function numbers(rows: readonly object[] | undefined, key: string): number[] {
+  return (rows ?? []).map((row) => (row as Record<string, unknown>)[key]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+}
+
+/**
+ * The loss axis: the report's loss scale over the values shown (never from 0:
+ * a loss that falls from 2.3 to 2.1 must not be a flat line); symlog when the
+ * values are not known yet (the dashboard fills them in later).
+ */
+function lossAxis(data: Partial<Record<TrainingDataset, object[]>> | undefined) {
+  if (!data) return { type: 'symlog', constant: 0.1, zero: false };
+  const loss = (rows: object[] | undefined) => (rows ?? []).filter((row) => (row as { metric?: string }).metric === 'loss');
+  return lossScale([...numbers(loss(data.batches), 'value'), ...numbers(loss(data.epochs), 'value'), ...numbers(data.chance, 'chance')]);
+}
+
+function lossView(data: Partial<Record<TrainingDataset, object[]>> | undefined) {
+  const has = (name: TrainingDataset) => !data || (data[name]?.length ?? 0) > 0;
+  const layers: object[] = curveLayers("datum.metric === 'loss'", 'loss', lossAxis(data));
+  if (has('chance')) {
+    layers.push({
+      data: named('chance'),
+      mark: { type: 'rule', color: COLORS.guide, strokeDash: [6, 4] },
+      encoding: { y: { field: 'chance', type: 'quantitative' }, tooltip: [{ field: 'label', type: 'nominal', title: 'chance' }] },
+    });
+  }
+  if (has('marks')) {
+    layers.push({
+      data: named('marks'),
+      mark: { type: 'rule', color: COLORS.error, strokeWidth: 1.5, strokeDash: [3, 2] },
+      encoding: { x: { field: 'step', type: 'quantitative' }, tooltip: [{ field: 'label', type: 'nominal', title: 'finding' }, { field: 'step', type: 'quantitative', title: 'step' }] },
+    });
+  }
+  return {
+    width: SIZE.width,
+    height: 220,
+    title: { text: 'Loss', subtitle: 'Dashed: chance level. Red: where a finding appeared.' },
+    layer: layers,
+  };
+}
+
+function metricsView(metrics: string[]) {
+  return {
+    width: SIZE.width,
+    height: 140,
+    title: { text: `Metrics: ${metrics.join(', ')}` },
+    layer: curveLayers("datum.metric !== 'loss'", metrics.join(', '), { zero: false }),
+  };
+}
+
+function heatmap(field: 'logGrad' | 'logRatio', title: string, subtitle: string, scale: object, width: number) {
+  const raw = field === 'logGrad' ? 'gradNorm' : 'updateRatio';
+  const tooltip = [
+    { field: 'layer', type: 'nominal', title: 'layer' },
+    { field: 'step', type: 'quantitative', title: 'step', format: FORMAT.integer },
+    { field: raw, type: 'quantitative', title: raw, format: FORMAT.scientific },
+  ];
+  const x = { field: 'start', type: 'quantitative', title: 'step', axis: { tickMinStep: 1, format: FORMAT.integer } };
+  const y = { field: 'layer', type: 'ordinal', title: null, sort: { field: 'order', op: 'min' } };
+  return {
+    width,
+    height: { step: 14 },
+    title: { text: title, subtitle },
+    data: named('layers'),
+    layer: [
+      {
+        transform: [{ filter: `isValid(datum.${field})` }],
+        mark: { type: 'rect' },
+        encoding: {
+          x,
+          x2: { field: 'step' },
+          y,
+          color: { field, type: 'quantitative', title: `log10 ${raw}`, scale, legend: { orient: 'right', direction: 'vertical', gradientLength: 90 } },
+          tooltip,
+        },
+      },
+      {
+        // Exactly zero (dead units, a frozen layer): no logarithm, drawn grey.
+        transform: [{ filter: `datum.${raw} === 0` }],
+        mark: { type: 'rect', color: COLORS.neutral },
+        encoding: { x, x2: { field: 'step' }, y, tooltip },
+      },
+    ],
+  };
+}
+
+/**
+ * The panel spec; `data` inlines datasets (notebook: views and layers without
+ * rows are left out, so nothing is drawn from an empty extent), without it
+ * every dataset is empty and filled later (dashboard).
+ */
+export function trainingPanelChart(layout: TrainingPanelLayout, data?: Partial<Record<TrainingDataset, object[]>>): ChartSpec {
+  const hasLayers = !data || (data.layers?.length ?? 0) > 0;
+  const heatmaps: object[] = [];
+  const both = layout.gradientNorms && layout.updateRatios;
+  const width = both ? HALF : SIZE.width;
+  if (layout.gradientNorms && hasLayers) {
+    heatmaps.push(heatmap('logGrad', 'Gradient norm per layer', 'Held batch. Dark: vanishing; grey: zero.', { scheme: 'viridis' }, width));
+  }
+  if (layout.updateRatios && hasLayers) {
+    heatmaps.push(
+      heatmap(
+        'logRatio', 'Update / weight per layer', 'White: healthy (1e-3). Red: too large; blue: too small; grey: zero.',
+        { type: 'linear', domain: RATIO_DOMAIN, domainMid: RATIO_MID, clamp: true, scheme: 'redblue', reverse: true }, width,
+      ),
+    );
+  }
+  const views: object[] = [lossView(data)];
+  if (layout.metrics.length > 0) views.push(metricsView(layout.metrics));
+  if (heatmaps.length === 1) views.push(heatmaps[0]);
+  if (heatmaps.length === 2) views.push({ hconcat: heatmaps, resolve: { scale: { color: 'independent' } } });
+  return {
+    ...frame(layout.title, layout.subtitle),
+    datasets: {
+      batches: data?.batches ?? [],
+      epochs: data?.epochs ?? [],
+      layers: data?.layers ?? [],
+      chance: data?.chance ?? [],
+      marks: data?.marks ?? [],
+    },
+    vconcat: views,
+    resolve: { scale: { color: 'independent' } },
+  };
+}
