@@ -153,7 +153,10 @@ export interface ProfiledSplit {
 export function checkProfileAgainstModel(model: tf.LayersModel, facts: ModelFacts, split: ProfiledSplit, name: string, knownLoss: boolean): void {
   const width = split.labelShape.reduce((a, b) => a * b, 1);
   const units = facts.outputShape.every((d) => d !== null) ? (facts.outputShape as number[]).reduce((a, b) => a * b, 1) : NaN;
-  if (knownLoss && split.labelShape.length > 0 && width > 1 && units > 1 && width !== units) {
+  // Per-position class indices ([n, T] against [n, T, C] outputs, sparse losses) pair with the output without its class axis.
+  const classes = facts.outputShape[facts.outputShape.length - 1];
+  const perPosition = typeof classes === 'number' && facts.outputShape.length > 1 && width * classes === units;
+  if (knownLoss && split.labelShape.length > 0 && width > 1 && units > 1 && width !== units && !perPosition) {
     throw inputError('labelColumns', name, split.labelShape, units);
   }
   const min = Math.min(...Array.from(split.features.min).filter(Number.isFinite), Infinity);
