@@ -238,3 +238,22 @@ test('DashboardServer survives broken WebSocket frames and resets, and keeps ser
     await server.close();
   }
 });
+
+test('DashboardServer keeps a page connected long past the header, request and idle timeouts', async () => {
+  const { server, token } = await started({ headersTimeoutMs: 200, requestTimeoutMs: 200, idleTimeoutMs: 300, timeoutCheckMs: 100 });
+  try {
+    const page = new WebSocket(`${server.origin.replace('http', 'ws')}/ws?token=${token}`, { origin: server.origin });
+    await new Promise<void>((resolve, reject) => {
+      page.once('open', () => resolve());
+      page.once('error', reject);
+    });
+    let closed = false;
+    page.on('close', () => (closed = true));
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(closed, false, 'the page was cut off by an HTTP timeout');
+    assert.equal(server.clientCount, 1);
+    page.close();
+  } finally {
+    await server.close();
+  }
+});

@@ -328,6 +328,12 @@ describe('unusual data', () => {
     model.dispose();
   });
 
+  test("diagnose(model, data, { validation: 'val.csv' }) says what it got and what to pass", async () => {
+    const model = tiny();
+    await refuses(model, { x: [[1, 2, 3, 4]], y: [[1, 0, 0]] }, { ...quiet, validation: 'val.csv' as unknown as DiagnoseData }, 'dataWrongKind', 'options.validation', 'val.csv');
+    model.dispose();
+  });
+
   test('diagnose(model, { x: { a, b } }) says several inputs are not supported yet', async () => {
     const model = tiny();
     const data = { x: { a: [[1]], b: [[2]] }, y: [[1, 0, 0]] } as unknown as DiagnoseData;

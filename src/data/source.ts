@@ -82,7 +82,8 @@ function toTensor(value: TensorLike | undefined, name: string, owned: tf.Tensor[
  * wraps it. Tensors made here from arrays are listed in `owned` for disposal.
  */
 export function toDataSource(data: DiagnoseData | undefined, name: string): DataSource {
-  if (data === undefined || data === null || typeof data !== 'object') throw inputError('dataMissing', name);
+  if (data === undefined || data === null) throw inputError('dataMissing', name);
+  if (typeof data !== 'object') throw inputError('dataWrongKind', name, data);
   if (isDataset(data)) return { kind: 'dataset', dataset: data };
   if (ArrayBuffer.isView(data) || Array.isArray(data) || isTensor(data)) throw inputError('dataWrongKind', name, data);
   if (!('x' in data) || !('y' in data)) throw inputError('dataNotXY', name, Object.keys(data));
