@@ -6,14 +6,14 @@
  * uvicorn workers included); start() again serves the same store.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { repoPaths } from '../../scripts/lib/paths';
 
-/** The MLflow release the tests are checked against. */
-export const MLFLOW_REQUIREMENT = 'mlflow==3.17.2';
+/** The MLflow release the tests are checked against (one line, shared with .ci/run). */
+export const MLFLOW_REQUIREMENT = readFileSync(join(repoPaths().root, 'test', 'mlflow-requirements.txt'), 'utf8').trim();
 export const MLFLOW_PYTHON_ENV = 'TFJS_DOCTOR_MLFLOW_PYTHON';
 
 function venvPython(): string {
