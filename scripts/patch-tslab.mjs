@@ -12,10 +12,11 @@
  *   text differs     exit 1, naming the file and the hunk that does not match
  *
  * Plain JavaScript: it runs before anything is built. `--check` reports
- * without writing (exit 1 when the patch is not applied).
+ * without writing (exit 1 when the patch is not applied). A path argument
+ * patches another tslab (your own project's node_modules/tslab).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Parses a unified diff into files and hunks of old and new lines. */
@@ -108,9 +109,14 @@ export function patchTslab({ tslabDir, patchDir, check = false }) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const root = dirname(dirname(fileURLToPath(import.meta.url)));
+  // Another project's tslab may be named: node scripts/patch-tslab.mjs path/to/node_modules/tslab
+  const named = process.argv.slice(2).find((arg) => !arg.startsWith('--'));
   try {
+    if (named && !existsSync(join(resolve(process.env.INIT_CWD ?? process.cwd(), named), 'package.json'))) {
+      throw new Error(`no tslab at ${named}: give the path of a node_modules/tslab folder.`);
+    }
     const lines = patchTslab({
-      tslabDir: join(root, 'node_modules', 'tslab'),
+      tslabDir: named ? resolve(process.env.INIT_CWD ?? process.cwd(), named) : join(root, 'node_modules', 'tslab'),
       patchDir: join(root, 'scripts', 'patches'),
       check: process.argv.includes('--check'),
     });

@@ -46,15 +46,18 @@ export function testNeeds(sources: readonly string[]): { chromium: boolean; note
   };
 }
 
+/** What to do when Chromium is missing and we may not install it. */
+export function missingChromiumMessage(path: string = CHROMIUM): string {
+  return (
+    `the browser tests need Chromium at ${path}, and it is not installed.\n` +
+    `Install it (Debian/Ubuntu): sudo apt-get install -y --no-install-recommends ${CHROMIUM_PACKAGES.join(' ')}\n` +
+    'or run npm test as root, which installs it.'
+  );
+}
+
 async function ensureChromium(): Promise<void> {
   if (existsSync(CHROMIUM)) return;
-  if (!canInstallWithApt()) {
-    throw new Error(
-      `the browser tests need Chromium at ${CHROMIUM}, and it is not installed.\n` +
-        `Install it (Debian/Ubuntu): sudo apt-get install -y --no-install-recommends ${CHROMIUM_PACKAGES.join(' ')}\n` +
-        'or run npm test as root, which installs it.',
-    );
-  }
+  if (!canInstallWithApt()) throw new Error(missingChromiumMessage());
   console.log(`npm test: Chromium is missing: apt-get install ${CHROMIUM_PACKAGES.join(' ')}`);
   await aptInstall(CHROMIUM_PACKAGES);
   if (!existsSync(CHROMIUM)) throw new Error(`apt-get installed ${CHROMIUM_PACKAGES.join(' ')} but ${CHROMIUM} is still missing.`);

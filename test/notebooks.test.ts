@@ -22,7 +22,7 @@ import { repoPaths } from '../scripts/lib/paths';
 import { aptArgs } from '../scripts/lib/apt';
 import { descendants, isRunning, stopTree } from '../scripts/lib/process-tree';
 import { pythonIsRecentEnough, requirementsHash, venvIsCurrent } from '../scripts/lib/venv';
-import { selectTestFiles, testNeeds } from '../scripts/run-tests';
+import { missingChromiumMessage, selectTestFiles, testNeeds } from '../scripts/run-tests';
 import type { NotebookRun } from '../scripts/lib/notebook';
 import { discoverNotebooks, executedNotebook, executedNotebooks, notebookFailure, TEST_RUN_ENV } from './helpers/notebook';
 
@@ -180,6 +180,15 @@ describe('notebook tooling', () => {
   it('testNeeds(compiled tests) asks for Chromium and the notebook tooling only when a test uses them', () => {
     assert.deepEqual(testNeeds(["require('node:assert')"]), { chromium: false, notebooks: false });
     assert.deepEqual(testNeeds(["require('./render-browser')", "require('./helpers/notebook')"]), { chromium: true, notebooks: true });
+  });
+
+  it('missingChromiumMessage() says where Chromium is expected and the apt-get line that installs it', () => {
+    assert.equal(
+      missingChromiumMessage('/usr/bin/chromium'),
+      'the browser tests need Chromium at /usr/bin/chromium, and it is not installed.\n' +
+        'Install it (Debian/Ubuntu): sudo apt-get install -y --no-install-recommends chromium fonts-dejavu-core\n' +
+        'or run npm test as root, which installs it.',
+    );
   });
 
   it('selectTestFiles(...) keeps compiled tests whose source exists, filtered by the words given', () => {

@@ -51,8 +51,10 @@ describe('npm start and stop signals', () => {
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => npm.on('close', (code, signal) => resolve({ code, signal })));
       const npmPid = npm.pid ?? assert.fail('npm did not start');
       try {
-        const token = await waitFor('the URL and token', () => /token:\s+(\w+)/.exec(output)?.[1], 180_000).catch((error: Error) => assert.fail(`${error.message}\n${output}`));
-        const response = await fetch(`http://127.0.0.1:${port}/api/kernels`, { method: 'POST', headers: { Authorization: `token ${token}` }, body: JSON.stringify({ name: 'tslab' }) });
+        // The URL as printed: JupyterLab takes the next port when the one asked for was taken meanwhile.
+        const [, base, token] = await waitFor('the URL and token', () => /JupyterLab 4:\s+(http:\/\/127\.0\.0\.1:\d+)\/lab\S*\?token=(\w+)/.exec(output) ?? undefined, 180_000)
+          .catch((error: Error) => assert.fail(`${error.message}\n${output}`));
+        const response = await fetch(`${base}/api/kernels`, { method: 'POST', headers: { Authorization: `token ${token}` }, body: JSON.stringify({ name: 'tslab' }) });
         assert.equal(response.status, 201, await response.text());
         const kernel = await waitFor('the tslab kernel process', () => descendants(npmPid).find((pid) => /tslab kernel/.test(commandLine(pid))), 60_000);
         const tree = [npmPid, ...descendants(npmPid)];
