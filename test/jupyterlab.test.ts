@@ -132,11 +132,9 @@ describe(`${NOTEBOOK} in JupyterLab 4 with the tslab kernel, in Chromium`, () =>
     await page.close();
   });
 
-  // TODO(#11): fails today: JupyterLab's sanitizer strips the inline <svg> of
-  // untrusted text/html outputs, so a shared notebook shows no chart. The
-  // sharing issue (#11) replaces it with static images that survive; the lead
-  // removes this `todo` when #11 is merged.
-  it('after a server restart the saved notebook opens untrusted and still shows every chart', { timeout: 5 * 60_000, todo: 'issue #11: inline SVG is stripped from untrusted outputs' }, async () => {
+  // JupyterLab's sanitizer strips inline <svg>, <style> and scripts from untrusted
+  // text/html outputs; each chart's static picture is an <img> data URL, which it keeps.
+  it('after a server restart the saved notebook opens untrusted and still shows every chart', { timeout: 5 * 60_000 }, async () => {
     assert.ok(charts > 0, 'the run above saved a notebook with charts');
     await server?.stop();
     server = await startJupyterLab(tooling, join(WORK, 'notebooks'), join(WORK, 'state-2'));
