@@ -205,16 +205,26 @@ export const networkMessages = {
     };
   },
 
-  trainEvalGap(e: { layer: string; layers: string; noiseToSignal: number }): Finding {
+  trainEvalGap(e: {
+    layer: string; layers: string; noiseToSignal: number; usualDropout: number; withoutDropout: number; cause: 'dropout-rate' | 'mode-layers';
+  }): Finding {
+    const heavyDropout = e.cause === 'dropout-rate';
     return {
       id: 'train-eval-gap',
       severity: 'warning',
       title: 'The model behaves very differently in training and inference mode',
-      detail:
-        `In training mode the outputs move ${num(e.noiseToSignal)} times more from pass to pass than they differ ` +
-        `between samples in inference mode. The layers that switch behaviour: ${e.layers}. ` +
-        'Training sees a mostly random network, unlike the one you evaluate: learning is slow and the training loss says little.',
-      fix: `Lower the rate of ${e.layer} (0.1-0.5 is usual) or remove it until the model trains, then add regularization back.`,
+      detail: heavyDropout
+        ? `In training mode the outputs move ${num(e.noiseToSignal)} times more from pass to pass than they differ between samples ` +
+          `in inference mode; with every dropout rate capped at the usual 0.5 they would move ${num(e.usualDropout)} times. ` +
+          `The extra noise comes from the dropout rate of ${e.layer}, beyond what dropout adds by design. ` +
+          'Training sees a mostly random network, unlike the one you evaluate: learning is slow and the training loss says little.'
+        : `With dropout switched off, the outputs in training mode still move ${num(e.withoutDropout)} times more from pass to pass ` +
+          `than they differ between samples in inference mode (batch normalization settled on the same batch). ` +
+          `The layers that switch behaviour: ${e.layers}; the first that is not dropout: ${e.layer}. ` +
+          'Training optimizes a different network from the one you evaluate.',
+      fix: heavyDropout
+        ? `Lower the rate of ${e.layer} (0.1-0.5 is usual) or remove it until the model trains, then add regularization back.`
+        : `Check what ${e.layer} does when training is true (noise, batch statistics, custom code) and make both modes agree.`,
       layer: e.layer,
       checklist: 'T7',
       evidence: { ...e },
@@ -224,12 +234,13 @@ export const networkMessages = {
   dropoutBeforeBatchNorm(e: { dropout: string; batchNorm: string }): Finding {
     return {
       id: 'train-eval-gap',
-      severity: 'warning',
+      severity: 'info',
       title: `Dropout ${e.dropout} comes before batch normalization ${e.batchNorm}`,
       detail:
         `${e.batchNorm} learns its moving variance from activations thinned by ${e.dropout} during training; ` +
-        'at inference dropout is off, the variance shifts, and predictions become unstable ("variance shift").',
-      fix: `Move ${e.dropout} after the last batch normalization layer (just before the output layer).`,
+        'at inference dropout is off and the variance shifts ("variance shift"). Models built this way usually still train; ' +
+        'it can cost some accuracy at inference.',
+      fix: `If inference results lag the training ones, move ${e.dropout} after the last batch normalization layer (just before the output layer).`,
       layer: e.dropout,
       checklist: 'T7',
       evidence: { ...e },

@@ -3,6 +3,7 @@
  * every network check shares.
  */
 import * as tf from '@tensorflow/tfjs';
+import { disposeOptimizer } from '../../model/train';
 import type { NetworkContext } from './context';
 
 /** The first `size` rows of the probe data (fewer when there are fewer); the caller disposes both. */
@@ -32,7 +33,7 @@ export async function withOptimizer<T>(ctx: NetworkContext, probe: (optimizer: t
   try {
     return await probe(optimizer);
   } finally {
-    optimizer.dispose();
+    disposeOptimizer(optimizer);
   }
 }
 
