@@ -10,7 +10,7 @@ import { downsampleRows } from './downsample';
 
 const TITLE = 'Learning-rate range test';
 
-interface Marker { lr: number; label: string; kind: 'configured' | 'divergence' }
+interface Marker { lr: number; label: string; kind: 'configured' | 'divergence' | 'minimum' }
 
 export function lrRangeChart(test: LrRangeTest): ChartSpec {
   expectMeasurement('lrRangeChart', test, 'report.measurements.lrRange', 'points');
@@ -49,6 +49,7 @@ export function lrRangeChart(test: LrRangeTest): ChartSpec {
   const markers: Marker[] = [];
   if (isFiniteNumber(test.configuredLr)) markers.push({ lr: test.configuredLr, label: `your learning rate ${formatNumber(test.configuredLr)}`, kind: 'configured' });
   if (isFiniteNumber(test.divergenceLr)) markers.push({ lr: test.divergenceLr, label: `diverges at ${formatNumber(test.divergenceLr)}`, kind: 'divergence' });
+  if (isFiniteNumber(test.minLossLr)) markers.push({ lr: test.minLossLr, label: `lowest loss at ${formatNumber(test.minLossLr)}`, kind: 'minimum' });
 
   const layers: object[] = [];
   if (test.suggested && test.suggested.every(isFiniteNumber)) {
@@ -93,7 +94,7 @@ export function lrRangeChart(test: LrRangeTest): ChartSpec {
     },
   );
   markers.forEach((m, i) => {
-    const color = m.kind === 'configured' ? '#222' : COLORS.error;
+    const color = m.kind === 'configured' ? '#222' : m.kind === 'minimum' ? COLORS.info : COLORS.error;
     layers.push({
       data: { values: [{ lr: round(m.lr), label: m.label }] },
       layer: [
@@ -125,7 +126,8 @@ export function lrRangeChart(test: LrRangeTest): ChartSpec {
   }
   return {
     ...frame(TITLE, [
-      'Loss while the learning rate grows each step (thin: raw, thick: smoothed). Pick a rate in the green band, below where the loss turns up.',
+      'Loss while the learning rate grows each step (thin: raw, thick: smoothed). ' +
+        (test.suggested ? 'Pick a rate in the green band, below where the loss turns up.' : 'No band is suggested: the curve shows no clear descent from an untrained start.'),
     ]),
     width: SIZE.width,
     height: SIZE.height,

@@ -174,10 +174,7 @@ export const networkMessages = {
     };
   },
 
-  overfitFailed(e: {
-    samples: number; steps: number; initialLoss: number; finalLoss: number; accuracy: number; target: number;
-    diverged: boolean; referenceSucceeded: boolean; referenceSteps: number; stillImproving: boolean;
-  }): Finding {
+  overfitFailed(e: OverfitEvidence): Finding {
     const setupOnly = e.referenceSucceeded;
     if (!setupOnly && e.stillImproving) return overfitSlow(e);
     const outcome = e.diverged
@@ -191,7 +188,7 @@ export const networkMessages = {
         ? `Your optimizer settings cannot memorize ${e.samples} samples in ${e.steps} steps`
         : `The model cannot memorize ${e.samples} samples`,
       detail:
-        `Trained on the same ${e.samples} samples for ${e.steps} steps, ${outcome}. ` +
+        `Trained on the same ${e.samples} samples for ${e.steps} steps, ${outcome}. ` + trendSentence(e) +
         (setupOnly
           ? `A reference Adam at 1e-2 memorized them in ${e.referenceSteps} steps, so the model can learn: the optimizer or learning rate holds it back.`
           : 'A healthy model and training loop reach near-zero loss here; even a reference Adam at 1e-2 failed, ' +
@@ -263,20 +260,13 @@ export const networkMessages = {
     };
   },
 
-  lrTooHigh(e: LrEvidence & { severe: boolean }): Finding {
+  lrTooHigh(e: LrEvidence & { severe: boolean; sweep: 'diverges' | 'rising' | 'lost-descent' | 'none' }): Finding {
     return {
       id: 'lr-too-high',
       severity: e.severe ? 'error' : 'warning',
       title: `The learning rate ${num(e.configuredLr)} is too high`,
-      detail:
-        (Number.isFinite(e.minLossLr)
-          ? `In a learning-rate range test with ${e.optimizer}, the loss was lowest at ${num(e.minLossLr)}` +
-            (Number.isFinite(e.divergenceLr) ? ` and diverged from ${num(e.divergenceLr)}` : '') +
-            `; your rate is ${e.severe ? 'where the loss blows up' : 'past the bottom of the curve'}. `
-          : '') +
-        (e.overfitProbe === 'went-up' ? 'In the tiny-batch probe your optimizer made the loss go UP, where a reference Adam at 1e-2 memorized the same samples. ' : '') +
-        'Training will be unstable or end in NaN.',
-      fix: bandAdvice(e, 'Lower it 10x at a time until the loss falls steadily, or use Adam at 1e-3.'),
+      detail: sweepSentence(e) + probeSentences(e) + 'Training will be unstable or end in NaN.',
+      fix: bandAdvice(e, 'lower', 'Lower it 10x at a time until the loss falls steadily, or use Adam at 1e-3.'),
       checklist: 'T5',
       evidence: { ...e },
     };
@@ -288,13 +278,13 @@ export const networkMessages = {
       severity: 'warning',
       title: `The learning rate ${num(e.configuredLr)} is too low`,
       detail:
-        (Number.isFinite(e.suggestedHigh)
-          ? `In a learning-rate range test with ${e.optimizer}, the loss was lowest at ${num(e.minLossLr)}, ` +
+        (Number.isFinite(e.minLossLr)
+          ? `In a learning-rate range test with ${e.optimizer}, the smoothed loss was lowest at ${num(e.minLossLr)}, ` +
             `${num(e.minLossLr / e.configuredLr)} times your rate. `
           : '') +
         (e.overfitProbe === 'stalled' ? 'In the tiny-batch probe your optimizer barely moved the loss, where a reference Adam at 1e-2 memorized the same samples. ' : '') +
         'At your rate training crawls or stalls.',
-      fix: bandAdvice(e, 'Raise it 10x at a time until the loss falls steadily, or use Adam at 1e-3.'),
+      fix: bandAdvice(e, 'higher', 'Raise it 10x at a time until the loss falls steadily, or use Adam at 1e-3.'),
       checklist: 'T5',
       evidence: { ...e },
     };
@@ -337,34 +327,110 @@ export const networkMessages = {
   },
 };
 
-interface LrEvidence {
+/** The numbers behind the learning-rate findings: NaN for what was not measured. */
+export interface LrEvidence {
   configuredLr: number;
-  /** NaN when the range test showed no clear descent. */
+  /** Where the range test's smoothed loss was lowest; NaN when the curve showed no clear descent. */
   minLossLr: number;
+  minLoss: number;
+  /** Smoothed loss at the start of the range test, and at your rate. */
+  startLoss: number;
+  lossAtConfigured: number;
   divergenceLr: number;
+  /** The band drawn on the chart; NaN when it draws none. */
   suggestedLow: number;
   suggestedHigh: number;
   optimizer: string;
   /** What the overfit probe saw with your optimizer while a reference Adam fit: 'went-up', 'stalled' or 'none'. */
   overfitProbe: string;
+  /** Short runs at your rate and at a tenth of it (0 steps when not run). */
+  probeSteps: number;
+  probeInitialLoss: number;
+  probeYourLoss: number;
+  probeLowerLr: number;
+  probeLowerLoss: number;
 }
 
-function bandAdvice(e: LrEvidence, otherwise: string): string {
-  return Number.isFinite(e.suggestedLow) && Number.isFinite(e.suggestedHigh)
-    ? `Use a learning rate between ${num(e.suggestedLow)} and ${num(e.suggestedHigh)}.`
+/** What the range test showed about your rate, in the chart's own numbers. */
+function sweepSentence(e: LrEvidence & { sweep: string }): string {
+  const blewUp = Number.isFinite(e.divergenceLr) ? ` and blew up from ${num(e.divergenceLr)}` : '';
+  if (e.sweep === 'diverges') {
+    return Number.isFinite(e.minLossLr)
+      ? `In a learning-rate range test with ${e.optimizer}, the smoothed loss was lowest (${num(e.minLoss)}) at ${num(e.minLossLr)}${blewUp}; ` +
+        `your rate ${num(e.configuredLr)} is past the point where it blows up. `
+      : `In a learning-rate range test with ${e.optimizer}, the loss never fell clearly${blewUp}; your rate ${num(e.configuredLr)} is past that point. `;
+  }
+  if (e.sweep === 'rising' || e.sweep === 'lost-descent') {
+    return `In a learning-rate range test with ${e.optimizer}, the smoothed loss fell from ${num(e.startLoss)} to its lowest, ` +
+      `${num(e.minLoss)}, at ${num(e.minLossLr)}${blewUp}; at your rate ${num(e.configuredLr)} it is back up at ${num(e.lossAtConfigured)}` +
+      (e.sweep === 'lost-descent' ? ', no better than where it started. ' : '. ');
+  }
+  return '';
+}
+
+function probeSentences(e: LrEvidence): string {
+  const overfit = e.overfitProbe === 'went-up'
+    ? 'In the tiny-batch probe your optimizer made the loss go UP, where a reference Adam at 1e-2 memorized the same samples. '
+    : '';
+  const probe = e.probeSteps > 0
+    ? `Trained ${e.probeSteps} steps on the same samples, the loss went from ${num(e.probeInitialLoss)} to ` +
+      `${Number.isFinite(e.probeYourLoss) ? num(e.probeYourLoss) : 'NaN'} at your rate and to ${num(e.probeLowerLoss)} at ${num(e.probeLowerLr)}. `
+    : '';
+  return overfit + probe;
+}
+
+/** The band drawn on the chart, when there is one and it lies on the side the finding points to. */
+function bandAdvice(e: LrEvidence, direction: 'lower' | 'higher', otherwise: string): string {
+  const drawn = Number.isFinite(e.suggestedLow) && Number.isFinite(e.suggestedHigh);
+  const onThatSide = direction === 'lower' ? e.suggestedHigh < e.configuredLr : e.suggestedLow > e.configuredLr;
+  return drawn && onThatSide
+    ? `Use a learning rate in the green band of the range test, between ${num(e.suggestedLow)} and ${num(e.suggestedHigh)}.`
     : otherwise;
 }
 
-/** overfit-failed as info: the tiny batch is not memorized yet, but the loss beats chance and keeps falling. */
-function overfitSlow(e: { samples: number; steps: number; initialLoss: number; finalLoss: number; accuracy: number; target: number; stillImproving: boolean }): Finding {
+/** The numbers of the run an overfit verdict rests on (NaN where there is no trend). */
+export interface OverfitEvidence {
+  samples: number; steps: number; initialLoss: number; finalLoss: number; accuracy: number; target: number;
+  diverged: boolean; referenceSucceeded: boolean; referenceSteps: number;
+  /** On its way to the target ('slow'): info, not an error. */
+  stillImproving: boolean;
+  /** 'slow', 'too-slow', 'flat', 'rising', 'chance' or 'diverged' (see overfit.ts). */
+  verdict: string;
+  /** Which run the numbers come from: 'your optimizer' or 'reference Adam 1e-2'. */
+  run: string;
+  /** The window of the curve the trend was fitted on, as drawn on the chart. */
+  trendFromStep: number; trendFromLoss: number; trendToStep: number; trendToLoss: number;
+  /** More steps the fitted line (log scale) needs to reach the target. */
+  stepsToGoal: number;
+}
+
+/** What the second half of the curve did, from the points the chart draws. */
+function trendSentence(e: OverfitEvidence): string {
+  if (e.diverged || !Number.isFinite(e.trendFromLoss)) return '';
+  const window = `From step ${e.trendFromStep} to ${e.trendToStep} it`;
+  const moved = `from ${num(e.trendFromLoss)} to ${num(e.trendToLoss)}`;
+  switch (e.verdict) {
+    case 'rising': return `${window} rose ${moved}. `;
+    case 'flat': return `${window} stayed flat (${moved}). `;
+    case 'chance': return `${window} stayed flat at the chance level (${moved}). `;
+    case 'too-slow': return `${window} fell ${moved}, but at that pace it needs about ${num(Math.round(e.stepsToGoal))} more steps. `;
+    default: return '';
+  }
+}
+
+/** overfit-failed as info: the tiny batch is not memorized yet, but the fitted trend gets there within a few budgets. */
+function overfitSlow(e: OverfitEvidence): Finding {
+  const reference = e.run !== 'your optimizer';
   return {
     id: 'overfit-failed',
     severity: 'info',
     title: `The model memorizes ${e.samples} samples, but slowly`,
     detail:
-      `Trained on the same ${e.samples} samples for ${e.steps} steps, the loss went from ${num(e.initialLoss)} to ${num(e.finalLoss)} ` +
+      `Trained${reference ? ` with a ${e.run}` : ''} on the same ${e.samples} samples for ${e.steps} steps, the loss went from ${num(e.initialLoss)} to ${num(e.finalLoss)} ` +
       `(target ${num(e.target)})` + (Number.isFinite(e.accuracy) ? `, training accuracy ${Math.round(e.accuracy * 100)}%` : '') +
-      '. It is below the chance level and still falling steadily: slow, not broken.',
+      `. From step ${e.trendFromStep} to ${e.trendToStep} it fell from ${num(e.trendFromLoss)} to ${num(e.trendToLoss)}, ` +
+      `steadily on a log scale; at that pace it reaches the target in about ${num(Math.max(1, Math.round(e.stepsToGoal)))} more steps: slow, not broken.` +
+      (reference ? ' Your own optimizer settings did not get there in the same budget.' : ''),
     fix: 'Nothing to fix for correctness. If training is slow overall, try a higher learning rate (see the range test) or wider layers.',
     checklist: 'S3',
     evidence: { ...e },

@@ -5,11 +5,13 @@
  * wrong. A reference optimizer run separates the two, only on failure.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { Finding } from '../../types';
 import { finiteOrNull, type CurvePoint } from '../../measurements';
-import { evaluate, trainStep, trainableVariables, type Evaluation } from '../../model/train';
+import { disposeOptimizer, evaluate, trainStep, trainableVariables, type Evaluation } from '../../model/train';
 import { networkMessages } from '../../messages/network';
 import type { NetworkCheck, NetworkContext } from './context';
 import { NON_FINITE_SKIP, nonFiniteSeen, headBatch } from './batch';
+import { lossTrend, type Trend, type TrendPoint } from './trend';
 
 export const OVERFIT_CHECK_ID = 'overfit-tiny-batch';
 
@@ -33,14 +35,24 @@ const SETTINGS = {
    */
   referenceLearningRate: 1e-2,
   /**
-   * A run that ends above target is "slow, not broken" when its loss is below
-   * the chance level and its pace over the second half of the run would reach
-   * the target within this many more budgets. Small sigmoid/tanh nets at 1e-3
-   * memorize 16 samples in 150-500 steps: slow, but nothing to fix. Raw 0-255
-   * pixels end far above chance, so they still fail.
+   * A run that ends above target is "slow, not broken" when the fitted line of
+   * log(loss) over the second half of the run reaches the target within this
+   * many more budgets. Small sigmoid/tanh nets at 1e-3 memorize 16 samples in
+   * 150-500 steps: slow, but nothing to fix.
    */
   slowBudgets: 4,
+  /**
+   * ...and when the run has already beaten the chance level or cut its loss
+   * tenfold: raw 0-255 pixels fall a little from far above chance and still
+   * fail; a regression with tiny targets falls by decades from far above them.
+   */
+  slowFall: 0.1,
+  /** "Stuck at chance": a flat curve within 10% of the chance level (or above it). */
+  atChance: 0.9,
 };
+
+/** How a probe run ended: memorized, on its way (slow), or broken in one of four ways. */
+export type OverfitVerdict = 'fit' | 'slow' | 'too-slow' | 'flat' | 'rising' | 'chance' | 'diverged';
 
 interface ProbeRun {
   points: CurvePoint[];
@@ -51,8 +63,9 @@ interface ProbeRun {
   goal: number;
   succeeded: boolean;
   diverged: boolean;
-  /** Not there yet, but beating chance and on pace to get there (see SETTINGS.slowBudgets). */
-  stillImproving: boolean;
+  /** The trend of the inference-mode curve (the one the chart draws), over its second half. */
+  trend: Trend | null;
+  verdict: OverfitVerdict;
 }
 
 /** Memorized: every training label right (CHECKLIST S3: ~100% train accuracy), or, without accuracy, loss at target. */
@@ -61,15 +74,25 @@ function succeeded(result: Evaluation, target: number): boolean {
   return result.accuracy === null ? result.loss <= target : result.accuracy >= 1;
 }
 
-/** Whether the inference-mode loss beats `chance` and falls fast enough to reach `goal` in a few more budgets. */
-function stillImproving(points: readonly CurvePoint[], budget: number, goal: number, chance: number): boolean {
-  const evaluations = points.filter((p) => p.series.endsWith('(inference)') && p.loss !== null);
-  if (evaluations.length < 3) return false;
-  const last = evaluations[evaluations.length - 1];
-  const middle = evaluations.reduce((best, p) => (Math.abs(p.step - last.step / 2) < Math.abs(best.step - last.step / 2) ? p : best));
-  if (last.loss === null || middle.loss === null || last.step <= middle.step || last.loss >= chance) return false;
-  const pace = (middle.loss - last.loss) / (last.step - middle.step);
-  return pace > 0 && (last.loss - goal) / pace <= SETTINGS.slowBudgets * budget;
+function verdictOf(run: Omit<ProbeRun, 'verdict'>, chance: number | undefined, budget: number): OverfitVerdict {
+  if (run.succeeded) return 'fit';
+  if (run.diverged || !Number.isFinite(run.final.loss)) return 'diverged';
+  const { trend } = run;
+  if (trend === null || trend.direction === 'flat') {
+    return chance !== undefined && run.final.loss >= SETTINGS.atChance * chance ? 'chance' : 'flat';
+  }
+  if (trend.direction === 'rising') return 'rising';
+  const beatsChance = chance !== undefined && run.final.loss < chance;
+  const fellFar = run.final.loss <= SETTINGS.slowFall * run.initial.loss;
+  const onPace = trend.stepsToGoal !== null && trend.stepsToGoal <= SETTINGS.slowBudgets * budget;
+  return (beatsChance || fellFar) && onPace ? 'slow' : 'too-slow';
+}
+
+/** The inference-mode evaluations of one series, the points the chart draws for it. */
+function evaluations(points: readonly CurvePoint[]): TrendPoint[] {
+  return points
+    .filter((p) => p.series.endsWith('(inference)') && p.loss !== null)
+    .map((p) => ({ step: p.step, loss: p.loss ?? Number.NaN }));
 }
 
 async function overfit(
@@ -101,10 +124,10 @@ async function overfit(
     }
     const final = await evaluate(clone, x, y, ctx.loss, task, SETTINGS.trainingModePasses);
     const done = !diverged && succeeded(final, goal);
-    const chance = ctx.info.chanceLoss ?? initial.loss;
-    return { points, steps, initial, final, goal, succeeded: done, diverged, stillImproving: !done && !diverged && stillImproving(points, budget, goal, chance) };
+    const run = { points, steps, initial, final, goal, succeeded: done, diverged, trend: lossTrend(evaluations(points), goal) };
+    return { ...run, verdict: verdictOf(run, ctx.info.chanceLoss, budget) };
   } finally {
-    optimizer.dispose();
+    disposeOptimizer(optimizer);
     clone.dispose();
   }
 }
@@ -123,7 +146,7 @@ export const overfitCheck: NetworkCheck = {
       ctx.progress(`overfitting ${batch.size} samples`);
       const user = await overfit(ctx, () => ctx.makeOptimizer(), 'your optimizer', batch.x, batch.y, target, SETTINGS.steps[ctx.info.budget]);
       let reference: ProbeRun | null = null;
-      if (!user.succeeded) {
+      if (!user.succeeded && user.verdict !== 'slow') {
         ctx.progress('overfitting again with a reference optimizer');
         reference = await overfit(
           ctx, () => tf.train.adam(SETTINGS.referenceLearningRate), 'reference Adam 1e-2', batch.x, batch.y, target,
@@ -131,7 +154,7 @@ export const overfitCheck: NetworkCheck = {
         );
       }
       const points = [...user.points, ...(reference?.points ?? [])];
-      const stillImproving = user.stillImproving || (reference?.stillImproving ?? false);
+      const stillImproving = user.verdict === 'slow' || reference?.verdict === 'slow';
       const measurements = {
         curves: { chanceLoss: chance ?? null, initialLoss: finiteOrNull(user.initial.loss), points, ...(user.initial.accuracy !== null ? { metricName: 'accuracy' } : {}) },
         extra: {
@@ -146,23 +169,13 @@ export const overfitCheck: NetworkCheck = {
             trainingModeLoss: finiteOrNull(user.final.trainingModeLoss ?? Number.NaN),
             referenceSucceeded: reference?.succeeded ?? null,
             stillImproving,
+            verdict: user.verdict,
+            referenceVerdict: reference?.verdict ?? null,
+            stepsToGoal: user.trend?.stepsToGoal ?? null,
           },
         },
       };
-      const findings = user.succeeded
-        ? []
-        : [networkMessages.overfitFailed({
-          samples: batch.size,
-          steps: user.steps,
-          initialLoss: user.initial.loss,
-          finalLoss: user.final.loss,
-          accuracy: user.final.accuracy ?? Number.NaN,
-          target: user.goal,
-          diverged: user.diverged,
-          referenceSucceeded: reference?.succeeded ?? false,
-          referenceSteps: reference?.steps ?? 0,
-          stillImproving,
-        })];
+      const findings = user.succeeded ? [] : [overfitFinding(batch.size, user, reference)];
       return { findings, measurements, note: `${user.succeeded ? 'fit' : 'did not fit'} ${batch.size} samples in ${user.steps} steps` };
     } finally {
       batch.x.dispose();
@@ -170,3 +183,28 @@ export const overfitCheck: NetworkCheck = {
     }
   },
 };
+
+/** The finding for a run that did not fit, worded from the run the verdict rests on. */
+function overfitFinding(samples: number, user: ProbeRun, reference: ProbeRun | null): Finding {
+  // Slow and the reference on its way tell the same story from the run that shows it.
+  const judged = user.verdict !== 'slow' && reference?.verdict === 'slow' ? reference : user;
+  return networkMessages.overfitFailed({
+    samples,
+    steps: judged.steps,
+    initialLoss: judged.initial.loss,
+    finalLoss: judged.final.loss,
+    accuracy: judged.final.accuracy ?? Number.NaN,
+    target: judged.goal,
+    diverged: judged.diverged,
+    referenceSucceeded: reference?.succeeded ?? false,
+    referenceSteps: reference?.steps ?? 0,
+    stillImproving: judged.verdict === 'slow',
+    verdict: judged.verdict,
+    run: judged === user ? 'your optimizer' : 'reference Adam 1e-2',
+    trendFromStep: judged.trend?.from.step ?? Number.NaN,
+    trendFromLoss: judged.trend?.from.loss ?? Number.NaN,
+    trendToStep: judged.trend?.to.step ?? Number.NaN,
+    trendToLoss: judged.trend?.to.loss ?? Number.NaN,
+    stepsToGoal: judged.trend?.stepsToGoal ?? Number.NaN,
+  });
+}
