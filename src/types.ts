@@ -20,6 +20,8 @@ export const FINDING_IDS = [
   'activations-saturated',
   // training probes
   'overfit-failed', 'lr-too-high', 'lr-too-low', 'train-eval-gap', 'input-ignored',
+  // network architecture (issue 10)
+  'layer-bottleneck',
 ] as const;
 
 export type FindingId = (typeof FINDING_IDS)[number];

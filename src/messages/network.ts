@@ -7,6 +7,10 @@ import type { Finding } from '../types';
 import { num } from './format';
 
 
+function listed(names: string[]): string {
+  return `${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}`;
+}
+
 function percent(fraction: number): string {
   return `${Math.round(fraction * 100)}%`;
 }
@@ -89,15 +93,21 @@ export const networkMessages = {
     };
   },
 
-  updateRatioOff(e: { median: number; factor: number; direction: 'high' | 'low'; learningRate: number; optimizer: string; worstLayer: string }): Finding {
+  updateRatioOff(e: {
+    median: number; factor: number; direction: 'high' | 'low'; learningRate: number; optimizer: string; worstLayer: string;
+    firstStep: number; firstStepGain: number;
+  }): Finding {
     const high = e.direction === 'high';
+    const scaled = e.firstStepGain !== 1
+      ? ` (scaled to its steady state: the first step from empty state measured ${num(e.firstStep)}, and ${e.optimizer}'s first step is ${num(e.firstStepGain)}x its steady size by construction)`
+      : '';
     return {
       id: 'update-ratio-off',
       severity: 'warning',
       title: `One ${e.optimizer} step changes the weights ${high ? 'far too much' : 'far too little'}`,
       detail:
         `One real step at learning rate ${num(e.learningRate)} changes the weights by ${num(e.median)} of their size ` +
-        `(median over layers), ${num(e.factor)} times ${high ? 'above' : 'below'} the healthy ~1e-3 ` +
+        `(median over layers)${scaled}, ${num(e.factor)} times ${high ? 'above' : 'below'} the healthy ~1e-3 ` +
         `(${high ? 'largest' : 'smallest'} in ${e.worstLayer}). ` +
         (high ? 'Training will be unstable or diverge.' : 'Training will crawl or stall.'),
       fix: high
@@ -122,6 +132,24 @@ export const networkMessages = {
       layer: e.layer,
       checklist: 'T4',
       evidence: { ...e },
+    };
+  },
+
+  activationsDying(e: {
+    layer: string; deadFraction: number; deadAtInit: number; units: number; steps: number; learningRate: number; optimizer: string; layers: string;
+  }): Finding {
+    return {
+      id: 'activations-dead',
+      severity: e.deadFraction >= 0.9 ? 'error' : 'warning',
+      title: `${percent(e.deadFraction)} of ${e.layer}'s ReLU units die in the first ${e.steps} steps`,
+      detail:
+        `At initialization ${percent(e.deadAtInit)} of the ${e.units} units of ${e.layer} were dead on the probe samples; after ${e.steps} ` +
+        `${e.optimizer} steps at learning rate ${num(e.learningRate)} on a copy of the model, ${percent(e.deadFraction)} output zero for every ` +
+        `sample (layers affected: ${e.layers}). The first updates pushed them where no input activates them; a dead ReLU gets no gradient, so they never recover.`,
+      fix: 'Lower the learning rate (see the range test), or use leakyReLU/ELU activations; with batch normalization before the ReLU units die less easily.',
+      layer: e.layer,
+      checklist: 'T4',
+      evidence: { ...e, after: `after ${e.steps} steps` },
     };
   },
 
@@ -286,6 +314,57 @@ export const networkMessages = {
         'At your rate training crawls or stalls.',
       fix: bandAdvice(e, 'higher', 'Raise it 10x at a time until the loss falls steadily, or use Adam at 1e-3.'),
       checklist: 'T5',
+      evidence: { ...e },
+    };
+  },
+
+  layersFrozenUntrained(e: { frozen: string[]; withWeights: number; distance: number }): Finding {
+    const many = e.frozen.length > 1;
+    return {
+      id: 'layers-frozen',
+      severity: 'warning',
+      title: `${e.frozen.length} frozen layer${many ? 's are' : ' is'} still at ${many ? 'their' : 'its'} random initialization`,
+      detail:
+        `${listed(e.frozen)} ha${many ? 've' : 's'} trainable: false (${e.frozen.length} of ${e.withWeights} layers with weights), ` +
+        `and ${many ? 'their' : 'its'} weights were never trained: biases exactly zero and kernel values distributed as a fresh draw ` +
+        `of the initializer (within ${num(e.distance)} standard deviations at every quantile). ` +
+        'A frozen random layer stays random: everything after it must learn around fixed noise.',
+      fix: 'Set trainable = true on these layers (then compile again), or load the pretrained weights you meant to freeze before freezing them.',
+      layer: e.frozen[0],
+      checklist: 'L5',
+      evidence: { frozen: e.frozen.length, withWeights: e.withWeights, first: e.frozen[0] ?? '', distance: e.distance, atInitialization: true },
+    };
+  },
+
+  layersFrozenTrained(e: { frozen: string[]; withWeights: number }): Finding {
+    const many = e.frozen.length > 1;
+    return {
+      id: 'layers-frozen',
+      severity: 'info',
+      title: `${e.frozen.length} layer${many ? 's are' : ' is'} frozen`,
+      detail:
+        `${listed(e.frozen)} ha${many ? 've' : 's'} trainable: false (${e.frozen.length} of ${e.withWeights} layers with weights); ` +
+        `${many ? 'their' : 'its'} weights never change during training. They do not look freshly initialized, so this reads as a ` +
+        'pretrained part kept fixed: fine when intended.',
+      fix: 'Set layer.trainable = true on layers that should learn, then compile again (trainable changes take effect at compile).',
+      layer: e.frozen[0],
+      checklist: 'L5',
+      evidence: { frozen: e.frozen.length, withWeights: e.withWeights, first: e.frozen[0] ?? '', atInitialization: false },
+    };
+  },
+
+  layerBottleneck(e: { layer: string; units: number; classes: number }): Finding {
+    return {
+      id: 'layer-bottleneck',
+      severity: 'warning',
+      title: `${e.layer} squeezes every sample into ${e.units} number${e.units === 1 ? '' : 's'} before a ${e.classes}-class output`,
+      detail:
+        `Every path from the input to the output goes through ${e.layer}, which outputs ${e.units} value${e.units === 1 ? '' : 's'} per sample. ` +
+        `The ${e.classes} classes must then line up along a single axis, and the output can only tell them apart as intervals of it: ` +
+        'accuracy stays capped however long you train.',
+      fix: `Widen ${e.layer} (at least as many units as classes is a safe start), or remove it.`,
+      layer: e.layer,
+      checklist: 'S4',
       evidence: { ...e },
     };
   },

@@ -36,7 +36,8 @@ function frozen(ctx: CheckContext): Finding | undefined {
   if (withWeights.length > 0 && ctx.model.trainableWeights.length === 0) {
     return layersFrozen({ frozen: stuck.length > 0 ? stuck : withWeights.map((l) => l.name), withWeights: withWeights.length, severity: 'error' });
   }
-  return stuck.length > 0 ? layersFrozen({ frozen: stuck, withWeights: withWeights.length, severity: 'info' }) : undefined;
+  // Some layers frozen: the network check frozen-layers judges them by their weights (trained or still at init).
+  return undefined;
 }
 
 function penalty(ctx: CheckContext): Finding | undefined {

@@ -5,7 +5,8 @@
  */
 import type { Finding } from '../../types';
 import type { WeightGradient } from '../../measurements';
-import { measureGradientStep } from '../../model/gradients';
+import * as tf from '@tensorflow/tfjs';
+import { measureGradientStep, weightGradientStats } from '../../model/gradients';
 import { networkMessages } from '../../messages/network';
 import type { NetworkCheck, NetworkContext } from './context';
 import { headBatch, nameList, nonFiniteSeen, trainingBatchSize, withClone, withOptimizer } from './batch';
@@ -73,8 +74,14 @@ function findExploding(kernels: WeightGradient[]): Finding | null {
   });
 }
 
-function findZero(weights: WeightGradient[]): Finding | null {
-  const zero = weights.filter((w) => w.gradNorm === 0);
+/**
+ * Weights whose gradient is exactly zero on the step's batch AND on every
+ * other batch measured: one batch can zero a gradient by accident (a
+ * mean-absolute-error loss gives the output bias mean(sign(residual)), exactly
+ * 0 when a batch has as many residuals above as below).
+ */
+function findZero(weights: WeightGradient[], zeroElsewhere: ReadonlySet<string>): Finding | null {
+  const zero = weights.filter((w) => w.gradNorm === 0 && zeroElsewhere.has(keyOf(w)));
   if (zero.length === 0) return null;
   return networkMessages.gradientsZero({
     layer: zero[0].layer,
@@ -85,22 +92,78 @@ function findZero(weights: WeightGradient[]): Finding | null {
   });
 }
 
-function findUpdateRatio(kernels: WeightGradient[], ctx: NetworkContext): Finding | null {
+function keyOf(w: { layer: string; weight: string }): string {
+  return `${w.layer}/${w.weight}`;
+}
+
+/**
+ * How much larger than its steady-state step an optimizer's first step from
+ * empty state is, by construction, as [lowest, highest] over gradient
+ * histories. RMSProp divides by sqrt(ms) with ms = (1 - rho) g^2 after one
+ * step: its first step is 1/sqrt(1 - rho) (3.16x at rho 0.9) its steady one.
+ * Momentum's first step is plain SGD; consistent gradients build its velocity
+ * up to 1/(1 - m) times that (10x at 0.9). Adam's bias correction makes its
+ * first step the steady size; SGD has no state.
+ */
+export function firstStepGain(optimizer: tf.Optimizer): [number, number] {
+  const decay: unknown = Reflect.get(optimizer, 'decay');
+  const momentum: unknown = Reflect.get(optimizer, 'momentum');
+  const className = optimizer.getClassName();
+  if (className === 'RMSProp' && typeof decay === 'number' && decay > 0 && decay < 1) {
+    const gain = 1 / Math.sqrt(1 - decay);
+    return [gain, gain];
+  }
+  if (className === 'Momentum' && typeof momentum === 'number' && momentum > 0 && momentum < 1) return [1 - momentum, 1];
+  return [1, 1];
+}
+
+/**
+ * The update/weight ratio of the measured first step, scaled to the optimizer's
+ * steady state (see firstStepGain): "high" is judged on the smallest steady
+ * step the first one allows, "low" on the largest, so neither a fresh
+ * RMSProp's big first step nor a fresh Momentum's small one is blamed.
+ */
+function findUpdateRatio(kernels: WeightGradient[], ctx: NetworkContext, gain: [number, number]): Finding | null {
   const ratios = kernels.filter((w) => w.updateRatio !== null && (w.gradNorm ?? 0) > 0);
   if (ratios.length === 0) return null;
   const sorted = [...ratios].sort((a, b) => (a.updateRatio ?? 0) - (b.updateRatio ?? 0));
-  const median = sorted[Math.floor(sorted.length / 2)].updateRatio ?? 0;
-  const high = median > THRESHOLDS.targetUpdate * THRESHOLDS.updateFactor;
-  const low = median < THRESHOLDS.targetUpdate / THRESHOLDS.updateFactor;
-  if (!high && !low) return null;
+  const measured = sorted[Math.floor(sorted.length / 2)].updateRatio ?? 0;
+  const [low, high] = [measured / gain[1], measured / gain[0]];
+  const tooHigh = low > THRESHOLDS.targetUpdate * THRESHOLDS.updateFactor;
+  const tooLow = high < THRESHOLDS.targetUpdate / THRESHOLDS.updateFactor;
+  if (!tooHigh && !tooLow) return null;
+  const median = tooHigh ? low : high;
   return networkMessages.updateRatioOff({
     median,
-    factor: high ? median / THRESHOLDS.targetUpdate : THRESHOLDS.targetUpdate / median,
-    direction: high ? 'high' : 'low',
+    factor: tooHigh ? median / THRESHOLDS.targetUpdate : THRESHOLDS.targetUpdate / median,
+    direction: tooHigh ? 'high' : 'low',
     learningRate: ctx.info.learningRate ?? Number.NaN,
     optimizer: ctx.info.optimizerName ?? 'optimizer',
-    worstLayer: (high ? sorted[sorted.length - 1] : sorted[0]).layer,
+    worstLayer: (tooHigh ? sorted[sorted.length - 1] : sorted[0]).layer,
+    firstStep: measured,
+    firstStepGain: tooHigh ? gain[0] : gain[1],
   });
+}
+
+/** Weights whose gradient is exactly zero on each of a few other batches of the probe data (measured on the user's model, read-only). */
+async function zeroOnOtherBatches(ctx: NetworkContext, suspects: WeightGradient[], size: number): Promise<Set<string>> {
+  if (suspects.length === 0) return new Set();
+  const rows = ctx.train.x.shape[0];
+  // Other rows when there are enough, else the same rows less one (an odd count breaks a sign tie).
+  const starts = [size, 2 * size].filter((start) => start + size <= rows);
+  const batches = starts.length > 0
+    ? starts.map((start) => ({ x: ctx.train.x.slice(start, size), y: ctx.train.y.slice(start, size) }))
+    : size > 2 ? [{ x: ctx.train.x.slice(0, size - 1), y: ctx.train.y.slice(0, size - 1) }] : [];
+  let zero = new Set(suspects.map(keyOf));
+  try {
+    for (const batch of batches) {
+      const weights = await weightGradientStats(ctx.model, batch.x, batch.y, ctx.loss);
+      zero = new Set(weights.filter((w) => w.gradNorm === 0 && zero.has(keyOf(w))).map(keyOf));
+    }
+  } finally {
+    tf.dispose(batches.flatMap((b) => [b.x, b.y]));
+  }
+  return zero;
 }
 
 function findNonFinite(loss: number | null, weights: WeightGradient[]): Finding | null {
@@ -116,8 +179,11 @@ export const gradientFlowCheck: NetworkCheck = {
   async run(ctx) {
     const batch = headBatch(ctx, trainingBatchSize(ctx));
     try {
-      const step = await withClone(ctx, (clone) =>
-        withOptimizer(ctx, (optimizer) => measureGradientStep(clone, batch.x, batch.y, ctx.loss, { optimizer })),
+      const { step, gain } = await withClone(ctx, (clone) =>
+        withOptimizer(ctx, async (optimizer) => ({
+          step: await measureGradientStep(clone, batch.x, batch.y, ctx.loss, { optimizer }),
+          gain: firstStepGain(optimizer),
+        })),
       );
       if (step.weights.length === 0) return { findings: [], skipped: 'the model has no trainable weights' };
       const measurements = {
@@ -129,10 +195,11 @@ export const gradientFlowCheck: NetworkCheck = {
       const kernels = kernelsOf(step.weights);
       const exploding = findExploding(kernels);
       // Exploding activations inflate the last layers' gradients most: a "vanishing" ratio then misleads.
+      const zeroElsewhere = await zeroOnOtherBatches(ctx, step.weights.filter((w) => w.gradNorm === 0), batch.size);
       const findings = [
-        findZero(step.weights),
+        findZero(step.weights, zeroElsewhere),
         exploding ?? findVanishing(kernels),
-        findUpdateRatio(kernels, ctx),
+        findUpdateRatio(kernels, ctx, gain),
       ].filter((f): f is Finding => f !== null);
       return { findings, measurements, note: `one ${ctx.info.optimizerName ?? 'optimizer'} step on ${batch.size} samples` };
     } finally {

@@ -9,6 +9,9 @@ import { inputDependenceCheck } from './input';
 import { overfitCheck } from './overfit';
 import { trainEvalCheck } from './train-eval';
 import { lrRangeCheck } from './lr-range';
+import { frozenLayersCheck } from './frozen';
+import { bottleneckCheck } from './bottleneck';
+import { dyingUnitsCheck } from './dying';
 
 /** Probes feed one input tensor and read one output: other models get a clear skip, not an error from deep inside tfjs. */
 function singleInputOutput(check: NetworkCheck): NetworkCheck {
@@ -33,8 +36,11 @@ function singleInputOutput(check: NetworkCheck): NetworkCheck {
  */
 export const NETWORK_CHECK_LIST: readonly NetworkCheck[] = [
   initCheck,
+  frozenLayersCheck,
+  bottleneckCheck,
   activationsCheck,
   gradientFlowCheck,
+  dyingUnitsCheck,
   batchMixingCheck,
   gradientCheck,
   inputDependenceCheck,
