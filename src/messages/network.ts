@@ -143,8 +143,8 @@ export const networkMessages = {
       severity: e.deadFraction >= 0.9 ? 'error' : 'warning',
       title: `${percent(e.deadFraction)} of ${e.layer}'s ReLU units die in the first ${e.steps} steps`,
       detail:
-        `At initialization ${percent(e.deadAtInit)} of the ${e.units} units of ${e.layer} were dead on the probe samples; after ${e.steps} ` +
-        `${e.optimizer} steps at learning rate ${num(e.learningRate)} on a copy of the model, ${percent(e.deadFraction)} output zero for every ` +
+        `At initialization ${percent(e.deadAtInit)} of the ${e.units} units of ${e.layer} were dead on the probe samples; after the ${e.steps} ` +
+        `${e.optimizer} steps of the tiny-batch probe at learning rate ${num(e.learningRate)} (on a copy of the model), ${percent(e.deadFraction)} output zero for every ` +
         `sample (layers affected: ${e.layers}). The first updates pushed them where no input activates them; a dead ReLU gets no gradient, so they never recover.`,
       fix: 'Lower the learning rate (see the range test), or use leakyReLU/ELU activations; with batch normalization before the ReLU units die less easily.',
       layer: e.layer,

@@ -10,9 +10,11 @@ import { networkMessages } from '../../messages/network';
 import type { NetworkCheck } from './context';
 import { headBatch, nameList } from './batch';
 
+/** Enough samples that a live unit almost surely fires for at least one of them (also read after training, by the overfit probe). */
+export const ACTIVATION_PROBE_SAMPLES = 64;
+
 const THRESHOLDS = {
-  /** Enough samples that a live unit almost surely fires for at least one of them. */
-  probeSamples: 64,
+  probeSamples: ACTIVATION_PROBE_SAMPLES,
   /**
    * Healthy ReLU nets at init have a few % dead units on a probe batch (MNIST
    * MLP: 1-5%); half the layer dead is a real loss of capacity.

@@ -63,8 +63,26 @@ function findVanishing(kernels: WeightGradient[]): Finding | null {
   });
 }
 
-function findExploding(kernels: WeightGradient[]): Finding | null {
-  const first = kernels.find((w) => relative(w) > THRESHOLDS.explodingRelative);
+/** Layers that pass values through elementwise: what follows them follows the layer before. */
+const ELEMENTWISE = new Set(['Activation', 'ReLU', 'LeakyReLU', 'ELU', 'PReLU', 'Softmax', 'ThresholdedReLU', 'Dropout', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout']);
+const NORMALIZATION = new Set(['BatchNormalization', 'LayerNormalization']);
+
+/**
+ * Whether every output of `layer` is normalized next (through elementwise
+ * layers only). Such a kernel is scale-invariant: the normalization divides
+ * its output by its own scale, so its gradient relative to its size says
+ * nothing about stability (a small first-layer kernel before batch norm
+ * measures 10-20x on a healthy batch-normalized CNN, and a step that grows the
+ * kernel shrinks the next gradient).
+ */
+function normalizedNext(layer: tf.layers.Layer, depth = 0): boolean {
+  const next = layer.outboundNodes.map((node) => node.outboundLayer);
+  if (next.length === 0 || depth > 4) return false;
+  return next.every((l) => NORMALIZATION.has(l.getClassName()) || (ELEMENTWISE.has(l.getClassName()) && normalizedNext(l, depth + 1)));
+}
+
+function findExploding(kernels: WeightGradient[], model: tf.LayersModel): Finding | null {
+  const first = kernels.find((w) => relative(w) > THRESHOLDS.explodingRelative && !normalizedNext(model.layers[w.layerIndex]));
   if (!first) return null;
   const last = kernels[kernels.length - 1];
   return networkMessages.gradientsExploding({
@@ -193,7 +211,7 @@ export const gradientFlowCheck: NetworkCheck = {
       const nonFinite = nanSeen ? null : findNonFinite(step.loss, step.weights);
       if (nanSeen || nonFinite) return { findings: nonFinite ? [nonFinite] : [], measurements, note: 'non-finite values: gradient statistics are meaningless' };
       const kernels = kernelsOf(step.weights);
-      const exploding = findExploding(kernels);
+      const exploding = findExploding(kernels, ctx.model);
       // Exploding activations inflate the last layers' gradients most: a "vanishing" ratio then misleads.
       const zeroElsewhere = await zeroOnOtherBatches(ctx, step.weights.filter((w) => w.gradNorm === 0), batch.size);
       const findings = [

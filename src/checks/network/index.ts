@@ -11,7 +11,6 @@ import { trainEvalCheck } from './train-eval';
 import { lrRangeCheck } from './lr-range';
 import { frozenLayersCheck } from './frozen';
 import { bottleneckCheck } from './bottleneck';
-import { dyingUnitsCheck } from './dying';
 
 /** Probes feed one input tensor and read one output: other models get a clear skip, not an error from deep inside tfjs. */
 function singleInputOutput(check: NetworkCheck): NetworkCheck {
@@ -40,7 +39,6 @@ export const NETWORK_CHECK_LIST: readonly NetworkCheck[] = [
   bottleneckCheck,
   activationsCheck,
   gradientFlowCheck,
-  dyingUnitsCheck,
   batchMixingCheck,
   gradientCheck,
   inputDependenceCheck,

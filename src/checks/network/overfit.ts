@@ -10,7 +10,12 @@ import { finiteOrNull, type CurvePoint } from '../../measurements';
 import { disposeOptimizer, evaluate, trainStep, trainableVariables, type Evaluation } from '../../model/train';
 import { networkMessages } from '../../messages/network';
 import type { NetworkCheck, NetworkContext } from './context';
+import { hasBatchNorm, settleBatchNorm } from '../../model/batch-norm';
 import { NON_FINITE_SKIP, nonFiniteSeen, headBatch } from './batch';
+import { activationStats, tapModel } from '../../model/taps';
+import type { LayerActivation } from '../../measurements';
+import { dyingUnits } from './dying';
+import { ACTIVATION_PROBE_SAMPLES } from './activations';
 import { lossTrend, type Trend, type TrendPoint } from './trend';
 
 export const OVERFIT_CHECK_ID = 'overfit-tiny-batch';
@@ -47,8 +52,8 @@ const SETTINGS = {
    * fail; a regression with tiny targets falls by decades from far above them.
    */
   slowFall: 0.1,
-  /** "Stuck at chance": a flat curve within 10% of the chance level (or above it). */
-  atChance: 0.9,
+  /** "Stuck at chance": a flat curve within 10% of the chance level. */
+  atChance: 0.1,
 };
 
 /** How a probe run ended: memorized, on its way (slow), or broken in one of four ways. */
@@ -66,6 +71,8 @@ interface ProbeRun {
   /** The trend of the inference-mode curve (the one the chart draws), over its second half. */
   trend: Trend | null;
   verdict: OverfitVerdict;
+  /** Activation health of the trained clone, when asked for. */
+  activations?: LayerActivation[];
 }
 
 /** Memorized: every training label right (CHECKLIST S3: ~100% train accuracy), or, without accuracy, loss at target. */
@@ -79,7 +86,7 @@ function verdictOf(run: Omit<ProbeRun, 'verdict'>, chance: number | undefined, b
   if (run.diverged || !Number.isFinite(run.final.loss)) return 'diverged';
   const { trend } = run;
   if (trend === null || trend.direction === 'flat') {
-    return chance !== undefined && run.final.loss >= SETTINGS.atChance * chance ? 'chance' : 'flat';
+    return chance !== undefined && Math.abs(run.final.loss - chance) <= SETTINGS.atChance * chance ? 'chance' : 'flat';
   }
   if (trend.direction === 'rising') return 'rising';
   const beatsChance = chance !== undefined && run.final.loss < chance;
@@ -97,12 +104,15 @@ function evaluations(points: readonly CurvePoint[]): TrendPoint[] {
 
 async function overfit(
   ctx: NetworkContext, makeOptimizer: () => tf.Optimizer, series: string, x: tf.Tensor, y: tf.Tensor, target: number | null, budget: number,
+  inspect?: (trained: tf.LayersModel) => Promise<LayerActivation[]>,
 ): Promise<ProbeRun> {
   const task = ctx.info.task.value;
   const clone = await ctx.cloneModel();
   const optimizer = makeOptimizer();
   try {
     const variables = trainableVariables(clone);
+    const batchNorm = hasBatchNorm(clone);
+    if (batchNorm) settleBatchNorm(clone, x, { dropout: 'off' });
     const initial = await evaluate(clone, x, y, ctx.loss, task);
     const goal = target ?? initial.loss * SETTINGS.lossFraction;
     const points: CurvePoint[] = [{ series: `${series} (inference)`, step: 0, loss: finiteOrNull(initial.loss), metric: initial.accuracy }];
@@ -118,14 +128,18 @@ async function overfit(
         break;
       }
       if (steps % SETTINGS.evalEvery === 0 || steps === budget) {
+        // Inference mode reads batch-norm moving statistics: settled, not lagging (see model/batch-norm.ts).
+        if (batchNorm) settleBatchNorm(clone, x, { dropout: 'off' });
         latest = await evaluate(clone, x, y, ctx.loss, task);
         points.push({ series: `${series} (inference)`, step: steps, loss: finiteOrNull(latest.loss), metric: latest.accuracy });
       }
     }
+    if (batchNorm) settleBatchNorm(clone, x, { dropout: 'off' });
     const final = await evaluate(clone, x, y, ctx.loss, task, SETTINGS.trainingModePasses);
     const done = !diverged && succeeded(final, goal);
     const run = { points, steps, initial, final, goal, succeeded: done, diverged, trend: lossTrend(evaluations(points), goal) };
-    return { ...run, verdict: verdictOf(run, ctx.info.chanceLoss, budget) };
+    const activations = inspect && !diverged ? await inspect(clone) : undefined;
+    return { ...run, verdict: verdictOf(run, ctx.info.chanceLoss, budget), activations };
   } finally {
     disposeOptimizer(optimizer);
     clone.dispose();
@@ -135,7 +149,7 @@ async function overfit(
 export const overfitCheck: NetworkCheck = {
   id: OVERFIT_CHECK_ID,
   checklist: ['S3'],
-  findings: ['overfit-failed'],
+  findings: ['overfit-failed', 'activations-dead'],
   async run(ctx) {
     if (nonFiniteSeen(ctx)) return { findings: [], skipped: NON_FINITE_SKIP };
     if (trainableVariables(ctx.model).length === 0) return { findings: [], skipped: 'the model has no trainable weights' };
@@ -144,7 +158,9 @@ export const overfitCheck: NetworkCheck = {
       const chance = ctx.info.chanceLoss;
       const target = chance !== undefined && chance > 0 ? chance * SETTINGS.lossFraction : null;
       ctx.progress(`overfitting ${batch.size} samples`);
-      const user = await overfit(ctx, () => ctx.makeOptimizer(), 'your optimizer', batch.x, batch.y, target, SETTINGS.steps[ctx.info.budget]);
+      const atInit = ctx.earlier.measurements.activations?.layers;
+      const inspect = atInit ? (trained: tf.LayersModel) => tappedStats(ctx, trained) : undefined;
+      const user = await overfit(ctx, () => ctx.makeOptimizer(), 'your optimizer', batch.x, batch.y, target, SETTINGS.steps[ctx.info.budget], inspect);
       let reference: ProbeRun | null = null;
       if (!user.succeeded && user.verdict !== 'slow') {
         ctx.progress('overfitting again with a reference optimizer');
@@ -175,7 +191,12 @@ export const overfitCheck: NetworkCheck = {
           },
         },
       };
-      const findings = user.succeeded ? [] : [overfitFinding(batch.size, user, reference)];
+      const dying = atInit && user.activations
+        ? dyingUnits(atInit, user.activations, {
+          steps: user.steps, learningRate: ctx.info.learningRate ?? Number.NaN, optimizer: ctx.info.optimizerName ?? 'optimizer', units: unitsOf(ctx.model),
+        })
+        : null;
+      const findings = [...(user.succeeded ? [] : [overfitFinding(batch.size, user, reference)]), ...(dying ? [dying] : [])];
       return { findings, measurements, note: `${user.succeeded ? 'fit' : 'did not fit'} ${batch.size} samples in ${user.steps} steps` };
     } finally {
       batch.x.dispose();
@@ -207,4 +228,19 @@ function overfitFinding(samples: number, user: ProbeRun, reference: ProbeRun | n
     trendToLoss: judged.trend?.to.loss ?? Number.NaN,
     stepsToGoal: judged.trend?.stepsToGoal ?? Number.NaN,
   });
+}
+
+/** Activation health of a trained clone on the samples the activations check read at initialization. */
+async function tappedStats(ctx: NetworkContext, trained: tf.LayersModel): Promise<LayerActivation[]> {
+  const probe = headBatch(ctx, ACTIVATION_PROBE_SAMPLES);
+  try {
+    return await activationStats(tapModel(trained), probe.x);
+  } finally {
+    tf.dispose([probe.x, probe.y]);
+  }
+}
+
+function unitsOf(model: tf.LayersModel): Map<string, number> {
+  const taps = tapModel(model);
+  return new Map(taps.model.outputs.map((output, i) => [taps.layers[i].name, output.shape[output.shape.length - 1] ?? 0]));
 }

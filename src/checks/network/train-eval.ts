@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Finding } from '../../types';
 import { listLayers, type LayerInfo } from '../../model/layers';
 import { forwardOutput } from '../../model/loss';
+import { settleBatchNorm } from '../../model/batch-norm';
 import { networkMessages } from '../../messages/network';
 import type { NetworkCheck, NetworkContext } from './context';
 import { NON_FINITE_SKIP, nonFiniteSeen, headBatch, withClone } from './batch';
@@ -61,18 +62,6 @@ function toLogits(output: tf.Tensor, family: LayerInfo['family']): tf.Tensor {
     return p.div(tf.scalar(1).sub(p)).log();
   }
   return output;
-}
-
-/** Sets batch-norm moving statistics to those of `x` (momentum 0 for one training-mode pass). */
-function settleBatchNorm(model: tf.LayersModel, x: tf.Tensor): void {
-  const norms = model.layers.filter((layer) => layer.getClassName() === 'BatchNormalization');
-  if (norms.length === 0) return;
-  const momenta = norms.map((layer) => Reflect.get(layer, 'momentum'));
-  norms.forEach((layer) => Reflect.set(layer, 'momentum', 0));
-  tf.tidy(() => {
-    forwardOutput(model, x, true);
-  });
-  norms.forEach((layer, i) => Reflect.set(layer, 'momentum', momenta[i]));
 }
 
 /** Dropout layers of a clone with the rate each was built with. */
