@@ -163,8 +163,14 @@ function findUpdateRatio(kernels: WeightGradient[], ctx: NetworkContext, gain: [
   });
 }
 
-/** Weights whose gradient is exactly zero on each of a few other batches of the probe data (measured on the user's model, read-only). */
-async function zeroOnOtherBatches(ctx: NetworkContext, suspects: WeightGradient[], size: number): Promise<Set<string>> {
+/**
+ * Weights whose gradient is exactly zero on each of a few other batches of the
+ * probe data, measured on the clone AFTER its one optimizer step: a weight
+ * behind a deliberately zero-initialized output layer gets no gradient on the
+ * very first step only (the step makes that layer non-zero), and a
+ * sign-based gradient (MAE) is zero on a balanced batch only.
+ */
+async function zeroOnOtherBatches(ctx: NetworkContext, stepped: tf.LayersModel, suspects: WeightGradient[], size: number): Promise<Set<string>> {
   if (suspects.length === 0) return new Set();
   const rows = ctx.train.x.shape[0];
   // Other rows when there are enough, else the same rows less one (an odd count breaks a sign tie).
@@ -175,7 +181,7 @@ async function zeroOnOtherBatches(ctx: NetworkContext, suspects: WeightGradient[
   let zero = new Set(suspects.map(keyOf));
   try {
     for (const batch of batches) {
-      const weights = await weightGradientStats(ctx.model, batch.x, batch.y, ctx.loss);
+      const weights = await weightGradientStats(stepped, batch.x, batch.y, ctx.loss);
       zero = new Set(weights.filter((w) => w.gradNorm === 0 && zero.has(keyOf(w))).map(keyOf));
     }
   } finally {
@@ -197,11 +203,12 @@ export const gradientFlowCheck: NetworkCheck = {
   async run(ctx) {
     const batch = headBatch(ctx, trainingBatchSize(ctx));
     try {
-      const { step, gain } = await withClone(ctx, (clone) =>
-        withOptimizer(ctx, async (optimizer) => ({
-          step: await measureGradientStep(clone, batch.x, batch.y, ctx.loss, { optimizer }),
-          gain: firstStepGain(optimizer),
-        })),
+      const { step, gain, zeroElsewhere } = await withClone(ctx, (clone) =>
+        withOptimizer(ctx, async (optimizer) => {
+          const measured = await measureGradientStep(clone, batch.x, batch.y, ctx.loss, { optimizer });
+          const suspects = measured.weights.filter((w) => w.gradNorm === 0);
+          return { step: measured, gain: firstStepGain(optimizer), zeroElsewhere: await zeroOnOtherBatches(ctx, clone, suspects, batch.size) };
+        }),
       );
       if (step.weights.length === 0) return { findings: [], skipped: 'the model has no trainable weights' };
       const measurements = {
@@ -213,7 +220,6 @@ export const gradientFlowCheck: NetworkCheck = {
       const kernels = kernelsOf(step.weights);
       const exploding = findExploding(kernels, ctx.model);
       // Exploding activations inflate the last layers' gradients most: a "vanishing" ratio then misleads.
-      const zeroElsewhere = await zeroOnOtherBatches(ctx, step.weights.filter((w) => w.gradNorm === 0), batch.size);
       const findings = [
         findZero(step.weights, zeroElsewhere),
         exploding ?? findVanishing(kernels),

@@ -124,7 +124,9 @@ export function lrVerdict(
   const sweep = sweepSaysTooHigh(reading, configured);
   const confirmed = probeConfirmsTooHigh(probe);
   if (sweep !== null || overfit === 'went-up' || confirmed) {
-    const severe = sweep === 'diverges' || sweep === 'lost-descent' || overfit === 'went-up' || confirmed;
+    // The probe alone makes it an error only when your rate made the loss go up (or NaN), not merely fall slower.
+    const probeRose = confirmed && probe !== null && !(probe.yourLoss < probe.initialLoss);
+    const severe = sweep === 'diverges' || sweep === 'lost-descent' || overfit === 'went-up' || probeRose;
     return [networkMessages.lrTooHigh({ ...evidence, severe, sweep: sweep ?? 'none' })];
   }
   const { minLossLr } = reading;
