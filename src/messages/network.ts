@@ -34,15 +34,17 @@ export const networkMessages = {
     };
   },
 
-  gradientsExploding(e: { layer: string; relativeGradient: number; growth: number }): Finding {
+  gradientsExploding(e: { layer: string; relativeGradient: number; growth: number; activationGrowth: number; lossBefore: number; lossAfter: number }): Finding {
     return {
       id: 'gradients-exploding',
       severity: 'warning',
       title: `Gradients are very large at ${e.layer}`,
       detail:
         `The gradient of ${e.layer}'s kernel is ${num(e.relativeGradient)} times the kernel's size` +
-        (e.growth > 1 ? ` and grows ${num(e.growth)}x from the last layer back to the first.` : '.') +
-        ' One step at an ordinary learning rate would overwrite the weights; training tends to diverge to NaN.',
+        (e.growth > 1 ? ` and grows ${num(e.growth)}x from the last layer back to the first` : '') +
+        (e.activationGrowth >= 10 ? `; the activations grow ${num(e.activationGrowth)}x from the first hidden layer to the last` : '') +
+        (e.lossAfter < e.lossBefore ? '. ' : `; one real step took the batch loss from ${num(e.lossBefore)} to ${num(e.lossAfter)}. `) +
+        'Steps at an ordinary learning rate overwrite the weights; training tends to diverge to NaN.',
       fix:
         'Scale the inputs and the initialization down (Glorot/He), lower the learning rate, ' +
         'or clip gradients (clipNorm on the optimizer).',
@@ -95,7 +97,7 @@ export const networkMessages = {
 
   updateRatioOff(e: {
     median: number; factor: number; direction: 'high' | 'low'; learningRate: number; optimizer: string; worstLayer: string;
-    firstStep: number; firstStepGain: number;
+    firstStep: number; firstStepGain: number; lossBefore: number; lossAfter: number;
   }): Finding {
     const high = e.direction === 'high';
     const scaled = e.firstStepGain !== 1
@@ -109,7 +111,9 @@ export const networkMessages = {
         `One real step at learning rate ${num(e.learningRate)} changes the weights by ${num(e.median)} of their size ` +
         `(median over layers)${scaled}, ${num(e.factor)} times ${high ? 'above' : 'below'} the healthy ~1e-3 ` +
         `(${high ? 'largest' : 'smallest'} in ${e.worstLayer}). ` +
-        (high ? 'Training will be unstable or diverge.' : 'Training will crawl or stall.'),
+        (high
+          ? `That step took the batch loss from ${num(e.lossBefore)} to ${num(e.lossAfter)}: training will be unstable or diverge.`
+          : 'Training will crawl or stall.'),
       fix: high
         ? `Lower the learning rate, roughly to ${num(e.learningRate / Math.max(e.factor / 3, 1))}.`
         : `Raise the learning rate, roughly to ${num(e.learningRate * Math.max(e.factor / 3, 1))}.`,

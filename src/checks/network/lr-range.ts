@@ -32,6 +32,8 @@ const SETTINGS = {
    * steps), the final loss averaged over the last 5 steps against batch noise.
    */
   probeSteps: 30,
+  /** Updates above a tenth of the weights per step (100x the 1e-3 rule of thumb) are worth the probe even when one step helped. */
+  probeUpdateRatio: 0.1,
   probeTail: 5,
   probeSamples: 16,
 };
@@ -108,8 +110,15 @@ function readSweep(sweep: Sweep, configured: number | null, learned: boolean, tr
  * short runs to tell the rate from the model.
  */
 function rateSymptoms(ctx: NetworkContext): boolean {
-  return ctx.earlier.findings.some((f) =>
+  const reported = ctx.earlier.findings.some((f) =>
     f.id === 'gradients-exploding' || (f.id === 'update-ratio-off' && f.evidence.direction === 'high'));
+  // Also what gradient-flow measured without reporting it (one step that happened to help): updates above 0.1 of the weights.
+  const ratios = (ctx.earlier.measurements.gradients?.weights ?? [])
+    .filter((w) => w.shape.length >= 2 && w.updateRatio !== null)
+    .map((w) => w.updateRatio ?? 0)
+    .sort((a, b) => a - b);
+  const median = ratios.length > 0 ? ratios[Math.floor(ratios.length / 2)] : 0;
+  return reported || median > SETTINGS.probeUpdateRatio;
 }
 
 /** Mean training loss of the last few steps of `steps` steps at `lr` with the user's optimizer, on a fresh clone. */
