@@ -20,6 +20,7 @@ const THRESHOLDS = {
    * MLP: 1-5%); half the layer dead is a real loss of capacity.
    */
   deadFraction: 0.5,
+  minDeadUnits: 2,
   /** Healthy sigmoid/tanh layers at Glorot init have ~0% saturated outputs. */
   saturatedFraction: 0.3,
 };
@@ -29,8 +30,14 @@ function isHidden(layer: LayerActivation, all: LayerActivation[]): boolean {
   return layer !== all[all.length - 1];
 }
 
+/** Half the layer or more, and more than one unit (one of two units is the luck of a tiny layer's draw) unless all are dead. */
+function isDeadLayer(layer: LayerActivation, units: number): boolean {
+  const fraction = layer.deadFraction ?? 0;
+  return fraction >= THRESHOLDS.deadFraction && (fraction >= 1 || Math.round(fraction * units) >= THRESHOLDS.minDeadUnits);
+}
+
 function findDead(layers: LayerActivation[], units: Map<string, number>): Finding | null {
-  const dead = layers.filter((l) => isHidden(l, layers) && (l.deadFraction ?? 0) >= THRESHOLDS.deadFraction);
+  const dead = layers.filter((l) => isHidden(l, layers) && isDeadLayer(l, units.get(l.layer) ?? 0));
   if (dead.length === 0) return null;
   const first = dead[0];
   return networkMessages.activationsDead({

@@ -114,7 +114,10 @@ function findExploding(kernels: WeightGradient[], model: tf.LayersModel, effect:
   if (!first) return null;
   const last = kernels[kernels.length - 1];
   const growth = relative(last) > 0 ? relative(kernels[0]) / relative(last) : 1;
-  if (growth < THRESHOLDS.depthGrowth && activationGrowth < THRESHOLDS.depthGrowth && !stepHurt(effect)) return null;
+  // A kernel's gradient scales with the activations feeding it: activations that shrink through depth
+  // make the last kernel's gradient small and the ratio large without any gradient growing.
+  const backwardGrowth = growth * Math.min(1, activationGrowth);
+  if (backwardGrowth < THRESHOLDS.depthGrowth && activationGrowth < THRESHOLDS.depthGrowth && !stepHurt(effect)) return null;
   return networkMessages.gradientsExploding({
     layer: first.layer,
     relativeGradient: relative(first),

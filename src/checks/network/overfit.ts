@@ -52,6 +52,9 @@ const SETTINGS = {
    * fail; a regression with tiny targets falls by decades from far above them.
    */
   slowFall: 0.1,
+  /** A plateau (see onPlateau) at most 10% under the chance level gets up to two more budgets of steps. */
+  plateauBelowChance: 0.9,
+  plateauExtensions: 2,
   /** "Stuck at chance": a flat curve within 10% of the chance level. */
   atChance: 0.1,
 };
@@ -95,6 +98,17 @@ function verdictOf(run: Omit<ProbeRun, 'verdict'>, chance: number | undefined, b
   return (beatsChance || fellFar) && onPace ? 'slow' : 'too-slow';
 }
 
+/**
+ * Flat, but well below the chance level: the model learned part of the
+ * mapping and sits on a plateau, which smooth regression targets often leave
+ * suddenly (y = x^4 on 16 points: flat from step 50 to 140, memorized by 245).
+ * Broken models stay at chance; these get more steps before any verdict.
+ */
+function onPlateau(points: readonly CurvePoint[], goal: number, loss: number, chance: number | undefined): boolean {
+  const trend = lossTrend(evaluations(points), goal);
+  return trend !== null && trend.direction === 'flat' && chance !== undefined && loss < SETTINGS.plateauBelowChance * chance;
+}
+
 /** The inference-mode evaluations of one series, the points the chart draws for it. */
 function evaluations(points: readonly CurvePoint[]): TrendPoint[] {
   return points
@@ -119,20 +133,26 @@ async function overfit(
     let latest = initial;
     let steps = 0;
     let diverged = false;
-    while (steps < budget && !succeeded(latest, goal)) {
-      const value = await trainStep(clone, optimizer, variables, x, y, ctx.loss);
-      steps++;
-      points.push({ series: `${series} (training)`, step: steps, loss: finiteOrNull(value) });
-      if (!Number.isFinite(value)) {
-        diverged = true;
-        break;
+    let limit = budget;
+    for (;;) {
+      while (steps < limit && !succeeded(latest, goal)) {
+        const value = await trainStep(clone, optimizer, variables, x, y, ctx.loss);
+        steps++;
+        points.push({ series: `${series} (training)`, step: steps, loss: finiteOrNull(value) });
+        if (!Number.isFinite(value)) {
+          diverged = true;
+          break;
+        }
+        if (steps % SETTINGS.evalEvery === 0 || steps === limit) {
+          // Inference mode reads batch-norm moving statistics: settled, not lagging (see model/batch-norm.ts).
+          if (batchNorm) settleBatchNorm(clone, x, { dropout: 'off' });
+          latest = await evaluate(clone, x, y, ctx.loss, task);
+          points.push({ series: `${series} (inference)`, step: steps, loss: finiteOrNull(latest.loss), metric: latest.accuracy });
+        }
       }
-      if (steps % SETTINGS.evalEvery === 0 || steps === budget) {
-        // Inference mode reads batch-norm moving statistics: settled, not lagging (see model/batch-norm.ts).
-        if (batchNorm) settleBatchNorm(clone, x, { dropout: 'off' });
-        latest = await evaluate(clone, x, y, ctx.loss, task);
-        points.push({ series: `${series} (inference)`, step: steps, loss: finiteOrNull(latest.loss), metric: latest.accuracy });
-      }
+      if (diverged || succeeded(latest, goal) || limit >= budget * (1 + SETTINGS.plateauExtensions)) break;
+      if (!onPlateau(points, goal, latest.loss, ctx.info.chanceLoss)) break;
+      limit += budget;
     }
     if (batchNorm) settleBatchNorm(clone, x, { dropout: 'off' });
     const final = await evaluate(clone, x, y, ctx.loss, task, SETTINGS.trainingModePasses);
@@ -188,6 +208,7 @@ export const overfitCheck: NetworkCheck = {
             verdict: user.verdict,
             referenceVerdict: reference?.verdict ?? null,
             stepsToGoal: user.trend?.stepsToGoal ?? null,
+            ...Object.fromEntries((user.activations ?? []).filter((l) => l.deadFraction !== null).map((l) => [`${l.layer}.deadAfter`, l.deadFraction])),
           },
         },
       };
