@@ -297,7 +297,8 @@ export const networkMessages = {
       id: 'lr-too-high',
       severity: e.severe ? 'error' : 'warning',
       title: `The learning rate ${num(e.configuredLr)} is too high`,
-      detail: sweepSentence(e) + probeSentences(e) + 'Training will be unstable or end in NaN.',
+      detail: sweepSentence(e) + probeSentences(e) +
+        (e.severe ? 'Training will be unstable or end in NaN.' : 'At this rate training makes less progress than at a lower one.'),
       fix: bandAdvice(e, 'lower', 'Lower it 10x at a time until the loss falls steadily, or use Adam at 1e-3.'),
       checklist: 'T5',
       evidence: { ...e },

@@ -212,7 +212,10 @@ export const overfitCheck: NetworkCheck = {
           },
         },
       };
-      const dying = atInit && user.activations
+      // Units that die while the probe still memorizes cost nothing visible (a tiny batch needs few units);
+      // dying is reported when the run that killed them also failed to learn.
+      const failed = user.verdict !== 'fit' && user.verdict !== 'slow';
+      const dying = atInit && user.activations && failed
         ? dyingUnits(atInit, user.activations, {
           steps: user.steps, learningRate: ctx.info.learningRate ?? Number.NaN, optimizer: ctx.info.optimizerName ?? 'optimizer', units: unitsOf(ctx.model),
         })
