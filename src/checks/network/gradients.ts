@@ -11,7 +11,7 @@ import { forwardLoss } from '../../model/loss';
 import { finiteOrNull } from '../../measurements';
 import { networkMessages } from '../../messages/network';
 import type { NetworkCheck, NetworkContext } from './context';
-import { headBatch, nameList, nonFiniteSeen, trainingBatchSize, withClone, withOptimizer } from './batch';
+import { checkLossRuns, headBatch, nameList, nonFiniteSeen, trainingBatchSize, withClone, withOptimizer } from './batch';
 
 const THRESHOLDS = {
   /**
@@ -261,6 +261,7 @@ export const gradientFlowCheck: NetworkCheck = {
   async run(ctx) {
     const batch = headBatch(ctx, trainingBatchSize(ctx));
     try {
+      checkLossRuns(ctx, batch.x, batch.y);
       const { step, gain, zeroElsewhere, effect } = await withClone(ctx, (clone) =>
         withOptimizer(ctx, async (optimizer) => {
           const before = await batchLoss(clone, batch.x, batch.y, ctx.loss);

@@ -8,7 +8,7 @@ import type { NetworkCheck, NetworkContext } from './context';
 import { finiteOrNull } from '../../measurements';
 import { trainStep, trainableVariables } from '../../model/train';
 import { OVERFIT_CHECK_ID } from './overfit';
-import { NON_FINITE_SKIP, headBatch, nonFiniteSeen, trainingBatchSize, withClone, withOptimizer } from './batch';
+import { NON_FINITE_SKIP, checkLossRuns, headBatch, nonFiniteSeen, trainingBatchSize, withClone, withOptimizer } from './batch';
 import { lossAt, lrVerdict, sweepSaysTooHigh, type OverfitVerdict, type RateProbe, type SweepReading } from './lr-verdict';
 
 const SETTINGS = {
@@ -170,6 +170,7 @@ export const lrRangeCheck: NetworkCheck = {
       y: ctx.train.y.slice(i * size, size),
     }));
     try {
+      checkLossRuns(ctx, batches[0].x, batches[0].y);
       const result = await withClone(ctx, (clone) =>
         withOptimizer(ctx, async (optimizer) => {
           if (!setLearningRate(optimizer, minLr)) return null;

@@ -11,7 +11,7 @@ import { disposeOptimizer, evaluate, trainStep, trainableVariables, type Evaluat
 import { networkMessages } from '../../messages/network';
 import type { NetworkCheck, NetworkContext } from './context';
 import { hasBatchNorm, settleBatchNorm } from '../../model/batch-norm';
-import { NON_FINITE_SKIP, nonFiniteSeen, headBatch } from './batch';
+import { NON_FINITE_SKIP, checkLossRuns, nonFiniteSeen, headBatch } from './batch';
 import { activationStats, tapModel } from '../../model/taps';
 import type { LayerActivation } from '../../measurements';
 import { dyingUnits } from './dying';
@@ -175,6 +175,7 @@ export const overfitCheck: NetworkCheck = {
     if (trainableVariables(ctx.model).length === 0) return { findings: [], skipped: 'the model has no trainable weights' };
     const batch = headBatch(ctx, SETTINGS.samples);
     try {
+      checkLossRuns(ctx, batch.x, batch.y);
       const chance = ctx.info.chanceLoss;
       const target = chance !== undefined && chance > 0 ? chance * SETTINGS.lossFraction : null;
       ctx.progress(`overfitting ${batch.size} samples`);
