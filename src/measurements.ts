@@ -152,6 +152,8 @@ export interface LrRangeTest {
   suggested: [number, number] | null;
   steepestLr: number | null;
   divergenceLr: number | null;
+  /** Where the smoothed loss was lowest, when the curve fell clearly (the rate the lr findings quote). */
+  minLossLr?: number | null;
 }
 
 export interface Measurements {

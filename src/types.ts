@@ -26,6 +26,8 @@ export const FINDING_IDS = [
   'split-class-missing',
   // live signals of watch() (ids of their own: what a running fit shows)
   'loss-diverging', 'val-loss-rising', 'loss-nonfinite',
+  // network architecture (issue 10)
+  'layer-bottleneck',
 ] as const;
 
 export type FindingId = (typeof FINDING_IDS)[number];

@@ -4,17 +4,18 @@ import * as tf from '@tensorflow/tfjs';
 import { diagnose } from '../src/diagnose';
 import { NETWORK_CHECKS } from '../src/checks/network';
 import { useBackend, mnistDigits, tabularData, mlp, cnn, tabular, weightValues } from './helpers/network-models';
+import { batchNormDropoutCnn, gruRegression, sequenceRegressionData, tokenClassifier, tokenData } from './helpers/zoo';
 
 before(useBackend);
 
 const NETWORK_IDS = new Set(NETWORK_CHECKS.flatMap((c) => c.findings ?? []));
 const NETWORK_CHECK_IDS = new Set(NETWORK_CHECKS.map((c) => c.id));
 
-async function diagnoseHealthy(model: tf.LayersModel, data: { x: tf.Tensor; y: tf.Tensor }) {
+async function diagnoseHealthy(model: tf.LayersModel, data: { x: tf.Tensor; y: tf.Tensor }, seed = 42) {
   const weights = weightValues(model);
   const optimizerWeights = (await model.optimizer.getWeights()).length;
   const tensors = tf.memory().numTensors;
-  const report = await diagnose(model, data, { display: false });
+  const report = await diagnose(model, data, { display: false, seed });
   assert.equal(tf.memory().numTensors, tensors, 'no tensor leaks');
   assert.deepEqual(weightValues(model), weights, 'weights bit-identical');
   assert.equal((await model.optimizer.getWeights()).length, optimizerWeights, 'optimizer never stepped');
@@ -122,4 +123,67 @@ test('diagnose(trained model, data) does not call the learning rate that trained
   assert.equal(report.measurements.lrRange?.suggested, null, 'no band read off a trained model');
   tf.dispose([data.x, data.y]);
   model.dispose();
+});
+
+test('diagnose(model, data) raises no network warning or error for an untrained batch-normalized CNN with dropout, on two seeds', async () => {
+  const data = mnistDigits(200, [28, 28, 1]);
+  for (const seed of [1, 2]) {
+    const model = batchNormDropoutCnn();
+    const report = await diagnoseHealthy(model, data, seed);
+    const trainEval = report.findings.filter((f) => f.id === 'train-eval-gap');
+    assert.ok(trainEval.every((f) => f.severity === 'info'));
+    model.dispose();
+  }
+  tf.dispose([data.x, data.y]);
+});
+
+for (const cell of ['lstm', 'gru'] as const) {
+  test(`diagnose(model, data) raises no network warning or error for an Embedding + ${cell.toUpperCase()} token classifier, leak-free`, async () => {
+    const model = tokenClassifier(cell);
+    const data = tokenData(200);
+    const report = await diagnoseHealthy(model, data, 1);
+    assert.match(report.checks.find((c) => c.id === 'batch-independence')?.note ?? '', /token ids/);
+    tf.dispose([data.x, data.y]);
+    model.dispose();
+  });
+}
+
+test('diagnose(model, data) raises no network warning or error for a GRU regression with a mean-absolute-error loss and RMSProp, on two seeds', async () => {
+  const data = sequenceRegressionData(200);
+  for (const seed of [1, 2]) {
+    const model = gruRegression();
+    await diagnoseHealthy(model, data, seed);
+    model.dispose();
+  }
+  tf.dispose([data.x, data.y]);
+});
+
+for (const [name, make] of [['RMSProp 1e-3', () => tf.train.rmsprop(1e-3)], ['SGD 0.01 with momentum 0.9', () => tf.train.momentum(0.01, 0.9)]] as const) {
+  test(`diagnose(model, data) raises no network warning or error for the MNIST MLP trained with ${name}`, async () => {
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ units: 128, activation: 'relu', inputShape: [784] }),
+        tf.layers.dense({ units: 64, activation: 'relu' }),
+        tf.layers.dense({ units: 10, activation: 'softmax' }),
+      ],
+    });
+    model.compile({ optimizer: make(), loss: 'categoricalCrossentropy' });
+    const data = mnistDigits(200);
+    await diagnoseHealthy(model, data, 1);
+    tf.dispose([data.x, data.y]);
+    model.dispose();
+  });
+}
+
+test('diagnose(model, data) raises no network warning or error for a regression whose targets vary by 1e-3, on two seeds', async () => {
+  const data = tabularData(200);
+  const tiny = { x: data.x, y: tf.tidy(() => data.y.mul(1e-3)) };
+  for (const seed of [1, 2]) {
+    const model = tabular();
+    const report = await diagnoseHealthy(model, tiny, seed);
+    const overfit = report.findings.find((f) => f.id === 'overfit-failed');
+    if (overfit) assert.equal(overfit.evidence.stillImproving, true, overfit.detail);
+    model.dispose();
+  }
+  tf.dispose([data.x, data.y, tiny.y]);
 });

@@ -66,16 +66,26 @@ test('lr-range flags Adam at learning rate 1e-7 as lr-too-low, confirmed by the 
   const { x, y } = mnistDigits(64);
   const run = await runNetworkChecks([lrRangeCheck], model, x, y, { learningRate: 1e-7, optimizer: () => tf.train.adam(1e-7) });
   const finding = findingWith(run, 'lr-too-low');
+  const number = (key: string) => Number(finding.evidence[key]);
   assert.deepEqual(finding, networkMessages.lrTooLow({
     configuredLr: 1e-7,
-    minLossLr: Number(finding.evidence.minLossLr),
-    divergenceLr: Number(finding.evidence.divergenceLr),
-    suggestedLow: Number(finding.evidence.suggestedLow),
-    suggestedHigh: Number(finding.evidence.suggestedHigh),
+    minLossLr: number('minLossLr'),
+    minLoss: number('minLoss'),
+    startLoss: number('startLoss'),
+    lossAtConfigured: number('lossAtConfigured'),
+    divergenceLr: number('divergenceLr'),
+    suggestedLow: number('suggestedLow'),
+    suggestedHigh: number('suggestedHigh'),
     optimizer: 'adam',
     // lr-range needs the overfit probe's outcome: it runs first, even when only lr-range was asked for.
     overfitProbe: 'stalled',
+    probeSteps: 0,
+    probeInitialLoss: Number.NaN,
+    probeYourLoss: Number.NaN,
+    probeLowerLr: Number.NaN,
+    probeLowerLoss: Number.NaN,
   }));
+  assert.ok(number('suggestedLow') > 1e-7, 'the band it points to lies above the rate');
   assert.equal(run.leaked, 0);
   tf.dispose([x, y]);
   model.dispose();

@@ -10,7 +10,7 @@ import { downsampleRows } from './downsample';
 
 const TITLE = 'Learning-rate range test';
 
-interface Marker { lr: number; label: string; kind: 'configured' | 'divergence' }
+interface Marker { lr: number; label: string; kind: 'configured' | 'divergence' | 'minimum' }
 
 export function lrRangeChart(test: LrRangeTest): ChartSpec {
   expectMeasurement('lrRangeChart', test, 'report.measurements.lrRange', 'points');
@@ -49,6 +49,7 @@ export function lrRangeChart(test: LrRangeTest): ChartSpec {
   const markers: Marker[] = [];
   if (isFiniteNumber(test.configuredLr)) markers.push({ lr: test.configuredLr, label: `your learning rate ${formatNumber(test.configuredLr)}`, kind: 'configured' });
   if (isFiniteNumber(test.divergenceLr)) markers.push({ lr: test.divergenceLr, label: `diverges at ${formatNumber(test.divergenceLr)}`, kind: 'divergence' });
+  if (isFiniteNumber(test.minLossLr)) markers.push({ lr: test.minLossLr, label: `lowest loss at ${formatNumber(test.minLossLr)}`, kind: 'minimum' });
 
   const layers: object[] = [];
   const band = test.suggested && test.suggested.every(isFiniteNumber) ? test.suggested : null;
@@ -94,7 +95,7 @@ export function lrRangeChart(test: LrRangeTest): ChartSpec {
     },
   );
   markers.forEach((m, i) => {
-    const color = m.kind === 'configured' ? '#222' : COLORS.error;
+    const color = m.kind === 'configured' ? '#222' : m.kind === 'minimum' ? COLORS.info : COLORS.error;
     layers.push({
       data: { values: [{ lr: round(m.lr), label: m.label }] },
       layer: [

@@ -8,7 +8,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Finding, FindingId, DiagnosisContext } from '../types';
-import type { Measurements, WeightGradient } from '../measurements';
+import type { LayerActivation, Measurements, WeightGradient } from '../measurements';
 import type { SplitProfile } from '../data/profile';
 import type { ModelFacts } from '../context/model-info';
 import type { ChanceLevel } from '../context/chance';
@@ -35,9 +35,19 @@ export interface CheckOutputs {
   /** Mean loss of the model as it is (inference mode) over the probe batches; null when not finite. */
   initialLoss: number | null;
   /** One forward pass with taps: did any layer output NaN/Infinity? */
-  forwardPass: { nonFinite: boolean; firstLayer?: string };
+  forwardPass: {
+    nonFinite: boolean;
+    firstLayer?: string;
+    /** Per-layer activation statistics of the model as it is (absent when nothing could be tapped). */
+    layers?: LayerActivation[];
+  };
   /** One real optimizer step on a clone: the loss and gradients, and whether any was NaN/Infinity. */
-  gradientStep: { nonFinite: boolean; weights: WeightGradient[] };
+  gradientStep: {
+    nonFinite: boolean;
+    weights: WeightGradient[];
+    /** The step showed what a too-high rate produces: exploding gradients, or updates far above 1e-3 of the weights that raised the loss. */
+    rateSymptoms?: boolean;
+  };
   /** The overfit-a-tiny-batch probe with the user's optimizer (and the reference optimizer when it failed). */
   overfit: {
     succeeded: boolean;

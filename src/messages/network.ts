@@ -7,6 +7,10 @@ import type { Finding } from '../types';
 import { num } from './format';
 
 
+function listed(names: string[]): string {
+  return `${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}`;
+}
+
 function percent(fraction: number): string {
   return `${Math.round(fraction * 100)}%`;
 }
@@ -30,15 +34,17 @@ export const networkMessages = {
     };
   },
 
-  gradientsExploding(e: { layer: string; relativeGradient: number; growth: number }): Finding {
+  gradientsExploding(e: { layer: string; relativeGradient: number; growth: number; activationGrowth: number; lossBefore: number; lossAfter: number }): Finding {
     return {
       id: 'gradients-exploding',
       severity: 'warning',
       title: `Gradients are very large at ${e.layer}`,
       detail:
         `The gradient of ${e.layer}'s kernel is ${num(e.relativeGradient)} times the kernel's size` +
-        (e.growth > 1 ? ` and grows ${num(e.growth)}x from the last layer back to the first.` : '.') +
-        ' One step at an ordinary learning rate would overwrite the weights; training tends to diverge to NaN.',
+        (e.growth > 1 ? ` and grows ${num(e.growth)}x from the last layer back to the first` : '') +
+        (e.activationGrowth >= 10 ? `; the activations grow ${num(e.activationGrowth)}x from the first hidden layer to the last` : '') +
+        (e.lossAfter < e.lossBefore ? '. ' : `; one real step took the batch loss from ${num(e.lossBefore)} to ${num(e.lossAfter)}. `) +
+        'Steps at an ordinary learning rate overwrite the weights; training tends to diverge to NaN.',
       fix:
         'Scale the inputs and the initialization down (Glorot/He), lower the learning rate, ' +
         'or clip gradients (clipNorm on the optimizer).',
@@ -89,17 +95,25 @@ export const networkMessages = {
     };
   },
 
-  updateRatioOff(e: { median: number; factor: number; direction: 'high' | 'low'; learningRate: number; optimizer: string; worstLayer: string }): Finding {
+  updateRatioOff(e: {
+    median: number; factor: number; direction: 'high' | 'low'; learningRate: number; optimizer: string; worstLayer: string;
+    firstStep: number; firstStepGain: number; lossBefore: number; lossAfter: number;
+  }): Finding {
     const high = e.direction === 'high';
+    const scaled = e.firstStepGain !== 1
+      ? ` (scaled to its steady state: the first step from empty state measured ${num(e.firstStep)}, and ${e.optimizer}'s first step is ${num(e.firstStepGain)}x its steady size by construction)`
+      : '';
     return {
       id: 'update-ratio-off',
       severity: 'warning',
       title: `One ${e.optimizer} step changes the weights ${high ? 'far too much' : 'far too little'}`,
       detail:
         `One real step at learning rate ${num(e.learningRate)} changes the weights by ${num(e.median)} of their size ` +
-        `(median over layers), ${num(e.factor)} times ${high ? 'above' : 'below'} the healthy ~1e-3 ` +
+        `(median over layers)${scaled}, ${num(e.factor)} times ${high ? 'above' : 'below'} the healthy ~1e-3 ` +
         `(${high ? 'largest' : 'smallest'} in ${e.worstLayer}). ` +
-        (high ? 'Training will be unstable or diverge.' : 'Training will crawl or stall.'),
+        (high
+          ? `That step took the batch loss from ${num(e.lossBefore)} to ${num(e.lossAfter)}: training will be unstable or diverge.`
+          : 'Training will crawl or stall.'),
       fix: high
         ? `Lower the learning rate, roughly to ${num(e.learningRate / Math.max(e.factor / 3, 1))}.`
         : `Raise the learning rate, roughly to ${num(e.learningRate * Math.max(e.factor / 3, 1))}.`,
@@ -122,6 +136,24 @@ export const networkMessages = {
       layer: e.layer,
       checklist: 'T4',
       evidence: { ...e },
+    };
+  },
+
+  activationsDying(e: {
+    layer: string; deadFraction: number; deadAtInit: number; units: number; steps: number; learningRate: number; optimizer: string; layers: string;
+  }): Finding {
+    return {
+      id: 'activations-dead',
+      severity: e.deadFraction >= 0.9 ? 'error' : 'warning',
+      title: `${percent(e.deadFraction)} of ${e.layer}'s ReLU units die in the first ${e.steps} steps`,
+      detail:
+        `At initialization ${percent(e.deadAtInit)} of the ${e.units} units of ${e.layer} were dead on the probe samples; after the ${e.steps} ` +
+        `${e.optimizer} steps of the tiny-batch probe at learning rate ${num(e.learningRate)} (on a copy of the model), ${percent(e.deadFraction)} output zero for every ` +
+        `sample (layers affected: ${e.layers}). The first updates pushed them where no input activates them; a dead ReLU gets no gradient, so they never recover.`,
+      fix: 'Lower the learning rate (see the range test), or use leakyReLU/ELU activations; with batch normalization before the ReLU units die less easily.',
+      layer: e.layer,
+      checklist: 'T4',
+      evidence: { ...e, after: `after ${e.steps} steps` },
     };
   },
 
@@ -174,10 +206,7 @@ export const networkMessages = {
     };
   },
 
-  overfitFailed(e: {
-    samples: number; steps: number; initialLoss: number; finalLoss: number; accuracy: number; target: number;
-    diverged: boolean; referenceSucceeded: boolean; referenceSteps: number; stillImproving: boolean;
-  }): Finding {
+  overfitFailed(e: OverfitEvidence): Finding {
     const setupOnly = e.referenceSucceeded;
     if (!setupOnly && e.stillImproving) return overfitSlow(e);
     const outcome = e.diverged
@@ -191,7 +220,7 @@ export const networkMessages = {
         ? `Your optimizer settings cannot memorize ${e.samples} samples in ${e.steps} steps`
         : `The model cannot memorize ${e.samples} samples`,
       detail:
-        `Trained on the same ${e.samples} samples for ${e.steps} steps, ${outcome}. ` +
+        `Trained on the same ${e.samples} samples for ${e.steps} steps, ${outcome}. ` + trendSentence(e) +
         (setupOnly
           ? `A reference Adam at 1e-2 memorized them in ${e.referenceSteps} steps, so the model can learn: the optimizer or learning rate holds it back.`
           : 'A healthy model and training loop reach near-zero loss here; even a reference Adam at 1e-2 failed, ' +
@@ -205,16 +234,26 @@ export const networkMessages = {
     };
   },
 
-  trainEvalGap(e: { layer: string; layers: string; noiseToSignal: number }): Finding {
+  trainEvalGap(e: {
+    layer: string; layers: string; noiseToSignal: number; usualDropout: number; withoutDropout: number; cause: 'dropout-rate' | 'mode-layers';
+  }): Finding {
+    const heavyDropout = e.cause === 'dropout-rate';
     return {
       id: 'train-eval-gap',
       severity: 'warning',
       title: 'The model behaves very differently in training and inference mode',
-      detail:
-        `In training mode the outputs move ${num(e.noiseToSignal)} times more from pass to pass than they differ ` +
-        `between samples in inference mode. The layers that switch behaviour: ${e.layers}. ` +
-        'Training sees a mostly random network, unlike the one you evaluate: learning is slow and the training loss says little.',
-      fix: `Lower the rate of ${e.layer} (0.1-0.5 is usual) or remove it until the model trains, then add regularization back.`,
+      detail: heavyDropout
+        ? `In training mode the outputs move ${num(e.noiseToSignal)} times more from pass to pass than they differ between samples ` +
+          `in inference mode; with every dropout rate capped at the usual 0.5 they would move ${num(e.usualDropout)} times. ` +
+          `The extra noise comes from the dropout rate of ${e.layer}, beyond what dropout adds by design. ` +
+          'Training sees a mostly random network, unlike the one you evaluate: learning is slow and the training loss says little.'
+        : `With dropout switched off, the outputs in training mode still move ${num(e.withoutDropout)} times more from pass to pass ` +
+          `than they differ between samples in inference mode (batch normalization settled on the same batch). ` +
+          `The layers that switch behaviour: ${e.layers}; the first that is not dropout: ${e.layer}. ` +
+          'Training optimizes a different network from the one you evaluate.',
+      fix: heavyDropout
+        ? `Lower the rate of ${e.layer} (0.1-0.5 is usual) or remove it until the model trains, then add regularization back.`
+        : `Check what ${e.layer} does when training is true (noise, batch statistics, custom code) and make both modes agree.`,
       layer: e.layer,
       checklist: 'T7',
       evidence: { ...e },
@@ -224,12 +263,13 @@ export const networkMessages = {
   dropoutBeforeBatchNorm(e: { dropout: string; batchNorm: string }): Finding {
     return {
       id: 'train-eval-gap',
-      severity: 'warning',
+      severity: 'info',
       title: `Dropout ${e.dropout} comes before batch normalization ${e.batchNorm}`,
       detail:
         `${e.batchNorm} learns its moving variance from activations thinned by ${e.dropout} during training; ` +
-        'at inference dropout is off, the variance shifts, and predictions become unstable ("variance shift").',
-      fix: `Move ${e.dropout} after the last batch normalization layer (just before the output layer).`,
+        'at inference dropout is off and the variance shifts ("variance shift"). Models built this way usually still train; ' +
+        'it can cost some accuracy at inference.',
+      fix: `If inference results lag the training ones, move ${e.dropout} after the last batch normalization layer (just before the output layer).`,
       layer: e.dropout,
       checklist: 'T7',
       evidence: { ...e },
@@ -252,20 +292,14 @@ export const networkMessages = {
     };
   },
 
-  lrTooHigh(e: LrEvidence & { severe: boolean }): Finding {
+  lrTooHigh(e: LrEvidence & { severe: boolean; sweep: 'diverges' | 'rising' | 'lost-descent' | 'none' }): Finding {
     return {
       id: 'lr-too-high',
       severity: e.severe ? 'error' : 'warning',
       title: `The learning rate ${num(e.configuredLr)} is too high`,
-      detail:
-        (Number.isFinite(e.minLossLr)
-          ? `In a learning-rate range test with ${e.optimizer}, the loss was lowest at ${num(e.minLossLr)}` +
-            (Number.isFinite(e.divergenceLr) ? ` and diverged from ${num(e.divergenceLr)}` : '') +
-            `; your rate is ${e.severe ? 'where the loss blows up' : 'past the bottom of the curve'}. `
-          : '') +
-        (e.overfitProbe === 'went-up' ? 'In the tiny-batch probe your optimizer made the loss go UP, where a reference Adam at 1e-2 memorized the same samples. ' : '') +
-        'Training will be unstable or end in NaN.',
-      fix: bandAdvice(e, 'Lower it 10x at a time until the loss falls steadily, or use Adam at 1e-3.'),
+      detail: sweepSentence(e) + probeSentences(e) +
+        (e.severe ? 'Training will be unstable or end in NaN.' : 'At this rate training makes less progress than at a lower one.'),
+      fix: bandAdvice(e, 'lower', 'Lower it 10x at a time until the loss falls steadily, or use Adam at 1e-3.'),
       checklist: 'T5',
       evidence: { ...e },
     };
@@ -277,14 +311,65 @@ export const networkMessages = {
       severity: 'warning',
       title: `The learning rate ${num(e.configuredLr)} is too low`,
       detail:
-        (Number.isFinite(e.suggestedHigh)
-          ? `In a learning-rate range test with ${e.optimizer}, the loss was lowest at ${num(e.minLossLr)}, ` +
+        (Number.isFinite(e.minLossLr)
+          ? `In a learning-rate range test with ${e.optimizer}, the smoothed loss was lowest at ${num(e.minLossLr)}, ` +
             `${num(e.minLossLr / e.configuredLr)} times your rate. `
           : '') +
         (e.overfitProbe === 'stalled' ? 'In the tiny-batch probe your optimizer barely moved the loss, where a reference Adam at 1e-2 memorized the same samples. ' : '') +
         'At your rate training crawls or stalls.',
-      fix: bandAdvice(e, 'Raise it 10x at a time until the loss falls steadily, or use Adam at 1e-3.'),
+      fix: bandAdvice(e, 'higher', 'Raise it 10x at a time until the loss falls steadily, or use Adam at 1e-3.'),
       checklist: 'T5',
+      evidence: { ...e },
+    };
+  },
+
+  layersFrozenUntrained(e: { frozen: string[]; withWeights: number; distance: number }): Finding {
+    const many = e.frozen.length > 1;
+    return {
+      id: 'layers-frozen',
+      severity: 'warning',
+      title: `${e.frozen.length} frozen layer${many ? 's are' : ' is'} still at ${many ? 'their' : 'its'} random initialization`,
+      detail:
+        `${listed(e.frozen)} ha${many ? 've' : 's'} trainable: false (${e.frozen.length} of ${e.withWeights} layers with weights), ` +
+        `and ${many ? 'their' : 'its'} weights were never trained: biases exactly zero and kernel values distributed as a fresh draw ` +
+        `of the initializer (within ${num(e.distance)} standard deviations at every quantile). ` +
+        'A frozen random layer stays random: everything after it must learn around fixed noise.',
+      fix: 'Set trainable = true on these layers (then compile again), or load the pretrained weights you meant to freeze before freezing them.',
+      layer: e.frozen[0],
+      checklist: 'L5',
+      evidence: { frozen: e.frozen.length, withWeights: e.withWeights, first: e.frozen[0] ?? '', distance: e.distance, atInitialization: true },
+    };
+  },
+
+  layersFrozenTrained(e: { frozen: string[]; withWeights: number }): Finding {
+    const many = e.frozen.length > 1;
+    return {
+      id: 'layers-frozen',
+      severity: 'info',
+      title: `${e.frozen.length} layer${many ? 's are' : ' is'} frozen`,
+      detail:
+        `${listed(e.frozen)} ha${many ? 've' : 's'} trainable: false (${e.frozen.length} of ${e.withWeights} layers with weights); ` +
+        `${many ? 'their' : 'its'} weights never change during training. They do not look freshly initialized, so this reads as a ` +
+        'pretrained part kept fixed: fine when intended.',
+      fix: 'Set layer.trainable = true on layers that should learn, then compile again (trainable changes take effect at compile).',
+      layer: e.frozen[0],
+      checklist: 'L5',
+      evidence: { frozen: e.frozen.length, withWeights: e.withWeights, first: e.frozen[0] ?? '', atInitialization: false },
+    };
+  },
+
+  layerBottleneck(e: { layer: string; units: number; classes: number }): Finding {
+    return {
+      id: 'layer-bottleneck',
+      severity: 'warning',
+      title: `${e.layer} squeezes every sample into ${e.units} number${e.units === 1 ? '' : 's'} before a ${e.classes}-class output`,
+      detail:
+        `Every path from the input to the output goes through ${e.layer}, which outputs ${e.units} value${e.units === 1 ? '' : 's'} per sample. ` +
+        `The ${e.classes} classes must then line up along a single axis, and the output can only tell them apart as intervals of it: ` +
+        'accuracy stays capped however long you train.',
+      fix: `Widen ${e.layer} (at least as many units as classes is a safe start), or remove it.`,
+      layer: e.layer,
+      checklist: 'S4',
       evidence: { ...e },
     };
   },
@@ -326,34 +411,110 @@ export const networkMessages = {
   },
 };
 
-interface LrEvidence {
+/** The numbers behind the learning-rate findings: NaN for what was not measured. */
+export interface LrEvidence {
   configuredLr: number;
-  /** NaN when the range test showed no clear descent. */
+  /** Where the range test's smoothed loss was lowest; NaN when the curve showed no clear descent. */
   minLossLr: number;
+  minLoss: number;
+  /** Smoothed loss at the start of the range test, and at your rate. */
+  startLoss: number;
+  lossAtConfigured: number;
   divergenceLr: number;
+  /** The band drawn on the chart; NaN when it draws none. */
   suggestedLow: number;
   suggestedHigh: number;
   optimizer: string;
   /** What the overfit probe saw with your optimizer while a reference Adam fit: 'went-up', 'stalled' or 'none'. */
   overfitProbe: string;
+  /** Short runs at your rate and at a tenth of it (0 steps when not run). */
+  probeSteps: number;
+  probeInitialLoss: number;
+  probeYourLoss: number;
+  probeLowerLr: number;
+  probeLowerLoss: number;
 }
 
-function bandAdvice(e: LrEvidence, otherwise: string): string {
-  return Number.isFinite(e.suggestedLow) && Number.isFinite(e.suggestedHigh)
-    ? `Use a learning rate between ${num(e.suggestedLow)} and ${num(e.suggestedHigh)}.`
+/** What the range test showed about your rate, in the chart's own numbers. */
+function sweepSentence(e: LrEvidence & { sweep: string }): string {
+  const blewUp = Number.isFinite(e.divergenceLr) ? ` and blew up from ${num(e.divergenceLr)}` : '';
+  if (e.sweep === 'diverges') {
+    return Number.isFinite(e.minLossLr)
+      ? `In a learning-rate range test with ${e.optimizer}, the smoothed loss was lowest (${num(e.minLoss)}) at ${num(e.minLossLr)}${blewUp}; ` +
+        `your rate ${num(e.configuredLr)} is past the point where it blows up. `
+      : `In a learning-rate range test with ${e.optimizer}, the loss never fell clearly${blewUp}; your rate ${num(e.configuredLr)} is past that point. `;
+  }
+  if (e.sweep === 'rising' || e.sweep === 'lost-descent') {
+    return `In a learning-rate range test with ${e.optimizer}, the smoothed loss fell from ${num(e.startLoss)} to its lowest, ` +
+      `${num(e.minLoss)}, at ${num(e.minLossLr)}${blewUp}; at your rate ${num(e.configuredLr)} it is back up at ${num(e.lossAtConfigured)}` +
+      (e.sweep === 'lost-descent' ? ', no better than where it started. ' : '. ');
+  }
+  return '';
+}
+
+function probeSentences(e: LrEvidence): string {
+  const overfit = e.overfitProbe === 'went-up'
+    ? 'In the tiny-batch probe your optimizer made the loss go UP, where a reference Adam at 1e-2 memorized the same samples. '
+    : '';
+  const probe = e.probeSteps > 0
+    ? `Trained ${e.probeSteps} steps on the same samples, the loss went from ${num(e.probeInitialLoss)} to ` +
+      `${Number.isFinite(e.probeYourLoss) ? num(e.probeYourLoss) : 'NaN'} at your rate and to ${num(e.probeLowerLoss)} at ${num(e.probeLowerLr)}. `
+    : '';
+  return overfit + probe;
+}
+
+/** The band drawn on the chart, when there is one and it lies on the side the finding points to. */
+function bandAdvice(e: LrEvidence, direction: 'lower' | 'higher', otherwise: string): string {
+  const drawn = Number.isFinite(e.suggestedLow) && Number.isFinite(e.suggestedHigh);
+  const onThatSide = direction === 'lower' ? e.suggestedHigh < e.configuredLr : e.suggestedLow > e.configuredLr;
+  return drawn && onThatSide
+    ? `Use a learning rate in the green band of the range test, between ${num(e.suggestedLow)} and ${num(e.suggestedHigh)}.`
     : otherwise;
 }
 
-/** overfit-failed as info: the tiny batch is not memorized yet, but the loss beats chance and keeps falling. */
-function overfitSlow(e: { samples: number; steps: number; initialLoss: number; finalLoss: number; accuracy: number; target: number; stillImproving: boolean }): Finding {
+/** The numbers of the run an overfit verdict rests on (NaN where there is no trend). */
+export interface OverfitEvidence {
+  samples: number; steps: number; initialLoss: number; finalLoss: number; accuracy: number; target: number;
+  diverged: boolean; referenceSucceeded: boolean; referenceSteps: number;
+  /** On its way to the target ('slow'): info, not an error. */
+  stillImproving: boolean;
+  /** 'slow', 'too-slow', 'flat', 'rising', 'chance' or 'diverged' (see overfit.ts). */
+  verdict: string;
+  /** Which run the numbers come from: 'your optimizer' or 'reference Adam 1e-2'. */
+  run: string;
+  /** The window of the curve the trend was fitted on, as drawn on the chart. */
+  trendFromStep: number; trendFromLoss: number; trendToStep: number; trendToLoss: number;
+  /** More steps the fitted line (log scale) needs to reach the target. */
+  stepsToGoal: number;
+}
+
+/** What the second half of the curve did, from the points the chart draws. */
+function trendSentence(e: OverfitEvidence): string {
+  if (e.diverged || !Number.isFinite(e.trendFromLoss)) return '';
+  const window = `From step ${e.trendFromStep} to ${e.trendToStep} it`;
+  const moved = `from ${num(e.trendFromLoss)} to ${num(e.trendToLoss)}`;
+  switch (e.verdict) {
+    case 'rising': return `${window} rose ${moved}. `;
+    case 'flat': return `${window} stayed flat (${moved}). `;
+    case 'chance': return `${window} stayed flat at the chance level (${moved}). `;
+    case 'too-slow': return `${window} fell ${moved}, but at that pace it needs about ${num(Math.round(e.stepsToGoal))} more steps. `;
+    default: return '';
+  }
+}
+
+/** overfit-failed as info: the tiny batch is not memorized yet, but the fitted trend gets there within a few budgets. */
+function overfitSlow(e: OverfitEvidence): Finding {
+  const reference = e.run !== 'your optimizer';
   return {
     id: 'overfit-failed',
     severity: 'info',
     title: `The model memorizes ${e.samples} samples, but slowly`,
     detail:
-      `Trained on the same ${e.samples} samples for ${e.steps} steps, the loss went from ${num(e.initialLoss)} to ${num(e.finalLoss)} ` +
+      `Trained${reference ? ` with a ${e.run}` : ''} on the same ${e.samples} samples for ${e.steps} steps, the loss went from ${num(e.initialLoss)} to ${num(e.finalLoss)} ` +
       `(target ${num(e.target)})` + (Number.isFinite(e.accuracy) ? `, training accuracy ${Math.round(e.accuracy * 100)}%` : '') +
-      '. It is below the chance level and still falling steadily: slow, not broken.',
+      `. From step ${e.trendFromStep} to ${e.trendToStep} it fell from ${num(e.trendFromLoss)} to ${num(e.trendToLoss)}, ` +
+      `steadily on a log scale; at that pace it reaches the target in about ${num(Math.max(1, Math.round(e.stepsToGoal)))} more steps: slow, not broken.` +
+      (reference ? ' Your own optimizer settings did not get there in the same budget.' : ''),
     fix: 'Nothing to fix for correctness. If training is slow overall, try a higher learning rate (see the range test) or wider layers.',
     checklist: 'S3',
     evidence: { ...e },

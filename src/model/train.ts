@@ -7,6 +7,17 @@ import type { Task } from '../types';
 import { forwardLoss, forwardOutput, type LossFunction } from './loss';
 import { trainableWeights } from './layers';
 
+/**
+ * Disposes an optimizer and everything it holds. tfjs 4.22's MomentumOptimizer
+ * overrides dispose() without disposing the learning-rate scalar its SGD base
+ * keeps, so every momentum optimizer leaks one tensor unless we free it here.
+ */
+export function disposeOptimizer(optimizer: tf.Optimizer): void {
+  optimizer.dispose();
+  const rate: unknown = Reflect.get(optimizer, 'c');
+  if (rate instanceof tf.Tensor && !rate.isDisposed) rate.dispose();
+}
+
 /** The trainable variables of a model, for optimizer.minimize. */
 export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   return trainableWeights(model).map((target) => target.variable);

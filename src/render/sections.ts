@@ -46,7 +46,7 @@ export const SECTIONS: readonly SectionDefinition[] = [
   {
     key: 'activations',
     title: 'Activations',
-    findingIds: ['activations-dead', 'activations-saturated'],
+    findingIds: ['activations-dead', 'activations-saturated', 'layer-bottleneck'],
     chart: (m) => (m.activations && m.activations.layers.length > 0 ? activationHealthChart(m.activations) : undefined),
   },
   {

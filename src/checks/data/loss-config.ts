@@ -34,46 +34,14 @@ function mismatchKind(ctx: CheckContext): MismatchKind | undefined {
   return undefined;
 }
 
-/** Fresh-initializer kernel variances for fan-in/fan-out: glorot, he, lecun (normal or uniform alike). */
-function initVariances(fanIn: number, fanOut: number): number[] {
-  return [2 / (fanIn + fanOut), 2 / fanIn, 1 / fanIn];
-}
-/** A kernel std within this factor of a fresh initializer's, with an all-zero bias, is still at its initialization. */
-const INIT_STD_TOLERANCE = 1.25;
-
-/**
- * True when a layer's weights look untouched since initialization: its bias is
- * exactly zero (initializers' default; training moves it at once) and its
- * kernel's std matches a standard initializer for its fan-in and fan-out.
- * Pretrained layers fail the bias test; freezing one at init keeps noise.
- */
-function atInitialization(layer: tf.layers.Layer): boolean {
-  const kernel = layer.weights.find((w) => w.name.includes('kernel'));
-  const bias = layer.weights.find((w) => w.name.includes('bias'));
-  if (!kernel || !bias) return false;
-  return tf.tidy(() => {
-    if (kernel.read().rank < 2) return false;
-    const b = bias.read();
-    if (tf.max(tf.abs(b)).dataSync()[0] !== 0) return false;
-    const k = kernel.read();
-    const shape = k.shape;
-    const fanOut = shape[shape.length - 1];
-    const receptive = shape.slice(0, -2).reduce((a, c) => a * c, 1);
-    const fanIn = shape[shape.length - 2] * receptive;
-    const std = Math.sqrt(tf.moments(k).variance.dataSync()[0]);
-    return initVariances(fanIn, fanOut * receptive).some((v) => std <= INIT_STD_TOLERANCE * Math.sqrt(v) && std >= Math.sqrt(v) / INIT_STD_TOLERANCE);
-  });
-}
-
 function frozen(ctx: CheckContext): Finding | undefined {
   const withWeights = ctx.model.layers.filter((l) => l.weights.length > 0);
-  const stuck = withWeights.filter((l) => !l.trainable);
+  const stuck = withWeights.filter((l) => !l.trainable).map((l) => l.name);
   if (withWeights.length > 0 && ctx.model.trainableWeights.length === 0) {
-    return layersFrozen({ frozen: stuck.length > 0 ? stuck.map((l) => l.name) : withWeights.map((l) => l.name), withWeights: withWeights.length, severity: 'error' });
+    return layersFrozen({ frozen: stuck.length > 0 ? stuck : withWeights.map((l) => l.name), withWeights: withWeights.length, severity: 'error' });
   }
-  if (stuck.length === 0) return undefined;
-  const atInit = stuck.filter(atInitialization).map((l) => l.name);
-  return layersFrozen({ frozen: stuck.map((l) => l.name), withWeights: withWeights.length, atInit, severity: atInit.length > 0 ? 'warning' : 'info' });
+  // Some layers frozen: the network check frozen-layers judges them by their weights (trained or still at init).
+  return undefined;
 }
 
 function penalty(ctx: CheckContext): Finding | undefined {

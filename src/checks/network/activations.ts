@@ -11,14 +11,17 @@ import { evidenceMargin } from '../strength';
 import type { NetworkCheck } from './context';
 import { headBatch, nameList } from './batch';
 
+/** Enough samples that a live unit almost surely fires for at least one of them (also read after training, by the overfit probe). */
+export const ACTIVATION_PROBE_SAMPLES = 64;
+
 const THRESHOLDS = {
-  /** Enough samples that a live unit almost surely fires for at least one of them. */
-  probeSamples: 64,
+  probeSamples: ACTIVATION_PROBE_SAMPLES,
   /**
    * Healthy ReLU nets at init have a few % dead units on a probe batch (MNIST
    * MLP: 1-5%); half the layer dead is a real loss of capacity.
    */
   deadFraction: 0.5,
+  minDeadUnits: 2,
   /** Healthy sigmoid/tanh layers at Glorot init have ~0% saturated outputs. */
   saturatedFraction: 0.3,
 };
@@ -28,8 +31,14 @@ function isHidden(layer: LayerActivation, all: LayerActivation[]): boolean {
   return layer !== all[all.length - 1];
 }
 
+/** Half the layer or more, and more than one unit (one of two units is the luck of a tiny layer's draw) unless all are dead. */
+function isDeadLayer(layer: LayerActivation, units: number): boolean {
+  const fraction = layer.deadFraction ?? 0;
+  return fraction >= THRESHOLDS.deadFraction && (fraction >= 1 || Math.round(fraction * units) >= THRESHOLDS.minDeadUnits);
+}
+
 function findDead(layers: LayerActivation[], units: Map<string, number>): Finding | null {
-  const dead = layers.filter((l) => isHidden(l, layers) && (l.deadFraction ?? 0) >= THRESHOLDS.deadFraction);
+  const dead = layers.filter((l) => isHidden(l, layers) && isDeadLayer(l, units.get(l.layer) ?? 0));
   if (dead.length === 0) return null;
   const first = dead[0];
   return networkMessages.activationsDead({
@@ -85,7 +94,7 @@ export const activationsCheck: NetworkCheck = {
     const findings = nonFinite ? [nonFinite] : [findDead(layers, units), findSaturated(layers)].filter((f): f is Finding => f !== null);
     return {
       findings,
-      outputs: { forwardPass: { nonFinite: nonFinite !== null, ...(nonFinite?.layer ? { firstLayer: nonFinite.layer } : {}) } },
+      outputs: { forwardPass: { nonFinite: nonFinite !== null, ...(nonFinite?.layer ? { firstLayer: nonFinite.layer } : {}), layers } },
       measurements: { activations: { layers } },
       note: `${layers.length} layers tapped on ${batch.size} samples`,
     };

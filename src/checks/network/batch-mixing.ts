@@ -39,6 +39,11 @@ function leakage(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, projection: (shap
   });
 }
 
+/** Whether the model looks its input up in an Embedding: ids, not values a gradient can flow to. */
+function readsTokenIds(model: tf.LayersModel): boolean {
+  return model.layers.some((layer) => layer.getClassName() === 'Embedding');
+}
+
 function seededProjection(ctx: NetworkContext): (shape: number[]) => tf.Tensor {
   // Fixed per call so every layer is probed with the same kind of direction;
   // random (not all-ones) because softmax outputs sum to 1 and a plain sum has zero gradient.
@@ -59,7 +64,12 @@ export const batchMixingCheck: NetworkCheck = {
   findings: ['batch-mixing'],
   explains: { 'batch-mixing': ['overfit-failed', 'train-eval-gap'] },
   async run(ctx) {
-    if (ctx.train.x.dtype !== 'float32') return { findings: [], skipped: 'integer inputs (token ids) have no input gradient' };
+    // Token ids come as float32 (as the tfjs examples pass them) but an Embedding
+    // lookup has no gradient with respect to its indices: differentiating through
+    // it throws inside tfjs and strands the tensors saved for the backward pass.
+    if (ctx.train.x.dtype !== 'float32' || readsTokenIds(ctx.model)) {
+      return { findings: [], skipped: 'the input is token ids (an Embedding lookup), which have no input gradient' };
+    }
     const batch = headBatch(ctx, SETTINGS.samples);
     try {
       if (batch.size < 2) return { findings: [], skipped: 'needs at least 2 samples' };

@@ -4,6 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CheckOutputs } from '../base';
+import { disposeOptimizer } from '../../model/train';
+import { forwardLoss } from '../../model/loss';
 import type { NetworkContext } from './context';
 
 /** The first `size` rows of the probe data (fewer when there are fewer); the caller disposes both. */
@@ -33,7 +35,7 @@ export async function withOptimizer<T>(ctx: NetworkContext, probe: (optimizer: t
   try {
     return await probe(optimizer);
   } finally {
-    optimizer.dispose();
+    disposeOptimizer(optimizer);
   }
 }
 
@@ -52,3 +54,15 @@ export function nonFiniteSeen(ctx: { inputs: Partial<Pick<CheckOutputs, (typeof 
 }
 
 export const NON_FINITE_SKIP = 'NaN/Infinity in the forward pass or gradients (see nonfinite-values); fix that first';
+
+/**
+ * Computes the loss once on `x`, `y` outside any gradient tape, so a loss that
+ * throws (labels shaped unlike the output) throws here, where tidy frees
+ * everything, and not inside a training step, where tfjs keeps the tensors it
+ * saved for the backward pass.
+ */
+export function checkLossRuns(ctx: NetworkContext, x: tf.Tensor, y: tf.Tensor): void {
+  tf.tidy(() => {
+    forwardLoss(ctx.model, x, y, ctx.loss, false);
+  });
+}

@@ -9,6 +9,8 @@ import { inputDependenceCheck } from './input';
 import { overfitCheck } from './overfit';
 import { trainEvalCheck } from './train-eval';
 import { lrRangeCheck } from './lr-range';
+import { frozenLayersCheck } from './frozen';
+import { bottleneckCheck } from './bottleneck';
 
 /** Probes feed one input tensor and read one output: other models get a clear skip, not an error from deep inside tfjs. */
 function singleInputOutput(check: NetworkCheck<InputKey>): NetworkCheck<InputKey> {
@@ -33,6 +35,8 @@ function singleInputOutput(check: NetworkCheck<InputKey>): NetworkCheck<InputKey
  */
 export const NETWORK_CHECK_LIST: readonly NetworkCheck<InputKey>[] = [
   initCheck,
+  frozenLayersCheck,
+  bottleneckCheck,
   activationsCheck,
   gradientFlowCheck,
   batchMixingCheck,

@@ -3,12 +3,12 @@
  * the configured learning rate judged against it.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Finding } from '../../types';
 import { analyzeSweep, lrSweep, setLearningRate } from '../../model/lr-sweep';
-import { networkMessages } from '../../messages/network';
 import type { NetworkCheck, NetworkContext } from './context';
-import { NON_FINITE_SKIP, nonFiniteSeen, trainingBatchSize, withClone, withOptimizer } from './batch';
-import { FINITE_INPUTS, type FiniteInputs } from './batch';
+import { finiteOrNull } from '../../measurements';
+import { trainStep, trainableVariables } from '../../model/train';
+import { FINITE_INPUTS, NON_FINITE_SKIP, checkLossRuns, headBatch, nonFiniteSeen, trainingBatchSize, withClone, withOptimizer, type FiniteInputs } from './batch';
+import { lossAt, lrVerdict, sweepSaysTooHigh, type OverfitVerdict, type RateProbe, type SweepReading } from './lr-verdict';
 
 const SETTINGS = {
   /**
@@ -25,28 +25,19 @@ const SETTINGS = {
   divergeFactor: 3,
   /** At most this many distinct batches are cut from the probe data and cycled. */
   maxBatches: 8,
+  /**
+   * The rate probe: 30 steps on 16 samples at your rate and at a tenth of it
+   * (a healthy MLP at a good rate drops its tiny-batch loss by half in 30
+   * steps), the final loss averaged over the last 5 steps against batch noise.
+   */
+  probeSteps: 30,
+  /** Updates above a tenth of the weights per step (100x the 1e-3 rule of thumb) are worth the probe even when one step helped. */
+  probeUpdateRatio: 0.1,
+  probeTail: 5,
+  probeSamples: 16,
 };
 
 const THRESHOLDS = {
-  /**
-   * A short sweep finds its minimum late (small rates barely move the loss in a
-   * few steps), so the minimum-loss rate is an upper bound: a configured rate
-   * above it is already past the bottom of the curve.
-   */
-  tooHighAboveMin: 1,
-  /**
-   * 10x past the minimum (or past the divergence point) the loss is climbing
-   * steeply: an error, not a tuning matter. fastai's rule takes min / 10 as the
-   * highest good rate, so this is 100x above it.
-   */
-  severeAboveMin: 10,
-  /**
-   * Good rates sit ~10x below the minimum-loss rate, but a short sweep keeps
-   * learning as the rate grows, which pushes its minimum up: Adam 1e-3 on a
-   * small healthy tabular net measures 1000x below it. 10,000x below is too
-   * low for any setup; the overfit probe's "stalled" verdict covers the rest.
-   */
-  tooLowBelowMin: 1e-4,
   /**
    * The minimum of a curve that never really fell (a network that cannot learn
    * at any rate, e.g. vanishing gradients) is noise. Learning means a descent
@@ -75,9 +66,6 @@ const THRESHOLDS = {
 
 type Sweep = ReturnType<typeof analyzeSweep>;
 
-/** What the overfit probe (run just before) saw with the user's optimizer, when a reference optimizer did fit. */
-type OverfitVerdict = 'went-up' | 'stalled' | 'none';
-
 function overfitVerdict(ctx: NetworkContext<'overfit'>): OverfitVerdict {
   const probe = ctx.inputs.overfit;
   if (probe.succeeded || probe.referenceSucceeded !== true) return 'none';
@@ -99,27 +87,68 @@ function sweepLearned(sweep: Sweep, chance: number | undefined): boolean {
     (chance === undefined || (sweep.minLoss !== null && sweep.minLoss < THRESHOLDS.underChance * chance));
 }
 
-/** lr-too-high / lr-too-low from the sweep, confirmed or completed by the overfit probe. */
-function judge(sweep: Sweep, learned: boolean, trained: boolean, configured: number, overfit: OverfitVerdict, optimizer: string): Finding[] {
-  const diverges = sweep.divergenceLr !== null && configured >= sweep.divergenceLr;
-  const pastMinimum = learned && !trained && sweep.minLossLr !== null && configured > sweep.minLossLr * THRESHOLDS.tooHighAboveMin;
-  const band = learned ? sweep.suggested : null;
-  const evidence = {
-    configuredLr: configured,
-    minLossLr: sweep.minLossLr ?? Number.NaN,
-    divergenceLr: sweep.divergenceLr ?? Number.NaN,
-    suggestedLow: band?.[0] ?? Number.NaN,
-    suggestedHigh: band?.[1] ?? Number.NaN,
-    optimizer,
-    overfitProbe: overfit,
+function readSweep(sweep: Sweep, configured: number | null, learned: boolean, trained: boolean): SweepReading {
+  const valid = sweep.points.filter((p) => p.smoothed !== null);
+  return {
+    minLossLr: sweep.minLossLr,
+    minLoss: sweep.minLoss,
+    startLoss: valid[0]?.smoothed ?? null,
+    lossAtConfigured: configured === null ? null : lossAt(sweep.points, configured),
+    divergenceLr: sweep.divergenceLr,
+    lastLr: sweep.points[sweep.points.length - 1]?.lr ?? null,
+    // A band read off a flat curve would be noise drawn as advice; from a trained model it would only say "stay where you are".
+    band: learned && !trained ? sweep.suggested : null,
+    learned,
+    trained,
   };
-  if (pastMinimum || diverges || overfit === 'went-up') {
-    const severe = diverges || overfit === 'went-up' ||
-      (sweep.minLossLr !== null && configured >= sweep.minLossLr * THRESHOLDS.severeAboveMin);
-    return [networkMessages.lrTooHigh({ ...evidence, severe })];
+}
+
+/**
+ * Symptoms that a too-high rate produces (exploding gradients, updates far
+ * above 1e-3 of the weights) without the range test saying so: worth two
+ * short runs to tell the rate from the model.
+ */
+function rateSymptoms(ctx: NetworkContext<'gradientStep'>): boolean {
+  const reported = ctx.inputs.gradientStep.rateSymptoms === true;
+  // Also what gradient-flow measured without reporting it (one step that happened to help): updates above 0.1 of the weights.
+  const ratios = ctx.inputs.gradientStep.weights
+    .filter((w) => w.shape.length >= 2 && w.updateRatio !== null)
+    .map((w) => w.updateRatio ?? 0)
+    .sort((a, b) => a - b);
+  const median = ratios.length > 0 ? ratios[Math.floor(ratios.length / 2)] : 0;
+  return reported || median > SETTINGS.probeUpdateRatio;
+}
+
+/** Mean training loss of the last few steps of `steps` steps at `lr` with the user's optimizer, on a fresh clone. */
+async function lossAfter(ctx: NetworkContext<never>, lr: number, x: tf.Tensor, y: tf.Tensor): Promise<{ initial: number; final: number }> {
+  return withClone(ctx, (clone) =>
+    withOptimizer(ctx, async (optimizer) => {
+      setLearningRate(optimizer, lr);
+      const variables = trainableVariables(clone);
+      const losses: number[] = [];
+      for (let step = 0; step < SETTINGS.probeSteps; step++) {
+        const value = await trainStep(clone, optimizer, variables, x, y, ctx.loss);
+        losses.push(value);
+        if (!Number.isFinite(value)) return { initial: losses[0], final: Number.NaN };
+      }
+      const tail = losses.slice(-SETTINGS.probeTail);
+      return { initial: losses[0], final: tail.reduce((a, b) => a + b, 0) / tail.length };
+    }),
+  );
+}
+
+/** Your rate against a tenth of it on the same samples: the direct test of "the rate is the cause". */
+async function rateProbe(ctx: NetworkContext<never>, configured: number): Promise<RateProbe> {
+  const batch = headBatch(ctx, SETTINGS.probeSamples);
+  try {
+    ctx.progress('training at your learning rate and at a tenth of it');
+    const yours = await lossAfter(ctx, configured, batch.x, batch.y);
+    const lowerLr = configured / 10;
+    const lower = await lossAfter(ctx, lowerLr, batch.x, batch.y);
+    return { steps: SETTINGS.probeSteps, samples: batch.size, initialLoss: lower.initial, yourLoss: yours.final, lowerLr, lowerLoss: lower.final };
+  } finally {
+    tf.dispose([batch.x, batch.y]);
   }
-  const farBelow = learned && !trained && sweep.minLossLr !== null && configured < sweep.minLossLr * THRESHOLDS.tooLowBelowMin;
-  return farBelow || overfit === 'stalled' ? [networkMessages.lrTooLow(evidence)] : [];
 }
 
 export const lrRangeCheck: NetworkCheck<FiniteInputs | 'overfit' | 'initialLoss'> = {
@@ -147,6 +176,7 @@ export const lrRangeCheck: NetworkCheck<FiniteInputs | 'overfit' | 'initialLoss'
       y: ctx.train.y.slice(i * size, size),
     }));
     try {
+      checkLossRuns(ctx, batches[0].x, batches[0].y);
       const result = await withClone(ctx, (clone) =>
         withOptimizer(ctx, async (optimizer) => {
           if (!setLearningRate(optimizer, minLr)) return null;
@@ -165,17 +195,27 @@ export const lrRangeCheck: NetworkCheck<FiniteInputs | 'overfit' | 'initialLoss'
       const { minLossLr, minLoss, descent, ...lrRange } = sweep;
       const learned = sweepLearned(sweep, ctx.info.chanceLoss);
       const trained = alreadyTrained(ctx);
-      const findings = configured === null ? [] : judge(sweep, learned, trained, configured, overfitVerdict(ctx), ctx.info.optimizerName ?? 'optimizer');
+      const reading = readSweep(sweep, configured, learned, trained);
+      const overfit = overfitVerdict(ctx);
+      const optimizerName = ctx.info.optimizerName ?? 'optimizer';
+      // Two short runs only when the symptoms point at the rate and the curve alone did not say so.
+      const probe = configured !== null && overfit === 'none' && sweepSaysTooHigh(reading, configured) === null && rateSymptoms(ctx)
+        ? await rateProbe(ctx, configured)
+        : null;
+      const findings = configured === null ? [] : lrVerdict(reading, configured, overfit, optimizerName, probe);
       return {
         findings,
-        // A band or a steepest point read off a flat curve would be noise drawn as advice.
-        // From a trained model the band would only say "stay where you are": not advice either.
         measurements: {
-          lrRange: learned && !trained ? lrRange : { ...lrRange, suggested: null, steepestLr: null },
-          extra: { 'lr-range': { descent, minLossLr, minLoss, alreadyTrained: trained } },
+          lrRange: { ...lrRange, suggested: reading.band, steepestLr: reading.band ? lrRange.steepestLr : null, minLossLr: learned ? minLossLr : null },
+          extra: {
+            'lr-range': {
+              descent, minLossLr, minLoss, alreadyTrained: trained, lossAtConfigured: reading.lossAtConfigured,
+              ...(probe ? { probeYourLoss: finiteOrNull(probe.yourLoss), probeLowerLoss: finiteOrNull(probe.lowerLoss), probeLowerLr: probe.lowerLr } : {}),
+            },
+          },
         },
         note: !learned
-          ? 'the loss never fell clearly below its start and the chance level at any rate'
+          ? 'the loss never fell clearly below its start and the chance level at any rate, so no band is suggested'
           : `${result.length} steps from ${minLr.toExponential(0)} to ${result[result.length - 1]?.lr.toExponential(1)}` +
             (trained ? '; the model was already trained, so only divergence at the configured rate is judged' : ''),
       };

@@ -5,12 +5,18 @@
  * wrong. A reference optimizer run separates the two, only on failure.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { Finding } from '../../types';
 import { finiteOrNull, type CurvePoint } from '../../measurements';
-import { evaluate, trainStep, trainableVariables, type Evaluation } from '../../model/train';
+import { disposeOptimizer, evaluate, trainStep, trainableVariables, type Evaluation } from '../../model/train';
 import { networkMessages } from '../../messages/network';
 import type { NetworkCheck, NetworkContext } from './context';
-import { NON_FINITE_SKIP, nonFiniteSeen, headBatch } from './batch';
-import { FINITE_INPUTS, type FiniteInputs } from './batch';
+import { hasBatchNorm, settleBatchNorm } from '../../model/batch-norm';
+import { FINITE_INPUTS, NON_FINITE_SKIP, checkLossRuns, nonFiniteSeen, headBatch, type FiniteInputs } from './batch';
+import { activationStats, tapModel } from '../../model/taps';
+import type { LayerActivation } from '../../measurements';
+import { dyingUnits } from './dying';
+import { ACTIVATION_PROBE_SAMPLES } from './activations';
+import { lossTrend, type Trend, type TrendPoint } from './trend';
 
 export const OVERFIT_CHECK_ID = 'overfit-tiny-batch';
 
@@ -34,14 +40,27 @@ const SETTINGS = {
    */
   referenceLearningRate: 1e-2,
   /**
-   * A run that ends above target is "slow, not broken" when its loss is below
-   * the chance level and its pace over the second half of the run would reach
-   * the target within this many more budgets. Small sigmoid/tanh nets at 1e-3
-   * memorize 16 samples in 150-500 steps: slow, but nothing to fix. Raw 0-255
-   * pixels end far above chance, so they still fail.
+   * A run that ends above target is "slow, not broken" when the fitted line of
+   * log(loss) over the second half of the run reaches the target within this
+   * many more budgets. Small sigmoid/tanh nets at 1e-3 memorize 16 samples in
+   * 150-500 steps: slow, but nothing to fix.
    */
   slowBudgets: 4,
+  /**
+   * ...and when the run has already beaten the chance level or cut its loss
+   * tenfold: raw 0-255 pixels fall a little from far above chance and still
+   * fail; a regression with tiny targets falls by decades from far above them.
+   */
+  slowFall: 0.1,
+  /** A plateau (see onPlateau) at most 10% under the chance level gets up to two more budgets of steps. */
+  plateauBelowChance: 0.9,
+  plateauExtensions: 2,
+  /** "Stuck at chance": a flat curve within 10% of the chance level. */
+  atChance: 0.1,
 };
+
+/** How a probe run ended: memorized, on its way (slow), or broken in one of four ways. */
+export type OverfitVerdict = 'fit' | 'slow' | 'too-slow' | 'flat' | 'rising' | 'chance' | 'diverged';
 
 interface ProbeRun {
   points: CurvePoint[];
@@ -52,8 +71,11 @@ interface ProbeRun {
   goal: number;
   succeeded: boolean;
   diverged: boolean;
-  /** Not there yet, but beating chance and on pace to get there (see SETTINGS.slowBudgets). */
-  stillImproving: boolean;
+  /** The trend of the inference-mode curve (the one the chart draws), over its second half. */
+  trend: Trend | null;
+  verdict: OverfitVerdict;
+  /** Activation health of the trained clone, when asked for. */
+  activations?: LayerActivation[];
 }
 
 /** Memorized: every training label right (CHECKLIST S3: ~100% train accuracy), or, without accuracy, loss at target. */
@@ -62,50 +84,84 @@ function succeeded(result: Evaluation, target: number): boolean {
   return result.accuracy === null ? result.loss <= target : result.accuracy >= 1;
 }
 
-/** Whether the inference-mode loss beats `chance` and falls fast enough to reach `goal` in a few more budgets. */
-function stillImproving(points: readonly CurvePoint[], budget: number, goal: number, chance: number): boolean {
-  const evaluations = points.filter((p) => p.series.endsWith('(inference)') && p.loss !== null);
-  if (evaluations.length < 3) return false;
-  const last = evaluations[evaluations.length - 1];
-  const middle = evaluations.reduce((best, p) => (Math.abs(p.step - last.step / 2) < Math.abs(best.step - last.step / 2) ? p : best));
-  if (last.loss === null || middle.loss === null || last.step <= middle.step || last.loss >= chance) return false;
-  const pace = (middle.loss - last.loss) / (last.step - middle.step);
-  return pace > 0 && (last.loss - goal) / pace <= SETTINGS.slowBudgets * budget;
+function verdictOf(run: Omit<ProbeRun, 'verdict'>, chance: number | undefined, budget: number): OverfitVerdict {
+  if (run.succeeded) return 'fit';
+  if (run.diverged || !Number.isFinite(run.final.loss)) return 'diverged';
+  const { trend } = run;
+  if (trend === null || trend.direction === 'flat') {
+    return chance !== undefined && Math.abs(run.final.loss - chance) <= SETTINGS.atChance * chance ? 'chance' : 'flat';
+  }
+  if (trend.direction === 'rising') return 'rising';
+  const beatsChance = chance !== undefined && run.final.loss < chance;
+  const fellFar = run.final.loss <= SETTINGS.slowFall * run.initial.loss;
+  const onPace = trend.stepsToGoal !== null && trend.stepsToGoal <= SETTINGS.slowBudgets * budget;
+  return (beatsChance || fellFar) && onPace ? 'slow' : 'too-slow';
+}
+
+/**
+ * Flat, but well below the chance level: the model learned part of the
+ * mapping and sits on a plateau, which smooth regression targets often leave
+ * suddenly (y = x^4 on 16 points: flat from step 50 to 140, memorized by 245).
+ * Broken models stay at chance; these get more steps before any verdict.
+ */
+function onPlateau(points: readonly CurvePoint[], goal: number, loss: number, chance: number | undefined): boolean {
+  const trend = lossTrend(evaluations(points), goal);
+  return trend !== null && trend.direction === 'flat' && chance !== undefined && loss < SETTINGS.plateauBelowChance * chance;
+}
+
+/** The inference-mode evaluations of one series, the points the chart draws for it. */
+function evaluations(points: readonly CurvePoint[]): TrendPoint[] {
+  return points
+    .filter((p) => p.series.endsWith('(inference)') && p.loss !== null)
+    .map((p) => ({ step: p.step, loss: p.loss ?? Number.NaN }));
 }
 
 async function overfit(
   ctx: NetworkContext, makeOptimizer: () => tf.Optimizer, series: string, x: tf.Tensor, y: tf.Tensor, target: number | null, budget: number,
+  inspect?: (trained: tf.LayersModel) => Promise<LayerActivation[]>,
 ): Promise<ProbeRun> {
   const task = ctx.info.task.value;
   const clone = await ctx.cloneModel();
   const optimizer = makeOptimizer();
   try {
     const variables = trainableVariables(clone);
+    const batchNorm = hasBatchNorm(clone);
+    if (batchNorm) settleBatchNorm(clone, x, { dropout: 'off' });
     const initial = await evaluate(clone, x, y, ctx.loss, task);
     const goal = target ?? initial.loss * SETTINGS.lossFraction;
     const points: CurvePoint[] = [{ series: `${series} (inference)`, step: 0, loss: finiteOrNull(initial.loss), metric: initial.accuracy }];
     let latest = initial;
     let steps = 0;
     let diverged = false;
-    while (steps < budget && !succeeded(latest, goal)) {
-      const value = await trainStep(clone, optimizer, variables, x, y, ctx.loss);
-      steps++;
-      points.push({ series: `${series} (training)`, step: steps, loss: finiteOrNull(value) });
-      if (!Number.isFinite(value)) {
-        diverged = true;
-        break;
+    let limit = budget;
+    for (;;) {
+      while (steps < limit && !succeeded(latest, goal)) {
+        const value = await trainStep(clone, optimizer, variables, x, y, ctx.loss);
+        steps++;
+        points.push({ series: `${series} (training)`, step: steps, loss: finiteOrNull(value) });
+        if (!Number.isFinite(value)) {
+          diverged = true;
+          break;
+        }
+        if (steps % SETTINGS.evalEvery === 0 || steps === limit) {
+          // Inference mode reads batch-norm moving statistics: settled, not lagging (see model/batch-norm.ts).
+          if (batchNorm) settleBatchNorm(clone, x, { dropout: 'off' });
+          latest = await evaluate(clone, x, y, ctx.loss, task);
+          points.push({ series: `${series} (inference)`, step: steps, loss: finiteOrNull(latest.loss), metric: latest.accuracy });
+        }
       }
-      if (steps % SETTINGS.evalEvery === 0 || steps === budget) {
-        latest = await evaluate(clone, x, y, ctx.loss, task);
-        points.push({ series: `${series} (inference)`, step: steps, loss: finiteOrNull(latest.loss), metric: latest.accuracy });
-      }
+      if (diverged || succeeded(latest, goal) || limit >= budget * (1 + SETTINGS.plateauExtensions)) break;
+      if (!onPlateau(points, goal, latest.loss, ctx.info.chanceLoss)) break;
+      limit += budget;
     }
+    if (batchNorm) settleBatchNorm(clone, x, { dropout: 'off' });
     const final = await evaluate(clone, x, y, ctx.loss, task, SETTINGS.trainingModePasses);
     const done = !diverged && succeeded(final, goal);
-    const chance = ctx.info.chanceLoss ?? initial.loss;
-    return { points, steps, initial, final, goal, succeeded: done, diverged, stillImproving: !done && !diverged && stillImproving(points, budget, goal, chance) };
+    const run = { points, steps, initial, final, goal, succeeded: done, diverged, trend: lossTrend(evaluations(points), goal) };
+    const activations = inspect && !diverged ? await inspect(clone) : undefined;
+    return { ...run, verdict: verdictOf(run, ctx.info.chanceLoss, budget), activations };
   } finally {
-    optimizer.dispose();
+    disposeOptimizer(optimizer);
     clone.dispose();
   }
 }
@@ -113,7 +169,7 @@ async function overfit(
 export const overfitCheck: NetworkCheck<FiniteInputs> = {
   id: OVERFIT_CHECK_ID,
   checklist: ['S3'],
-  findings: ['overfit-failed'],
+  findings: ['overfit-failed', 'activations-dead'],
   needs: FINITE_INPUTS,
   provides: ['overfit'],
   async run(ctx) {
@@ -121,12 +177,15 @@ export const overfitCheck: NetworkCheck<FiniteInputs> = {
     if (trainableVariables(ctx.model).length === 0) return { findings: [], skipped: 'the model has no trainable weights' };
     const batch = headBatch(ctx, SETTINGS.samples);
     try {
+      checkLossRuns(ctx, batch.x, batch.y);
       const chance = ctx.info.chanceLoss;
       const target = chance !== undefined && chance > 0 ? chance * SETTINGS.lossFraction : null;
       ctx.progress(`overfitting ${batch.size} samples`);
-      const user = await overfit(ctx, () => ctx.makeOptimizer(), 'your optimizer', batch.x, batch.y, target, SETTINGS.steps[ctx.info.budget]);
+      const atInit = ctx.inputs.forwardPass.layers;
+      const inspect = atInit ? (trained: tf.LayersModel) => tappedStats(ctx, trained) : undefined;
+      const user = await overfit(ctx, () => ctx.makeOptimizer(), 'your optimizer', batch.x, batch.y, target, SETTINGS.steps[ctx.info.budget], inspect);
       let reference: ProbeRun | null = null;
-      if (!user.succeeded) {
+      if (!user.succeeded && user.verdict !== 'slow') {
         ctx.progress('overfitting again with a reference optimizer');
         reference = await overfit(
           ctx, () => tf.train.adam(SETTINGS.referenceLearningRate), 'reference Adam 1e-2', batch.x, batch.y, target,
@@ -134,7 +193,7 @@ export const overfitCheck: NetworkCheck<FiniteInputs> = {
         );
       }
       const points = [...user.points, ...(reference?.points ?? [])];
-      const stillImproving = user.stillImproving || (reference?.stillImproving ?? false);
+      const stillImproving = user.verdict === 'slow' || reference?.verdict === 'slow';
       const measurements = {
         curves: { chanceLoss: chance ?? null, initialLoss: finiteOrNull(user.initial.loss), points, ...(user.initial.accuracy !== null ? { metricName: 'accuracy' } : {}) },
         extra: {
@@ -149,23 +208,22 @@ export const overfitCheck: NetworkCheck<FiniteInputs> = {
             trainingModeLoss: finiteOrNull(user.final.trainingModeLoss ?? Number.NaN),
             referenceSucceeded: reference?.succeeded ?? null,
             stillImproving,
+            verdict: user.verdict,
+            referenceVerdict: reference?.verdict ?? null,
+            stepsToGoal: user.trend?.stepsToGoal ?? null,
+            ...Object.fromEntries((user.activations ?? []).filter((l) => l.deadFraction !== null).map((l) => [`${l.layer}.deadAfter`, l.deadFraction])),
           },
         },
       };
-      const findings = user.succeeded
-        ? []
-        : [networkMessages.overfitFailed({
-          samples: batch.size,
-          steps: user.steps,
-          initialLoss: user.initial.loss,
-          finalLoss: user.final.loss,
-          accuracy: user.final.accuracy ?? Number.NaN,
-          target: user.goal,
-          diverged: user.diverged,
-          referenceSucceeded: reference?.succeeded ?? false,
-          referenceSteps: reference?.steps ?? 0,
-          stillImproving,
-        })];
+      // Units that die while the probe still memorizes cost nothing visible (a tiny batch needs few units);
+      // dying is reported when the run that killed them also failed to learn.
+      const failed = user.verdict !== 'fit' && user.verdict !== 'slow';
+      const dying = atInit && user.activations && failed
+        ? dyingUnits(atInit, user.activations, {
+          steps: user.steps, learningRate: ctx.info.learningRate ?? Number.NaN, optimizer: ctx.info.optimizerName ?? 'optimizer', units: unitsOf(ctx.model),
+        })
+        : null;
+      const findings = [...(user.succeeded ? [] : [overfitFinding(batch.size, user, reference)]), ...(dying ? [dying] : [])];
       const outcome = {
         succeeded: user.succeeded, diverged: user.diverged, initialLoss: finiteOrNull(user.initial.loss), finalLoss: finiteOrNull(user.final.loss),
         steps: user.steps, referenceSucceeded: reference?.succeeded ?? null,
@@ -177,3 +235,43 @@ export const overfitCheck: NetworkCheck<FiniteInputs> = {
     }
   },
 };
+
+/** The finding for a run that did not fit, worded from the run the verdict rests on. */
+function overfitFinding(samples: number, user: ProbeRun, reference: ProbeRun | null): Finding {
+  // Slow and the reference on its way tell the same story from the run that shows it.
+  const judged = user.verdict !== 'slow' && reference?.verdict === 'slow' ? reference : user;
+  return networkMessages.overfitFailed({
+    samples,
+    steps: judged.steps,
+    initialLoss: judged.initial.loss,
+    finalLoss: judged.final.loss,
+    accuracy: judged.final.accuracy ?? Number.NaN,
+    target: judged.goal,
+    diverged: judged.diverged,
+    referenceSucceeded: reference?.succeeded ?? false,
+    referenceSteps: reference?.steps ?? 0,
+    stillImproving: judged.verdict === 'slow',
+    verdict: judged.verdict,
+    run: judged === user ? 'your optimizer' : 'reference Adam 1e-2',
+    trendFromStep: judged.trend?.from.step ?? Number.NaN,
+    trendFromLoss: judged.trend?.from.loss ?? Number.NaN,
+    trendToStep: judged.trend?.to.step ?? Number.NaN,
+    trendToLoss: judged.trend?.to.loss ?? Number.NaN,
+    stepsToGoal: judged.trend?.stepsToGoal ?? Number.NaN,
+  });
+}
+
+/** Activation health of a trained clone on the samples the activations check read at initialization. */
+async function tappedStats(ctx: NetworkContext, trained: tf.LayersModel): Promise<LayerActivation[]> {
+  const probe = headBatch(ctx, ACTIVATION_PROBE_SAMPLES);
+  try {
+    return await activationStats(tapModel(trained), probe.x);
+  } finally {
+    tf.dispose([probe.x, probe.y]);
+  }
+}
+
+function unitsOf(model: tf.LayersModel): Map<string, number> {
+  const taps = tapModel(model);
+  return new Map(taps.model.outputs.map((output, i) => [taps.layers[i].name, output.shape[output.shape.length - 1] ?? 0]));
+}
