@@ -135,7 +135,7 @@ test('reportToHTML(diagnosis) marks the finding to fix first in the findings tab
   const html = await reportToHTML({ ...healthyReport, findings, triage: triage(findings) });
   const rows = html.match(/<tr data-finding="[^"]+">.*?<\/tr>/g) ?? [];
   assert.equal(rows.length, 3);
-  const marked = rows.filter((row) => row.includes('class="tfd-first"'));
+  const marked = rows.filter((row) => row.includes('>fix first</span>'));
   assert.equal(marked.length, 1);
   assert.match(marked[0], /data-finding="data-unnormalized"/);
 });

@@ -198,8 +198,9 @@ export const lrRangeCheck: NetworkCheck<FiniteInputs | 'overfit' | 'initialLoss'
       const reading = readSweep(sweep, configured, learned, trained);
       const overfit = overfitVerdict(ctx);
       const optimizerName = ctx.info.optimizerName ?? 'optimizer';
-      // Two short runs only when the symptoms point at the rate and the curve alone did not say so.
-      const probe = configured !== null && overfit === 'none' && sweepSaysTooHigh(reading, configured) === null && rateSymptoms(ctx)
+      // Two short runs only when the symptoms point at the rate and neither the curve nor the overfit probe's rise said so
+      // (a stalled overfit probe with huge updates is what a too-high rate looks like too: the probe tells it from a too-low one).
+      const probe = configured !== null && overfit !== 'went-up' && sweepSaysTooHigh(reading, configured) === null && rateSymptoms(ctx)
         ? await rateProbe(ctx, configured)
         : null;
       const findings = configured === null ? [] : lrVerdict(reading, configured, overfit, optimizerName, probe);
