@@ -82,7 +82,7 @@ describe('reportToHTML(data) opened from disk in Chromium', () => {
     }
   });
 
-  it('upgrades a re-displayed output (scripts run the classic Notebook way), releases the removed view, evaluates the runtime once', async () => {
+  it('upgrades a re-displayed output (scripts run the classic Notebook way) after the runtime carrier left the page, releases the removed view, evaluates the runtime once', async () => {
     const { context } = await offlineContext(browser, { javaScriptEnabled: true });
     try {
       const page = await context.newPage();
@@ -96,6 +96,8 @@ describe('reportToHTML(data) opened from disk in Chromium', () => {
         const html = old.outerHTML.replace(/data-tfd-state="[a-z]+"/, 'data-tfd-state="static"').split(old.id).join('tfd-rerun');
         const holder = old.parentElement;
         old.remove();
+        // The output that carried the runtime was cleared (its cell re-executed): the loaded runtime serves on.
+        document.querySelectorAll('script[type="application/x-tfjs-doctor-runtime"]').forEach((carrier) => carrier.remove());
         holder.innerHTML = html;
         holder.querySelector('.tfd-interactive')?.remove();
         const staticView = holder.querySelector<HTMLElement>('.tfd-static');
