@@ -195,10 +195,9 @@ export async function diagnose(model: tf.LayersModel, data: DiagnoseData, option
     const result: DiagnosisData = { findings: sorted, checks, measurements, context: ctx.info, triage: final };
     const report = new DiagnosisReport(result);
     // 8. Show it when asked, or by default inside a tslab cell (drawn only then: see report.ts).
-    if (shouldDisplay(opts.display)) {
-      opts.onProgress({ stage: 'report', message: 'rendering the report', fraction: 1 });
-      await report.show();
-    }
+    const display = shouldDisplay(opts.display);
+    opts.onProgress({ stage: 'report', message: display ? 'rendering the report' : 'report ready (drawn when shown)', fraction: 1 });
+    if (display) await report.show();
     return report;
   } finally {
     if (ctx) tf.dispose([ctx.train.x, ctx.train.y, ctx.validation?.x, ctx.validation?.y].filter((t): t is tf.Tensor => t !== undefined));

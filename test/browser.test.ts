@@ -33,7 +33,7 @@ describe('reportToHTML(data) opened from disk in Chromium', () => {
     await browser?.close();
   });
 
-  it('renders every chart interactively with the same marks as its static picture, without any network request', async () => {
+  it('renders every chart interactively, its static picture hidden, without any network request', async () => {
     const { context, blocked } = await offlineContext(browser, { javaScriptEnabled: true });
     const errors: string[] = [];
     try {
@@ -46,8 +46,7 @@ describe('reportToHTML(data) opened from disk in Chromium', () => {
       assert.equal(charts.length, CHARTS);
       assert.equal(CHARTS, 8, 'every chart kind of the fixture');
       for (const chart of charts) {
-        assert.ok(chart.interactiveMarks > 0, `${chart.id} has marks`);
-        assert.equal(chart.interactiveMarks, chart.staticMarks, `${chart.id}: interactive and static marks`);
+        assert.ok(chart.interactiveMarks > 0 && chart.staticMarks > 0, `${chart.id} has marks`);
         assert.deepEqual([chart.interactiveVisible, chart.staticVisible], [true, false], chart.id);
       }
       assert.deepEqual(blocked, []);
@@ -83,7 +82,7 @@ describe('reportToHTML(data) opened from disk in Chromium', () => {
     }
   });
 
-  it('upgrades a re-displayed output (scripts run the classic Notebook way), releases the removed view, evaluates the runtime once', async () => {
+  it('upgrades a re-displayed output (scripts run the classic Notebook way) after the runtime carrier left the page, releases the removed view, evaluates the runtime once', async () => {
     const { context } = await offlineContext(browser, { javaScriptEnabled: true });
     try {
       const page = await context.newPage();
@@ -97,6 +96,8 @@ describe('reportToHTML(data) opened from disk in Chromium', () => {
         const html = old.outerHTML.replace(/data-tfd-state="[a-z]+"/, 'data-tfd-state="static"').split(old.id).join('tfd-rerun');
         const holder = old.parentElement;
         old.remove();
+        // The output that carried the runtime was cleared (its cell re-executed): the loaded runtime serves on.
+        document.querySelectorAll('script[type="application/x-tfjs-doctor-runtime"]').forEach((carrier) => carrier.remove());
         holder.innerHTML = html;
         holder.querySelector('.tfd-interactive')?.remove();
         const staticView = holder.querySelector<HTMLElement>('.tfd-static');
@@ -117,13 +118,13 @@ describe('reportToHTML(data) opened from disk in Chromium', () => {
       assert.equal(embed.views.length, CHARTS);
       assert.ok(embed.views.includes('tfd-rerun'));
       const rerun = (await chartStates(page)).find((c) => c.id === 'tfd-rerun');
-      assert.ok(rerun && rerun.interactiveVisible && rerun.interactiveMarks === rerun.staticMarks);
+      assert.ok(rerun && rerun.interactiveVisible && rerun.interactiveMarks > 0);
     } finally {
       await context.close();
     }
   });
 
-  it('shows every chart as its static SVG with JavaScript disabled', async () => {
+  it('shows every chart as its static picture with JavaScript disabled', async () => {
     const { context, blocked } = await offlineContext(browser, { javaScriptEnabled: false });
     try {
       const page = await context.newPage();
@@ -136,6 +137,7 @@ describe('reportToHTML(data) opened from disk in Chromium', () => {
         assert.ok(chart.staticVisible && chart.staticMarks > 0, `${chart.id} shows its picture`);
       }
       assert.ok(await page.locator('.tfd-verdict').isVisible());
+      assert.equal(await page.locator('style').count(), 1, 'only the page-level style of the standalone file');
       assert.deepEqual(blocked, []);
     } finally {
       await context.close();

@@ -40,7 +40,7 @@ export interface ChartState {
   id: string;
   state: string | null;
   error: string | null;
-  /** Visible data marks (not axes, legends or titles) in the static SVG and in the interactive view. */
+  /** Drawn elements of the static picture (its SVG, decoded) and visible data marks of the interactive view. */
   staticMarks: number;
   interactiveMarks: number;
   staticVisible: boolean;
@@ -51,7 +51,6 @@ export interface ChartState {
 export function chartStates(page: Page): Promise<ChartState[]> {
   return page.$$eval('div.tfjs-doctor-chart', (charts) =>
     charts.map((chart) => {
-      // Visible data marks: the static SVG drops the transparent hover targets.
       const marks = (root: Element | null) =>
         root ? root.querySelectorAll('g[class*="role-mark"] > :not(g):not([opacity="0"])').length : 0;
       const visible = (element: Element | null) => {
@@ -59,31 +58,36 @@ export function chartStates(page: Page): Promise<ChartState[]> {
         const box = element.getBoundingClientRect();
         return box.width > 50 && box.height > 20 && getComputedStyle(element).display !== 'none';
       };
-      const staticSvg = chart.querySelector('.tfd-static svg');
+      const picture = chart.querySelector<HTMLImageElement>('img.tfd-static');
+      const svg = picture ? atob(picture.src.slice(picture.src.indexOf(',') + 1)) : '';
       const interactiveSvg = chart.querySelector('.tfd-interactive svg');
       return {
         id: chart.id,
         state: chart.getAttribute('data-tfd-state'),
         error: chart.getAttribute('data-tfd-error'),
-        staticMarks: marks(staticSvg),
+        staticMarks: (svg.match(/<(path|rect|line|image|circle)\b/g) ?? []).length,
         interactiveMarks: marks(interactiveSvg),
-        staticVisible: visible(staticSvg),
+        staticVisible: visible(picture) && (picture?.naturalWidth ?? 0) > 0,
         interactiveVisible: visible(interactiveSvg),
       };
     }),
   );
 }
 
-/** Waits until no chart is still being upgraded (each ends 'interactive' or 'static'). */
+/**
+ * Scrolls to each chart in turn (the bootstrap upgrades charts as they come
+ * near the viewport) and waits until all `count` are interactive.
+ */
 export async function waitForCharts(page: Page, count: number): Promise<void> {
-  await page.waitForFunction(
-    (n) => {
-      const charts = Array.from(document.querySelectorAll("div.tfjs-doctor-chart"));
-      return charts.length === n && charts.every((c) => c.getAttribute('data-tfd-state') === 'interactive');
-    },
-    count,
-    { timeout: 30_000 },
-  );
+  await page.waitForFunction((n) => document.querySelectorAll('div.tfjs-doctor-chart').length === n, count, { timeout: 30_000 });
+  for (let i = 0; i < count; i++) {
+    await page.locator('div.tfjs-doctor-chart').nth(i).scrollIntoViewIfNeeded();
+    await page.waitForFunction(
+      (index) => document.querySelectorAll('div.tfjs-doctor-chart')[index]?.getAttribute('data-tfd-state') === 'interactive',
+      i,
+      { timeout: 30_000 },
+    );
+  }
 }
 
 /**

@@ -67,10 +67,24 @@ export interface RenderedNotebook {
   close(): Promise<void>;
 }
 
+/**
+ * Multi-line strings as the Jupyter server sends them: nbformat stores text as
+ * lists of lines, and the server joins them before the front end sees them.
+ */
+function rejoinLines(output: object): object {
+  const join = (value: unknown) => (Array.isArray(value) && value.every((line) => typeof line === 'string') ? value.join('') : value);
+  const record = output as { data?: Record<string, unknown>; text?: unknown };
+  return {
+    ...record,
+    ...(record.text === undefined ? {} : { text: join(record.text) }),
+    ...(record.data === undefined ? {} : { data: Object.fromEntries(Object.entries(record.data).map(([mime, value]) => [mime, join(value)])) }),
+  };
+}
+
 /** An executed notebook's outputs in JupyterLab's output areas, one per cell. */
 export async function openInJupyterLab(browser: Browser, notebookPath: string, trusted: boolean): Promise<RenderedNotebook> {
   const notebook = JSON.parse(readFileSync(notebookPath, 'utf8')) as NotebookJSON;
-  const cells = notebook.cells.map((cell) => cell.outputs ?? []).filter((outputs) => outputs.length > 0);
+  const cells = notebook.cells.map((cell) => (cell.outputs ?? []).map(rejoinLines)).filter((outputs) => outputs.length > 0);
   const { context } = await offlineContext(browser, { javaScriptEnabled: true });
   const page = await context.newPage();
   const problems = consoleProblems(page);

@@ -18,7 +18,8 @@ import { SPEC_TYPE } from '../src/render/bundle';
 import { RUNTIME_TYPE } from '../src/render/runtime';
 import { resetRuntimeSent } from '../src/render/tslab';
 import { reportSections } from '../src/render/sections';
-import { renderReport, reportPage } from '../src/render/report';
+import { chartsDrawn, renderReport, reportPage } from '../src/render/report';
+import { DiagnosisReport } from '../src/report';
 import { specToSVG } from '../src/render/svg';
 import { compactSvg } from '../src/render/compact';
 import { gunzipSync } from 'node:zlib';
@@ -198,6 +199,19 @@ describe('reportToHTML(data)', () => {
     assert.match(section, /<p [^>]*>The loss chart could not be drawn \(the Vega-Lite spec could not be drawn: .+\)\.<\/p>/);
     assert.ok(section.includes('The first loss is 18x the chance level'));
     assert.equal((withoutRuntime(html).match(/<div class="tfjs-doctor-chart"/g) ?? []).length, others.length, 'the other charts are drawn');
+  });
+});
+
+describe('DiagnosisReport (what diagnose() returns)', () => {
+  it('draws nothing until asked; toHTML() draws once, synchronously, and returns the same page again', () => {
+    const data = { ...sickReport, measurements: { ...sickReport.measurements } };
+    const report = new DiagnosisReport(data);
+    assert.equal(chartsDrawn(data.measurements), false, 'a report nobody looked at costs no drawing');
+    const html = report.toHTML();
+    assert.equal(typeof html, 'string');
+    assert.ok(chartsDrawn(data.measurements));
+    assert.equal(report.toHTML(), html, 'memoized');
+    assert.match(html, /^<!DOCTYPE html>/);
   });
 });
 

@@ -158,7 +158,9 @@
     var queue = root[QUEUE] || (root[QUEUE] = []);
     finalizeDetached();
     if (!queue.length) return;
-    if (!document.querySelector(CARRIER)) return; // no runtime on the page yet: the next carrier flushes again
+    // No runtime loaded and none on the page yet: the next carrier flushes again. (Once loaded, the
+    // runtime stays usable even when the output that carried it is cleared or re-executed.)
+    if (!api.loading && !document.querySelector(CARRIER)) return;
     var charts = queue.splice(0, queue.length).filter(function (chart) {
       return chart && chart.classList && chart.classList.contains('tfjs-doctor-chart');
     });

@@ -6,7 +6,7 @@
  * inline; the dashboard embeds the same spec and inserts rows as they arrive.
  * Colours, sizes and the loss scale are the report's (base.ts, loss.ts).
  */
-import { COLORS, FORMAT, SIZE, frame, type ChartSpec } from './base';
+import { COLORS, FORMAT, SIZE, formatNumber, frame, type ChartSpec } from './base';
 import { lossScale } from './loss';
 
 /** The panel's datasets (rows come from src/live/panel-rows.ts). */
@@ -77,21 +77,41 @@ function numbers(rows: readonly object[] | undefined, key: string): number[] {
   return (rows ?? []).map((row) => (row as Record<string, unknown>)[key]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
 }
 
+/** The losses the panel draws. */
+function lossValues(data: Partial<Record<TrainingDataset, object[]>>): number[] {
+  const loss = (rows: object[] | undefined) => (rows ?? []).filter((row) => (row as { metric?: string }).metric === 'loss');
+  return [...numbers(loss(data.batches), 'value'), ...numbers(loss(data.epochs), 'value')];
+}
+
+/**
+ * The chance line when it falls where the losses are (within 25% above the
+ * highest): a chance level far above a trained model's loss would squeeze the
+ * curve into the bottom of the plot.
+ */
+function chanceInView(data: Partial<Record<TrainingDataset, object[]>> | undefined): { shown: boolean; note: string } {
+  if (!data) return { shown: true, note: 'Dashed: chance level.' };
+  const [chance] = numbers(data.chance, 'chance');
+  if (chance === undefined) return { shown: false, note: '' };
+  const losses = lossValues(data);
+  const shown = losses.length === 0 || chance <= 1.25 * Math.max(...losses);
+  return { shown, note: shown ? 'Dashed: chance level.' : `Chance level ${formatNumber(chance)}, above every loss shown.` };
+}
+
 /**
  * The loss axis: the report's loss scale over the values shown (never from 0:
- * a loss that falls from 2.3 to 2.1 must not be a flat line); symlog when the
- * values are not known yet (the dashboard fills them in later).
+ * a loss that falls from 0.5 to 0.2 must not be a flat line at the bottom);
+ * symlog when the values are not known yet (the dashboard fills them in later).
  */
-function lossAxis(data: Partial<Record<TrainingDataset, object[]>> | undefined) {
+function lossAxis(data: Partial<Record<TrainingDataset, object[]>> | undefined, withChance: boolean) {
   if (!data) return { type: 'symlog', constant: 0.1, zero: false };
-  const loss = (rows: object[] | undefined) => (rows ?? []).filter((row) => (row as { metric?: string }).metric === 'loss');
-  return lossScale([...numbers(loss(data.batches), 'value'), ...numbers(loss(data.epochs), 'value'), ...numbers(data.chance, 'chance')]);
+  return lossScale([...lossValues(data), ...(withChance ? numbers(data.chance, 'chance') : [])]);
 }
 
 function lossView(data: Partial<Record<TrainingDataset, object[]>> | undefined) {
   const has = (name: TrainingDataset) => !data || (data[name]?.length ?? 0) > 0;
-  const layers: object[] = curveLayers("datum.metric === 'loss'", 'loss', lossAxis(data));
-  if (has('chance')) {
+  const chance = chanceInView(data);
+  const layers: object[] = curveLayers("datum.metric === 'loss'", 'loss', lossAxis(data, chance.shown));
+  if (has('chance') && chance.shown) {
     layers.push({
       data: named('chance'),
       mark: { type: 'rule', color: COLORS.guide, strokeDash: [6, 4] },
@@ -108,7 +128,7 @@ function lossView(data: Partial<Record<TrainingDataset, object[]>> | undefined) 
   return {
     width: SIZE.width,
     height: 220,
-    title: { text: 'Loss', subtitle: 'Dashed: chance level. Red: where a finding appeared.' },
+    title: { text: 'Loss', subtitle: `${chance.note}${has('marks') ? ' Red: where a finding appeared.' : ''}`.trim() || 'Training loss per batch and epoch.' },
     layer: layers,
   };
 }
@@ -122,7 +142,15 @@ function metricsView(metrics: string[]) {
   };
 }
 
-function heatmap(field: 'logGrad' | 'logRatio', title: string, subtitle: string, scale: object, width: number) {
+/** Which heatmap layers have rows: finite values (coloured) and exact zeros (grey); both when rows come later. */
+function heatmapRows(field: 'logGrad' | 'logRatio', layers: readonly object[] | undefined) {
+  const raw = field === 'logGrad' ? 'gradNorm' : 'updateRatio';
+  if (!layers) return { coloured: true, zeros: true };
+  const values = (key: string) => layers.map((row) => (row as Record<string, unknown>)[key]);
+  return { coloured: values(field).some((v) => typeof v === 'number'), zeros: values(raw).some((v) => v === 0) };
+}
+
+function heatmap(field: 'logGrad' | 'logRatio', title: string, subtitle: string, scale: object, width: number, rows: { coloured: boolean; zeros: boolean }) {
   const raw = field === 'logGrad' ? 'gradNorm' : 'updateRatio';
   const tooltip = [
     { field: 'layer', type: 'nominal', title: 'layer' },
@@ -136,8 +164,9 @@ function heatmap(field: 'logGrad' | 'logRatio', title: string, subtitle: string,
     height: { step: 14 },
     title: { text: title, subtitle },
     data: named('layers'),
+    // Only layers with rows: vega warns about the empty extent of a layer without any.
     layer: [
-      {
+      rows.coloured && {
         transform: [{ filter: `isValid(datum.${field})` }],
         mark: { type: 'rect' },
         encoding: {
@@ -148,13 +177,13 @@ function heatmap(field: 'logGrad' | 'logRatio', title: string, subtitle: string,
           tooltip,
         },
       },
-      {
+      rows.zeros && {
         // Exactly zero (dead units, a frozen layer): no logarithm, drawn grey.
         transform: [{ filter: `datum.${raw} === 0` }],
         mark: { type: 'rect', color: COLORS.neutral },
         encoding: { x, x2: { field: 'step' }, y, tooltip },
       },
-    ],
+    ].filter(Boolean),
   };
 }
 
@@ -168,14 +197,16 @@ export function trainingPanelChart(layout: TrainingPanelLayout, data?: Partial<R
   const heatmaps: object[] = [];
   const both = layout.gradientNorms && layout.updateRatios;
   const width = both ? HALF : SIZE.width;
-  if (layout.gradientNorms && hasLayers) {
-    heatmaps.push(heatmap('logGrad', 'Gradient norm per layer', 'Held batch. Dark: vanishing; grey: zero.', { scheme: 'viridis' }, width));
+  const gradRows = heatmapRows('logGrad', data?.layers);
+  const ratioRows = heatmapRows('logRatio', data?.layers);
+  if (layout.gradientNorms && hasLayers && (gradRows.coloured || gradRows.zeros)) {
+    heatmaps.push(heatmap('logGrad', 'Gradient norm per layer', 'Held batch. Dark: vanishing; grey: zero.', { scheme: 'viridis' }, width, gradRows));
   }
-  if (layout.updateRatios && hasLayers) {
+  if (layout.updateRatios && hasLayers && (ratioRows.coloured || ratioRows.zeros)) {
     heatmaps.push(
       heatmap(
         'logRatio', 'Update / weight per layer', 'White: healthy (1e-3). Red: too large; blue: too small; grey: zero.',
-        { type: 'linear', domain: RATIO_DOMAIN, domainMid: RATIO_MID, clamp: true, scheme: 'redblue', reverse: true }, width,
+        { type: 'linear', domain: RATIO_DOMAIN, domainMid: RATIO_MID, clamp: true, scheme: 'redblue', reverse: true }, width, ratioRows,
       ),
     );
   }

@@ -65,7 +65,7 @@ export function notebookSpec(snapshot: HistorySnapshot) {
   return trainingPanelChart(panelLayout(snapshot, status), inlineRows(snapshot));
 }
 
-/** The header above the chart: progress, latest values, findings and notes (the title is the chart's). */
+/** The header above the chart: progress bar, latest values, findings and notes (title and status line are the chart's). */
 export function headerHTML(snapshot: HistorySnapshot, status: RunStatus = runStatus(snapshot)): string {
   const bar =
     status.fraction === null
@@ -85,7 +85,6 @@ export function headerHTML(snapshot: HistorySnapshot, status: RunStatus = runSta
   const notes = status.notes.map((n) => `<li style="${STYLE.muted}">${escapeHTML(n)}</li>`).join('');
   const hint = snapshot.measured.updateRatios && !snapshot.measured.gradNorms ? `<div style="${STYLE.muted}">${escapeHTML(messages.gradientsNeedData())}</div>` : '';
   return (
-    `<div style="${STYLE.muted}">${escapeHTML(sentence(`${status.state}: ${status.line}`))}</div>` +
     bar +
     (latest ? `<div style="${STYLE.muted}">${latest}</div>` : '') +
     (findings || notes ? `<ul style="${STYLE.list}">${findings}${notes}</ul>` : '') +

@@ -42,6 +42,11 @@ function staticChart(measurements: Measurements, section: ReportSection): Static
   return chart;
 }
 
+/** True once a chart of these measurements was drawn (tests: nothing is drawn before it is asked for). */
+export function chartsDrawn(measurements: Measurements): boolean {
+  return (drawn.get(measurements)?.size ?? 0) > 0;
+}
+
 /** Draws every section's chart (fresh element ids each time: outputs may sit on one page). */
 export function renderReport(
   data: DiagnosisData,
@@ -74,7 +79,7 @@ function headRow(labels: readonly string[]): string {
 
 function findingsTable(findings: readonly Finding[], fixFirst: Finding | undefined): string {
   if (findings.length === 0) return '';
-  const marker = (f: Finding) => (f === fixFirst ? ` <span style="${STYLE.first}">fix first</span>` : '');
+  const marker = (f: Finding) => (f === fixFirst ? ` <span class="tfd-first" style="${STYLE.first}">fix first</span>` : '');
   // The layer column only when some finding names a layer (most data findings do not).
   const withLayer = findings.some((f) => f.layer !== undefined);
   const rows = findings.map(
