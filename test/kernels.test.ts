@@ -275,6 +275,7 @@ const matMulCases: Array<{ name: string; a: number[]; b: number[]; transposeA: b
   { name: 'aᵀ·bᵀ, batch of one row', a: [6, 1], b: [3, 6], transposeA: true, transposeB: true },
   { name: 'a batch of a against one b, transposed', a: [3, 4, 5], b: [2, 5], transposeA: false, transposeB: true },
   { name: 'a batch of aᵀ against a rank-3 b of batch 1', a: [2, 5, 4], b: [1, 5, 3], transposeA: true, transposeB: false },
+  { name: 'a rank-2 aᵀ against a rank-3 b of batch 1 (the batch axis stays)', a: [5, 4], b: [1, 5, 3], transposeA: true, transposeB: false },
   { name: 'batched on both sides (the original kernel)', a: [2, 3, 4], b: [2, 3, 2], transposeA: true, transposeB: false },
 ];
 

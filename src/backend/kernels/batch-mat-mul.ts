@@ -42,7 +42,7 @@ export function fastBatchMatMul(original: tf.KernelConfig): tf.KernelConfig {
       const m = transposeA ? left.cols : left.rows;
       const k = transposeA ? left.rows : left.cols;
       const n = transposeB ? right.rows : right.cols;
-      const outShape = [...a.shape.slice(0, -2), m, n];
+      const outShape = [...tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n];
       return runComposed(backend, original.backendName, (ops) => {
         const a3 = ops.reshape(a, [left.batch, left.rows, left.cols]);
         const rowsA = transposeA ? ops.transpose(a3, [0, 2, 1]) : a3;
