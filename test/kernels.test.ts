@@ -275,6 +275,9 @@ const matMulCases: Array<{ name: string; a: number[]; b: number[]; transposeA: b
   { name: 'aᵀ·bᵀ, batch of one row', a: [6, 1], b: [3, 6], transposeA: true, transposeB: true },
   { name: 'a batch of a against one b, transposed', a: [3, 4, 5], b: [2, 5], transposeA: false, transposeB: true },
   { name: 'a batch of aᵀ against a rank-3 b of batch 1', a: [2, 5, 4], b: [1, 5, 3], transposeA: true, transposeB: false },
+  { name: 'a rank-2 aᵀ against a rank-3 b of batch 1 (the batch axis stays)', a: [5, 4], b: [1, 5, 3], transposeA: true, transposeB: false },
+  { name: 'a·b with b much wider than a (XNNPACK packs aᵀ)', a: [3, 300], b: [300, 256], transposeA: false, transposeB: false },
+  { name: 'a·bᵀ with b much wider than a, batch of a', a: [2, 2, 300], b: [260, 300], transposeA: false, transposeB: true },
   { name: 'batched on both sides (the original kernel)', a: [2, 3, 4], b: [2, 3, 2], transposeA: true, transposeB: false },
 ];
 

@@ -7,13 +7,23 @@
  * (dW = xᵀ·dy, dx = dy·Wᵀ), so that loop was most of an MLP's training step.
  * Here the transposes are done first by the (fast) wasm Transpose, and a
  * batch of `a` against a single `b` becomes one tall matmul. Other batched
- * cases go to the original kernel.
+ * cases go to the original kernel. A product whose right side is much wider
+ * than its left packs the left side instead (PACK_A).
  */
 import * as tf from '@tensorflow/tfjs';
 import { input } from './attrs';
 import { runComposed } from './wasm-ops';
 
 const KERNEL = 'BatchMatMul';
+
+/**
+ * XNNPACK packs the right-hand side of every product anew (its operator cache
+ * is keyed by tensor, and training makes new tensors each step); packing a
+ * [K, N] matrix much wider than the left side is dearer than transposing both
+ * sides and the result (a 784x256 layer at batch 64: 3.0 against 2.4 ms CPU;
+ * at batch 16 with 512 units: 3.8 against 1.3).
+ */
+const PACK_A = { widerThan: 4, minElements: 65536 };
 
 function batchOf(shape: number[]): number {
   return shape.slice(0, -2).reduce((a, b) => a * b, 1);
@@ -33,24 +43,30 @@ export function fastBatchMatMul(original: tf.KernelConfig): tf.KernelConfig {
       const b = input(inputs, 'b', KERNEL);
       const transposeA = attrs?.transposeA === true;
       const transposeB = attrs?.transposeB === true;
-      const plain = !transposeA && !transposeB && batchOf(a.shape) === 1;
-      if (plain || batchOf(b.shape) !== 1 || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) {
+      if (batchOf(b.shape) !== 1 || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) {
         return run({ inputs, backend, attrs });
       }
       const left = swapLast(a.shape);
       const right = swapLast(b.shape);
-      const m = transposeA ? left.cols : left.rows;
+      const m = left.batch * (transposeA ? left.cols : left.rows);
       const k = transposeA ? left.rows : left.cols;
       const n = transposeB ? right.rows : right.cols;
-      const outShape = [...a.shape.slice(0, -2), m, n];
+      const packAInstead = n >= PACK_A.widerThan * m && k * n >= PACK_A.minElements;
+      if (!transposeA && !transposeB && left.batch === 1 && !packAInstead) return run({ inputs, backend, attrs });
+      const outShape = [...tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), m / left.batch, n];
       return runComposed(backend, original.backendName, (ops) => {
         const a3 = ops.reshape(a, [left.batch, left.rows, left.cols]);
         const rowsA = transposeA ? ops.transpose(a3, [0, 2, 1]) : a3;
         const b2 = ops.reshape(b, [1, right.rows, right.cols]);
+        const tall = ops.reshape(rowsA, [1, m, k]);
+        if (packAInstead) {
+          // (a·b)ᵀ = bᵀ·aᵀ: XNNPACK packs aᵀ, the smaller side.
+          const rowsB = transposeB ? b2 : ops.transpose(b2, [0, 2, 1]);
+          const product = ops.matMul(rowsB, ops.transpose(tall, [0, 2, 1]));
+          return ops.reshape(ops.transpose(product, [0, 2, 1]), outShape);
+        }
         const colsB = transposeB ? ops.transpose(b2, [0, 2, 1]) : b2;
-        const tall = ops.reshape(rowsA, [1, left.batch * m, k]);
-        const product = ops.matMul(tall, colsB);
-        return ops.reshape(product, outShape);
+        return ops.reshape(ops.matMul(tall, colsB), outShape);
       });
     },
   };
