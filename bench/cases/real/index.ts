@@ -2,6 +2,7 @@
 import type { RealBug } from '../base';
 import { adamLrHigh } from './adam-lr-high';
 import { binaryCrossentropyMulticlass } from './binary-crossentropy-multiclass';
+import { binaryLabelsOneHot } from './binary-labels-one-hot';
 import { broadcastMse } from './broadcast-mse';
 import { deepSigmoid } from './deep-sigmoid';
 import { dyingRelu } from './dying-relu';
@@ -24,7 +25,7 @@ import { zeroInit } from './zero-init';
 
 export const REAL_BUGS: readonly RealBug[] = [
   // data and labels
-  rawPixels, linearSgdNan, x4Unscaled, titanicNan, sparseLabelsCategorical, imbalancedBiasOnly,
+  rawPixels, linearSgdNan, x4Unscaled, titanicNan, sparseLabelsCategorical, binaryLabelsOneHot, imbalancedBiasOnly,
   validationSplitSorted, validationTailClass,
   // loss and output
   softmaxOneUnit, binaryCrossentropyMulticlass, sigmoidBceMulticlass, reluOutputNegative, tanhOutputRegression, broadcastMse,
