@@ -10,7 +10,7 @@ import { ready } from '../src/backend';
 import { diagnose } from '../src/diagnose';
 import { verifiedFixChart } from '../src/charts/verified-fix';
 import { SCHEMA } from '../src/charts';
-import type { VerifiedFix } from '../src/verify';
+import { outcomeOf, type VerifiedFix } from '../src/verify';
 import { verifyMessages } from '../src/messages/verify';
 import { assertClean, countMarks, render, texts } from './fixtures/render-chart';
 import { mnistDigits, mlp, weightValues } from './helpers/network-models';
@@ -65,6 +65,15 @@ test('diagnose(model with SGD at 10, MNIST) verifies lowering the learning rate 
   assert.equal(report.triage?.causes?.[0].verified, 'cured');
   tf.dispose([data.x, data.y]);
   model.dispose();
+});
+
+test('outcomeOf(before, after) calls a fix that gets a stalled probe moving improved, and a small wobble no better', () => {
+  const probe = (initialLoss: number, finalLoss: number, fit = false) => ({ initialLoss, finalLoss, finalAccuracy: null, fit });
+  assert.equal(outcomeOf(probe(2.3, 2.29), probe(2.3, 1.6), false), 'improved', 'stalled at a too-low rate, moving with the fix');
+  assert.equal(outcomeOf(probe(2.3, 1.2), probe(2.3, 1.1), false), 'no-better');
+  assert.equal(outcomeOf(probe(11.5, 11.1), probe(2.37, 0.17, true), false), 'cured');
+  assert.equal(outcomeOf(probe(2.3, 0.1, true), probe(2.3, 0.01, true), false), 'inconclusive', 'the probe fit already: it cannot judge');
+  assert.equal(outcomeOf(probe(2.3, 2.0), probe(2.3, 2.5), false), 'no-better');
 });
 
 const FIX: VerifiedFix = {

@@ -33,20 +33,27 @@ export const VERIFY_SETTINGS = {
   fixes: 3,
   /** How deep into the ranked causes candidates are taken. */
   candidates: 4,
-  /** "improved": the final loss at most this fraction of the final loss as set up. */
+  /** "improved": the final loss at most this fraction of the final loss as set up... */
   improvedFraction: 0.5,
+  /** ...or the loss fell by this fraction of where it started, and at least twice as far as set up (a stalled setup). */
+  improvedDrop: 0.1,
   /** With a changed loss, accuracy must rise by this much to count as improved. */
   improvedAccuracy: 0.25,
 };
 
-function outcomeOf(before: ProbeSummary, after: ProbeSummary, lossChanged: boolean): FixOutcome {
+export function outcomeOf(before: ProbeSummary, after: ProbeSummary, lossChanged: boolean): FixOutcome {
   if (before.fit) return 'inconclusive';
   if (after.fit) return 'cured';
   if (lossChanged && before.finalAccuracy !== null && after.finalAccuracy !== null) {
     return after.finalAccuracy >= before.finalAccuracy + VERIFY_SETTINGS.improvedAccuracy ? 'improved' : 'no-better';
   }
   if (after.finalLoss === null) return 'no-better';
-  return before.finalLoss === null || after.finalLoss <= VERIFY_SETTINGS.improvedFraction * before.finalLoss ? 'improved' : 'no-better';
+  if (before.finalLoss === null) return 'improved';
+  if (after.finalLoss >= before.finalLoss) return 'no-better';
+  const drop = (p: ProbeSummary): number => (p.initialLoss !== null && p.finalLoss !== null && p.initialLoss > 0 ? (p.initialLoss - p.finalLoss) / p.initialLoss : 0);
+  const halved = after.finalLoss <= VERIFY_SETTINGS.improvedFraction * before.finalLoss;
+  const unstuck = drop(after) >= Math.max(VERIFY_SETTINGS.improvedDrop, 2 * drop(before));
+  return halved || unstuck ? 'improved' : 'no-better';
 }
 
 /** Step 1: the causes worth trying, best first, one per kind of fix. */
