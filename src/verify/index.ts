@@ -123,6 +123,30 @@ export async function verifyFixes(
   }
 }
 
+/**
+ * Findings the verification earned: when a learning-rate fix tried for a
+ * symptom (update-ratio-off, gradients-exploding) cured the probe and the
+ * range test did not name the rate itself, the rate is reported as the cause.
+ * `keep` applies options.checks (a finding the user skipped stays out).
+ */
+export function findingsFromFixes(fixes: readonly VerifiedFix[], present: readonly Finding[], keep: (finding: Finding) => boolean): Finding[] {
+  const earned: Finding[] = [];
+  for (const fix of fixes) {
+    const direction = fix.kind === 'lower-learning-rate' ? 'high' : fix.kind === 'raise-learning-rate' ? 'low' : undefined;
+    if (!direction || fix.outcome !== 'cured' || fix.cause === 'lr-too-high' || fix.cause === 'lr-too-low') continue;
+    const id = direction === 'high' ? 'lr-too-high' : 'lr-too-low';
+    if ([...present, ...earned].some((f) => f.id === id)) continue;
+    const before = fix.before;
+    const severe = before.finalLoss === null || (before.initialLoss !== null && before.finalLoss > before.initialLoss);
+    const finding = verifyMessages.learningRateVerified({
+      direction, fromLr: Number(fix.parameters.fromLr), toLr: Number(fix.parameters.toLr), symptom: fix.cause,
+      samples: fix.samples, steps: fix.steps, before, after: fix.after, severe,
+    });
+    if (keep(finding)) earned.push(finding);
+  }
+  return earned;
+}
+
 /** What the triage needs from the verification: which causes were cured, helped, or not. */
 export function verifiedCauses(fixes: readonly VerifiedFix[]): VerifiedCause[] {
   return fixes
