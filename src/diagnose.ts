@@ -44,7 +44,7 @@ import { triage } from './triage';
 import { runChecks } from './checks/runner';
 import { guardTensors } from './checks/tensor-guard';
 import { cloneModel } from './model/clone';
-import { verifiedCauses, verifyFixes, type VerifiedFix } from './verify';
+import { findingsFromFixes, verifiedCauses, verifyFixes, type VerifiedFix } from './verify';
 import { diagnoseMessages } from './messages/diagnose';
 import { DiagnosisReport, type Diagnosis } from './report';
 import { inNotebook } from './render';
@@ -191,8 +191,12 @@ export async function diagnose(model: tf.LayersModel, data: DiagnoseData, option
     const verified = await verify(ctx, sorted, measurements, triaged);
     if (verified.run) checks.push(verified.run);
     if (verified.fixes.length > 0) measurements.verifiedFixes = verified.fixes;
-    const final = verified.fixes.length > 0 ? triage(sorted, { verified: verifiedCauses(verified.fixes) }) : triaged;
-    const result: DiagnosisData = { findings: sorted, checks, measurements, context: ctx.info, triage: final };
+    // A verified learning-rate fix for a symptom names the rate as the cause (when the range test did not).
+    const earned = findingsFromFixes(verified.fixes, sorted, (f) => plan.keepFinding(f, 'lr-range'));
+    const all = sortFindings([...sorted, ...earned]);
+    const outcomes = [...verifiedCauses(verified.fixes), ...earned.map((f) => ({ cause: f.id, outcome: 'cured' as const }))];
+    const final = verified.fixes.length > 0 ? triage(all, { verified: outcomes }) : triaged;
+    const result: DiagnosisData = { findings: all, checks, measurements, context: ctx.info, triage: final };
     const report = new DiagnosisReport(result);
     // 8. Show it when asked, or by default inside a tslab cell (drawn only then: see report.ts).
     const display = shouldDisplay(opts.display);

@@ -10,7 +10,9 @@ import { ready } from '../src/backend';
 import { diagnose } from '../src/diagnose';
 import { verifiedFixChart } from '../src/charts/verified-fix';
 import { SCHEMA } from '../src/charts';
-import type { VerifiedFix } from '../src/verify';
+import { findingsFromFixes, outcomeOf, type VerifiedFix } from '../src/verify';
+import { triage } from '../src/triage';
+import type { Finding } from '../src/types';
 import { verifyMessages } from '../src/messages/verify';
 import { assertClean, countMarks, render, texts } from './fixtures/render-chart';
 import { mnistDigits, mlp, weightValues } from './helpers/network-models';
@@ -67,6 +69,15 @@ test('diagnose(model with SGD at 10, MNIST) verifies lowering the learning rate 
   model.dispose();
 });
 
+test('outcomeOf(before, after) calls a fix that gets a stalled probe moving improved, and a small wobble no better', () => {
+  const probe = (initialLoss: number, finalLoss: number, fit = false) => ({ initialLoss, finalLoss, finalAccuracy: null, fit });
+  assert.equal(outcomeOf(probe(2.3, 2.29), probe(2.3, 1.6), false), 'improved', 'stalled at a too-low rate, moving with the fix');
+  assert.equal(outcomeOf(probe(2.3, 1.2), probe(2.3, 1.1), false), 'no-better');
+  assert.equal(outcomeOf(probe(11.5, 11.1), probe(2.37, 0.17, true), false), 'cured');
+  assert.equal(outcomeOf(probe(2.3, 0.1, true), probe(2.3, 0.01, true), false), 'inconclusive', 'the probe fit already: it cannot judge');
+  assert.equal(outcomeOf(probe(2.3, 2.0), probe(2.3, 2.5), false), 'no-better');
+});
+
 const FIX: VerifiedFix = {
   cause: 'data-unnormalized',
   kind: 'standardize-inputs',
@@ -102,4 +113,20 @@ test('verifiedFixChart([]) says that no fix was tried', async () => {
   const out = await render(verifiedFixChart([]));
   assertClean(out);
   assert.match(out.svg, new RegExp(verifyMessages.noneTried.slice(0, 20)));
+});
+
+test('findingsFromFixes(fixes) names the learning rate as the cause when lowering it cured the probe that only its symptoms pointed to', () => {
+  const lowered: VerifiedFix = {
+    ...FIX, cause: 'update-ratio-off', kind: 'lower-learning-rate', change: 'with the learning rate lowered from 0.5 to 0.05',
+    parameters: { fromLr: 0.5, toLr: 0.05 }, before: { initialLoss: 2.3, finalLoss: 2.2, finalAccuracy: 0.2, fit: false },
+  };
+  const symptom: Finding = { id: 'update-ratio-off', severity: 'warning', title: '', detail: '', fix: '', evidence: { factor: 900, direction: 'high' }, checklist: 'T3' };
+  const earned = findingsFromFixes([lowered], [symptom], () => true);
+  assert.deepEqual(earned.map((f) => [f.id, f.severity, f.evidence.verifiedLr]), [['lr-too-high', 'warning', 0.05]]);
+  assert.equal(earned[0].title, 'The learning rate 0.5 is too high');
+  const ranked = triage([symptom, ...earned], { verified: [{ cause: 'update-ratio-off', outcome: 'cured' }, { cause: 'lr-too-high', outcome: 'cured' }] });
+  assert.equal(ranked?.first, 'lr-too-high');
+  assert.deepEqual(ranked?.explains, ['update-ratio-off']);
+  assert.deepEqual(findingsFromFixes([lowered], [symptom], () => false), [], 'options.checks.skip keeps it out');
+  assert.deepEqual(findingsFromFixes([{ ...lowered, outcome: 'no-better' }], [symptom], () => true), [], 'only a cure earns it');
 });

@@ -2,6 +2,7 @@
  * What verified fixes tell the user: the change tried on a copy of the model,
  * and what the short training probe showed before and after it.
  */
+import type { Finding } from '../types';
 import type { FixOutcome, ProbeSummary } from '../verify/types';
 import { num } from './format';
 
@@ -29,6 +30,27 @@ export const verifyMessages = {
   loss: (from: string, to: string) => `with the loss ${from} replaced by ${to}`,
   unfreeze: (count: number) => `with ${count === 1 ? 'the frozen layer' : `all ${count} frozen layers`} trainable`,
   reinitialize: () => 'with fresh default initial weights (Glorot kernels, zero biases)',
+
+  /**
+   * The learning rate named as the cause when only its symptoms were found
+   * (huge update ratios, exploding gradients) and lowering it cured the probe.
+   */
+  learningRateVerified(e: { direction: 'high' | 'low'; fromLr: number; toLr: number; symptom: string; samples: number; steps: number; before: ProbeSummary; after: ProbeSummary; severe: boolean }): Finding {
+    const high = e.direction === 'high';
+    return {
+      id: high ? 'lr-too-high' : 'lr-too-low',
+      severity: e.severe ? 'error' : 'warning',
+      title: `The learning rate ${num(e.fromLr)} is too ${high ? 'high' : 'low'}`,
+      detail:
+        `On a copy of your model, ${e.steps} steps on ${e.samples} samples at ${num(e.toLr)} fit them ` +
+        `(loss ${lossText(e.after)}) where your rate did not (loss ${lossText(e.before)}). ` +
+        `The ${e.symptom} finding is its symptom.`,
+      fix: `${high ? 'Lower' : 'Raise'} the learning rate toward ${num(e.toLr)} (the verified value), then check that the loss falls steadily.`,
+      checklist: 'T5',
+      // Shown to work on a copy: the strongest evidence triage knows (see CausalGraph.strength).
+      evidence: { configuredLr: e.fromLr, verifiedLr: e.toLr, symptom: e.symptom, verified: true, strength: 1 },
+    };
+  },
 
   /** The section summary (text/plain, toText()): one line per fix tried. */
   sectionText(fixes: readonly { cause: string; summary: string }[]): string {

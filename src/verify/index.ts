@@ -33,20 +33,27 @@ export const VERIFY_SETTINGS = {
   fixes: 3,
   /** How deep into the ranked causes candidates are taken. */
   candidates: 4,
-  /** "improved": the final loss at most this fraction of the final loss as set up. */
+  /** "improved": the final loss at most this fraction of the final loss as set up... */
   improvedFraction: 0.5,
+  /** ...or the loss fell by this fraction of where it started, and at least twice as far as set up (a stalled setup). */
+  improvedDrop: 0.1,
   /** With a changed loss, accuracy must rise by this much to count as improved. */
   improvedAccuracy: 0.25,
 };
 
-function outcomeOf(before: ProbeSummary, after: ProbeSummary, lossChanged: boolean): FixOutcome {
+export function outcomeOf(before: ProbeSummary, after: ProbeSummary, lossChanged: boolean): FixOutcome {
   if (before.fit) return 'inconclusive';
   if (after.fit) return 'cured';
   if (lossChanged && before.finalAccuracy !== null && after.finalAccuracy !== null) {
     return after.finalAccuracy >= before.finalAccuracy + VERIFY_SETTINGS.improvedAccuracy ? 'improved' : 'no-better';
   }
   if (after.finalLoss === null) return 'no-better';
-  return before.finalLoss === null || after.finalLoss <= VERIFY_SETTINGS.improvedFraction * before.finalLoss ? 'improved' : 'no-better';
+  if (before.finalLoss === null) return 'improved';
+  if (after.finalLoss >= before.finalLoss) return 'no-better';
+  const drop = (p: ProbeSummary): number => (p.initialLoss !== null && p.finalLoss !== null && p.initialLoss > 0 ? (p.initialLoss - p.finalLoss) / p.initialLoss : 0);
+  const halved = after.finalLoss <= VERIFY_SETTINGS.improvedFraction * before.finalLoss;
+  const unstuck = drop(after) >= Math.max(VERIFY_SETTINGS.improvedDrop, 2 * drop(before));
+  return halved || unstuck ? 'improved' : 'no-better';
 }
 
 /** Step 1: the causes worth trying, best first, one per kind of fix. */
@@ -114,6 +121,30 @@ export async function verifyFixes(
   } finally {
     tf.dispose([batch.x, batch.y]);
   }
+}
+
+/**
+ * Findings the verification earned: when a learning-rate fix tried for a
+ * symptom (update-ratio-off, gradients-exploding) cured the probe and the
+ * range test did not name the rate itself, the rate is reported as the cause.
+ * `keep` applies options.checks (a finding the user skipped stays out).
+ */
+export function findingsFromFixes(fixes: readonly VerifiedFix[], present: readonly Finding[], keep: (finding: Finding) => boolean): Finding[] {
+  const earned: Finding[] = [];
+  for (const fix of fixes) {
+    const direction = fix.kind === 'lower-learning-rate' ? 'high' : fix.kind === 'raise-learning-rate' ? 'low' : undefined;
+    if (!direction || fix.outcome !== 'cured' || fix.cause === 'lr-too-high' || fix.cause === 'lr-too-low') continue;
+    const id = direction === 'high' ? 'lr-too-high' : 'lr-too-low';
+    if ([...present, ...earned].some((f) => f.id === id)) continue;
+    const before = fix.before;
+    const severe = before.finalLoss === null || (before.initialLoss !== null && before.finalLoss > before.initialLoss);
+    const finding = verifyMessages.learningRateVerified({
+      direction, fromLr: Number(fix.parameters.fromLr), toLr: Number(fix.parameters.toLr), symptom: fix.cause,
+      samples: fix.samples, steps: fix.steps, before, after: fix.after, severe,
+    });
+    if (keep(finding)) earned.push(finding);
+  }
+  return earned;
 }
 
 /** What the triage needs from the verification: which causes were cured, helped, or not. */

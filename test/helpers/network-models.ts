@@ -210,9 +210,8 @@ export async function runChecks(
   checks: readonly NetworkCheck<InputKey>[], context: NetworkContext, given: Partial<CheckOutputs> = {},
 ): Promise<CheckResult[]> {
   const outputs: Partial<CheckOutputs> = { initialLoss: null, ...given };
-  const results: CheckResult[] = [];
-  // Why a key is missing: its provider's skip reason, as the runner says it.
   const absent = new Map<InputKey, string>();
+  const results: CheckResult[] = [];
   const run = async (check: NetworkCheck<InputKey>, report: boolean): Promise<void> => {
     for (const key of check.needs ?? []) {
       const provider = NETWORK_CHECK_LIST.find((c) => c.provides?.includes(key));
@@ -220,10 +219,10 @@ export async function runChecks(
     }
     const missing = (check.needs ?? []).filter((key) => !(key in outputs));
     const result = missing.length > 0
-      ? { findings: [], skipped: `needs ${missing.join(', ')} (${missing.map((key) => absent.get(key) ?? 'not measured').join('; ')})` }
+      ? { findings: [], skipped: `needs ${missing.join(', ')}, which was not measured (${missing.map((k) => absent.get(k)).join('; ')})` }
       : await check.run({ ...context, inputs: outputs as CheckOutputs });
     Object.assign(outputs, result.outputs ?? {});
-    for (const key of check.provides ?? []) if (!(key in outputs) && result.skipped) absent.set(key, result.skipped);
+    (check.provides ?? []).filter((key) => !(key in outputs)).forEach((key) => absent.set(key, `${check.id}: ${result.skipped ?? 'not measured'}`));
     if (report) results.push(result);
   };
   for (const check of checks) await run(check, true);
