@@ -10,11 +10,12 @@
  *   node dist/bench/trust.js --suite corpus     only the real bugs (or: faults)
  *   node dist/bench/trust.js --verbose          also fit each setup and print how it trained
  *   node dist/bench/trust.js --seed 2           another seed (default 1)
+ *   node dist/bench/trust.js --repeat 3         diagnose each setup 3 times: the same seed must give the same findings
  */
 import { ready } from '../src/backend';
 import { ALL_CASES } from './cases';
 import { scoreSuite } from './cases/evaluate';
-import { runOne, runsOf, type RunResult, type Suite } from './cases/harness';
+import { runRepeated, runsOf, type RunResult, type Suite } from './cases/harness';
 import { runLine, scoreLines } from './cases/print';
 
 interface Args {
@@ -22,6 +23,7 @@ interface Args {
   suite?: Suite;
   verbose: boolean;
   seed: number;
+  repeat: number;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -34,7 +36,9 @@ function parseArgs(argv: readonly string[]): Args {
   const only = value('--only')?.split(',').filter(Boolean);
   const unknown = (only ?? []).filter((id) => !ALL_CASES.some((c) => c.id === id));
   if (unknown.length > 0) throw new Error(`--only: no case ${unknown.join(', ')}; cases: ${ALL_CASES.map((c) => c.id).join(', ')}`);
-  return { only, suite, verbose: argv.includes('--verbose'), seed: Number(value('--seed') ?? 1) };
+  const repeat = Number(value('--repeat') ?? 1);
+  if (!(Number.isInteger(repeat) && repeat >= 1)) throw new Error(`--repeat ${value('--repeat')}: use a whole number >= 1`);
+  return { only, suite, verbose: argv.includes('--verbose'), seed: Number(value('--seed') ?? 1), repeat };
 }
 
 async function main(): Promise<number> {
@@ -42,12 +46,12 @@ async function main(): Promise<number> {
   const backend = await ready();
   const cases = ALL_CASES.filter((c) => !args.only || args.only.includes(c.id));
   const runs = runsOf(cases).filter((r) => !args.suite || r.suite === args.suite);
-  console.log(`trust benchmark: ${runs.length} runs of ${cases.length} cases on ${backend}, seed ${args.seed}`);
+  console.log(`trust benchmark: ${runs.length} runs of ${cases.length} cases on ${backend}, seed ${args.seed}${args.repeat > 1 ? `, each ${args.repeat} times` : ''}`);
   console.log('case [variant] | expected (* = root cause) | got (E error, W warning) | triage.first | verdict | time');
   const results: RunResult[] = [];
   const started = performance.now();
   for (const run of runs) {
-    const result = await runOne(run, { seed: args.seed, fit: args.verbose });
+    const result = await runRepeated(run, { seed: args.seed, fit: args.verbose, repeat: args.repeat });
     results.push(result);
     console.log(runLine(result));
   }

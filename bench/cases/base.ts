@@ -16,8 +16,9 @@ import type { DiagnoseData, DiagnoseOptions } from '../../src/options';
 import type { FindingId, Severity } from '../../src/types';
 
 /**
- * Ids the issue asks for that the catalogue may not hold yet (issue 10 §2).
- * One place to rename them when the checks land under other names.
+ * Ids the issue asks for (issue 10 §2) that main's catalogue may not hold yet;
+ * named as the trust-data and trust-checks branches add them. Once they are
+ * on main these are plain FindingIds; one place to rename them meanwhile.
  */
 export const PLANNED_IDS = {
   /** The output activation cannot reach the targets (sigmoid against prices, ReLU against negatives). */

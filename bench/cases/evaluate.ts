@@ -40,6 +40,8 @@ export interface SuiteScore {
   changed: number;
   /** Plain fits that missed their trainsTo (verbose mode only). */
   untrained: number;
+  /** Runs whose repeats with the same seed disagreed (with --repeat only). */
+  nondeterministic: number;
   missed: string[];
 }
 
@@ -53,6 +55,7 @@ export function scoreSuite(suite: Suite, results: readonly RunResult[]): SuiteSc
   const leaks = mine.filter((r) => r.leaked !== 0).length;
   const changed = mine.filter((r) => !r.unchanged).length;
   const untrained = good.filter((r) => r.fit?.ok === false).length;
+  const nondeterministic = mine.filter((r) => (r.outcomes?.length ?? 1) > 1).length;
   const cleanName = suite === 'corpus' ? 'fixed setups' : 'healthy controls';
   const missed: string[] = [];
   if (found < buggy.length) missed.push(`${suite}: ${buggy.length - found} of ${buggy.length} bugs not found`);
@@ -62,8 +65,9 @@ export function scoreSuite(suite: Suite, results: readonly RunResult[]): SuiteSc
   if (clean < good.length) missed.push(`${suite}: ${good.length - clean} of ${good.length} ${cleanName} not clean`);
   if (leaks > 0) missed.push(`${suite}: ${leaks} runs leaked tensors`);
   if (changed > 0) missed.push(`${suite}: ${changed} runs changed the user's model`);
+  if (nondeterministic > 0) missed.push(`${suite}: ${nondeterministic} runs gave different findings with the same seed`);
   if (untrained > 0) missed.push(`${suite}: ${untrained} ${cleanName} do not train in a plain fit (the case is wrong, not the tool)`);
-  return { suite, bugs: buggy.length, found, rootFirst, cleanRuns: good.length, clean, leaks, changed, untrained, missed };
+  return { suite, bugs: buggy.length, found, rootFirst, cleanRuns: good.length, clean, leaks, changed, untrained, nondeterministic, missed };
 }
 
 export function pct(part: number, whole: number): string {

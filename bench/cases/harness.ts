@@ -33,6 +33,8 @@ export interface FitResult {
   value: number;
   threshold?: number;
   ok?: boolean;
+  /** model.fit threw (tfjs refuses some broken set-ups outright): the message. */
+  error?: string;
 }
 
 export interface RunResult {
@@ -48,6 +50,8 @@ export interface RunResult {
   /** diagnose() threw: the message. */
   error?: string;
   fit?: FitResult;
+  /** With repeats: every distinct outcome (findings + triage.first) the same seed gave; more than one is non-determinism. */
+  outcomes?: string[];
 }
 
 /** Every runnable variant of the cases: real bugs give two, faults and controls one. */
@@ -131,7 +135,10 @@ export async function plainFit(setup: Setup, trainsTo: TrainsTo | undefined, fit
     Math.random = seededRandom(seed);
     const history = await setup.model.fit(x, y, {
       epochs: setup.fit?.epochs ?? 5, batchSize: setup.fit?.batchSize ?? 32, validationSplit: setup.fit?.validationSplit, verbose: 0,
-    });
+    }).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    if (history instanceof Error) {
+      return { metric, value: NaN, threshold: trainsTo?.threshold, ok: trainsTo === undefined ? undefined : false, error: history.message };
+    }
     const losses = history.history.loss as number[];
     const value = metric === 'acc' ? accuracy(setup.model, x, y) : losses[losses.length - 1];
     const ok = trainsTo === undefined ? undefined : metric === 'acc' ? value >= trainsTo.threshold : value <= trainsTo.threshold;
@@ -147,6 +154,27 @@ export interface RunOptions {
   seed: number;
   /** Also fit the setup after the diagnosis and record how it trained. */
   fit: boolean;
+  /** Diagnose each variant this many times (fresh build, same seed) to catch non-determinism. Defaults to 1. */
+  repeat?: number;
+}
+
+/** What must not change between two runs with the same seed: the findings with their severities, and triage.first. */
+export function outcomeOf(result: RunResult): string {
+  const findings = result.findings.map((f) => `${f.id}:${f.severity}`).sort().join(',');
+  return `${result.error ? `threw ${result.error}` : findings || '-'} first=${result.first ?? '-'}`;
+}
+
+/** runOne `repeat` times; the first run's result, with every distinct outcome, leaks and changed models of all runs. */
+export async function runRepeated(run: Run, options: RunOptions): Promise<RunResult> {
+  const first = await runOne(run, options);
+  const outcomes = new Set([outcomeOf(first)]);
+  for (let i = 1; i < (options.repeat ?? 1); i++) {
+    const again = await runOne(run, { ...options, fit: false });
+    outcomes.add(outcomeOf(again));
+    first.leaked = Math.max(first.leaked, again.leaked);
+    first.unchanged &&= again.unchanged;
+  }
+  return { ...first, outcomes: [...outcomes] };
 }
 
 /** Builds the variant (seeded), diagnoses it, measures leaks and model state, disposes everything. */

@@ -17,12 +17,26 @@ export function mnistTensors(perClass = PER_CLASS, shape: number[] = [784]): { x
   return { x: tf.tensor(x.flat(), [x.length, ...shape]), y: tf.tensor2d(oneHot(labels, 10)) };
 }
 
+type DenseArgs = Parameters<typeof tf.layers.dense>[0];
+
+/** What the injected faults change in the MNIST MLP; every field defaults to the healthy setup's. */
+export interface MnistDenseChanges {
+  /** Defaults to Adam 1e-3. */
+  optimizer?: tf.Optimizer;
+  /** Defaults to 'categoricalCrossentropy'. */
+  loss?: string;
+  /** Overrides of the hidden layer's arguments. */
+  hidden?: Partial<DenseArgs>;
+  /** Overrides of the output layer's arguments. */
+  output?: Partial<DenseArgs>;
+}
+
 /** tfjs-examples/mnist, dense variant: flatten, dense 42 relu, dense 10 softmax; Adam. */
-export function mnistDense(): tf.Sequential {
+export function mnistDense(changes: MnistDenseChanges = {}): tf.Sequential {
   const model = tf.sequential();
-  model.add(tf.layers.dense({ inputShape: [784], units: 42, activation: 'relu' }));
-  model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
-  model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  model.add(tf.layers.dense({ inputShape: [784], units: 42, activation: 'relu', ...changes.hidden }));
+  model.add(tf.layers.dense({ units: 10, activation: 'softmax', ...changes.output }));
+  model.compile({ optimizer: changes.optimizer ?? tf.train.adam(0.001), loss: changes.loss ?? 'categoricalCrossentropy', metrics: ['accuracy'] });
   return model;
 }
 

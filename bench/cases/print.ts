@@ -26,13 +26,15 @@ function verdict(result: RunResult): string {
   if (result.leaked !== 0) marks.push(`LEAK ${result.leaked}`);
   if (!result.unchanged) marks.push('MODEL-CHANGED');
   if (result.fit?.ok === false) marks.push('DOES-NOT-TRAIN');
+  if ((result.outcomes?.length ?? 1) > 1) marks.push(`NONDETERMINISTIC (${result.outcomes?.join(' / ')})`);
   return marks.join(' ');
 }
 
 /** `id | expected | got (ids+severities) | triage.first`, with the verdict and the time. */
 export function runLine(result: RunResult): string {
   const name = `${result.run.caseId} [${result.run.variant}]`;
-  const fit = result.fit ? ` | fit ${result.fit.metric} ${result.fit.value.toFixed(3)}${result.fit.threshold !== undefined ? ` (needs ${result.fit.metric === 'acc' ? '>=' : '<='} ${result.fit.threshold})` : ''}` : '';
+  const needs = result.fit?.threshold !== undefined ? ` (needs ${result.fit.metric === 'acc' ? '>=' : '<='} ${result.fit.threshold})` : '';
+  const fit = !result.fit ? '' : result.fit.error !== undefined ? ` | fit threw: ${result.fit.error.slice(0, 100)}` : ` | fit ${result.fit.metric} ${result.fit.value.toFixed(3)}${needs}`;
   return `${name.padEnd(44)} | ${expectedText(result)} | ${gotText(result)} | first: ${result.first ?? '-'} | ${verdict(result)} | ${(result.ms / 1000).toFixed(1)} s${fit}`;
 }
 
@@ -42,6 +44,7 @@ export function scoreLines(score: SuiteScore): string[] {
     `${score.suite.padEnd(8)} found ${score.found}/${score.bugs} (${pct(score.found, score.bugs)})` +
       ` | root cause first ${score.rootFirst}/${score.bugs} (${pct(score.rootFirst, score.bugs)})` +
       ` | ${cleanName} ${score.clean}/${score.cleanRuns} (${pct(score.clean, score.cleanRuns)})` +
-      ` | runs leaking ${score.leaks} | models changed ${score.changed}`,
+      ` | runs leaking ${score.leaks} | models changed ${score.changed}` +
+      (score.nondeterministic > 0 ? ` | non-deterministic ${score.nondeterministic}` : ''),
   ];
 }

@@ -8,19 +8,6 @@ import { PLANNED_IDS, type InjectedFault } from '../base';
 import { housing } from '../data';
 import { binaryTensors, HOUSING_ROWS, housingTensors, mnistDense, mnistTensors } from '../healthy';
 
-type DenseArgs = Parameters<typeof tf.layers.dense>[0];
-
-/** The MNIST MLP of healthy-mnist-dense with its layers' arguments overridden. */
-function mnistMlp(hidden: Partial<DenseArgs>, output: Partial<DenseArgs>, compile: tf.ModelCompileArgs): tf.Sequential {
-  const model = tf.sequential();
-  model.add(tf.layers.dense({ inputShape: [784], units: 42, activation: 'relu', ...hidden }));
-  model.add(tf.layers.dense({ units: 10, activation: 'softmax', ...output }));
-  model.compile(compile);
-  return model;
-}
-
-const ADAM_CCE: tf.ModelCompileArgs = { optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy', metrics: ['accuracy'] };
-
 /** The housing MLP (12-50-50-1) with another output activation or loss. */
 function housingMlp(outputActivation: 'sigmoid' | 'relu' | 'linear', loss: string | ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor) = 'meanSquaredError'): tf.Sequential {
   const model = tf.sequential();
@@ -40,12 +27,12 @@ export const CONFIG_FAULTS: readonly InjectedFault[] = [
   {
     kind: 'fault', id: 'fault-mnist-softmax-binary-crossentropy', base: 'healthy-mnist-dense', symptom: 'softmax over 10 classes with binaryCrossentropy',
     expected: { rootCause: 'loss-output-mismatch' },
-    build: () => ({ model: mnistMlp({}, {}, { ...ADAM_CCE, optimizer: tf.train.adam(0.001), loss: 'binaryCrossentropy' }), data: mnistTensors() }),
+    build: () => ({ model: mnistDense({ loss: 'binaryCrossentropy' }), data: mnistTensors() }),
   },
   {
     kind: 'fault', id: 'fault-mnist-logits-categorical', base: 'healthy-mnist-dense', symptom: 'no softmax on the output, categoricalCrossentropy on the raw logits',
     expected: { rootCause: 'loss-output-mismatch' },
-    build: () => ({ model: mnistMlp({}, { activation: 'linear' }, { ...ADAM_CCE, optimizer: tf.train.adam(0.001) }), data: mnistTensors() }),
+    build: () => ({ model: mnistDense({ output: { activation: 'linear' } }), data: mnistTensors() }),
   },
   {
     kind: 'fault', id: 'fault-binary-softmax-one-unit', base: 'healthy-phishing-binary', symptom: 'Dense(1, softmax) with binaryCrossentropy',
@@ -94,7 +81,7 @@ export const CONFIG_FAULTS: readonly InjectedFault[] = [
     kind: 'fault', id: 'fault-mnist-frozen-at-init', base: 'healthy-mnist-dense', symptom: 'hidden layer frozen while still at its random initialization',
     expected: { rootCause: 'layers-frozen', findings: [{ id: 'layers-frozen', severity: 'warning' }] },
     build: () => {
-      const model = mnistMlp({ units: 16 }, {}, ADAM_CCE);
+      const model = mnistDense({ hidden: { units: 16 } });
       model.layers[0].trainable = false;
       model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' });
       return { model, data: mnistTensors() };
@@ -104,7 +91,7 @@ export const CONFIG_FAULTS: readonly InjectedFault[] = [
     kind: 'fault', id: 'fault-mnist-l2-dominates', base: 'healthy-mnist-dense', symptom: 'L2 penalty of 1.0 on every kernel',
     expected: { rootCause: 'regularization-dominates' },
     build: () => ({
-      model: mnistMlp({ kernelRegularizer: tf.regularizers.l2({ l2: 1 }) }, { kernelRegularizer: tf.regularizers.l2({ l2: 1 }) }, { ...ADAM_CCE, optimizer: tf.train.adam(0.001) }),
+      model: mnistDense({ hidden: { kernelRegularizer: tf.regularizers.l2({ l2: 1 }) }, output: { kernelRegularizer: tf.regularizers.l2({ l2: 1 }) } }),
       data: mnistTensors(),
     }),
   },

@@ -56,7 +56,7 @@ export const DATA_FAULTS: readonly InjectedFault[] = [
     kind: 'fault', id: 'fault-mnist-sorted-dataset', base: 'healthy-mnist-dense', symptom: 'a tf.data dataset sorted by class, batched without shuffle',
     expected: { rootCause: 'batches-single-label' },
     build: () => {
-      const sorted = sortByLabel(mnist(PER_CLASS));
+      const sorted = sortByLabel(mnist(100));
       const xs = tf.data.array(sorted.x.map((r) => tf.tensor1d(r)));
       const ys = tf.data.array(oneHot(sorted.labels, 10).map((r) => tf.tensor1d(r)));
       return { model: mnistDense(), data: tf.data.zip({ xs, ys }).batch(32) };

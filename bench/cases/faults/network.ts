@@ -6,17 +6,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { InjectedFault } from '../base';
 import { BatchSwap, Log, SquareWrongGrad, ZeroMask } from '../layers';
-import { housingTensors, mnistTensors } from '../healthy';
+import { housingTensors, mnistDense, mnistTensors } from '../healthy';
 
 type DenseArgs = Parameters<typeof tf.layers.dense>[0];
-
-function mnistMlp(optimizer: tf.Optimizer, hidden: Partial<DenseArgs> = {}, output: Partial<DenseArgs> = {}): tf.Sequential {
-  const model = tf.sequential();
-  model.add(tf.layers.dense({ inputShape: [784], units: 42, activation: 'relu', ...hidden }));
-  model.add(tf.layers.dense({ units: 10, activation: 'softmax', ...output }));
-  model.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  return model;
-}
 
 /** The MNIST MLP with `layer` inserted after the hidden layer. */
 function mnistWith(layer: tf.layers.Layer, hidden: Partial<DenseArgs> = {}): tf.Sequential {
@@ -32,17 +24,17 @@ export const NETWORK_FAULTS: readonly InjectedFault[] = [
   {
     kind: 'fault', id: 'fault-mnist-sgd-lr-10', base: 'healthy-mnist-dense', symptom: 'SGD with learning rate 10',
     expected: { rootCause: 'lr-too-high' },
-    build: () => ({ model: mnistMlp(tf.train.sgd(10)), data: mnistTensors() }),
+    build: () => ({ model: mnistDense({ optimizer: tf.train.sgd(10) }), data: mnistTensors() }),
   },
   {
     kind: 'fault', id: 'fault-mnist-adam-lr-1', base: 'healthy-mnist-dense', symptom: 'Adam with learning rate 1',
     expected: { rootCause: 'lr-too-high' },
-    build: () => ({ model: mnistMlp(tf.train.adam(1)), data: mnistTensors() }),
+    build: () => ({ model: mnistDense({ optimizer: tf.train.adam(1) }), data: mnistTensors() }),
   },
   {
     kind: 'fault', id: 'fault-mnist-adam-lr-1e-6', base: 'healthy-mnist-dense', symptom: 'Adam with learning rate 1e-6',
     expected: { rootCause: 'lr-too-low' },
-    build: () => ({ model: mnistMlp(tf.train.adam(1e-6)), data: mnistTensors() }),
+    build: () => ({ model: mnistDense({ optimizer: tf.train.adam(1e-6) }), data: mnistTensors() }),
   },
   {
     kind: 'fault', id: 'fault-housing-sgd-lr-1', base: 'healthy-boston-housing', symptom: 'SGD with learning rate 1 on the price regression',
@@ -59,12 +51,12 @@ export const NETWORK_FAULTS: readonly InjectedFault[] = [
   {
     kind: 'fault', id: 'fault-mnist-zero-init', base: 'healthy-mnist-dense', symptom: 'every kernel initialized to zeros',
     expected: { rootCause: 'init-scale-off' },
-    build: () => ({ model: mnistMlp(tf.train.adam(0.001), { kernelInitializer: 'zeros' }, { kernelInitializer: 'zeros' }), data: mnistTensors() }),
+    build: () => ({ model: mnistDense({ hidden: { kernelInitializer: 'zeros' }, output: { kernelInitializer: 'zeros' } }), data: mnistTensors() }),
   },
   {
     kind: 'fault', id: 'fault-mnist-huge-init', base: 'healthy-mnist-dense', symptom: 'kernels drawn with stddev 3 (about 50x Glorot)',
     expected: { rootCause: 'init-scale-off' },
-    build: () => ({ model: mnistMlp(tf.train.adam(0.001), { kernelInitializer: tf.initializers.randomNormal({ stddev: 3 }) }), data: mnistTensors() }),
+    build: () => ({ model: mnistDense({ hidden: { kernelInitializer: tf.initializers.randomNormal({ stddev: 3 }) } }), data: mnistTensors() }),
   },
   {
     kind: 'fault', id: 'fault-mnist-deep-sigmoid', base: 'healthy-mnist-dense', symptom: '10 sigmoid layers of 32 units (vanishing gradients)',
@@ -80,12 +72,12 @@ export const NETWORK_FAULTS: readonly InjectedFault[] = [
   {
     kind: 'fault', id: 'fault-mnist-dead-relu-bias', base: 'healthy-mnist-dense', symptom: 'hidden ReLU biases initialized to -5: every unit dead',
     expected: { rootCause: 'activations-dead' },
-    build: () => ({ model: mnistMlp(tf.train.adam(0.001), { biasInitializer: tf.initializers.constant({ value: -5 }) }), data: mnistTensors() }),
+    build: () => ({ model: mnistDense({ hidden: { biasInitializer: tf.initializers.constant({ value: -5 }) } }), data: mnistTensors() }),
   },
   {
     kind: 'fault', id: 'fault-mnist-relu-dies-at-lr', base: 'healthy-mnist-dense', symptom: 'SGD at 3.0: ReLU units alive at init die in the first steps',
     expected: { rootCause: 'lr-too-high', findings: ['activations-dead'] },
-    build: () => ({ model: mnistMlp(tf.train.sgd(3)), data: mnistTensors() }),
+    build: () => ({ model: mnistDense({ optimizer: tf.train.sgd(3) }), data: mnistTensors() }),
   },
   {
     kind: 'fault', id: 'fault-mnist-batch-mixing-layer', base: 'healthy-mnist-dense', symptom: 'a custom layer that swaps halves of the batch',

@@ -2,9 +2,11 @@
 import type { RealBug } from '../base';
 import { adamLrHigh } from './adam-lr-high';
 import { binaryCrossentropyMulticlass } from './binary-crossentropy-multiclass';
+import { binaryLabelsOneHot } from './binary-labels-one-hot';
 import { broadcastMse } from './broadcast-mse';
 import { deepSigmoid } from './deep-sigmoid';
 import { dyingRelu } from './dying-relu';
+import { frozenOnlyLayer } from './frozen-only-layer';
 import { imbalancedBiasOnly } from './imbalanced-bias-only';
 import { linearSgdNan } from './linear-sgd-nan';
 import { rawPixels } from './raw-pixels';
@@ -23,10 +25,10 @@ import { zeroInit } from './zero-init';
 
 export const REAL_BUGS: readonly RealBug[] = [
   // data and labels
-  rawPixels, linearSgdNan, x4Unscaled, titanicNan, sparseLabelsCategorical, imbalancedBiasOnly,
+  rawPixels, linearSgdNan, x4Unscaled, titanicNan, sparseLabelsCategorical, binaryLabelsOneHot, imbalancedBiasOnly,
   validationSplitSorted, validationTailClass,
   // loss and output
   softmaxOneUnit, binaryCrossentropyMulticlass, sigmoidBceMulticlass, reluOutputNegative, tanhOutputRegression, broadcastMse,
   // optimization and initialization
-  sgdLrTooLow, sgdLrTooHigh, adamLrHigh, dyingRelu, deepSigmoid, zeroInit,
+  sgdLrTooLow, sgdLrTooHigh, adamLrHigh, dyingRelu, deepSigmoid, zeroInit, frozenOnlyLayer,
 ];
