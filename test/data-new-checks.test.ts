@@ -105,6 +105,8 @@ test('diagnose(model, data, { validation }) flags a class present only in valida
   assert.equal(f.evidence.first, '7');
   assert.equal(f.evidence.rows, 10);
   assert.equal(f.severity, 'warning');
+  // The class missing from training is this finding's, not also a labels-imbalanced warning.
+  assert.deepEqual(report.findings.filter((x) => x.severity !== 'info').map((x) => x.id), ['split-class-missing']);
   const clean = await diagnoseNoLeak(model, { x: train.x, y: oneHot(train.labels, 10) }, { validation: { x: other.x, y: oneHot(other.labels, 10) } });
   assert.equal(clean.findings.find((x) => x.id === 'split-class-missing'), undefined);
   model.dispose();

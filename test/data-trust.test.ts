@@ -109,6 +109,7 @@ test('diagnose(regression, a noisy but real link: R2 ~0.1) finds the link agains
   const measured = report.measurements.extra?.['label-relation'] as { score: number; p: number; null95: number };
   assert.ok(measured.score > 0.05 && measured.score < 0.3, `R2 ${measured.score}`);
   assert.ok(measured.p <= 0.05 && measured.score > measured.null95);
+  assert.ok((report.measurements.extra?.['label-relation'] as { z: number }).z >= 3);
   model.dispose();
 });
 

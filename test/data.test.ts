@@ -7,7 +7,9 @@ import { addToGroupStats, addToLabelStats, BatchPurityCounter, emptyGroupStats, 
 import { profileSplit } from '../src/data/profile';
 import { toDataSource } from '../src/data/source';
 import { chanceLevel } from '../src/context/chance';
-import { inferInputKind } from '../src/context/infer';
+import { gridNeighbourCorrelation, inferInputKind, labelSteps } from '../src/context/infer';
+import { gaussian, mnistArrays } from './helpers/models';
+import { standardizedMnist } from './helpers/data-models';
 import { seededRandom } from '../src/context/random';
 
 before(() => ready());
@@ -97,4 +99,36 @@ test('inferInputKind() reads [h, w, c] and square non-negative rows as images, o
   assert.equal(inferInputKind(undefined, [20], 0).value, 'tabular');
   assert.equal(inferInputKind(undefined, [50, 8], 0).value, 'sequence');
   assert.deepEqual(inferInputKind('tabular', [784], 0), { value: 'tabular', source: 'option' });
+});
+
+test('inferInputKind() reads standardized flattened digits as an image by their neighbour correlation, and token ids as a sequence', () => {
+  const digits = standardizedMnist(20).x;
+  const normal = gaussian(seededRandom(3));
+  const table = Array.from({ length: 200 }, () => Array.from({ length: 784 }, () => normal()));
+  assert.ok(gridNeighbourCorrelation(digits, 28) > 0.5, String(gridNeighbourCorrelation(digits, 28)));
+  assert.ok(Math.abs(gridNeighbourCorrelation(table, 28)) < 0.05);
+  assert.equal(inferInputKind(undefined, [784], -0.42, digits).value, 'image');
+  assert.equal(inferInputKind(undefined, [784], -4, table).value, 'tabular');
+  assert.equal(inferInputKind(undefined, [784], 0, mnistArrays(2).x, true).value, 'sequence');
+});
+
+test('labelSteps() counts per-timestep label vectors of a sequence output, and 1 otherwise', () => {
+  assert.equal(labelSteps([3, 12], [3, 12]), 3);
+  assert.equal(labelSteps([3], [3, 12]), 3);
+  assert.equal(labelSteps([3, 1], [3, 12]), 3);
+  assert.equal(labelSteps([10], [10]), 1);
+  assert.equal(labelSteps([], [1]), 1);
+  assert.equal(labelSteps([36], [3, 12]), 1);
+});
+
+test('chanceLevel() bands: squared error allows a fresh output spread of order 1 at any target scale; 10 classes allow 1.8 nats', () => {
+  const targets = emptyLabelStats(1);
+  addToLabelStats(targets, Float32Array.from([1e-4, -1e-4, 1e-4, -1e-4]), 0);
+  const tiny = chanceLevel('meanSquaredError', undefined, targets, []);
+  assert.ok(tiny !== undefined && Math.abs(tiny.loss - 1e-8) < 1e-12);
+  assert.ok(Math.abs((tiny?.band[1] ?? 0) - 4 * (1e-8 + 1)) < 1e-9);
+  const classes = emptyLabelStats(1);
+  addToLabelStats(classes, Float32Array.from(Array.from({ length: 100 }, (_, i) => i % 10)), 0);
+  const ten = chanceLevel('sparseCategoricalCrossentropy', 10, classes, []);
+  assert.ok(Math.abs((ten?.band[1] ?? 0) - (Math.log(10) + 1.8)) < 1e-9);
 });

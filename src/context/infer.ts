@@ -104,7 +104,10 @@ export function labelSteps(labelShape: readonly number[], outputShape: readonly 
   if (outputShape.length < 2) return 1;
   const lead = outputShape.length - 1;
   if (labelShape.length !== lead && labelShape.length !== outputShape.length) return 1;
-  return labelShape.slice(0, lead).reduce((a, b) => a * b, 1);
+  // The timestep axes must be the output's ([n, 36] labels against a [3, 12] output are a shape mistake, not steps).
+  const steps = labelShape.slice(0, lead);
+  if (steps.some((d, i) => outputShape[i] !== null && outputShape[i] !== d)) return 1;
+  return steps.reduce((a, b) => a * b, 1);
 }
 
 /** Height, width and channels of an image row, for drawing samples. */

@@ -92,7 +92,9 @@ function imbalance(ctx: CheckContext, counts: number[]): Finding | undefined {
   const present = named.filter((c) => c.count > 0);
   const missing = named.filter((c) => c.count === 0).map((c) => c.name);
   if (present.length === 0) return undefined;
-  const judged = labelStepsOf(ctx) > 1 ? present : named;
+  // Classes missing from training but present in validation are split-class-missing's (one cause, one finding).
+  const validation = ctx.profile.validation && classCounts(ctx.profile.validation.labels, counts.length);
+  const judged = labelStepsOf(ctx) > 1 ? present : named.filter((c, k) => c.count > 0 || !(validation && validation[k] > 0));
   const commonest = present.reduce((a, b) => (b.count > a.count ? b : a));
   const rarest = judged.reduce((a, b) => (b.count < a.count ? b : a));
   const ratio = rarest.count > 0 ? commonest.count / rarest.count : Infinity;
