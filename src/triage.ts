@@ -31,6 +31,7 @@ const EXPLAINS: Partial<Record<FindingId, readonly FindingId[]>> = {
   'lr-too-low': ['overfit-failed', 'update-ratio-off'],
   'activations-dead': ['gradients-zero', 'gradients-vanishing', 'overfit-failed', 'input-ignored'],
   'activations-saturated': ['gradients-vanishing', 'overfit-failed'],
+  'layer-bottleneck': ['overfit-failed', 'activations-dead', 'gradients-zero', 'gradients-vanishing', 'input-ignored'],
   'gradients-vanishing': ['overfit-failed', 'input-ignored'],
   'gradients-exploding': ['nonfinite-values', 'overfit-failed'],
   'nonfinite-values': ['overfit-failed', 'loss-above-chance'],
