@@ -37,8 +37,18 @@ function isDeadLayer(layer: LayerActivation, units: number): boolean {
   return fraction >= THRESHOLDS.deadFraction && (fraction >= 1 || Math.round(fraction * units) >= THRESHOLDS.minDeadUnits);
 }
 
+/**
+ * Whether the layer tapped just before outputs exactly zero everywhere: the
+ * units after it are "dead" because nothing reaches them (a zeroed input, a
+ * masking bug), which input-ignored reports as the cause.
+ */
+function fedZeros(layer: LayerActivation, all: LayerActivation[]): boolean {
+  const before = all[all.indexOf(layer) - 1];
+  return before !== undefined && before.rms === 0;
+}
+
 function findDead(layers: LayerActivation[], units: Map<string, number>): Finding | null {
-  const dead = layers.filter((l) => isHidden(l, layers) && isDeadLayer(l, units.get(l.layer) ?? 0));
+  const dead = layers.filter((l) => isHidden(l, layers) && isDeadLayer(l, units.get(l.layer) ?? 0) && !fedZeros(l, layers));
   if (dead.length === 0) return null;
   const first = dead[0];
   return networkMessages.activationsDead({

@@ -40,6 +40,10 @@ export const bottleneckCheck: NetworkCheck = {
   id: 'layer-widths',
   checklist: ['S4'],
   findings: ['layer-bottleneck'],
+  explains: {
+    // Too few units to carry the classes: the overfit fails, and the units and gradients behind it look dead.
+    'layer-bottleneck': ['overfit-failed', 'activations-dead', 'gradients-zero', 'gradients-vanishing', 'input-ignored'],
+  },
   async run(ctx) {
     const classes = ctx.info.task.value === 'multiclass' || ctx.info.task.value === 'multilabel' ? ctx.info.numClasses ?? 0 : 0;
     if (classes < SETTINGS.minClasses) return { findings: [], skipped: `judged for outputs of ${SETTINGS.minClasses} or more classes` };

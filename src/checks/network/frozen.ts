@@ -76,6 +76,7 @@ export const frozenLayersCheck: NetworkCheck = {
   id: 'frozen-layers',
   checklist: ['L5'],
   findings: ['layers-frozen'],
+  explains: { 'layers-frozen': ['overfit-failed', 'gradients-zero', 'input-ignored'] },
   async run(ctx) {
     const layers = listLayers(ctx.model);
     const withWeights = layers.filter((l) => l.weights.length > 0);
