@@ -125,3 +125,16 @@ test('diagnose(model, label-sorted tensors) warns that validationSplit would hol
   assert.equal(interleaved.findings.find((x) => x.id === 'split-class-missing'), undefined);
   model.dispose();
 });
+
+test('diagnose(1 sigmoid unit, one-hot [n, 2] labels) reports labels-invalid and skips the loss views instead of failing them', async () => {
+  const { x, labels } = mnistArrays(20);
+  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })] });
+  model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  const report = await diagnoseNoLeak(model, { x, y: oneHot(labels.map((c) => Number(c < 5)), 2) });
+  assert.equal(findingOf(report, 'labels-invalid').evidence.kind, 'width-mismatch');
+  for (const id of ['initial-loss', 'predictions']) {
+    const run = report.checks.find((c) => c.id === id);
+    assert.equal(run?.status, 'skipped', `${id}: ${run?.note}`);
+  }
+  model.dispose();
+});

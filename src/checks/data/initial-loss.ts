@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Check, CheckContext } from '../base';
 import type { LossMeasurement } from '../../measurements';
 import { lossAboveChance } from '../../messages/data';
-import { predictRows } from './shared';
+import { lossOrSkip, predictRows } from './shared';
 
 /** Probe batches: enough to see the spread between batches, few enough to be quick. */
 const PROBE_BATCHES = 8;
@@ -54,7 +54,9 @@ export const initialLossCheck: Check = {
   findings: ['loss-above-chance'],
   provides: ['initialLoss'],
   async run(ctx: CheckContext) {
-    const { losses, offset, targetMean } = probeLosses(ctx);
+    const probed = lossOrSkip(() => probeLosses(ctx));
+    if ('skipped' in probed) return { findings: [], skipped: probed.skipped };
+    const { losses, offset, targetMean } = probed.value;
     const finite = losses.filter(Number.isFinite);
     const initial = finite.length === losses.length && finite.length > 0 ? finite.reduce((a, b) => a + b, 0) / finite.length : null;
     const chance = ctx.chance;

@@ -52,3 +52,18 @@ export function summarize(stats: GroupStats, names: readonly string[]): GroupSum
   }
   return out;
 }
+
+/**
+ * Runs a computation of the loss on real labels; when the loss itself rejects
+ * them (labels the shape checks already report as labels-invalid), returns the
+ * reason to skip with instead of failing the check.
+ */
+export function lossOrSkip<T>(compute: () => T): { value: T } | { skipped: string } {
+  try {
+    return { value: compute() };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!/shape/i.test(message)) throw error;
+    return { skipped: `the loss rejects these labels (${message}); see labels-invalid` };
+  }
+}

@@ -9,7 +9,7 @@ import type { ConfusionMatrix, SampleRow, SampleSet } from '../../measurements';
 import { pixelsToPngDataUrl } from '../../charts/png';
 import { imageDims } from '../../context/infer';
 import { argmax } from '../../data/stats';
-import { classesOf, className, isClassification, labelStepsOf, predictRows } from './shared';
+import { classesOf, className, isClassification, labelStepsOf, lossOrSkip, predictRows } from './shared';
 
 /** Rows shown in the sample grid and in the predictions view: a few dozen stay readable and light. */
 const GRID_ROWS = 32;
@@ -187,7 +187,9 @@ export const predictionsCheck: Check = {
     const predicted = predictRows(ctx, ctx.train.x, rows);
     const y = tf.slice(ctx.train.y, 0, rows);
     try {
-      const losses = perRowLoss(ctx, y, predicted);
+      const scored = lossOrSkip(() => perRowLoss(ctx, y, predicted));
+      if ('skipped' in scored) return { findings: [], skipped: scored.skipped };
+      const losses = scored.value;
       const p = predicted.dataSync();
       const yv = y.dataSync();
       const x = tf.tidy(() => tf.slice(ctx.train.x, 0, rows).dataSync() as Float32Array);
