@@ -53,7 +53,14 @@ export async function jupyterLabPage(): Promise<string> {
 export function consoleProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on('console', (message) => {
+    // A blocked request logs this line without its URL; requestfailed below judges it by URL instead.
+    if (message.text().startsWith('Failed to load resource')) return;
     if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
+  });
+  // The pages run offline: nbconvert 7's own template links require.js and MathJax from a CDN, which
+  // fails here by design and costs our charts nothing. Anything local that fails to load is ours: a problem.
+  page.on('requestfailed', (request) => {
+    if (!/^https?:/.test(request.url())) problems.push(`requestfailed: ${request.url()} (${request.failure()?.errorText ?? 'failed'})`);
   });
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   return problems;
