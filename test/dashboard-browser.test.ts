@@ -47,8 +47,17 @@ test('watch(model, { serve }) dashboard in Chromium: connects, grows while fit r
     const page = await browser.newPage();
     await page.goto(url);
 
-    // Slow the fit down to ~100 steps/s so the page can watch it grow.
-    const pace = new tf.CustomCallback({ onBatchEnd: () => new Promise((r) => setTimeout(r, 8)) });
+    // Slow the fit down to ~100 steps/s so the page can watch it grow, and hold it after its
+    // second step until the page has drawn one: on a loaded machine the page could otherwise
+    // connect only after the fit ended, and see the whole run arrive at once.
+    let steps = 0;
+    const pace = new tf.CustomCallback({
+      onBatchEnd: async () => {
+        steps += 1;
+        if (steps === 2) await waitFor(async () => (await drawnBatches(page)) > 0, 60_000);
+        await new Promise((r) => setTimeout(r, 8));
+      },
+    });
     const fit = model.fit(x, y, { epochs: 3, batchSize: 16, callbacks: [pace, watcher], verbose: 0 });
     await waitFor(async () => (await drawnBatches(page)) > 0);
     const early = await drawnBatches(page);
@@ -59,8 +68,8 @@ test('watch(model, { serve }) dashboard in Chromium: connects, grows while fit r
     await page.reload();
     await waitFor(async () => (await drawnBatches(page)) >= later);
     await fit;
-    const steps = watcher.history().step;
-    await waitFor(async () => (await drawnBatches(page)) >= steps * 2, 5000);
+    const total = watcher.history().step;
+    await waitFor(async () => (await drawnBatches(page)) >= total * 2, 5000);
     assert.equal(await page.textContent('#state'), 'completed');
 
     // Without the token: refused.
