@@ -130,12 +130,20 @@ export async function outputViews(page: Page): Promise<OutputView[]> {
         const node = widget.outputArea?.widgets[outputIndex]?.node;
         node?.scrollIntoView({ block: 'center' });
         await frame();
-        const drawings = Array.from(node?.querySelectorAll('svg, canvas, img') ?? []).flatMap((element) => {
+        const measure = () => Array.from(node?.querySelectorAll('svg, canvas, img') ?? []).flatMap((element) => {
           const box = element.getBoundingClientRect();
           const style = getComputedStyle(element);
           const shown = box.width >= 1 && box.height >= 1 && style.visibility !== 'hidden' && style.display !== 'none' && Number(style.opacity) > 0;
           return shown ? [`${element.tagName.toLowerCase()} ${Math.round(box.width)}x${Math.round(box.height)}`] : [];
         });
+        // Renderers attach their content asynchronously (a loaded machine can take seconds): give a
+        // chart output up to 5 s to show a drawing before it is judged; text outputs are judged at once.
+        const carriesChart = 'application/vnd.vegalite.v5+json' in ((json as { data?: Record<string, unknown> }).data ?? {});
+        let drawings = measure();
+        for (let waited = 0; carriesChart && drawings.length === 0 && waited < 5000; waited += 100) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          drawings = measure();
+        }
         return {
           cell: cellIndex,
           output: outputIndex,
