@@ -3,20 +3,23 @@
  * fixed), every injected fault and every healthy control, through
  * diagnose(model, data, { display: false, seed }). Prints one line per run and,
  * per suite, found / root cause first / clean, tensors leaked and models changed.
- * Exits non-zero when a target is missed, naming it.
+ * Exits non-zero when a target is missed, naming it. The zoo (issue 13, tfjs-examples
+ * architectures) runs too; its misses are issue 13's work list and set the exit code
+ * only with --suite zoo.
  *
  *   node dist/bench/trust.js                    everything
  *   node dist/bench/trust.js --only <id>[,<id>] some cases (real bugs: both versions)
- *   node dist/bench/trust.js --suite corpus     only the real bugs (or: faults)
+ *   node dist/bench/trust.js --suite corpus     only the real bugs (or: faults, zoo)
  *   node dist/bench/trust.js --verbose          also fit each setup and print how it trained
  *   node dist/bench/trust.js --seed 2           another seed (default 1)
  *   node dist/bench/trust.js --repeat 3         diagnose each setup 3 times: the same seed must give the same findings
  */
 import { ready } from '../src/backend';
-import { ALL_CASES } from './cases';
+import { ALL_CASES, ZOO } from './cases';
 import { scoreSuite } from './cases/evaluate';
 import { runRepeated, runsOf, type RunResult, type Suite } from './cases/harness';
 import { runLine, scoreLines } from './cases/print';
+import { scoreZoo, zooRunLine, zooRunsOf, zooScoreLines } from './cases/zoo';
 
 interface Args {
   only?: string[];
@@ -32,10 +35,11 @@ function parseArgs(argv: readonly string[]): Args {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const suite = value('--suite');
-  if (suite !== undefined && suite !== 'corpus' && suite !== 'faults') throw new Error(`--suite ${suite}: use corpus or faults`);
+  if (suite !== undefined && suite !== 'corpus' && suite !== 'faults' && suite !== 'zoo') throw new Error(`--suite ${suite}: use corpus, faults or zoo`);
   const only = value('--only')?.split(',').filter(Boolean);
-  const unknown = (only ?? []).filter((id) => !ALL_CASES.some((c) => c.id === id));
-  if (unknown.length > 0) throw new Error(`--only: no case ${unknown.join(', ')}; cases: ${ALL_CASES.map((c) => c.id).join(', ')}`);
+  const every = [...ALL_CASES, ...ZOO];
+  const unknown = (only ?? []).filter((id) => !every.some((c) => c.id === id));
+  if (unknown.length > 0) throw new Error(`--only: no case ${unknown.join(', ')}; cases: ${every.map((c) => c.id).join(', ')}`);
   const repeat = Number(value('--repeat') ?? 1);
   if (!(Number.isInteger(repeat) && repeat >= 1)) throw new Error(`--repeat ${value('--repeat')}: use a whole number >= 1`);
   return { only, suite, verbose: argv.includes('--verbose'), seed: Number(value('--seed') ?? 1), repeat };
@@ -44,22 +48,26 @@ function parseArgs(argv: readonly string[]): Args {
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const backend = await ready();
-  const cases = ALL_CASES.filter((c) => !args.only || args.only.includes(c.id));
-  const runs = runsOf(cases).filter((r) => !args.suite || r.suite === args.suite);
-  console.log(`trust benchmark: ${runs.length} runs of ${cases.length} cases on ${backend}, seed ${args.seed}${args.repeat > 1 ? `, each ${args.repeat} times` : ''}`);
+  const picked = (c: { id: string }): boolean => !args.only || args.only.includes(c.id);
+  const runs = [...runsOf(ALL_CASES.filter(picked)), ...zooRunsOf(ZOO.filter(picked))].filter((r) => !args.suite || r.suite === args.suite);
+  console.log(`trust benchmark: ${runs.length} runs of ${new Set(runs.map((r) => r.caseId)).size} cases on ${backend}, seed ${args.seed}${args.repeat > 1 ? `, each ${args.repeat} times` : ''}`);
   console.log('case [variant] | expected (* = root cause) | got (E error, W warning) | triage.first | verdict | time');
   const results: RunResult[] = [];
   const started = performance.now();
   for (const run of runs) {
     const result = await runRepeated(run, { seed: args.seed, fit: args.verbose, repeat: args.repeat });
     results.push(result);
-    console.log(runLine(result));
+    console.log(result.run.suite === 'zoo' ? zooRunLine(result) : runLine(result));
   }
   const suites = (['corpus', 'faults'] as const).filter((s) => results.some((r) => r.run.suite === s));
   const scores = suites.map((s) => scoreSuite(s, results));
   console.log(`\n=== trust summary (${((performance.now() - started) / 1000).toFixed(0)} s) ===`);
   scores.forEach((s) => scoreLines(s).forEach((line) => console.log(line)));
-  const missed = scores.flatMap((s) => s.missed);
+  const zoo = results.some((r) => r.run.suite === 'zoo') ? scoreZoo(results) : undefined;
+  if (zoo) zooScoreLines(zoo).forEach((line) => console.log(line));
+  const zooMissed = zoo?.score.missed ?? [];
+  if (zoo && args.suite !== 'zoo' && zooMissed.length > 0) console.log(`zoo work list (issue 13, not a target of this run):\n${zooMissed.map((m) => `  - ${m}`).join('\n')}`);
+  const missed = [...scores.flatMap((s) => s.missed), ...(args.suite === 'zoo' ? zooMissed : [])];
   console.log(missed.length === 0 ? 'all targets met' : `targets missed:\n${missed.map((m) => `  - ${m}`).join('\n')}`);
   return missed.length === 0 ? 0 : 1;
 }

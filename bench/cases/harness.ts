@@ -12,7 +12,7 @@ import { seededRandom } from '../../src/context/random';
 import { withSeed } from './seed';
 
 export type Variant = 'buggy' | 'fixed' | 'faulty' | 'healthy';
-export type Suite = 'corpus' | 'faults';
+export type Suite = 'corpus' | 'faults' | 'zoo';
 
 /** One variant of one case, ready to run. */
 export interface Run {
