@@ -9,7 +9,8 @@
  *
  *   1. symptoms: a finding is a symptom when another present finding explains
  *      it, unless that cause is weaker (a borderline cause cannot explain away
- *      a strong finding), was verified not to help, is untested while the
+ *      a strong finding), was verified not to help (while the symptom's fix
+ *      did help or was not tried), is untested while the
  *      symptom's own fix cured, or the two explain each other. A cure is
  *      evidence: a cause whose fix cured counts as strong however borderline
  *      its measurement; a cause whose fix helped (cured or improved) still
@@ -128,7 +129,8 @@ export function triage(findings: readonly Finding[], options: TriageOptions = {}
   // 1. Can `cause` explain `symptom` away?
   const accounts = (cause: Finding, symptom: Finding): boolean =>
     claims(cause, symptom) &&
-    outcome(cause) !== 'no-better' &&
+    // A fix that did not help demotes its cause, unless the symptom's fix did not help either (one change judged both).
+    (outcome(cause) !== 'no-better' || outcome(symptom) === 'no-better') &&
     (strong(cause) || !strong(symptom)) &&
     !(outcome(symptom) === 'cured' && outcome(cause) === 'untested');
   const explainedBy = (f: Finding): Finding[] => actionable.filter((c) => accounts(c, f) && !accounts(f, c));

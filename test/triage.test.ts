@@ -139,6 +139,21 @@ test('triage(findings, { verified }) keeps raw-scale inputs whose fix helped as 
   assert.equal(untested?.first, 'lr-too-high', 'an untested cause still cannot explain away a verified cure');
 });
 
+test('triage(findings, { verified }) keeps the rate as the cause when one lowering of it judged the rate and its symptoms alike', () => {
+  const findings = [
+    finding('lr-too-high', 'error', undefined, { severe: true }),
+    finding('gradients-exploding', 'warning', 'dense_2', { relativeGradient: 50 }),
+    finding('update-ratio-off', 'warning', undefined, { factor: 26000, direction: 'high' }),
+  ];
+  const none = triage(findings, {
+    verified: [{ cause: 'lr-too-high', outcome: 'no-better' }, { cause: 'gradients-exploding', layer: 'dense_2', outcome: 'no-better' }, { cause: 'update-ratio-off', outcome: 'no-better' }],
+  });
+  assert.equal(none?.first, 'lr-too-high');
+  assert.deepEqual(none?.explains, ['gradients-exploding', 'update-ratio-off']);
+  const onlyCause = triage(findings, { verified: [{ cause: 'lr-too-high', outcome: 'no-better' }, { cause: 'update-ratio-off', outcome: 'improved' }] });
+  assert.deepEqual(onlyCause?.causes?.find((c) => c.id === 'update-ratio-off')?.explainedBy, undefined, 'a demoted cause cannot explain a symptom whose own fix helped');
+});
+
 test('triage(findings) puts an output that cannot reach the targets before the failed overfit it causes', () => {
   const result = triage([finding('overfit-failed', 'error'), finding('output-range-mismatch', 'error', 'dense_3')]);
   assert.equal(result?.first, 'output-range-mismatch');

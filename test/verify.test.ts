@@ -121,6 +121,23 @@ test('diagnose(ReLU regression with Adam at 1) verifies lowering the rate once a
   model.dispose();
 });
 
+test('diagnose(MLP with SGD at 0.5 on house prices) tries a rate a decade below where the range test diverged, and it helps', async () => {
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ inputShape: [12], units: 20, activation: 'relu' }), tf.layers.dense({ units: 1 })],
+  });
+  model.compile({ optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError' });
+  const data = housingTensors(300);
+  const report = await diagnoseUntouched(model, data);
+  const divergence = report.measurements.lrRange?.divergenceLr;
+  const fix = report.measurements.verifiedFixes?.find((f) => f.kind === 'lower-learning-rate');
+  assert.ok(fix && typeof divergence === 'number', JSON.stringify({ divergence, fixes: report.measurements.verifiedFixes?.map((f) => [f.cause, f.parameters]) }));
+  assert.ok(Number(fix.parameters.toLr) <= divergence / 10 + 1e-12, `${fix.parameters.toLr} vs divergence ${divergence}`);
+  assert.ok(fix.outcome === 'cured' || fix.outcome === 'improved', fix.summary);
+  assert.equal(report.triage?.first, 'lr-too-high', JSON.stringify(report.triage?.causes));
+  tf.dispose([data.x, data.y]);
+  model.dispose();
+});
+
 const FIX: VerifiedFix = {
   cause: 'data-unnormalized',
   kind: 'standardize-inputs',
