@@ -9,7 +9,13 @@
  *
  *   1. symptoms: a finding is a symptom when another present finding explains
  *      it, unless that cause is weaker (a borderline cause cannot explain away
- *      a strong finding), was verified not to help, or the two explain each other;
+ *      a strong finding), was verified not to help (while the symptom's fix
+ *      did help or was not tried), is untested while the
+ *      symptom's own fix cured, or the two explain each other. A cure is
+ *      evidence: a cause whose fix cured counts as strong however borderline
+ *      its measurement; a cause whose fix helped (cured or improved) still
+ *      explains a symptom whose fix cured (lowering the rate works around
+ *      raw-scale inputs; the inputs are still the cause);
  *   2. rank: root causes first; then verified fixes that cured, then untested,
  *      then fixes that did not help; strong evidence before weak; the most
  *      symptoms accounted for; then strength, severity and list order.
@@ -118,14 +124,15 @@ export function triage(findings: readonly Finding[], options: TriageOptions = {}
   const outcome = (f: Finding): VerifiedOutcome | 'untested' =>
     options.verified?.find((v) => v.cause === f.id && v.layer === f.layer)?.outcome ?? 'untested';
   const strength = new Map(actionable.map((f) => [f, graph.strength(f)]));
-  const strong = (f: Finding): boolean => (strength.get(f) ?? 0) >= STRONG;
+  const strong = (f: Finding): boolean => (strength.get(f) ?? 0) >= STRONG || outcome(f) === 'cured';
   const claims = (cause: Finding, symptom: Finding): boolean => cause.id !== symptom.id && graph.explains(cause.id).includes(symptom.id);
   // 1. Can `cause` explain `symptom` away?
   const accounts = (cause: Finding, symptom: Finding): boolean =>
     claims(cause, symptom) &&
-    outcome(cause) !== 'no-better' &&
+    // A fix that did not help demotes its cause, unless the symptom's fix did not help either (one change judged both).
+    (outcome(cause) !== 'no-better' || outcome(symptom) === 'no-better') &&
     (strong(cause) || !strong(symptom)) &&
-    !(outcome(symptom) === 'cured' && outcome(cause) !== 'cured');
+    !(outcome(symptom) === 'cured' && outcome(cause) === 'untested');
   const explainedBy = (f: Finding): Finding[] => actionable.filter((c) => accounts(c, f) && !accounts(f, c));
   const symptoms = new Map(actionable.map((f) => [f, explainedBy(f)]));
   const anyRoot = actionable.some((f) => (symptoms.get(f) ?? []).length === 0);

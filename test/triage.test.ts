@@ -106,6 +106,61 @@ test('triage(findings, { verified }) demotes a cause whose fix did not help and 
   assert.equal(cured?.first, 'lr-too-high', 'an untested cause cannot explain away a verified cure');
 });
 
+test('triage(findings, { verified }) lets a borderline cause whose fix cured account for the strong symptoms it explains', () => {
+  const findings = [
+    finding('activations-dead', 'error', 'dense_1', { deadFraction: 0.97 }),
+    finding('gradients-exploding', 'warning', 'dense_2', { relativeGradient: 50 }),
+    finding('update-ratio-off', 'warning', undefined, { factor: 5000, direction: 'high' }),
+    finding('lr-too-high', 'warning', undefined, { severe: false }),
+  ];
+  const verified = triage(findings, {
+    verified: [
+      { cause: 'update-ratio-off', outcome: 'cured' }, { cause: 'lr-too-high', outcome: 'cured' },
+      { cause: 'gradients-exploding', layer: 'dense_2', outcome: 'cured' }, { cause: 'activations-dead', layer: 'dense_1', outcome: 'no-better' },
+    ],
+  });
+  assert.equal(verified?.first, 'lr-too-high');
+  assert.deepEqual(verified?.explains, ['activations-dead', 'gradients-exploding', 'update-ratio-off']);
+  assert.deepEqual(verified?.causes?.map((c) => c.id), ['lr-too-high']);
+});
+
+test('triage(findings, { verified }) keeps raw-scale inputs whose fix helped as the cause of a learning rate whose fix cured', () => {
+  const findings = [
+    finding('overfit-failed', 'error'),
+    finding('lr-too-high', 'error', undefined, { severe: true }),
+    finding('data-unnormalized', 'warning', undefined, { kind: 'large-values' }),
+    finding('update-ratio-off', 'warning', undefined, { factor: 10000, direction: 'high' }),
+  ];
+  const result = triage(findings, { verified: [{ cause: 'data-unnormalized', outcome: 'improved' }, { cause: 'lr-too-high', outcome: 'cured' }] });
+  assert.equal(result?.first, 'data-unnormalized');
+  assert.deepEqual(result?.explains, ['overfit-failed', 'lr-too-high', 'update-ratio-off']);
+  assert.deepEqual(result?.causes?.find((c) => c.id === 'lr-too-high')?.explainedBy, ['data-unnormalized']);
+  const untested = triage(findings, { verified: [{ cause: 'lr-too-high', outcome: 'cured' }] });
+  assert.equal(untested?.first, 'lr-too-high', 'an untested cause still cannot explain away a verified cure');
+});
+
+test('triage(findings, { verified }) keeps the rate as the cause when one lowering of it judged the rate and its symptoms alike', () => {
+  const findings = [
+    finding('lr-too-high', 'error', undefined, { severe: true }),
+    finding('gradients-exploding', 'warning', 'dense_2', { relativeGradient: 50 }),
+    finding('update-ratio-off', 'warning', undefined, { factor: 26000, direction: 'high' }),
+  ];
+  const none = triage(findings, {
+    verified: [{ cause: 'lr-too-high', outcome: 'no-better' }, { cause: 'gradients-exploding', layer: 'dense_2', outcome: 'no-better' }, { cause: 'update-ratio-off', outcome: 'no-better' }],
+  });
+  assert.equal(none?.first, 'lr-too-high');
+  assert.deepEqual(none?.explains, ['gradients-exploding', 'update-ratio-off']);
+  const onlyCause = triage(findings, { verified: [{ cause: 'lr-too-high', outcome: 'no-better' }, { cause: 'update-ratio-off', outcome: 'improved' }] });
+  assert.deepEqual(onlyCause?.causes?.find((c) => c.id === 'update-ratio-off')?.explainedBy, undefined, 'a demoted cause cannot explain a symptom whose own fix helped');
+});
+
+test('triage(findings) puts an output that cannot reach the targets before the failed overfit it causes', () => {
+  const result = triage([finding('overfit-failed', 'error'), finding('output-range-mismatch', 'error', 'dense_3')]);
+  assert.equal(result?.first, 'output-range-mismatch');
+  assert.equal(result?.layer, 'dense_3');
+  assert.deepEqual(result?.explains, ['overfit-failed']);
+});
+
 test('every edge of the triage graph starts at a finding its check reports', () => {
   for (const check of ALL_CHECKS) {
     for (const cause of Object.keys(check.explains ?? {})) {

@@ -10,12 +10,13 @@ import { ready } from '../src/backend';
 import { diagnose } from '../src/diagnose';
 import { verifiedFixChart } from '../src/charts/verified-fix';
 import { SCHEMA } from '../src/charts';
-import { findingsFromFixes, outcomeOf, type VerifiedFix } from '../src/verify';
+import { findingsFromFixes, outcomeOf, sameRun, verifiedCauses, type VerifiedFix } from '../src/verify';
 import { triage } from '../src/triage';
 import type { Finding } from '../src/types';
 import { verifyMessages } from '../src/messages/verify';
 import { assertClean, countMarks, render, texts } from './fixtures/render-chart';
 import { mnistDigits, mlp, weightValues } from './helpers/network-models';
+import { housingTensors } from '../bench/cases/healthy';
 
 before(() => ready());
 
@@ -76,6 +77,65 @@ test('outcomeOf(before, after) calls a fix that gets a stalled probe moving impr
   assert.equal(outcomeOf(probe(11.5, 11.1), probe(2.37, 0.17, true), false), 'cured');
   assert.equal(outcomeOf(probe(2.3, 0.1, true), probe(2.3, 0.01, true), false), 'inconclusive', 'the probe fit already: it cannot judge');
   assert.equal(outcomeOf(probe(2.3, 2.0), probe(2.3, 2.5), false), 'no-better');
+});
+
+test('sameRun(before, after) holds only when every step of the probe ran the same within float noise', () => {
+  const curve = (series: string, losses: (number | null)[]) => losses.map((loss, step) => ({ series, step, loss }));
+  assert.equal(sameRun(curve('a', [0.8486, 0.83, 0.7932524]), curve('b', [0.8486, 0.83, 0.7932526])), true, 'a ReLU output made linear while no output went below 0');
+  assert.equal(sameRun(curve('a', [7.95e14, 7.9532e14]), curve('b', [7.95e14, 7.9531e14])), true);
+  assert.equal(sameRun(curve('a', [0.85, 0.83, 0.79]), curve('b', [0.85, 0.6, 0.3])), false);
+  assert.equal(sameRun(curve('a', [0.85, null]), curve('b', [0.85, 0.4])), false, 'a diverged run and a finite one differ');
+  assert.equal(sameRun(curve('a', [0.85, 0.8, 0.7]), curve('b', [0.85, 0.8])), false, 'one run stopped early: it fit');
+});
+
+test('verifiedCauses(fixes) gives a change\'s outcome to every finding it is the fix of, and a finding tried itself keeps its own', () => {
+  const probe = { initialLoss: 560, finalLoss: 1.2, finalAccuracy: null, fit: true };
+  const base = { change: '', parameters: {}, samples: 16, steps: 64, lossChanged: false, before: probe, after: probe, points: [], summary: '' };
+  const fixes: VerifiedFix[] = [
+    { ...base, cause: 'update-ratio-off', kind: 'lower-learning-rate', outcome: 'cured', covers: [{ cause: 'lr-too-high' }, { cause: 'gradients-exploding', layer: 'dense_2' }, { cause: 'activations-dead', layer: 'dense_1' }] },
+    { ...base, cause: 'activations-dead', layer: 'dense_1', kind: 'reinitialize', outcome: 'no-better' },
+    { ...base, cause: 'data-unnormalized', kind: 'standardize-inputs', outcome: 'inconclusive', covers: [{ cause: 'overfit-failed' }] },
+  ];
+  assert.deepEqual(verifiedCauses(fixes), [
+    { cause: 'update-ratio-off', outcome: 'cured' },
+    { cause: 'lr-too-high', outcome: 'cured' },
+    { cause: 'gradients-exploding', layer: 'dense_2', outcome: 'cured' },
+    { cause: 'activations-dead', layer: 'dense_1', outcome: 'no-better' },
+  ]);
+});
+
+test('diagnose(ReLU regression with Adam at 1) verifies lowering the rate once and credits the cure to the rate as well as its symptoms', async () => {
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ inputShape: [12], units: 24, activation: 'relu' }), tf.layers.dense({ units: 24, activation: 'relu' }), tf.layers.dense({ units: 1 })],
+  });
+  model.compile({ optimizer: tf.train.adam(1), loss: 'meanSquaredError' });
+  const data = housingTensors(350);
+  const report = await diagnoseUntouched(model, data);
+  const lower = report.measurements.verifiedFixes?.filter((f) => f.kind === 'lower-learning-rate') ?? [];
+  assert.equal(lower.length, 1, JSON.stringify(report.measurements.verifiedFixes?.map((f) => [f.cause, f.kind, f.outcome])));
+  const claimed = [lower[0].cause, ...(lower[0].covers ?? []).map((c) => c.cause)];
+  assert.ok(claimed.includes('lr-too-high') && claimed.includes('update-ratio-off'), JSON.stringify(claimed));
+  assert.equal(report.triage?.first, 'lr-too-high', JSON.stringify(report.triage?.causes));
+  assert.equal(report.triage?.causes?.[0].verified, lower[0].outcome);
+  tf.dispose([data.x, data.y]);
+  model.dispose();
+});
+
+test('diagnose(MLP with SGD at 0.5 on house prices) tries a rate a decade below where the range test diverged, and it helps', async () => {
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ inputShape: [12], units: 20, activation: 'relu' }), tf.layers.dense({ units: 1 })],
+  });
+  model.compile({ optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError' });
+  const data = housingTensors(300);
+  const report = await diagnoseUntouched(model, data);
+  const divergence = report.measurements.lrRange?.divergenceLr;
+  const fix = report.measurements.verifiedFixes?.find((f) => f.kind === 'lower-learning-rate');
+  assert.ok(fix && typeof divergence === 'number', JSON.stringify({ divergence, fixes: report.measurements.verifiedFixes?.map((f) => [f.cause, f.parameters]) }));
+  assert.ok(Number(fix.parameters.toLr) <= divergence / 10 + 1e-12, `${fix.parameters.toLr} vs divergence ${divergence}`);
+  assert.ok(fix.outcome === 'cured' || fix.outcome === 'improved', fix.summary);
+  assert.equal(report.triage?.first, 'lr-too-high', JSON.stringify(report.triage?.causes));
+  tf.dispose([data.x, data.y]);
+  model.dispose();
 });
 
 const FIX: VerifiedFix = {

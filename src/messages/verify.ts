@@ -70,7 +70,9 @@ export const verifyMessages = {
       case 'no-better':
         return `Tried without effect: ${e.change}, ${measure}. This is probably not what blocks training.`;
       case 'inconclusive':
-        return `Not judged: ${e.change}, ${measure}; the probe fit even as set up, so it cannot show the difference.`;
+        return e.before.fit
+          ? `Not judged: ${e.change}, ${measure}; the probe fit even as set up, so it cannot show the difference.`
+          : `Not judged: ${e.change}, ${measure}; the probe ran the same with the fix as without it, so it cannot show whether it helps.`;
     }
   },
 };

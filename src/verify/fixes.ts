@@ -68,13 +68,19 @@ function standardize(_finding: Finding, ctx: VerifyContext): FixSetup | undefine
   };
 }
 
-/** The learning rate to try: the top of the range test's band when it lies the right way, else a factor of 10. */
+/**
+ * The learning rate to try: the top of the range test's band when it lies the
+ * right way, else a factor of 10 (lowering: and at least a decade below where
+ * the range test diverged, the usual pick when it found no band).
+ */
 function learningRateFix(ctx: VerifyContext, measurements: Measurements, direction: 'lower' | 'raise'): FixSetup | undefined {
   const from = ctx.info.learningRate;
   if (from === undefined || !(from > 0)) return undefined;
   const band = measurements.lrRange?.suggested?.[1];
+  const divergence = measurements.lrRange?.divergenceLr;
+  const below = divergence !== null && divergence !== undefined && divergence > 0 ? Math.min(from / 10, divergence / 10) : from / 10;
   const to = direction === 'lower'
-    ? (band !== undefined && band < from ? band : from / 10)
+    ? (band !== undefined && band < from ? band : below)
     : (band !== undefined && band > from ? band : from * 10);
   const probe = ctx.makeOptimizer();
   const settable = setLearningRate(probe, to);

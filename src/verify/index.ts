@@ -12,7 +12,7 @@
  * A healthy model (no triage) runs nothing. The user's model is only read.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Measurements } from '../measurements';
+import type { CurvePoint, Measurements } from '../measurements';
 import type { Finding } from '../types';
 import type { Triage, VerifiedCause } from '../triage';
 import { seededRandom, streamSeed } from '../context/random';
@@ -56,6 +56,40 @@ export function outcomeOf(before: ProbeSummary, after: ProbeSummary, lossChanged
   return halved || unstuck ? 'improved' : 'no-better';
 }
 
+/** Relative agreement under which two probe losses are the same number (float32 noise of one run). */
+const SAME_LOSS = 1e-3;
+
+/**
+ * True when the fixed probe ran the same as the probe as set up: every step's
+ * loss within SAME_LOSS of the other (e.g. a ReLU output made linear while no
+ * output went below 0). The fix never came into play, so it is no evidence.
+ */
+export function sameRun(before: readonly CurvePoint[], after: readonly CurvePoint[]): boolean {
+  if (before.length !== after.length || before.length < 2) return false;
+  return before.every((b, i) => {
+    const a = after[i].loss;
+    if (b.loss === null || a === null) return b.loss === a;
+    return Math.abs(a - b.loss) <= SAME_LOSS * Math.max(Math.abs(a), Math.abs(b.loss), Number.MIN_VALUE);
+  });
+}
+
+/** The same change: one kind with the same parameters. */
+function sameChange(a: FixSetup, b: FixSetup): boolean {
+  const keys = new Set([...Object.keys(a.parameters), ...Object.keys(b.parameters)]);
+  return a.kind === b.kind && [...keys].every((k) => a.parameters[k] === b.parameters[k]);
+}
+
+/** Present warnings and errors, other than `tried`, whose own fix is the same change as `setup`. */
+function covered(findings: readonly Finding[], tried: Finding, setup: FixSetup, ctx: VerifyContext, measurements: Measurements): { cause: Finding['id']; layer?: string }[] {
+  return findings
+    .filter((f) => f.severity !== 'info' && !(f.id === tried.id && f.layer === tried.layer))
+    .filter((f) => {
+      const own = fixFor(f, ctx, measurements);
+      return own !== undefined && sameChange(own, setup);
+    })
+    .map((f) => ({ cause: f.id, ...(f.layer !== undefined ? { layer: f.layer } : {}) }));
+}
+
 /** Step 1: the causes worth trying, best first, one per kind of fix. */
 function candidates(findings: readonly Finding[], triage: Triage, ctx: VerifyContext, measurements: Measurements): { finding: Finding; setup: FixSetup }[] {
   const picked: { finding: Finding; setup: FixSetup }[] = [];
@@ -96,11 +130,13 @@ export async function verifyFixes(
       try {
         // A changed loss is not comparable with the one as set up; accuracy is.
         const after = await runProbe(setup, { ...batch, target: setup.lossChanged ? null : batch.target }, random(), verifyMessages.seriesAfter);
-        const outcome = outcomeOf(before.summary, after.summary, setup.lossChanged);
+        const outcome = sameRun(before.points, after.points) ? 'inconclusive' : outcomeOf(before.summary, after.summary, setup.lossChanged);
         const steps = after.points.length - 1;
+        const covers = covered(findings, finding, setup, ctx, measurements);
         verified.push({
           cause: finding.id,
           ...(finding.layer !== undefined ? { layer: finding.layer } : {}),
+          ...(covers.length > 0 ? { covers } : {}),
           kind: setup.kind,
           change: setup.change,
           parameters: setup.parameters,
@@ -147,9 +183,13 @@ export function findingsFromFixes(fixes: readonly VerifiedFix[], present: readon
   return earned;
 }
 
-/** What the triage needs from the verification: which causes were cured, helped, or not. */
+/** What the triage needs from the verification: which causes were cured, helped, or not (a change judges every finding it is the fix of). */
 export function verifiedCauses(fixes: readonly VerifiedFix[]): VerifiedCause[] {
-  return fixes
-    .filter((f) => f.outcome !== 'inconclusive')
-    .map((f) => ({ cause: f.cause, ...(f.layer !== undefined ? { layer: f.layer } : {}), outcome: f.outcome as VerifiedCause['outcome'] }));
+  return fixes.flatMap((f) => {
+    if (f.outcome === 'inconclusive') return [];
+    const outcome = f.outcome;
+    // A finding whose fix was tried itself keeps its own outcome.
+    const covers = (f.covers ?? []).filter((c) => !fixes.some((o) => o.cause === c.cause && o.layer === c.layer));
+    return [{ cause: f.cause, layer: f.layer }, ...covers].map((c) => ({ cause: c.cause, ...(c.layer !== undefined ? { layer: c.layer } : {}), outcome }));
+  });
 }

@@ -14,7 +14,8 @@ export type FixKind =
 /**
  * cured: the probe now fits where it did not; improved: the final loss at least
  * halved; no-better: the fix did not help (its cause is demoted); inconclusive:
- * the probe already fit before the fix, so it cannot judge.
+ * the probe already fit before the fix, or ran the same with the fix as without
+ * it (the fix never came into play within the probe), so it cannot judge.
  */
 export type FixOutcome = 'cured' | 'improved' | 'no-better' | 'inconclusive';
 
@@ -31,6 +32,8 @@ export interface VerifiedFix {
   /** The finding whose fix this is. */
   cause: FindingId;
   layer?: string;
+  /** Other present findings whose fix is this very change (lowering the rate for update-ratio-off and lr-too-high): the outcome is theirs too. */
+  covers?: { cause: FindingId; layer?: string }[];
   kind: FixKind;
   /** What was changed, in words ("with inputs standardized"). */
   change: string;

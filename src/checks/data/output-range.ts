@@ -22,6 +22,11 @@ export const outputRangeCheck: Check = {
   id: 'output-range',
   checklist: ['L2'],
   findings: ['output-range-mismatch'],
+  explains: {
+    // Targets out of reach keep the loss up whatever the training does; a ReLU output pushed below 0 dies, a
+    // sigmoid or tanh pushed past its range saturates, and either stops the gradients behind it.
+    'output-range-mismatch': ['overfit-failed', 'loss-above-chance', 'activations-dead', 'activations-saturated', 'gradients-zero', 'gradients-vanishing'],
+  },
   async run(ctx: CheckContext) {
     const { outputActivation: activation, outputLayer: layer } = ctx.facts;
     const reach = REACH[activation];

@@ -8,7 +8,9 @@ import type { NetworkCheck, NetworkContext } from './context';
 import { finiteOrNull } from '../../measurements';
 import { trainStep, trainableVariables } from '../../model/train';
 import { FINITE_INPUTS, NON_FINITE_SKIP, checkLossRuns, headBatch, nonFiniteSeen, trainingBatchSize, withClone, withOptimizer, type FiniteInputs } from './batch';
-import { lossAt, lrVerdict, sweepSaysTooHigh, type OverfitVerdict, type RateProbe, type SweepReading } from './lr-verdict';
+import { THRESHOLDS as VERDICT, lossAt, lrVerdict, sweepSaysTooHigh, type OverfitVerdict, type RateProbe, type SweepReading } from './lr-verdict';
+import { evidenceNumber, margin } from '../strength';
+import type { Finding } from '../../types';
 
 const SETTINGS = {
   /**
@@ -151,6 +153,27 @@ async function rateProbe(ctx: NetworkContext<never>, configured: number): Promis
   }
 }
 
+/** A rate just past the curve's minimum, the loss merely falling slower: a tuning matter, borderline evidence. */
+const JUST_PAST_MINIMUM = 0.45;
+
+/**
+ * Strength of an lr-too-high that is not severe (divergence, a lost descent or
+ * a rising probe are clear-cut). Borderline when the rate sits just past the
+ * sweep's minimum; strong when the rate probe ended far above the loss a tenth
+ * of the rate reached (a decade past its 1.5x gap is as strong as it gets), or
+ * when the rate lies within a few times of where the sweep diverged.
+ */
+export function tooHighStrength(finding: Finding): number {
+  const yours = evidenceNumber(finding, 'probeYourLoss');
+  const lower = evidenceNumber(finding, 'probeLowerLoss');
+  const configured = evidenceNumber(finding, 'configuredLr');
+  const divergence = evidenceNumber(finding, 'divergenceLr');
+  const gap = yours !== undefined && lower !== undefined && lower > 0 && yours > VERDICT.probeGap * lower ? margin(yours / lower, VERDICT.probeGap, 1) : 0;
+  // A tenth of the divergence rate is "borderline" (0.3); at the divergence rate itself, full strength.
+  const edge = configured !== undefined && divergence !== undefined && divergence > 0 ? margin((10 * configured) / divergence, 1, 1) : 0;
+  return Math.max(JUST_PAST_MINIMUM, gap, edge);
+}
+
 export const lrRangeCheck: NetworkCheck<FiniteInputs | 'overfit' | 'initialLoss'> = {
   id: 'lr-range',
   checklist: ['T5'],
@@ -161,8 +184,7 @@ export const lrRangeCheck: NetworkCheck<FiniteInputs | 'overfit' | 'initialLoss'
     'lr-too-high': ['overfit-failed', 'update-ratio-off', 'nonfinite-values', 'activations-dead', 'gradients-exploding'],
     'lr-too-low': ['overfit-failed', 'update-ratio-off'],
   },
-  // A rate just past the curve's minimum is a tuning matter; divergence or a failed probe is not.
-  strength: (f) => (f.id === 'lr-too-high' && f.evidence.severe === false ? 0.45 : undefined),
+  strength: (f) => (f.id === 'lr-too-high' && f.evidence.severe === false ? tooHighStrength(f) : undefined),
   async run(ctx) {
     if (nonFiniteSeen(ctx)) return { findings: [], skipped: NON_FINITE_SKIP };
     const configured = ctx.info.learningRate ?? null;

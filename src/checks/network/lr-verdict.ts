@@ -9,7 +9,7 @@ import type { Finding } from '../../types';
 import type { LrRangeTest } from '../../measurements';
 import { networkMessages, type LrEvidence } from '../../messages/network';
 
-const THRESHOLDS = {
+export const THRESHOLDS = {
   /**
    * The configured rate is "past the bottom" when the smoothed loss there has
    * given back at least a quarter of the descent the sweep achieved: visibly
