@@ -11,7 +11,7 @@ import { percent } from '../src/messages/format';
 import { SECTION_SUMMARIES } from '../src/render/text';
 import { confusionMatrixChart } from '../src/charts/confusion';
 import { trainingPanelChart } from '../src/charts/training';
-import type { Measurements } from '../src/measurements';
+import type { LayerActivation, LossMeasurement, Measurements } from '../src/measurements';
 
 test('dataUnnormalized(large-values and offset) starts its detail with a capital, like every finding', () => {
   for (const kind of ['large-values', 'offset'] as const) {
@@ -63,4 +63,21 @@ test('trainingPanelChart(layout) names its heatmap legends in words and its grad
   assert.doesNotMatch(spec, /log10 (gradNorm|updateRatio)/);
   assert.match(spec, /update \/ weight \(log10\)/);
   assert.doesNotMatch(spec, /Dark: vanishing/);
+});
+
+test('SECTION_SUMMARIES.loss(measurements) says where the initial loss sits against the shaded band, in plain words', () => {
+  const loss: LossMeasurement = { initialLoss: null, lossName: 'categoricalCrossentropy', chanceLoss: 2.3, chanceReason: 'ln(10) = 2.303: 10 balanced classes', chanceBand: [0, 4.1] as [number, number], initialLossPerBatch: [] };
+  const above = SECTION_SUMMARIES.loss({ loss: { ...loss, initialLoss: 14.4 } });
+  assert.match(above, /normally starts between 0 and 4\.1 \(shaded\)\. This one starts above it\./);
+  assert.doesNotMatch(above, /unremarkable/);
+  assert.match(SECTION_SUMMARIES.loss({ loss: { ...loss, initialLoss: 2.38 } }), /This one starts inside it\./);
+});
+
+test('SECTION_SUMMARIES.activations(layers) says "no dead units" rather than naming a layer at 0%', () => {
+  const layer = (name: string, dead: number | null, saturated: number | null): LayerActivation =>
+    ({ layer: name, layerIndex: 0, activation: 'relu', mean: 0, std: 1, deadFraction: dead, saturatedFraction: saturated });
+  const none = SECTION_SUMMARIES.activations({ activations: { layers: [layer('dense_1', 0, null), layer('dense_2', null, null)] } });
+  assert.equal(none, '2 layers tapped; no dead units; saturation not measured (sigmoid and tanh layers only).');
+  const sick = SECTION_SUMMARIES.activations({ activations: { layers: [layer('dense_1', 0.4, null), layer('dense_2', null, 1)] } });
+  assert.equal(sick, '2 layers tapped; most dead units: dense_1 (40%); most saturated: dense_2 (100%).');
 });

@@ -111,9 +111,12 @@ export const SECTION_SUMMARIES = {
   loss(m: Measurements): string {
     const parts: string[] = [];
     if (m.loss) {
+      const [low, high] = m.loss.chanceBand;
+      const initial = m.loss.initialLoss;
+      const where = typeof initial !== 'number' || !Number.isFinite(initial) ? '' : initial > high ? ' This one starts above it.' : initial < low ? ' This one starts below it.' : ' This one starts inside it.';
       parts.push(
-        `Initial ${m.loss.lossName} loss ${num(m.loss.initialLoss)} against chance level ${num(m.loss.chanceLoss)} ` +
-          `(${m.loss.chanceReason}; unremarkable between ${num(m.loss.chanceBand[0])} and ${num(m.loss.chanceBand[1])}).`,
+        `Initial ${m.loss.lossName} loss ${num(initial)} against chance level ${num(m.loss.chanceLoss)} (${m.loss.chanceReason}). ` +
+          `An untrained model normally starts between ${num(low)} and ${num(high)} (shaded).${where}`,
       );
     }
     const series = countBy(m.curves?.points ?? [], (p) => p.series);
@@ -140,10 +143,13 @@ export const SECTION_SUMMARIES = {
       layers.reduce<typeof layers[number] | undefined>((best, l) => ((l[key] ?? -1) > (best?.[key] ?? -1) ? l : best), undefined);
     const dead = worst('deadFraction');
     const saturated = worst('saturatedFraction');
-    return (
-      `Activations of ${layers.length} layers; most dead units: ${dead ? `${dead.layer} (${percent(dead.deadFraction)})` : 'n/a'}; ` +
-      `most saturated: ${saturated ? `${saturated.layer} (${percent(saturated.saturatedFraction)})` : 'n/a'}.`
-    );
+    const deadText = !dead || typeof dead.deadFraction !== 'number'
+      ? 'dead units not measured (ReLU layers only)'
+      : dead.deadFraction > 0 ? `most dead units: ${dead.layer} (${percent(dead.deadFraction)})` : 'no dead units';
+    const saturatedText = !saturated || typeof saturated.saturatedFraction !== 'number'
+      ? 'saturation not measured (sigmoid and tanh layers only)'
+      : saturated.saturatedFraction > 0 ? `most saturated: ${saturated.layer} (${percent(saturated.saturatedFraction)})` : 'no saturated units';
+    return `${layers.length} layers tapped; ${deadText}; ${saturatedText}.`;
   },
   data(m: Measurements): string {
     const p = m.dataProfile;
