@@ -11,6 +11,7 @@ import { percent } from '../src/messages/format';
 import { SECTION_SUMMARIES } from '../src/render/text';
 import { confusionMatrixChart } from '../src/charts/confusion';
 import { trainingPanelChart } from '../src/charts/training';
+import { dataProfileChart } from '../src/charts/data-profile';
 import type { LayerActivation, LossMeasurement, Measurements } from '../src/measurements';
 
 test('dataUnnormalized(large-values and offset) starts its detail with a capital, like every finding', () => {
@@ -80,4 +81,14 @@ test('SECTION_SUMMARIES.activations(layers) says "no dead units" rather than nam
   assert.equal(none, '2 layers tapped; no dead units; saturation not measured (sigmoid and tanh layers only).');
   const sick = SECTION_SUMMARIES.activations({ activations: { layers: [layer('dense_1', 0.4, null), layer('dense_2', null, 1)] } });
   assert.equal(sick, '2 layers tapped; most dead units: dense_1 (40%); most saturated: dense_2 (100%).');
+});
+
+test('dataProfileChart(train only) has no validation legend entry or empty bar slot', () => {
+  const spec = JSON.stringify(dataProfileChart({
+    unit: 'channel', samples: 3000,
+    features: [{ feature: 'gray', split: 'train', mean: 0.13, std: 0.31, min: 0, max: 1 }],
+    labels: ['0', '1'].map((label) => ({ label, split: 'train' as const, count: 300 })),
+  }));
+  assert.doesNotMatch(spec, /"validation"/);
+  assert.match(spec, /"domain":\["train"\]/);
 });
