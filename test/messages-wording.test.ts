@@ -78,9 +78,9 @@ test('SECTION_SUMMARIES.activations(layers) says "no dead units" rather than nam
   const layer = (name: string, dead: number | null, saturated: number | null): LayerActivation =>
     ({ layer: name, layerIndex: 0, activation: 'relu', mean: 0, std: 1, deadFraction: dead, saturatedFraction: saturated });
   const none = SECTION_SUMMARIES.activations({ activations: { layers: [layer('dense_1', 0, null), layer('dense_2', null, null)] } });
-  assert.equal(none, '2 layers tapped; no dead units; saturation not measured (sigmoid and tanh layers only).');
+  assert.equal(none, '2 layers tapped; no dead units in the model as given; saturation not measured (sigmoid and tanh layers only).');
   const sick = SECTION_SUMMARIES.activations({ activations: { layers: [layer('dense_1', 0.4, null), layer('dense_2', null, 1)] } });
-  assert.equal(sick, '2 layers tapped; most dead units: dense_1 (40%); most saturated: dense_2 (100%).');
+  assert.equal(sick, '2 layers tapped; most dead units in the model as given: dense_1 (40%); most saturated: dense_2 (100%).');
 });
 
 test('dataProfileChart(train only) has no validation legend entry or empty bar slot', () => {

@@ -145,7 +145,7 @@ export const SECTION_SUMMARIES = {
     const saturated = worst('saturatedFraction');
     const deadText = !dead || typeof dead.deadFraction !== 'number'
       ? 'dead units not measured (ReLU layers only)'
-      : dead.deadFraction > 0 ? `most dead units: ${dead.layer} (${percent(dead.deadFraction)})` : 'no dead units';
+      : dead.deadFraction > 0 ? `most dead units in the model as given: ${dead.layer} (${percent(dead.deadFraction)})` : 'no dead units in the model as given';
     const saturatedText = !saturated || typeof saturated.saturatedFraction !== 'number'
       ? 'saturation not measured (sigmoid and tanh layers only)'
       : saturated.saturatedFraction > 0 ? `most saturated: ${saturated.layer} (${percent(saturated.saturatedFraction)})` : 'no saturated units';
