@@ -64,6 +64,7 @@ test('trainingPanelChart(layout) names its heatmap legends in words and its grad
   assert.doesNotMatch(spec, /log10 (gradNorm|updateRatio)/);
   assert.match(spec, /update \/ weight \(log10\)/);
   assert.doesNotMatch(spec, /Dark: vanishing/);
+  assert.match(spec, /"titleLimit":0/, 'legend titles are never cut to "update / weight (lo…"');
 });
 
 test('SECTION_SUMMARIES.loss(measurements) says where the initial loss sits against the shaded band, in plain words', () => {
