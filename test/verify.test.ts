@@ -156,15 +156,16 @@ const FIX: VerifiedFix = {
   summary: 'Verified: with inputs standardized (mean 0, std 1 per channel), the loss went from 2.37 to 0.171 in 16 steps (as set up: 11.5 to 11.1); the model now fits the 16 samples.',
 };
 
-test('verifiedFixChart(fixes) draws the probe before and after each fix, named at their ends, under the verdict', async () => {
-  const spec = verifiedFixChart([FIX, { ...FIX, cause: 'lr-too-high', kind: 'lower-learning-rate', outcome: 'no-better', summary: 'Tried without effect.' }]);
+test('verifiedFixChart(fixes) draws the probe before and after each fix, named at their ends, under the change tried and its verdict', async () => {
+  const spec = verifiedFixChart([FIX, { ...FIX, cause: 'lr-too-high', kind: 'lower-learning-rate', change: 'with the learning rate lowered from 10 to 0.01', outcome: 'no-better', summary: 'Tried without effect.' }]);
   assert.equal(spec.$schema, SCHEMA);
   const out = await render(spec);
   assertClean(out);
   assert.equal(countMarks(out.svg, 'line mark'), 4, 'two curves per fix');
   const words = texts(out.svg).map((t) => t.text);
-  assert.ok(words.includes('data-unnormalized: cured'));
-  assert.ok(words.includes('lr-too-high: no better'));
+  // Each panel is named by the change tried, in words, not by a finding id.
+  assert.ok(words.includes('With inputs standardized (mean 0, std 1 per channel): cured'), words.join(' | '));
+  assert.ok(words.includes('With the learning rate lowered from 10 to 0.01: no better'), words.join(' | '));
   assert.equal(words.filter((w) => w === 'with the fix').length, 2);
   assert.ok(words.includes('as set up'));
 });

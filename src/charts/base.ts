@@ -63,6 +63,8 @@ export const SEVERITY_COLOR: Record<Severity, string> = {
 export const FORMAT = {
   /** Three significant digits, trailing zeros trimmed: 0.00123, 2.3, 1.5e+6. */
   number: '.3~g',
+  /** Three significant digits, zeros kept (3.00 under 3.72), for numbers read down a table column. */
+  column: '.3g',
   /** Scientific for values spanning orders of magnitude. */
   scientific: '.2~e',
   percent: '.1~%',

@@ -6,6 +6,7 @@
  */
 import type { ConfusionMatrix } from '../measurements';
 import { CONFIG, FORMAT, emptyChart, frame, round, expectMeasurement, type ChartSpec } from './base';
+import { percent } from '../messages/format';
 
 const TITLE = 'Confusion matrix';
 /** Beyond this many classes, the classes with the most errors are shown. */
@@ -80,7 +81,7 @@ export function confusionMatrixChart(matrix: ConfusionMatrix): ChartSpec {
   const title = classes.length < declared.length ? `${TITLE} (the ${classes.length} classes with the most errors, of ${declared.length})` : TITLE;
   return {
     ...frame(title, [
-      `${all.toLocaleString('en-US')} samples, ${round((100 * correct) / Math.max(all, 1), 3)}% on the diagonal. Colour: share of each true class; red cells are mistakes.`,
+      `${all.toLocaleString('en-US')} samples, ${percent(correct / Math.max(all, 1))} on the diagonal (accuracy). Colour: share of each true class; red cells are mistakes.`,
     ]),
     width: { step },
     height: { step },

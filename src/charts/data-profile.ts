@@ -14,6 +14,13 @@ export const MAX_CLASSES = 40;
 const SPLITS = ['train', 'validation'];
 const SPLIT_COLORS = [COLORS.train, COLORS.validation];
 
+/** The splits the profile holds, with their colours: no legend entry or bar slot for a split that was not given. */
+function splitScale(profile: DataProfile): { domain: string[]; range: string[] } {
+  const present = (split: string) => profile.features.some((f) => f.split === split) || profile.labels.some((l) => l.split === split);
+  const kept = SPLITS.map((split, i) => ({ split, color: SPLIT_COLORS[i] })).filter((s) => present(s.split));
+  return kept.length > 0 ? { domain: kept.map((s) => s.split), range: kept.map((s) => s.color) } : { domain: SPLITS, range: SPLIT_COLORS };
+}
+
 /**
  * Which features to draw when there are too many: the widest in scale (|mean| +
  * std), which is what normalization problems are about; shown in input order.
@@ -55,8 +62,9 @@ function featurePanel(profile: DataProfile) {
   const unit = profile.unit === 'channel' ? 'channel' : 'feature';
   const x = { type: 'quantitative', title: `${unit} value: mean ± std, thin line min..max`, scale: valueScale(values) };
   const y = { field: 'feature', type: 'nominal', sort: names, scale: { domain: names }, title: null, axis: { labelLimit: 150 } };
-  const yOffset = { field: 'split', type: 'nominal', scale: { domain: SPLITS } };
-  const color = { field: 'split', type: 'nominal', title: 'split', scale: { domain: SPLITS, range: SPLIT_COLORS }, legend: { symbolType: 'square' } };
+  const splits = splitScale(profile);
+  const yOffset = { field: 'split', type: 'nominal', scale: { domain: splits.domain } };
+  const color = { field: 'split', type: 'nominal', title: 'split', scale: splits, legend: { symbolType: 'square' } };
   const tooltip = [
     { field: 'feature', type: 'nominal', title: unit },
     { field: 'split', type: 'nominal', title: 'split' },
@@ -120,9 +128,9 @@ function labelPanel(profile: DataProfile) {
     mark: { type: 'bar' },
     encoding: {
       x: { field: 'label', type: 'nominal', sort: classes, scale: { domain: classes }, title: null, axis: { labelAngle: classes.length > 12 ? -45 : 0, labelLimit: 90 } },
-      xOffset: { field: 'split', type: 'nominal', scale: { domain: SPLITS } },
+      xOffset: { field: 'split', type: 'nominal', scale: { domain: splitScale(profile).domain } },
       y: { field: 'share', type: 'quantitative', title: 'share of split', axis: { format: '.0%' } },
-      color: { field: 'split', type: 'nominal', title: 'split', scale: { domain: SPLITS, range: SPLIT_COLORS }, legend: { symbolType: 'square' } },
+      color: { field: 'split', type: 'nominal', title: 'split', scale: splitScale(profile), legend: { symbolType: 'square' } },
       opacity: { condition: { param: 'split_pick', value: 1 }, value: 0.15 },
       tooltip: [
         { field: 'label', type: 'nominal', title: 'class' },

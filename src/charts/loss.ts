@@ -165,7 +165,7 @@ function curvesChart(curves: LossCurves, loss: LossMeasurement | undefined): Cha
           ...(Math.max(0, ...data.map((d) => d.step)) < 1 ? { scale: { domain: [0, 1] } } : {}),
         },
         y: { field: 'loss', type: 'quantitative', title: yTitle, scale },
-        color: { field: 'series', type: 'nominal', title: 'series', ...(series.size > 1 ? {} : { legend: null }) },
+        color: { field: 'series', type: 'nominal', title: 'series', legend: series.size > 1 ? { labelLimit: 0 } : null },
         ...(series.size > 1 ? { opacity: { condition: { param: 'series_pick', value: 1 }, value: 0.15 } } : {}),
       },
     },

@@ -79,7 +79,7 @@ export function predictionsChart(set: SampleSet): ChartSpec {
   const text = (column: typeof actual, field: string, extra: object = {}) => ({
     mark: { type: 'text', baseline: 'middle', fontSize: 12, align: column.align ?? 'left', ...extra },
     encoding: {
-      x: { value: column.anchor }, y: pixel('middle'), text: { field, type: field === 'loss' ? 'quantitative' : 'nominal', ...(field === 'loss' ? { format: FORMAT.number } : {}) },
+      x: { value: column.anchor }, y: pixel('middle'), text: { field, type: field === 'loss' ? 'quantitative' : 'nominal', ...(field === 'loss' ? { format: FORMAT.column } : {}) },
       color: { condition: { test: 'datum.wrong', value: COLORS.error }, value: '#222' },
     },
   });

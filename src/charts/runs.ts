@@ -47,7 +47,7 @@ export function runCurvesChart(input: RunCurvesInput): ChartSpec {
       // Runs keep their order (first recorded, first colour), not alphabetical order.
       color: { field: 'run', type: 'nominal', title: 'run', scale: { domain: [...new Set(input.points.map((p) => p.run))], range: RUN_COLORS } },
       ...(hasValidation
-        ? { strokeDash: { field: 'split', type: 'nominal', title: 'split', scale: { domain: ['train', 'validation'], range: [[1, 0], [5, 3]] }, legend: { symbolType: 'stroke' } } }
+        ? { strokeDash: { field: 'split', type: 'nominal', title: 'split', scale: { domain: ['train', 'validation'], range: [[1, 0], [5, 3]] }, legend: { symbolType: 'stroke', symbolStrokeColor: '#555', symbolStrokeWidth: 1.8 } } }
         : {}),
       detail: { field: 'split', type: 'nominal' },
       tooltip: [

@@ -152,10 +152,11 @@ function heatmapRows(field: 'logGrad' | 'logRatio', layers: readonly object[] | 
 
 function heatmap(field: 'logGrad' | 'logRatio', title: string, subtitle: string, scale: object, width: number, rows: { coloured: boolean; zeros: boolean }) {
   const raw = field === 'logGrad' ? 'gradNorm' : 'updateRatio';
+  const words = field === 'logGrad' ? 'gradient norm' : 'update / weight';
   const tooltip = [
     { field: 'layer', type: 'nominal', title: 'layer' },
     { field: 'step', type: 'quantitative', title: 'step', format: FORMAT.integer },
-    { field: raw, type: 'quantitative', title: raw, format: FORMAT.scientific },
+    { field: raw, type: 'quantitative', title: words, format: FORMAT.scientific },
   ];
   const x = { field: 'start', type: 'quantitative', title: 'step', axis: { tickMinStep: 1, format: FORMAT.integer } };
   const y = { field: 'layer', type: 'ordinal', title: null, sort: { field: 'order', op: 'min' } };
@@ -173,7 +174,7 @@ function heatmap(field: 'logGrad' | 'logRatio', title: string, subtitle: string,
           x,
           x2: { field: 'step' },
           y,
-          color: { field, type: 'quantitative', title: `log10 ${raw}`, scale, legend: { orient: 'right', direction: 'vertical', gradientLength: 90 } },
+          color: { field, type: 'quantitative', title: `${words} (log10)`, scale, legend: { orient: 'right', direction: 'vertical', gradientLength: 90, titleLimit: 0 } },
           tooltip,
         },
       },
@@ -200,7 +201,7 @@ export function trainingPanelChart(layout: TrainingPanelLayout, data?: Partial<R
   const gradRows = heatmapRows('logGrad', data?.layers);
   const ratioRows = heatmapRows('logRatio', data?.layers);
   if (layout.gradientNorms && hasLayers && (gradRows.coloured || gradRows.zeros)) {
-    heatmaps.push(heatmap('logGrad', 'Gradient norm per layer', 'Held batch. Dark: vanishing; grey: zero.', { scheme: 'viridis' }, width, gradRows));
+    heatmaps.push(heatmap('logGrad', 'Gradient norm per layer', 'Held batch, log10 of the gradient norm: darker is smaller; grey: exactly zero.', { scheme: 'viridis' }, width, gradRows));
   }
   if (layout.updateRatios && hasLayers && (ratioRows.coloured || ratioRows.zeros)) {
     heatmaps.push(

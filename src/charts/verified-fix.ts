@@ -7,6 +7,7 @@ import type { VerifiedFix } from '../verify/types';
 import { COLORS, FORMAT, SIZE, emptyChart, frame, isFiniteNumber, round, scaleTypeFor, wrapLine, SUBTITLE_CHARS, type ChartSpec } from './base';
 import { downsampleRows, groupBy } from './downsample';
 import { verifyMessages } from '../messages/verify';
+import { sentence } from '../messages/format';
 
 const TITLE = verifyMessages.sectionTitle;
 const OUTCOME_COLOR = { cured: COLORS.ok, improved: COLORS.info, 'no-better': COLORS.neutral, inconclusive: COLORS.neutral } as const;
@@ -21,7 +22,7 @@ function panel(fix: VerifiedFix, index: number): object {
   const note = fix.lossChanged ? ' (the fix changes the loss: compare shapes, not values)' : '';
   return {
     title: {
-      text: `${fix.cause}: ${OUTCOME_WORD[fix.outcome]}`,
+      text: `${sentence(fix.change)}: ${OUTCOME_WORD[fix.outcome]}`,
       subtitle: wrapLine(fix.summary + note, SUBTITLE_CHARS),
       color: OUTCOME_COLOR[fix.outcome],
     },

@@ -4,7 +4,7 @@
  * Checks call these; tests compare against them.
  */
 import type { Finding } from '../types';
-import { num } from './format';
+import { num, sentence } from './format';
 
 
 const pct = (fraction: number): string => `${num(100 * fraction)}%`;
@@ -51,7 +51,7 @@ export function dataUnnormalized(e: {
     id: 'data-unnormalized',
     severity: 'warning',
     title: { 'raw-pixels': 'Inputs look like raw 0-255 pixels', 'scale-spread': 'Features on very different scales', offset: 'Inputs far from zero mean', 'large-values': 'Inputs far larger than 1' }[e.kind],
-    detail: detail[e.kind],
+    detail: sentence(detail[e.kind]),
     fix: fix[e.kind],
     evidence: {
       kind: e.kind, feature: e.feature, mean: e.mean, std: e.std, min: e.min, max: e.max,

@@ -100,6 +100,7 @@ export const networkMessages = {
     firstStep: number; firstStepGain: number; lossBefore: number; lossAfter: number;
   }): Finding {
     const high = e.direction === 'high';
+    const measurable = e.median > 0 && Number.isFinite(e.factor);
     const scaled = e.firstStepGain !== 1
       ? ` (scaled to its steady state: the first step from empty state measured ${num(e.firstStep)}, and ${e.optimizer}'s first step is ${num(e.firstStepGain)}x its steady size by construction)`
       : '';
@@ -108,15 +109,20 @@ export const networkMessages = {
       severity: 'warning',
       title: `One ${e.optimizer} step changes the weights ${high ? 'far too much' : 'far too little'}`,
       detail:
-        `One real step at learning rate ${num(e.learningRate)} changes the weights by ${num(e.median)} of their size ` +
-        `(median over layers)${scaled}, ${num(e.factor)} times ${high ? 'above' : 'below'} the healthy ~1e-3 ` +
-        `(${high ? 'largest' : 'smallest'} in ${e.worstLayer}). ` +
+        (measurable
+          ? `One real step at learning rate ${num(e.learningRate)} changes the weights by ${num(e.median)} of their size ` +
+            `(median over layers)${scaled}, ${num(e.factor)} times ${high ? 'above' : 'below'} the healthy ~1e-3 ` +
+            `(${high ? 'largest' : 'smallest'} in ${e.worstLayer}). `
+          : `One real step at learning rate ${num(e.learningRate)} leaves the weights unchanged to float precision ` +
+            `(median over layers; the healthy change is ~1e-3 of their size). `) +
         (high
           ? `That step took the batch loss from ${num(e.lossBefore)} to ${num(e.lossAfter)}: training will be unstable or diverge.`
           : 'Training will crawl or stall.'),
       fix: high
         ? `Lower the learning rate, roughly to ${num(e.learningRate / Math.max(e.factor / 3, 1))}.`
-        : `Raise the learning rate, roughly to ${num(e.learningRate * Math.max(e.factor / 3, 1))}.`,
+        : measurable
+          ? `Raise the learning rate, roughly to ${num(e.learningRate * Math.max(e.factor / 3, 1))}.`
+          : 'Find what stops the gradients first (see the other findings); a higher learning rate cannot move weights whose gradients are zero.',
       checklist: 'T3',
       evidence: { ...e },
     };

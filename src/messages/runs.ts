@@ -2,7 +2,7 @@
  * Every sentence of the run log and of compareRuns(): what we saw; what it
  * means; what to do.
  */
-import { num } from './format';
+import { num, sentence } from './format';
 
 export const runsMessages = {
   notAModel: (got: string) =>
@@ -24,7 +24,7 @@ export const runsMessages = {
     `compareRuns(): no run '${id}' in the run log${known.length > 0 ? `; recent runs: ${known.slice(-5).join(', ')}` : ' (it is empty)'}.`,
   nothingToCompare: (dir: string) =>
     `compareRuns(): the run log ${dir} has no runs yet; record some with runs.record(model).`,
-  curvesTitle: (metric: string) => `${metric} of each run`,
+  curvesTitle: (metric: string) => `${sentence(metric)} of each run`,
   curvesSubtitle: (runs: number, scope: 'epoch' | 'step') =>
     `${runs} run${runs === 1 ? '' : 's'}, aligned by ${scope}; hover a line for its values`,
   differencesTitle: 'What differs between the runs',

@@ -108,7 +108,9 @@ function sectionNotes(section: RenderedSection): string {
       `${f.layer === undefined ? '' : ` <span style="${STYLE.muted}">(${escapeHTML(f.layer)})</span>`}` +
       `<br><span>${escapeHTML(f.fix)}</span></li>`,
   );
-  const findings = items.length ? `<ul style="${STYLE.list}">${items.join('')}</ul>` : `<p style="${STYLE.ok}">No finding here.</p>`;
+  // A section that no check reports into (verified fixes) says nothing about findings.
+  const none = section.definition.findingIds.length > 0 ? `<p style="${STYLE.ok}">No finding here.</p>` : '';
+  const findings = items.length ? `<ul style="${STYLE.list}">${items.join('')}</ul>` : none;
   return `<h3 style="${STYLE.h3}">${escapeHTML(section.definition.title)}</h3><p style="${STYLE.muted}">${escapeHTML(section.summary)}</p>${findings}`;
 }
 

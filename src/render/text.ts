@@ -7,6 +7,7 @@ import type { Measurements } from '../measurements';
 import type { CheckRun, DiagnosisData, Finding, Inferred, Severity } from '../types';
 import { fixFirstFinding } from '../triage';
 import { verifyMessages } from '../messages/verify';
+import { percent as sharePercent, sentence } from '../messages/format';
 
 const SEVERITY_WORDS: Record<Severity, [string, string]> = {
   error: ['error', 'errors'],
@@ -14,10 +15,7 @@ const SEVERITY_WORDS: Record<Severity, [string, string]> = {
   info: ['note', 'notes'],
 };
 
-/** A sentence starts with a capital letter, whatever the name it starts with. */
-export function sentence(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
+export { sentence };
 
 function plural(count: number, [one, many]: [string, string]): string {
   return `${count} ${count === 1 ? one : many}`;
@@ -100,11 +98,12 @@ function extent(values: readonly (number | null | undefined)[]): [number, number
 
 function range(values: readonly (number | null | undefined)[]): string {
   const e = extent(values);
-  return e ? `${num(e[0])} to ${num(e[1])}` : 'not measured';
+  if (!e) return 'not measured';
+  return num(e[0]) === num(e[1]) ? num(e[0]) : `${num(e[0])} to ${num(e[1])}`;
 }
 
 function percent(value: number | null | undefined): string {
-  return typeof value === 'number' && Number.isFinite(value) ? `${(value * 100).toFixed(value < 0.1 ? 1 : 0)}%` : 'n/a';
+  return typeof value === 'number' && Number.isFinite(value) ? sharePercent(value) : 'n/a';
 }
 
 /** One or two lines per report section, from the measurements behind its chart. */
@@ -112,9 +111,12 @@ export const SECTION_SUMMARIES = {
   loss(m: Measurements): string {
     const parts: string[] = [];
     if (m.loss) {
+      const [low, high] = m.loss.chanceBand;
+      const initial = m.loss.initialLoss;
+      const where = typeof initial !== 'number' || !Number.isFinite(initial) ? '' : initial > high ? ' This one starts above it.' : initial < low ? ' This one starts below it.' : ' This one starts inside it.';
       parts.push(
-        `Initial ${m.loss.lossName} loss ${num(m.loss.initialLoss)} against chance level ${num(m.loss.chanceLoss)} ` +
-          `(${m.loss.chanceReason}; unremarkable between ${num(m.loss.chanceBand[0])} and ${num(m.loss.chanceBand[1])}).`,
+        `Initial ${m.loss.lossName} loss ${num(initial)} against chance level ${num(m.loss.chanceLoss)} (${m.loss.chanceReason}). ` +
+          `An untrained model normally starts between ${num(low)} and ${num(high)} (shaded).${where}`,
       );
     }
     const series = countBy(m.curves?.points ?? [], (p) => p.series);
@@ -141,10 +143,13 @@ export const SECTION_SUMMARIES = {
       layers.reduce<typeof layers[number] | undefined>((best, l) => ((l[key] ?? -1) > (best?.[key] ?? -1) ? l : best), undefined);
     const dead = worst('deadFraction');
     const saturated = worst('saturatedFraction');
-    return (
-      `Activations of ${layers.length} layers; most dead units: ${dead ? `${dead.layer} (${percent(dead.deadFraction)})` : 'n/a'}; ` +
-      `most saturated: ${saturated ? `${saturated.layer} (${percent(saturated.saturatedFraction)})` : 'n/a'}.`
-    );
+    const deadText = !dead || typeof dead.deadFraction !== 'number'
+      ? 'dead units not measured (ReLU layers only)'
+      : dead.deadFraction > 0 ? `most dead units in the model as given: ${dead.layer} (${percent(dead.deadFraction)})` : 'no dead units in the model as given';
+    const saturatedText = !saturated || typeof saturated.saturatedFraction !== 'number'
+      ? 'saturation not measured (sigmoid and tanh layers only)'
+      : saturated.saturatedFraction > 0 ? `most saturated: ${saturated.layer} (${percent(saturated.saturatedFraction)})` : 'no saturated units';
+    return `${layers.length} layers tapped; ${deadText}; ${saturatedText}.`;
   },
   data(m: Measurements): string {
     const p = m.dataProfile;
@@ -152,11 +157,11 @@ export const SECTION_SUMMARIES = {
     const train = p.features.filter((f) => f.split === 'train');
     const labels = p.labels.filter((l) => l.split === 'train');
     const counts = extent(labels.map((l) => l.count));
-    const labelText = counts ? ` ${labels.length} labels, ${counts[0]} to ${counts[1]} samples each.` : '';
+    const labelText = counts ? ` ${labels.length} labels, ${counts[0] === counts[1] ? counts[0] : `${counts[0]} to ${counts[1]}`} samples each.` : '';
     const targetText = p.target ? ` Target mean ${num(p.target.mean)}, std ${num(p.target.std)}.` : '';
     return (
       `${p.samples} training samples${p.validationSamples === undefined ? '' : `, ${p.validationSamples} validation`}; ` +
-      `${plural(train.length, [p.unit, `${p.unit}s`])} with means ${range(train.map((f) => f.mean))} and stds ${range(train.map((f) => f.std))}.` +
+      `${plural(train.length, [p.unit, `${p.unit}s`])} with ${train.length === 1 ? 'mean' : 'means'} ${range(train.map((f) => f.mean))} and ${train.length === 1 ? 'std' : 'stds'} ${range(train.map((f) => f.std))}.` +
       labelText + targetText
     );
   },
