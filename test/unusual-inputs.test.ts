@@ -466,9 +466,11 @@ describe('unusual data', () => {
 
 describe('unusual sizes and cancellation', () => {
   /** An endless dataset of 100-row batches. */
-  function endless(): tf.data.Dataset<tf.TensorContainer> {
+  /** An endless dataset; `spinMs` makes each element cost that much CPU (a slow source that would starve the event loop). */
+  function endless(spinMs = 0): tf.data.Dataset<tf.TensorContainer> {
     return tf.data.generator(function* () {
       for (let i = 0; ; i++) {
+        for (const until = performance.now() + spinMs; performance.now() < until;) { /* a slow source */ }
         yield tf.tidy(() => {
           const xs = tf.randomNormal([100, 4], 0, 1, 'float32', i);
           return { xs, ys: tf.oneHot(xs.slice([0, 0], [100, 1]).reshape([100]).greater(0).cast('int32'), 3).cast('float32') };
@@ -483,7 +485,8 @@ describe('unusual sizes and cancellation', () => {
     const timer = setInterval(() => ticks++, 5);
     const messages: string[] = [];
     try {
-      const report = await untouched(model, () => diagnose(model, endless(), { ...DATA_ONLY, maxSamples: 20_000, onProgress: (e) => messages.push(e.message) }));
+      // 200 elements of 1 ms each: reading takes longer than the 50 ms between two event-loop turns on any machine.
+      const report = await untouched(model, () => diagnose(model, endless(1), { ...DATA_ONLY, maxSamples: 20_000, onProgress: (e) => messages.push(e.message) }));
       assert.equal(report.context.samplesSeen, 20_000);
       assert.match(report.checks.find((c) => c.id === 'profile')?.note ?? '', /stopped at options\.maxSamples; more were left/);
     } finally {
