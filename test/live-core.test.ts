@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { BoundedSeries, thinned } from '../src/live/series';
 import { RunHistory } from '../src/live/history';
 import { detectDivergence, detectPlateau, detectWideningGap } from '../src/live/detectors';
+import { formatNumber } from '../src/charts/base';
 import * as messages from '../src/live/messages';
 import type { SeriesPoint } from '../src/live/series';
 import type { EpochRow } from '../src/live/history';
@@ -58,6 +59,20 @@ test('detectDivergence(loss) reports loss-diverging when the smoothed loss climb
   assert.equal(finding.checklist, 'T5');
   assert.equal(finding.evidence.learningRate, 0.5);
   assert.ok((finding.evidence.loss as number) > 2 * (finding.evidence.bestLoss as number));
+});
+
+test('detectDivergence(loss) compares the loss with its low and start after the warm-up, so the low is never above the start', () => {
+  // A first batch far below the rest (2.3, then ~8) used to become the "low", while the detail
+  // quoted the warmed-up start (5.1) as "where it started": two baselines in one message.
+  const spiky = [2.3, 9, 9, 9, 9, ...Array.from({ length: 30 }, () => 8), ...Array.from({ length: 40 }, (_, i) => 8 + i)];
+  const finding = detectDivergence(curve(spiky), 0.5);
+  assert.ok(finding);
+  const { bestLoss, startLoss, bestStep, startStep } = finding.evidence as Record<string, number>;
+  assert.ok(bestLoss <= startLoss, `low ${bestLoss} must not exceed start ${startLoss}`);
+  assert.ok(bestStep >= startStep);
+  assert.ok(finding.title.includes(`up from ${formatNumber(bestLoss)} at step ${bestStep}`), finding.title);
+  assert.ok(finding.detail.includes(`level at step ${startStep} (${formatNumber(startLoss)})`), finding.detail);
+  assert.match(finding.title, /moving average/);
 });
 
 test('detectDivergence(loss) stays silent on a healthy noisy curve', () => {

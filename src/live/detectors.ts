@@ -41,10 +41,14 @@ export function detectDivergence(
 ): Finding | null {
   const smoothed = smooth(loss, options.smoothing);
   if (smoothed.length < options.minPoints) return null;
+  // The first smoothed points are the first raw ones, barely averaged: the
+  // start and the low are both read after a short warm-up, so the low is never
+  // above the start and the message never compares two different baselines.
   const warmup = Math.min(5, smoothed.length);
-  const startLoss = smoothed[warmup - 1].value as number;
-  let best = smoothed[0];
-  for (const point of smoothed) if ((point.value as number) < (best.value as number)) best = point;
+  const start = smoothed[warmup - 1];
+  const startLoss = start.value as number;
+  let best = start;
+  for (const point of smoothed.slice(warmup - 1)) if ((point.value as number) < (best.value as number)) best = point;
   const bestLoss = best.value as number;
   const recent = smoothed.slice(-options.sustained);
   const above = (p: SeriesPoint) => (p.value as number) > options.factor * bestLoss && (p.value as number) > startLoss;
@@ -56,6 +60,7 @@ export function detectDivergence(
     bestLoss,
     bestStep: best.step,
     startLoss,
+    startStep: start.step,
     learningRate,
   });
 }

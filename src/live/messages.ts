@@ -83,25 +83,32 @@ export interface Divergence {
   step: number;
   /** Smoothed loss now. */
   loss: number;
-  /** Lowest smoothed loss so far, and its step. */
+  /** Lowest smoothed loss since the warm-up, and its step. */
   bestLoss: number;
   bestStep: number;
-  /** Smoothed loss at the start of the run. */
+  /** Smoothed loss after the warm-up (the first few steps), and its step. */
   startLoss: number;
+  startStep?: number;
   learningRate: number | null;
 }
 
+/** Every number is the smoothed (moving-average) loss, so title and detail compare the same curve. */
 export function divergence(seen: Divergence): Finding {
   const lr = seen.learningRate === null ? 'the learning rate' : `the learning rate (${num(seen.learningRate)})`;
+  const start = seen.startStep === undefined ? `its early level (${num(seen.startLoss)})` : `its level at step ${seen.startStep} (${num(seen.startLoss)})`;
   return {
     id: 'loss-diverging',
     severity: 'warning',
-    title: `The loss is rising: ${num(seen.loss)} at step ${seen.step}, up from ${num(seen.bestLoss)} at step ${seen.bestStep}.`,
+    title: `The loss is rising: ${num(seen.loss)} at step ${seen.step}, up from ${num(seen.bestLoss)} at step ${seen.bestStep} (moving average).`,
     detail:
-      `The smoothed training loss climbed to ${num(seen.loss)}, ${num(seen.loss / seen.bestLoss)}x its best value and above where it started (${num(seen.startLoss)}). ` +
+      `The training loss, as a moving average over about the last 10 steps, climbed to ${num(seen.loss)}: ${num(seen.loss / seen.bestLoss)}x its lowest value (${num(seen.bestLoss)} at step ${seen.bestStep}) and above ${start}. ` +
       `A loss that grows while training usually means ${lr} is too high: each step overshoots the minimum.`,
     fix: 'Stop this run and lower the learning rate 3-10x (or add a warm-up); a learning-rate range test in diagnose() shows the usable band.',
-    evidence: { step: seen.step, loss: seen.loss, bestLoss: seen.bestLoss, bestStep: seen.bestStep, startLoss: seen.startLoss, ...(seen.learningRate === null ? {} : { learningRate: seen.learningRate }) },
+    evidence: {
+      step: seen.step, loss: seen.loss, bestLoss: seen.bestLoss, bestStep: seen.bestStep, startLoss: seen.startLoss,
+      ...(seen.startStep === undefined ? {} : { startStep: seen.startStep }),
+      ...(seen.learningRate === null ? {} : { learningRate: seen.learningRate }),
+    },
     checklist: 'T5',
   };
 }
