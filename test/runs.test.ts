@@ -161,7 +161,7 @@ test('compareRuns() shows three learning rates: curves by epoch, what differs, w
   assert.deepEqual(comparison.runs.map((r) => r.epochs), [3, 3, 3]);
   const settings = comparison.differences.map((d) => d.setting);
   assert.ok(settings.includes('learning rate'));
-  assert.ok(settings.includes('param: lr'));
+  assert.ok(!settings.includes('param: lr'), 'params.lr only repeats the recorded learning rate: one change is listed once');
   assert.ok(!settings.includes('architecture (sha256)'), 'same architecture is not a difference');
   assert.ok(!settings.includes('data fingerprint'));
   assert.deepEqual(comparison.findings.find((f) => f.id === 'lr-too-high')?.severities, ['error', null, null]);

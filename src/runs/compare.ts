@@ -69,6 +69,31 @@ function settingsOf(run: RunRecord): Map<string, string> {
   return settings;
 }
 
+/** User params that name what every run records anyway ('learningRate' in params and the optimizer's rate). */
+const RECORDED_ALIASES: Readonly<Record<string, string>> = {
+  learningrate: 'learning rate', lr: 'learning rate', learning_rate: 'learning rate',
+  optimizer: 'optimizer', loss: 'loss',
+};
+
+/**
+ * A `param:` row that only repeats a recorded setting (same value in every run
+ * where both are known) says nothing new and would list one change twice.
+ * A param that disagrees with what was recorded stays: that is worth seeing.
+ */
+function repeatsRecordedSetting(row: { setting: string; values: string[] }, rows: readonly { setting: string; values: string[] }[]): boolean {
+  if (!row.setting.startsWith('param: ')) return false;
+  const alias = RECORDED_ALIASES[row.setting.slice('param: '.length).toLowerCase()];
+  const recorded = alias === undefined ? undefined : rows.find((r) => r.setting === alias);
+  if (!recorded) return false;
+  return row.values.every((value, i) => value === MISSING || value === recorded.values[i] || sameNumber(value, recorded.values[i]));
+}
+
+function sameNumber(a: string, b: string): boolean {
+  const x = Number(a);
+  const y = Number(b);
+  return a !== MISSING && b !== MISSING && Number.isFinite(x) && Number.isFinite(y) && Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y));
+}
+
 function curvesOf(runs: readonly RunRecord[], metric: string, scope: 'epoch' | 'step'): RunCurvePoint[] {
   const names = uniqueNames(runs);
   return runs.flatMap((run, i) => {
@@ -93,7 +118,8 @@ export function compareRecords(runs: readonly RunRecord[], metric = 'loss'): Run
   const scope: 'epoch' | 'step' = runs.some((r) => (r.epochs[metric] ?? []).length > 0) ? 'epoch' : 'step';
   const settings = runs.map(settingsOf);
   const keys = [...new Set(settings.flatMap((s) => [...s.keys()]))];
-  const rows = keys.map((setting) => ({ setting, values: settings.map((s) => s.get(setting) ?? MISSING) }));
+  const all = keys.map((setting) => ({ setting, values: settings.map((s) => s.get(setting) ?? MISSING) }));
+  const rows = all.filter((row) => !repeatsRecordedSetting(row, all));
   const differences = rows.filter((row) => new Set(row.values).size > 1);
 
   const lastDiagnosis = runs.map((r) => r.diagnoses[r.diagnoses.length - 1]);
