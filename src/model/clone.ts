@@ -33,6 +33,27 @@ function buildFromTopology(topology: Topology, random: () => number): Promise<tf
   return withRandom(random, () => tf.models.modelFromJSON({ modelTopology: topology } as tf.io.ModelJSON));
 }
 
+/**
+ * The topology with every Orthogonal initializer replaced by Zeros. A copy
+ * that takes the model's weights draws initial weights only to overwrite
+ * them; tfjs's Orthogonal initializer runs a QR decomposition and prints
+ * "Orthogonal initializer ... Slowness may result" for each LSTM/GRU of 32
+ * units or more, once per copy: noise in the user's notebook, and time.
+ * Other initializers are cheap and silent, and keep the seeded random stream.
+ */
+export function withoutOrthogonalInit<T>(topology: T): T {
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk);
+    if (value === null || typeof value !== 'object') return value;
+    const entries = Object.entries(value as Record<string, unknown>).map(([key, inner]) => {
+      const orthogonal = key.endsWith('initializer') && typeof inner === 'object' && inner !== null && (inner as { class_name?: unknown }).class_name === 'Orthogonal';
+      return [key, orthogonal ? { class_name: 'Zeros', config: {} } : walk(inner)];
+    });
+    return Object.fromEntries(entries);
+  };
+  return walk(topology) as T;
+}
+
 /** Every forward pass of the copy's layers draws from `random` (layer calls are synchronous). */
 function seedLayerCalls(model: tf.LayersModel, random: () => number): void {
   for (const layer of model.layers) {
@@ -51,8 +72,10 @@ export async function cloneModel(model: tf.LayersModel, options: CloneOptions = 
   let copy: tf.LayersModel;
   const variablesBefore = new Set(Object.keys(tf.engine().registeredVariables));
   try {
+    const copying = (options.weights ?? 'copy') === 'copy';
     const topology = model.toJSON(null, false) as Topology;
-    copy = await buildFromTopology(options.editTopology ? options.editTopology(topology) : topology, random);
+    const edited = options.editTopology ? options.editTopology(topology) : topology;
+    copy = await buildFromTopology(copying ? withoutOrthogonalInit(edited) : edited, random);
   } catch (error) {
     // Layers built before the failing one (an unregistered custom layer) already made their weights.
     for (const [name, variable] of Object.entries(tf.engine().registeredVariables)) if (!variablesBefore.has(name)) variable.dispose();
