@@ -15,6 +15,7 @@ import type { ModelFacts } from './model-info';
 import type { ResolvedLoss } from './loss';
 import type { OptimizerRecipe } from './optimizer';
 import { shuffledIndices } from './random';
+import { tokenInput } from './sequence-model';
 
 /** Folds per-column statistics into one group (a flattened grayscale image has one channel). */
 function mergeGroups(stats: GroupStats): GroupStats {
@@ -60,6 +61,19 @@ function probeTensors(sample: Reservoir, rowShape: number[], labelShape: number[
     y: tf.tensor(ys, [order.length, ...labelShape]),
     indices: order.map((i) => sample.indices[i]),
   };
+}
+
+/**
+ * Token ids outside the Embedding's 0..inputDim-1 (reported by the token-inputs
+ * check as tokens-out-of-range) clipped into range in the probe tensors, so the
+ * probes run on lookups tfjs can do instead of garbage; the user's data is untouched.
+ */
+function clipTokenIds(probe: ProbeData, model: tf.LayersModel): ProbeData {
+  const tokens = tokenInput(model);
+  if (!tokens) return probe;
+  const x = tf.tidy(() => tf.clipByValue(probe.x, 0, tokens.inputDim - 1));
+  probe.x.dispose();
+  return { ...probe, x };
 }
 
 /** Flat labels ([n]) for a [n, 1] output become [n, 1], as model.fit expands them. */
@@ -113,8 +127,8 @@ export function buildContext(inputs: ContextInputs): CheckContext<never> {
   };
   return {
     model: inputs.model,
-    train: probeTensors(train.sample, train.rowShape, fitLabelShape(train.labelShape, facts), random),
-    validation: validation ? probeTensors(validation.sample, validation.rowShape, fitLabelShape(validation.labelShape, facts), random) : undefined,
+    train: clipTokenIds(probeTensors(train.sample, train.rowShape, fitLabelShape(train.labelShape, facts), random), inputs.model),
+    validation: validation ? clipTokenIds(probeTensors(validation.sample, validation.rowShape, fitLabelShape(validation.labelShape, facts), random), inputs.model) : undefined,
     info,
     loss: inputs.loss.fn,
     lossPerRow: inputs.loss.perRow,
@@ -127,5 +141,6 @@ export function buildContext(inputs: ContextInputs): CheckContext<never> {
     facts,
     chance,
     featureNames: featureNames(inputKind.value, profile.train.features.count.length),
+    vocabulary: options.vocabulary,
   };
 }
