@@ -156,6 +156,19 @@ export interface LrRangeTest {
   minLossLr?: number | null;
 }
 
+/** Gradient of the loss reaching a recurrent layer's input at each timestep (CHECKLIST T13). */
+export interface TimestepGradients {
+  layer: string;
+  /** 'LSTM', 'GRU', 'SimpleRNN'. */
+  cell: string;
+  /** Mean over the probe batch of the per-sample gradient norm at each step, first step first. */
+  norms: (number | null)[];
+}
+
+export interface GradientThroughTime {
+  layers: TimestepGradients[];
+}
+
 export interface Measurements {
   /** Fixes tried on a clone for the top causes, with the probe before and after (src/verify). */
   verifiedFixes?: VerifiedFix[];
@@ -169,6 +182,8 @@ export interface Measurements {
   predictions?: SampleSet;
   confusion?: ConfusionMatrix;
   lrRange?: LrRangeTest;
+  /** Gradient norm per timestep at each recurrent layer's input (issue 13). */
+  throughTime?: GradientThroughTime;
   /** Anything else a check measured, keyed by check id. */
   extra?: Record<string, Record<string, number | string | boolean | null>>;
 }

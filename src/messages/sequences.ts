@@ -88,8 +88,8 @@ export const sequenceMessages = {
       severity: 'warning',
       title: `Gradients vanish through time in ${e.layer}`,
       detail:
-        `The gradient of the loss reaching ${e.layer}'s input at the first step is ${num(e.firstToLast)} of the gradient at the step that receives the most: ` +
-        `only the last ${e.reach} of ${e.steps} steps (${percent(e.reachShare)}) get more than 1e-3 of it. ` +
+        `The gradient of the loss reaching ${e.layer}'s input at the first steps is ${num(e.firstToLast)} of the gradient at the step that receives the most ` +
+        `(the last ${e.reach} of ${e.steps} steps get more than 1e-3 of it). ` +
         `${e.cell === 'SimpleRNN' ? 'A plain SimpleRNN multiplies the gradient by its recurrent weights and tanh slope at every step' : 'The recurrent layer shrinks the gradient at every step'}, ` +
         'so it cannot learn anything that depends on the early steps.',
       fix: e.cell === 'SimpleRNN'
@@ -118,10 +118,11 @@ export const sequenceMessages = {
 
   labelsShifted(e: { kind: 'copy' | 'previous'; matchShare: number; nextShare: number; positions: number; perStep: boolean }): Finding {
     const task = e.perStep ? 'each step\'s target' : 'the target';
+    const next = e.perStep ? ` (${percent(e.nextShare)} match the next token)` : '';
     const detail = e.kind === 'copy'
-      ? `In ${percent(e.matchShare)} of ${e.positions} sampled positions ${task} is the input token at the same step${e.perStep ? '' : ' (the last one)'}, ` +
-        `not the one after it (${percent(e.nextShare)} match the next token). The model is asked to copy its input: the loss falls fast and the model learns nothing useful.`
-      : `In ${percent(e.matchShare)} of ${e.positions} sampled positions ${task} is the input token one step before, not the one after (${percent(e.nextShare)}): ` +
+      ? `In ${percent(e.matchShare)} of ${e.positions} sampled positions ${task} is the input token at the same step${e.perStep ? '' : ' (the last one of the window)'}, ` +
+        `not the one after it${next}. The model is asked to copy its input: the loss falls fast and the model learns nothing useful.`
+      : `In ${percent(e.matchShare)} of ${e.positions} sampled positions ${task} is the input token one step before${e.perStep ? '' : ' the last one'}, not the one after${next}: ` +
         'the targets are shifted the wrong way, so the model is asked to repeat what it has already read.';
     return {
       id: 'labels-shifted',

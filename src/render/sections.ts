@@ -13,6 +13,7 @@ import type { FindingId } from '../types';
 import { SECTION_SUMMARIES, type SectionKey } from './text';
 import { verifiedFixChart } from '../charts/verified-fix';
 import { verifyMessages } from '../messages/verify';
+import { throughTimeChart } from '../charts/through-time';
 
 export interface SectionDefinition {
   key: SectionKey;
@@ -42,6 +43,13 @@ export const SECTIONS: readonly SectionDefinition[] = [
       'gradient-check-failed', 'batch-mixing', 'layers-frozen',
     ],
     chart: (m) => (m.gradients && m.gradients.weights.length > 0 ? gradientFlowChart(m.gradients) : undefined),
+  },
+  // Sequence models (issue 13): the gradient per timestep at each recurrent layer.
+  {
+    key: 'throughTime',
+    title: 'Gradient through time',
+    findingIds: ['gradients-vanishing-through-time', 'gradients-exploding-through-time', 'padding-wrong-end', 'padding-not-masked'],
+    chart: (m) => (m.throughTime && m.throughTime.layers.length > 0 ? throughTimeChart(m.throughTime) : undefined),
   },
   {
     key: 'activations',
