@@ -121,6 +121,8 @@ export interface SampleRow {
   image?: string;
   /** Raw feature values for tabular/sequence inputs (truncated for wide inputs). */
   values?: number[];
+  /** Token inputs: the tokens (options.vocabulary) or ids, as text. */
+  text?: string;
   label: string;
   prediction?: string;
   /** Probability of the predicted class (classification). */
@@ -165,6 +167,21 @@ export interface TimestepGradients {
   norms: (number | null)[];
 }
 
+/** One timestep of a sequence sample: input token, true and predicted token (issue 13). */
+export interface SequenceStep {
+  input: string;
+  label: string;
+  prediction: string;
+  wrong: boolean;
+}
+
+/** Sequence outputs side by side, one timestep per column (options.vocabulary turns ids into tokens). */
+export interface SequenceSteps {
+  rows: { index: number; loss: number | null; steps: SequenceStep[] }[];
+  /** Steps of each sequence before the view cut it. */
+  totalSteps: number;
+}
+
 export interface GradientThroughTime {
   layers: TimestepGradients[];
 }
@@ -184,6 +201,8 @@ export interface Measurements {
   lrRange?: LrRangeTest;
   /** Gradient norm per timestep at each recurrent layer's input (issue 13). */
   throughTime?: GradientThroughTime;
+  /** Sequence outputs timestep by timestep (issue 13). */
+  sequences?: SequenceSteps;
   /** Anything else a check measured, keyed by check id. */
   extra?: Record<string, Record<string, number | string | boolean | null>>;
 }

@@ -106,7 +106,9 @@ export function buildContext(inputs: ContextInputs): CheckContext<never> {
   const task = inferTask(options.task, inputs.loss.name, facts, train.labels);
   const numClasses = inferClassCount(task.value, facts, train.labels);
   const chance = chanceLevel(inputs.loss.name, numClasses, train.labels, train.sample.y);
-  const classNames = numClasses ? (options.classNames ?? Array.from({ length: numClasses }, (_, i) => String(i))) : undefined;
+  // A vocabulary as long as the classes names them (next-token outputs predict a token of the vocabulary).
+  const vocabularyNames = options.vocabulary && options.vocabulary.length === numClasses ? options.vocabulary : undefined;
+  const classNames = numClasses ? (options.classNames ?? vocabularyNames ?? Array.from({ length: numClasses }, (_, i) => String(i))) : undefined;
 
   const info: DiagnosisContext = {
     backend: inputs.backend,

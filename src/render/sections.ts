@@ -14,6 +14,7 @@ import { SECTION_SUMMARIES, type SectionKey } from './text';
 import { verifiedFixChart } from '../charts/verified-fix';
 import { verifyMessages } from '../messages/verify';
 import { throughTimeChart } from '../charts/through-time';
+import { sequenceStepsChart } from '../charts/sequence-steps';
 
 export interface SectionDefinition {
   key: SectionKey;
@@ -77,6 +78,13 @@ export const SECTIONS: readonly SectionDefinition[] = [
     title: 'Predictions',
     findingIds: [],
     chart: (m) => (m.predictions && m.predictions.rows.length > 0 ? predictionsChart(m.predictions) : undefined),
+  },
+  // Sequence outputs (issue 13): input | true | predicted token per timestep.
+  {
+    key: 'sequences',
+    title: 'Sequences step by step',
+    findingIds: ['labels-shifted', 'tokens-out-of-range', 'tokens-oov-high'],
+    chart: (m) => (m.sequences && m.sequences.rows.length > 0 ? sequenceStepsChart(m.sequences) : undefined),
   },
   {
     key: 'confusion',
