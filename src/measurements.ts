@@ -167,7 +167,7 @@ export interface TimestepGradients {
   norms: (number | null)[];
 }
 
-/** One timestep of a sequence sample: input token, true and predicted token (issue 13). */
+/** One timestep of a sequence sample: input token, true and predicted token ('' past the end of a shorter line) (issue 13). */
 export interface SequenceStep {
   input: string;
   label: string;

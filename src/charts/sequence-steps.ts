@@ -59,13 +59,11 @@ export function sequenceStepsChart(m: SequenceSteps): ChartSpec {
       },
       {
         data: { values: cells },
-        mark: { type: 'text', align: 'center', baseline: 'middle', fontSize: 11, font: 'monospace' },
         encoding: {
           x: { field: 'x', type: 'quantitative', scale: null, axis: null },
           y: { field: 'y', type: 'quantitative', scale: null, axis: null },
           text: { field: 'token', type: 'nominal' },
           color: { condition: { test: 'datum.wrong', value: COLORS.error }, value: '#222' },
-          fontWeight: { condition: { test: "datum.line === 'predicted'", value: 600 }, value: 400 },
           tooltip: [
             { field: 'sample', type: 'quantitative' },
             { field: 'step', type: 'quantitative', title: 'timestep' },
@@ -73,6 +71,10 @@ export function sequenceStepsChart(m: SequenceSteps): ChartSpec {
             { field: 'full', type: 'nominal', title: 'token' },
           ],
         },
+        layer: [
+          { transform: [{ filter: "datum.line !== 'predicted'" }], mark: { type: 'text', align: 'center', baseline: 'middle', fontSize: 11, font: 'monospace' } },
+          { transform: [{ filter: "datum.line === 'predicted'" }], mark: { type: 'text', align: 'center', baseline: 'middle', fontSize: 11, font: 'monospace', fontWeight: 600 } },
+        ],
       },
     ],
   };

@@ -71,16 +71,18 @@ export const sequenceStepsCheck: Check = {
       const width = yv.length / rows;
       const units = pv.length / rows;
       const view: SequenceSteps = {
-        totalSteps: steps,
+        totalSteps: Math.max(steps, ctx.profile.train.rowShape[0] ?? 0),
         rows: picked.map((r) => {
           const truth = classes(yv, r, width, steps);
           const guess = classes(pv, r, units, steps);
           const input = inputTokens(ctx, x, r);
-          const shown: SequenceStep[] = truth.slice(0, SETTINGS.steps).map((c, t) => ({
+          // An encoder-decoder reads more (or fewer) steps than it writes: each line keeps its own length.
+          const length = Math.min(SETTINGS.steps, Math.max(input.length, truth.length));
+          const shown: SequenceStep[] = Array.from({ length }, (_, t) => ({
             input: input[t] ?? '',
-            label: className(ctx, c),
-            prediction: className(ctx, guess[t]),
-            wrong: c !== guess[t],
+            label: t < truth.length ? className(ctx, truth[t]) : '',
+            prediction: t < guess.length ? className(ctx, guess[t]) : '',
+            wrong: t < truth.length && truth[t] !== guess[t],
           }));
           return { index: ctx.train.indices[r], loss: losses[r], steps: shown };
         }),
