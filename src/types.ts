@@ -28,6 +28,8 @@ export const FINDING_IDS = [
   'loss-diverging', 'val-loss-rising', 'loss-nonfinite',
   // network architecture (issue 10)
   'layer-bottleneck',
+  // batch normalization (issue 13, norm)
+  'batchnorm-stats-mismatch', 'batchnorm-small-batch', 'batchnorm-placement',
 ] as const;
 
 export type FindingId = (typeof FINDING_IDS)[number];
