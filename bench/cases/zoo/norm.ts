@@ -20,8 +20,8 @@ export const TAGS = { features: 10, labels: 5 } as const;
 
 /**
  * Rows of standardized features; tag k is on when its own linear score of the
- * features passes a threshold (tags overlap: about 1.6 tags per row, every tag
- * on in 20-50% of rows).
+ * features passes a threshold (tags overlap: about 2 tags per row, every tag
+ * on in 30-50% of rows).
  */
 export function tagged(rows: number, seed = 43): { x: number[][]; y: number[][] } {
   const random = seededRandom(seed);
