@@ -33,10 +33,11 @@ const SETTINGS = {
    */
   learnedShare: 0.5,
   /**
-   * Inference mode loses at least this share of what batch statistics gained
-   * over chance (chance - batch-stats loss): the moving statistics undo most of the training.
+   * Inference mode costs at least this share of the chance level over the
+   * batch-statistics loss (0.35 nats for 4 classes), and at least doubles it:
+   * the moving statistics undo a large part of what the model learned.
    */
-  lostShare: 0.5,
+  excessShare: 0.25,
   /** Without a chance level: the inference loss is this many times the batch-stats loss. */
   lossRatio: 3,
   /** A layer's statistics are off: moving mean this many batch stds away, or variance off by this factor. */
@@ -112,14 +113,14 @@ function mismatch(ctx: CheckContext, layers: BatchNormLayerStats[], losses: { in
   const inference = Number.isFinite(losses.inference) ? losses.inference : Number.POSITIVE_INFINITY;
   const chance = ctx.chance?.loss;
   let costly: boolean;
-  let excess: number;
+  let strength: number;
   if (chance !== undefined && chance > 0) {
-    const gained = chance - losses.batchStats;
-    costly = losses.batchStats <= SETTINGS.learnedShare * chance && inference - losses.batchStats >= SETTINGS.lostShare * gained;
-    excess = gained > 0 ? (inference - losses.batchStats) / gained : 0;
+    const excessShare = (inference - losses.batchStats) / chance;
+    costly = losses.batchStats <= SETTINGS.learnedShare * chance && excessShare >= SETTINGS.excessShare && inference >= 2 * losses.batchStats;
+    strength = margin(Math.max(excessShare, 1e-9), SETTINGS.excessShare, 1);
   } else {
     costly = losses.batchStats > 0 && inference >= SETTINGS.lossRatio * losses.batchStats;
-    excess = losses.batchStats > 0 ? inference / losses.batchStats / SETTINGS.lossRatio : 0;
+    strength = margin(Math.max(inference / Math.max(losses.batchStats, 1e-9), 1e-9), SETTINGS.lossRatio, 2);
   }
   if (!costly) return undefined;
   return normMessages.batchNormStatsMismatch({
@@ -132,7 +133,7 @@ function mismatch(ctx: CheckContext, layers: BatchNormLayerStats[], losses: { in
     chanceLoss: chance ?? null,
     momentum: off.stats.momentum,
     cause: mismatchCause(off.stats),
-    strength: margin(Math.max(excess, 1e-6) * 2, 1, 1),
+    strength,
   });
 }
 
