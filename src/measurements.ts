@@ -186,6 +186,33 @@ export interface GradientThroughTime {
   layers: TimestepGradients[];
 }
 
+/** Batch normalization (CHECKLIST T7, T8): moving vs batch statistics per layer and channel. */
+export interface BatchNormMeasurement {
+  /** The batch size training uses (options.batchSize, or the dataset's batches). */
+  batchSize: number;
+  layers: {
+    layer: string;
+    layerIndex: number;
+    momentum: number;
+    /** Moving statistics still at their initial zeros and ones. */
+    atInit: boolean;
+    /** RMS over channels of |moving mean - batch mean| in batch stds. */
+    meanShift: number;
+    /** exp(RMS over channels of |ln(moving variance / batch variance)|): 1 when they agree. */
+    varianceRatio: number;
+    /** Scatter of the batch mean (channel stds) and of ln(batch variance) at batchSize; null when not measured. */
+    meanNoise: number | null;
+    logVarianceNoise: number | null;
+    channels: { channel: number; movingMean: number; batchMean: number; movingVariance: number; batchVariance: number }[];
+  }[];
+}
+
+/** Multilabel outputs: one yes/no per label, scored per label at 0.5. */
+export interface LabelSummary {
+  labels: { label: string; positives: number; truePositive: number; falsePositive: number; falseNegative: number; trueNegative: number }[];
+  rows: number;
+}
+
 export interface Measurements {
   /** Fixes tried on a clone for the top causes, with the probe before and after (src/verify). */
   verifiedFixes?: VerifiedFix[];
@@ -198,6 +225,10 @@ export interface Measurements {
   samples?: SampleSet;
   predictions?: SampleSet;
   confusion?: ConfusionMatrix;
+  /** Batch-norm moving vs batch statistics (issue 13). */
+  batchNorm?: BatchNormMeasurement;
+  /** Multilabel: the per-label confusion summary instead of a confusion matrix (issue 13). */
+  labelSummary?: LabelSummary;
   lrRange?: LrRangeTest;
   /** Gradient norm per timestep at each recurrent layer's input (issue 13). */
   throughTime?: GradientThroughTime;

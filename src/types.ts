@@ -31,6 +31,8 @@ export const FINDING_IDS = [
   // token inputs and sequence models (issue 13)
   'tokens-out-of-range', 'tokens-oov-high', 'padding-wrong-end', 'padding-not-masked', 'labels-shifted',
   'gradients-vanishing-through-time', 'gradients-exploding-through-time',
+  // batch normalization (issue 13, norm)
+  'batchnorm-stats-mismatch', 'batchnorm-small-batch', 'batchnorm-placement',
 ] as const;
 
 export type FindingId = (typeof FINDING_IDS)[number];

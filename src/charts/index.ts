@@ -9,6 +9,8 @@ export { gradientFlowChart, combineByLayer, UPDATE_RATIO_GUIDE, MAX_WEIGHT_ROWS,
 export { pixelsToPngDataUrl, type PngOptions } from './png';
 export { lttbIndices, downsampleRows } from './downsample';
 export { activationHealthChart, combineLayerRuns, MAX_ACTIVATION_ROWS } from './activations';
+export { batchNormChart, MAX_BATCHNORM_CHANNELS } from './batchnorm';
+export { labelSummaryChart } from './label-summary';
 export { dataProfileChart, MAX_FEATURES, MAX_CLASSES } from './data-profile';
 export { sampleGridChart, GRID } from './samples';
 export { predictionsChart, PREDICTIONS } from './predictions';

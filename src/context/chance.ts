@@ -55,9 +55,25 @@ function band(loss: number, kind: 'crossentropy' | 'squared' | 'absolute', class
   return [0, 2.5 * (loss + FRESH_OUTPUT_SCALE)];
 }
 
+/**
+ * categoricalCrossentropy on multi-hot rows (softmax on several labels per
+ * sample): tfjs normalizes the outputs to sum 1 and sums -y_k ln p_k over a
+ * row, so the best constant prediction is p_k = m_k / S (m_k: mean of column
+ * k, S: positives per row) and its loss -sum m_k ln(m_k / S).
+ */
+function multiHotChance(labels: LabelStats): ChanceLevel | undefined {
+  const means = Array.from(labels.columns.mean);
+  const cardinality = means.reduce((a, b) => a + b, 0);
+  if (!(cardinality > 0)) return undefined;
+  const loss = -means.reduce((sum, m) => (m > 0 ? sum + m * Math.log(m / cardinality) : sum), 0);
+  const reason = `${cardinality.toFixed(2)} positive labels per row: -sum m_k ln(m_k / ${cardinality.toFixed(2)}) over the ${means.length} label rates m_k = ${loss.toFixed(3)}`;
+  return { loss, reason, band: band(loss, 'crossentropy', means.length) };
+}
+
 export function chanceLevel(
   lossName: string, numClasses: number | undefined, labels: LabelStats, sampleTargets: Float32Array[],
 ): ChanceLevel | undefined {
+  if (lossName === 'categoricalCrossentropy' && labels.width > 1 && labels.multiHotRows > 0 && labels.nonBinary === 0) return multiHotChance(labels);
   if ((lossName === 'categoricalCrossentropy' || lossName === 'sparseCategoricalCrossentropy') && numClasses) {
     const counts = classCounts(labels, numClasses);
     const total = counts.reduce((a, b) => a + b, 0);
@@ -76,7 +92,7 @@ export function chanceLevel(
     const loss = ps.reduce((s, p) => s + binaryEntropy(p), 0) / ps.length;
     const reason = ps.length === 1
       ? `binary entropy of the positive rate ${ps[0].toFixed(3)} = ${loss.toFixed(3)} (ln 2 = 0.693 if balanced)`
-      : `mean binary entropy of ${ps.length} label columns = ${loss.toFixed(3)}`;
+      : `mean over ${ps.length} labels of the binary entropy of each label's positive rate = ${loss.toFixed(3)} (tfjs's binaryCrossentropy averages over the labels of a row, then over rows)`;
     return { loss, reason, band: band(loss, 'crossentropy') };
   }
   if (lossName === 'meanSquaredError') {

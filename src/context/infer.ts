@@ -124,6 +124,11 @@ function isOneHot(labels: LabelStats): boolean {
   return labels.width > 1 && labels.multiHotRows === 0 && labels.rowsNotSummingToOne === 0;
 }
 
+/** 0/1 label rows, one column per output unit, some holding more than one 1: several labels per sample. */
+export function isMultiHot(labels: LabelStats, units: number): boolean {
+  return units > 1 && labels.width === units && labels.nonBinary === 0 && labels.multiHotRows > 0;
+}
+
 function isBinaryColumn(labels: LabelStats): boolean {
   return labels.width === 1 && labels.nonBinary === 0;
 }
@@ -132,13 +137,16 @@ export function inferTask(option: Task | undefined, lossName: string, facts: Mod
   if (option) return { value: option, source: 'option' };
   const act = facts.outputActivation;
   const units = facts.outputUnits;
+  if (lossName === 'categoricalCrossentropy' && isMultiHot(labels, units)) {
+    return { value: 'multilabel', source: 'inferred', reason: `${labels.multiHotRows} label rows hold several 1s: several labels per sample (trained with ${lossName})` };
+  }
   if (CROSS_ENTROPY.has(lossName)) return { value: 'multiclass', source: 'inferred', reason: `loss ${lossName}` };
   if (lossName === 'binaryCrossentropy') {
     if (units === 1) return { value: 'binary', source: 'inferred', reason: 'binaryCrossentropy on 1 output unit' };
     if (act === 'softmax' && isOneHot(labels)) {
       return { value: 'multiclass', source: 'inferred', reason: `softmax output with ${units} units and one-hot labels` };
     }
-    return { value: 'multilabel', source: 'inferred', reason: `binaryCrossentropy on ${units} output units` };
+    return { value: 'multilabel', source: 'inferred', reason: `binaryCrossentropy on ${units} output units${isMultiHot(labels, units) ? ` and ${labels.multiHotRows} label rows with several 1s` : ''}` };
   }
   if (act === 'softmax' && units > 1) return { value: 'multiclass', source: 'inferred', reason: `softmax output with ${units} units` };
   if (act === 'sigmoid' && units === 1 && isBinaryColumn(labels)) {

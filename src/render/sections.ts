@@ -5,7 +5,7 @@
  */
 import {
   activationHealthChart, confusionMatrixChart, dataProfileChart, gradientFlowChart, lossChart, lrRangeChart, predictionsChart,
-  sampleGridChart, annotate,
+  sampleGridChart, annotate, batchNormChart, labelSummaryChart,
   type ChartSpec,
 } from '../charts';
 import type { Measurements } from '../measurements';
@@ -59,6 +59,12 @@ export const SECTIONS: readonly SectionDefinition[] = [
     chart: (m) => (m.activations && m.activations.layers.length > 0 ? activationHealthChart(m.activations) : undefined),
   },
   {
+    key: 'batchnorm',
+    title: 'Batch normalization',
+    findingIds: ['batchnorm-stats-mismatch', 'batchnorm-small-batch', 'batchnorm-placement'],
+    chart: (m) => (m.batchNorm && m.batchNorm.layers.length > 0 ? batchNormChart(m.batchNorm) : undefined),
+  },
+  {
     key: 'data',
     title: 'Data profile',
     findingIds: [
@@ -90,7 +96,8 @@ export const SECTIONS: readonly SectionDefinition[] = [
     key: 'confusion',
     title: 'Confusion matrix',
     findingIds: [],
-    chart: (m) => (m.confusion && m.confusion.cells.length > 0 ? confusionMatrixChart(m.confusion) : undefined),
+    chart: (m) => (m.confusion && m.confusion.cells.length > 0 ? confusionMatrixChart(m.confusion)
+      : m.labelSummary && m.labelSummary.labels.length > 0 ? labelSummaryChart(m.labelSummary) : undefined),
   },
   {
     key: 'lr',

@@ -151,6 +151,14 @@ export const SECTION_SUMMARIES = {
       : saturated.saturatedFraction > 0 ? `most saturated: ${saturated.layer} (${percent(saturated.saturatedFraction)})` : 'no saturated units';
     return `${layers.length} layers tapped; ${deadText}; ${saturatedText}.`;
   },
+  batchnorm(m: Measurements): string {
+    const layers = m.batchNorm?.layers ?? [];
+    const worst = layers.reduce<typeof layers[number] | undefined>((a, l) => (!a || l.meanShift > a.meanShift ? l : a), undefined);
+    const fresh = layers.filter((l) => l.atInit).length;
+    return `${layers.length} batch-norm layers at batch size ${m.batchNorm?.batchSize ?? '?'}` +
+      (worst ? `; largest moving-vs-batch mean shift ${num(worst.meanShift)} batch stds (${worst.layer}), variance ratio ${num(worst.varianceRatio)}` : '') +
+      (fresh > 0 ? `; ${fresh} still hold their initial moving statistics (untrained)` : '') + '.';
+  },
   data(m: Measurements): string {
     const p = m.dataProfile;
     if (!p) return '';
@@ -175,6 +183,11 @@ export const SECTION_SUMMARIES = {
     return `${rows.length} predictions next to their labels; ${wrong} wrong.`;
   },
   confusion(m: Measurements): string {
+    if (!m.confusion && m.labelSummary) {
+      const s = m.labelSummary;
+      const missed = s.labels.reduce<typeof s.labels[number] | undefined>((a, l) => (!a || l.falseNegative > a.falseNegative ? l : a), undefined);
+      return `${s.labels.length} labels scored at 0.5 over ${s.rows} rows` + (missed && missed.falseNegative > 0 ? `; most missed: ${missed.label} (${missed.falseNegative} of ${missed.positives} positive rows).` : '.');
+    }
     const cells = m.confusion?.cells ?? [];
     const total = cells.reduce((sum, c) => sum + c.count, 0);
     const right = cells.filter((c) => c.actual === c.predicted).reduce((sum, c) => sum + c.count, 0);

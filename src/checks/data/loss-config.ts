@@ -8,6 +8,7 @@ import type { Check, CheckContext } from '../base';
 import type { Finding } from '../../types';
 import { layersFrozen, lossOutputMismatch, regularizationDominates, type MismatchKind } from '../../messages/data';
 import { predictRows } from './shared';
+import { softmaxOnMultilabel } from '../norm/multilabel-loss';
 
 const PROBABILITY_LOSSES = new Set(['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy']);
 const SQUARED_LOSSES = new Set(['meanSquaredError', 'meanAbsoluteError']);
@@ -75,7 +76,8 @@ export const lossConfigCheck: Check = {
   },
   async run(ctx: CheckContext) {
     const kind = mismatchKind(ctx);
-    const mismatch = kind && lossOutputMismatch({ kind, lossName: ctx.info.lossName, activation: ctx.facts.outputActivation, units: ctx.facts.outputUnits, layer: ctx.facts.outputLayer });
+    const mismatch = softmaxOnMultilabel(ctx) ??
+      (kind && lossOutputMismatch({ kind, lossName: ctx.info.lossName, activation: ctx.facts.outputActivation, units: ctx.facts.outputUnits, layer: ctx.facts.outputLayer }));
     const findings = [mismatch, penalty(ctx), frozen(ctx)].filter((f): f is Finding => f !== undefined);
     return { findings };
   },

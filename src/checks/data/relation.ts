@@ -18,16 +18,16 @@ import { classesOf, isClassification, labelStepsOf } from './shared';
 import { classificationScores, regressionScores, type ProbeSplit } from './probes';
 
 /** Share of the sample held out for scoring. */
-const HOLD_OUT = 0.25;
+export const HOLD_OUT = 0.25;
 /** Below this many held-out rows the verdict would be noise. */
-const MIN_HELD_OUT = 30;
+export const MIN_HELD_OUT = 30;
 /**
  * Rows used at most, by budget (the distance matrix grows with their square):
  * 1024 rows leave 256 held out, enough to tell 10% from 30% accuracy apart.
  */
-const MAX_ROWS = { quick: 1024, thorough: 4096 };
+export const MAX_ROWS = { quick: 1024, thorough: 4096 };
 /** Label permutations in the null: p-values resolve to 0.01. */
-const PERMUTATIONS = 99;
+export const PERMUTATIONS = 99;
 /**
  * A link is shown when the observed score beats the shuffled labels' at this
  * p-value or below AND stands LINK_Z null standard deviations above their mean.
@@ -35,15 +35,15 @@ const PERMUTATIONS = 99;
  * 5% of them pass as linked; z >= 3 lets ~0.2% pass, while any link a simple
  * probe sees at all (R2 0.1 on 200 held-out rows: z ~ 9) clears it.
  */
-const LINK_P = 0.05;
-const LINK_Z = 3;
+export const LINK_P = 0.05;
+export const LINK_Z = 3;
 /** Above this p-value the observed score is typical of shuffled labels: an error; between the two, a warning. */
-const UNRELATED_P = 0.25;
+export const UNRELATED_P = 0.25;
 /** Token ids fold into this many bag-of-tokens buckets (id modulo buckets). */
 const TOKEN_BUCKETS = 512;
 
 /** Rows as flat feature vectors: the values themselves, or token counts for ids feeding an Embedding. */
-function features(ctx: CheckContext, rows: number): { x: tf.Tensor2D; representation: string } {
+export function features(ctx: CheckContext, rows: number): { x: tf.Tensor2D; representation: string } {
   return tf.tidy(() => {
     const flat = tf.reshape(tf.slice(ctx.train.x, 0, rows), [rows, -1]) as tf.Tensor2D;
     if (!feedsEmbedding(ctx.model)) return { x: flat, representation: 'the inputs' };
@@ -64,7 +64,7 @@ function features(ctx: CheckContext, rows: number): { x: tf.Tensor2D; representa
 }
 
 /** Splits and standardizes with the fitting part's statistics. */
-function split(x: tf.Tensor2D): ProbeSplit {
+export function split(x: tf.Tensor2D): ProbeSplit {
   const rows = x.shape[0];
   const testRows = Math.floor(rows * HOLD_OUT);
   const fitRows = rows - testRows;
@@ -105,7 +105,7 @@ export function compareWithNull(probes: { baseline: string; scores: number[] }[]
   return { score: observed.scores[0], baseline: observed.baseline, nulls, p: (1 + atLeast) / (1 + nulls.length) };
 }
 
-function quantile(values: number[], q: number): number {
+export function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
@@ -116,7 +116,7 @@ export const relationCheck: Check = {
   findings: ['labels-unrelated'],
   async run(ctx: CheckContext) {
     const task = ctx.info.task.value;
-    if (task === 'multilabel') return { findings: [], skipped: 'multilabel targets are not judged yet' };
+    if (task === 'multilabel') return { findings: [], skipped: 'multilabel targets are judged per label by label-relation-multilabel' };
     if (labelStepsOf(ctx) > 1) return { findings: [], skipped: 'per-timestep (sequence) labels are not judged by a one-label-per-sample probe' };
     if (ctx.profile.train.labels.width > 1 && task === 'regression') return { findings: [], skipped: 'multi-column regression targets are not judged yet' };
     const rows = Math.min(ctx.train.x.shape[0], MAX_ROWS[ctx.info.budget]);

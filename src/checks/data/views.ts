@@ -42,7 +42,7 @@ function sequenceText(ctx: CheckContext, values: ArrayLike<number>, r: number, w
   return parts.slice(0, SHOWN_STEPS).join(' ') + (parts.length > SHOWN_STEPS ? ' ...' : '');
 }
 
-function labelText(ctx: CheckContext, y: ArrayLike<number>, r: number, width: number): { text: string; value?: number; cls?: number } {
+export function labelText(ctx: CheckContext, y: ArrayLike<number>, r: number, width: number): { text: string; value?: number; cls?: number } {
   const task = ctx.info.task.value;
   const steps = labelStepsOf(ctx);
   if (steps > 1) return { text: sequenceText(ctx, y, r, width, steps) };
@@ -59,7 +59,7 @@ function labelText(ctx: CheckContext, y: ArrayLike<number>, r: number, width: nu
 }
 
 /** Everything a row shows of its input: a PNG for images, leading values for tables. */
-function inputView(ctx: CheckContext, x: Float32Array, r: number, rowSize: number): Pick<SampleRow, 'image' | 'values' | 'text'> {
+export function inputView(ctx: CheckContext, x: Float32Array, r: number, rowSize: number): Pick<SampleRow, 'image' | 'values' | 'text'> {
   const values = rowValues(x, r, rowSize);
   if (tokenInput(ctx.model)) return { values: values.slice(0, TABLE_COLUMNS), text: tokenText(values, ctx.vocabulary) };
   const dims = ctx.info.inputKind.value === 'image' ? imageDims(ctx.profile.train.rowShape) : undefined;
@@ -67,7 +67,7 @@ function inputView(ctx: CheckContext, x: Float32Array, r: number, rowSize: numbe
   return { values: values.slice(0, TABLE_COLUMNS) };
 }
 
-function sampleSetBase(ctx: CheckContext): Omit<SampleSet, 'rows'> {
+export function sampleSetBase(ctx: CheckContext): Omit<SampleSet, 'rows'> {
   const image = ctx.info.inputKind.value === 'image' && imageDims(ctx.profile.train.rowShape) !== undefined;
   return image ? { kind: 'image' } : { kind: 'table', columns: ctx.featureNames.slice(0, TABLE_COLUMNS) };
 }
@@ -92,7 +92,7 @@ export const samplesCheck: Check = {
 };
 
 /** Mean loss of each row alone, so the worst samples can be shown first. */
-function perRowLoss(ctx: CheckContext, y: tf.Tensor, predicted: tf.Tensor): number[] {
+export function perRowLoss(ctx: CheckContext, y: tf.Tensor, predicted: tf.Tensor): number[] {
   const perRow = ctx.lossPerRow;
   // Per-timestep losses ([n, T]) average to one loss per sample.
   if (perRow) return tf.tidy(() => Array.from(tf.mean(tf.reshape(perRow(y, predicted), [y.shape[0], -1]), 1).dataSync()));
@@ -132,7 +132,7 @@ function confusion(ctx: CheckContext, actual: number[], predicted: number[]): Co
 }
 
 /** The rows to show: the worst losses first, then a seeded spread of the rest. */
-function pickRows(losses: number[], count: number, random: () => number): number[] {
+export function pickRows(losses: number[], count: number, random: () => number): number[] {
   const order = losses.map((loss, i) => ({ loss: Number.isFinite(loss) ? loss : Infinity, i })).sort((a, b) => b.loss - a.loss).map((o) => o.i);
   const worst = order.slice(0, Math.ceil(count / 2));
   const rest = order.slice(worst.length);
@@ -185,7 +185,7 @@ export const predictionsCheck: Check = {
   findings: [],
   async run(ctx: CheckContext) {
     const task = ctx.info.task.value;
-    if (task === 'multilabel') return { findings: [], skipped: 'multilabel prediction views are not built yet' };
+    if (task === 'multilabel') return { findings: [], skipped: 'multilabel outputs are shown per label by multilabel-predictions' };
     const rows = Math.min(SCORED_ROWS, ctx.train.x.shape[0]);
     const predicted = predictRows(ctx, ctx.train.x, rows);
     const y = tf.slice(ctx.train.y, 0, rows);
