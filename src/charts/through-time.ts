@@ -45,7 +45,7 @@ export function throughTimeChart(m: GradientThroughTime): ChartSpec {
         mark: { type: 'line', point: { size: 18 }, strokeWidth: 2 },
         encoding: {
           x, y,
-          color: { field: 'layer', type: 'nominal', title: 'recurrent layer', scale: { range: [COLORS.info, COLORS.validation, COLORS.ok] } },
+          color: { field: 'layer', type: 'nominal', title: 'recurrent layer', scale: { range: [COLORS.info, COLORS.validation, COLORS.ok] }, legend: { labelLimit: 320 } },
           tooltip: [
             { field: 'layer', type: 'nominal' },
             { field: 'step', type: 'quantitative', title: 'timestep' },
