@@ -76,6 +76,7 @@ const conv2dCases: Array<{ name: string; x: Shape4; filter: Shape4; strides: num
   { name: 'one input channel (the patches path), stride 2, same', x: [2, 9, 7, 1], filter: [3, 3, 1, 12], strides: 2, pad: 'same' },
   { name: 'one input channel, batch 1, explicit padding, strides [1, 3]', x: [1, 6, 8, 1], filter: [2, 2, 1, 6], strides: [1, 3], pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
   { name: 'two input channels, valid, the shape of a first layer', x: [3, 10, 10, 2], filter: [3, 3, 2, 20], strides: 1, pad: 'valid' },
+  { name: 'as many taps as output channels (the patches path, untransposed), batch 1, stride 2, same', x: [1, 7, 6, 1], filter: [2, 2, 1, 4], strides: 2, pad: 'same' },
 ];
 
 for (const c of conv2dCases) {
@@ -250,6 +251,8 @@ const poolCases: Array<{ name: string; x: Shape4; filterSize: [number, number]; 
   { name: 'windows of zeros after a ReLU send their gradient to the first position', x: [1, 8, 8, 3], filterSize: [2, 2], strides: 2, pad: 'valid', values: (v) => Math.max(0, v - 0.6) },
   { name: 'NaN is passed over and a window of -Infinity sends nothing, as on cpu', x: [2, 4, 6, 2], filterSize: [2, 3], strides: [2, 3], pad: 'valid', values: (v, i) => (i % 7 === 3 ? Number.NaN : i < 12 ? Number.NEGATIVE_INFINITY : v) },
   { name: 'padding never wins over negative values, same, stride 2', x: [1, 5, 5, 4], filterSize: [3, 3], strides: 2, pad: 'same', values: (v) => v - 2 },
+  { name: '2x2 windows (the unrolled path) over all-negative values, with NaN and -Infinity, same padding on an odd input', x: [2, 7, 5, 3], filterSize: [2, 2], strides: 2, pad: 'same', values: (v, i) => (i % 11 === 4 ? Number.NaN : i % 13 === 0 ? Number.NEGATIVE_INFINITY : v - 2) },
+  { name: '2x2 windows, stride 1 (overlapping), batch 1, ties', x: [1, 5, 6, 2], filterSize: [2, 2], strides: 1, pad: 'valid', ties: true },
 ];
 
 for (const c of poolCases) {

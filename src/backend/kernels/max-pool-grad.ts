@@ -40,6 +40,38 @@ function firstMaximum(x: Float32Array, corner: number, rows: number, cols: numbe
 }
 
 /**
+ * The commonest window (2x2, wholly inside the input) for all c channels at
+ * once: the exact running maximum of cpu, unrolled (strictly greater wins,
+ * from -infinity, so NaN never wins and a window of -infinity sends nothing).
+ * About twice as fast as the general scan. Returns the next dy index.
+ */
+function routeTwoByTwo(x: Float32Array, dy: Float32Array, dx: Float32Array, corner: number, rowStride: number, c: number, dyAt: number): number {
+  const end = dyAt + c;
+  for (let i0 = corner; dyAt < end; dyAt++, i0++) {
+    const i1 = i0 + c;
+    const i2 = i0 + rowStride;
+    const i3 = i2 + c;
+    let best = x[i0];
+    let at = i0;
+    if (!(best > Number.NEGATIVE_INFINITY)) {
+      best = Number.NEGATIVE_INFINITY;
+      at = -1;
+    }
+    if (x[i1] > best) {
+      best = x[i1];
+      at = i1;
+    }
+    if (x[i2] > best) {
+      best = x[i2];
+      at = i2;
+    }
+    if (x[i3] > best) at = i3;
+    if (at >= 0) dx[at] += dy[dyAt];
+  }
+  return dyAt;
+}
+
+/**
  * dx += dy routed to the first maximum of each window; dx must start zeroed.
  *
  * `pooled` is the forward result (the wasm MaxPool of the same x), so each
@@ -52,6 +84,7 @@ function firstMaximum(x: Float32Array, corner: number, rows: number, cols: numbe
 export function routeToMaxima(x: Float32Array, pooled: Float32Array, dy: Float32Array, dx: Float32Array, g: WindowGeometry): void {
   const { n, h, w, c, outH, outW, fh, fw, sh, sw, top, left } = g;
   const rowStride = w * c;
+  const twoByTwo = fh === 2 && fw === 2;
   let dyAt = 0;
   for (let b = 0; b < n; b++) {
     const image = b * h;
@@ -64,6 +97,10 @@ export function routeToMaxima(x: Float32Array, pooled: Float32Array, dy: Float32
         const xFrom = Math.max(0, x0);
         const cols = Math.min(w, x0 + fw) - xFrom;
         const corner = ((image + yFrom) * w + xFrom) * c;
+        if (twoByTwo && rows === 2 && cols === 2) {
+          dyAt = routeTwoByTwo(x, dy, dx, corner, rowStride, c, dyAt);
+          continue;
+        }
         for (let ch = 0; ch < c; ch++, dyAt++) {
           const start = corner + ch;
           const m = pooled[dyAt];
