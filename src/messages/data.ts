@@ -167,7 +167,7 @@ export function labelsImbalanced(e: { ratio: number; rarest: string; rarestCount
 
 export function labelsUnrelated(e: {
   baseline: string; score: number; nullMean: number; null95: number; p: number; permutations: number;
-  metric: 'accuracy' | 'R2'; heldOut: number; tokens: boolean; severity: 'error' | 'warning';
+  metric: 'balanced accuracy' | 'R2'; heldOut: number; tokens: boolean; severity: 'error' | 'warning';
 }): Finding {
   const weak = e.severity === 'warning';
   return {

@@ -39,6 +39,14 @@ export const LINK_P = 0.05;
 export const LINK_Z = 3;
 /** Above this p-value the observed score is typical of shuffled labels: an error; between the two, a warning. */
 export const UNRELATED_P = 0.25;
+/**
+ * Held-out rows the rarest class needs before a verdict: with 4 rare rows
+ * among 75, even a perfect link moves balanced accuracy little more than
+ * chance does, and "unrelated" would be a claim the test cannot support.
+ */
+export const MIN_HELD_OUT_PER_CLASS = 8;
+/** Up to this many classes, each weighs at least 20% of balanced accuracy: the rarest must have MIN_HELD_OUT_PER_CLASS rows. */
+const FEW_CLASSES = 5;
 /** Token ids fold into this many bag-of-tokens buckets (id modulo buckets). */
 const TOKEN_BUCKETS = 512;
 
@@ -129,6 +137,16 @@ export const relationCheck: Check = {
     if (classification && new Set(targets.slice(0, rows - Math.floor(rows * HOLD_OUT))).size < 2) {
       return { findings: [], skipped: 'the fitting part of the sample holds fewer than 2 classes' };
     }
+    if (classification) {
+      const heldOut = targets.slice(rows - Math.floor(rows * HOLD_OUT));
+      const counts = new Map<number, number>();
+      for (const t of heldOut) counts.set(t, (counts.get(t) ?? 0) + 1);
+      const [rarest, fewest] = [...counts.entries()].reduce((a, b) => (b[1] < a[1] ? b : a));
+      // With many classes one rare class weighs little in the balanced score; with a few it decides it.
+      if (counts.size < 2 || (counts.size <= FEW_CLASSES && fewest < MIN_HELD_OUT_PER_CLASS)) {
+        return { findings: [], skipped: `too few held-out samples of class ${rarest} (${fewest} of ${heldOut.length}; ${MIN_HELD_OUT_PER_CLASS} needed) to judge the link without a false alarm` };
+      }
+    }
     const { x, representation } = features(ctx, rows);
     const s = split(x);
     x.dispose();
@@ -136,7 +154,7 @@ export const relationCheck: Check = {
       const labelSets = [targets, ...Array.from({ length: PERMUTATIONS }, () => shuffledIndices(rows, ctx.random).map((i) => targets[i]))];
       const probes = classification ? classificationScores(s, labelSets) : regressionScores(s, labelSets);
       const result = compareWithNull(probes);
-      const metric = classification ? 'accuracy' : 'R2';
+      const metric = classification ? 'balanced accuracy' : 'R2';
       const nullMean = result.nulls.reduce((a, b) => a + b, 0) / result.nulls.length;
       const null95 = quantile(result.nulls, 0.95);
       const note = `${result.baseline} on ${representation}: ${metric} ${result.score.toFixed(3)} vs ${nullMean.toFixed(3)} on ${result.nulls.length} label permutations (95th percentile ${null95.toFixed(3)}), p = ${result.p.toFixed(2)} (${s.testRows} held out)`;

@@ -133,7 +133,7 @@ export const multilabelRelationCheck: Check = {
       return {
         findings: [labelsUnrelated({
           baseline: `${result.baseline}, one per label, accuracy averaged over ${probed.length} labels`, score: result.score, nullMean, null95, p: result.p,
-          permutations: result.nulls.length, metric: 'accuracy', heldOut: s.testRows, tokens: feedsEmbedding(ctx.model),
+          permutations: result.nulls.length, metric: 'balanced accuracy', heldOut: s.testRows, tokens: feedsEmbedding(ctx.model),
           severity: result.p > UNRELATED_P ? 'error' : 'warning',
         })],
         note,
