@@ -118,7 +118,8 @@ export const gradientThroughTimeCheck: NetworkCheck<FiniteInputs> = {
       const note = measured.map((m) => {
         const n = m.norms.map((v) => v ?? 0);
         const peak = Math.max(...n);
-        return `${m.layer}: first step gets ${peak > 0 ? (n[0] / peak).toExponential(1) : '0'} of the strongest step's gradient over ${n.length} steps`;
+        const judged = m.cell === 'SimpleRNN' ? '' : ` (${m.cell}: drawn, not judged; its gates learn to carry the gradient)`;
+        return `${m.layer}: first step gets ${peak > 0 ? (n[0] / peak).toExponential(1) : '0'} of the strongest step's gradient over ${n.length} steps${judged}`;
       }).join('; ');
       return { findings, measurements: { throughTime: { layers: measured } }, note };
     } finally {
