@@ -92,7 +92,7 @@ export const samplesCheck: Check = {
 };
 
 /** Mean loss of each row alone, so the worst samples can be shown first. */
-function perRowLoss(ctx: CheckContext, y: tf.Tensor, predicted: tf.Tensor): number[] {
+export function perRowLoss(ctx: CheckContext, y: tf.Tensor, predicted: tf.Tensor): number[] {
   const perRow = ctx.lossPerRow;
   // Per-timestep losses ([n, T]) average to one loss per sample.
   if (perRow) return tf.tidy(() => Array.from(tf.mean(tf.reshape(perRow(y, predicted), [y.shape[0], -1]), 1).dataSync()));
