@@ -14,6 +14,8 @@ import { diagnoseNoLeak, findingOf } from './helpers/diagnose';
 import { assertClean, countMarks, render } from './fixtures/render-chart';
 import { charLanguageModel, charWindows, CHARS, pulseSeries } from '../bench/cases/zoo/sequences';
 import { oneHot } from './helpers/models';
+import { oneHotSteps, TEXT, textWindows } from '../bench/cases/zoo/data';
+import { textLstm } from '../bench/cases/zoo/models';
 
 before(() => ready());
 
@@ -143,4 +145,17 @@ test('label-shift leaves an encoder-decoder (RepeatVector) that reproduces its i
   assert.equal(report.findings.length, 0);
   assert.match(report.checks.find((c) => c.id === 'label-shift')?.note ?? '', /RepeatVector/);
   model.dispose();
+});
+
+test('gradient-through-time advises clipping, and how in tfjs, when the first RMSProp step of a text LSTM at rate 2 explodes; not at 0.01', async () => {
+  const { x, next } = textWindows(200);
+  const data = { x: x.map((ids) => oneHotSteps(ids, TEXT.chars)), y: oneHot(next, TEXT.chars) };
+  const note = async (rate: number): Promise<string> => {
+    const model = textLstm(rate);
+    const report = await diagnoseNoLeak(model, data, THROUGH_TIME);
+    model.dispose();
+    return report.checks.find((c) => c.id === 'gradient-through-time')?.note ?? '';
+  };
+  assert.match(await note(2), /clip the gradients\. tfjs optimizers have no clipnorm\/clipvalue option/);
+  assert.doesNotMatch(await note(0.01), /clip/);
 });

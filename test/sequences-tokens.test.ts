@@ -129,3 +129,15 @@ for (const cell of ['lstm', 'gru'] as const) {
     model.dispose();
   });
 }
+
+test('diagnose(token model, clean training ids, validation ids past inputDim) reports tokens-out-of-range counting the validation rows', async () => {
+  const { x, y } = tokenData(120);
+  const { x: xv, y: yv } = tokenData(60, 9);
+  const past = tf.tidy(() => xv.add(tf.scalar(1)));
+  const model = tokenClassifier('lstm');
+  const f = findingOf(await diagnoseNoLeak(model, { x, y }, { ...TOKENS, validation: { x: past, y: yv } }), 'tokens-out-of-range');
+  assert.equal(f.evidence.max, 50);
+  assert.ok(Number(f.evidence.outOfRange) > 0 && Number(f.evidence.rowsAffected) > 0, JSON.stringify(f.evidence));
+  tf.dispose([x, y, xv, yv, past]);
+  model.dispose();
+});

@@ -12,6 +12,7 @@ import { networkMessages } from '../../messages/network';
 import type { NetworkCheck } from './context';
 import { NON_FINITE_SKIP, nonFiniteSeen, headBatch } from './batch';
 import { FINITE_INPUTS, type FiniteInputs } from './batch';
+import { tokenInput } from '../../context/sequence-model';
 
 const SETTINGS = {
   samples: 32,
@@ -62,7 +63,8 @@ export const inputDependenceCheck: NetworkCheck<FiniteInputs> = {
       return {
         findings: ignored ? [networkMessages.inputIgnored(evidence)] : [],
         measurements: { extra: { 'input-dependence': evidence } },
-        note: `features change by ${relativeSpread.toExponential(1)} of their size between inputs`,
+        note: `features change by ${relativeSpread.toExponential(1)} of their size between inputs` +
+          (tokenInput(ctx.model) ? ' (token ids: the zero input is all padding id 0, no gradient is taken through the ids)' : ''),
       };
     } finally {
       tf.dispose([batch.x, batch.y]);

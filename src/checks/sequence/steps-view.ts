@@ -11,6 +11,7 @@ import { finiteOrNull } from '../../measurements';
 import { isOneHotSteps, stepIds, tokenInput } from '../../context/sequence-model';
 import { className, labelStepsOf, lossOrSkip, predictRows } from '../data/shared';
 import { tokenOf } from './vocabulary';
+import { perRowLoss } from '../data/views';
 
 const SETTINGS = {
   /** Rows predicted to find the hardest ones. */
@@ -39,15 +40,6 @@ function inputTokens(ctx: CheckContext, x: ArrayLike<number>, r: number): string
   return Array.from({ length: row.length / features }, (_, t) => String(Number(row[t * features].toPrecision(3))));
 }
 
-function perRowLosses(ctx: CheckContext, y: tf.Tensor, p: tf.Tensor): (number | null)[] {
-  const perRow = ctx.lossPerRow;
-  if (!perRow) return new Array<number | null>(y.shape[0]).fill(null);
-  const means = tf.tidy(() => tf.mean(tf.reshape(perRow(y, p), [y.shape[0], -1]), 1));
-  const values = Array.from(means.dataSync(), finiteOrNull);
-  means.dispose();
-  return values;
-}
-
 export const sequenceStepsCheck: Check = {
   id: 'sequence-steps',
   checklist: ['T10'],
@@ -60,7 +52,7 @@ export const sequenceStepsCheck: Check = {
     const predicted = predictRows(ctx, ctx.train.x, rows);
     const y = tf.slice(ctx.train.y, 0, rows);
     try {
-      const scored = lossOrSkip(() => perRowLosses(ctx, y, predicted));
+      const scored = lossOrSkip(() => perRowLoss(ctx, y, predicted).map(finiteOrNull));
       if ('skipped' in scored) return { findings: [], skipped: scored.skipped };
       const losses = scored.value;
       const x = tf.tidy(() => tf.slice(ctx.train.x, 0, rows).dataSync());

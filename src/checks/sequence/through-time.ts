@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Finding } from '../../types';
 import type { TimestepGradients } from '../../measurements';
 import { finiteOrNull } from '../../measurements';
-import { sequenceMessages } from '../../messages/sequences';
+import { CLIPPING_HOW, sequenceMessages } from '../../messages/sequences';
 import { masksPadding, recurrentLayers } from '../../context/sequence-model';
 import type { NetworkCheck } from '../network/context';
 import { headBatch, NON_FINITE_SKIP, nonFiniteSeen, FINITE_INPUTS, type FiniteInputs } from '../network/batch';
@@ -118,9 +118,14 @@ export const gradientThroughTimeCheck: NetworkCheck<FiniteInputs> = {
       const note = measured.map((m) => {
         const n = m.norms.map((v) => v ?? 0);
         const peak = Math.max(...n);
-        return `${m.layer}: first step gets ${peak > 0 ? (n[0] / peak).toExponential(1) : '0'} of the strongest step's gradient over ${n.length} steps`;
+        const judged = m.cell === 'SimpleRNN' ? '' : ` (${m.cell}: drawn, not judged; its gates learn to carry the gradient)`;
+        return `${m.layer}: first step gets ${peak > 0 ? (n[0] / peak).toExponential(1) : '0'} of the strongest step's gradient over ${n.length} steps${judged}`;
       }).join('; ');
-      return { findings, measurements: { throughTime: { layers: measured } }, note };
+      // The first real optimizer step exploded (gradient-flow's rate symptoms): in a recurrent model, clipping is the classic guard.
+      const clip = ctx.inputs.gradientStep?.rateSymptoms === true && !findings.some((f) => f.id === 'gradients-exploding-through-time')
+        ? `. The first optimizer step showed exploding gradients or updates that raised the loss: besides a lower rate, clip the gradients. ${CLIPPING_HOW}`
+        : '';
+      return { findings, measurements: { throughTime: { layers: measured } }, note: note + clip };
     } finally {
       tf.dispose([batch.x, batch.y]);
     }

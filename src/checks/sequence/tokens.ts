@@ -142,8 +142,11 @@ function rangeFinding(ctx: CheckContext, tokens: TokenInput, stats: TokenStats):
   const min = Math.min(whole.min, stats.min);
   const max = Math.max(whole.max, stats.max);
   if (!(min < 0 || max > tokens.inputDim - 1)) return undefined;
+  // Counted over the sampled rows of both splits: the ids past the range may be in validation only.
+  const validation = ctx.profile.validation ? tokenStats(ctx.profile.validation.sample.x, tokens.inputDim) : undefined;
+  const sum = (key: 'outOfRange' | 'positions' | 'rows' | 'rowsAffected') => stats[key] + (validation?.[key] ?? 0);
   return sequenceMessages.tokensOutOfRange({
-    layer: tokens.layer, inputDim: tokens.inputDim, min, max, outOfRange: stats.outOfRange, positions: stats.positions, rows: stats.rows, rowsAffected: stats.rowsAffected,
+    layer: tokens.layer, inputDim: tokens.inputDim, min, max, outOfRange: sum('outOfRange'), positions: sum('positions'), rows: sum('rows'), rowsAffected: sum('rowsAffected'),
   });
 }
 
