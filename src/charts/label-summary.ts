@@ -25,9 +25,9 @@ export function labelSummaryChart(summary: LabelSummary): ChartSpec {
     const precision = said > 0 ? round(l.truePositive / said, 4) : null;
     const common = { label: l.label, positives: l.positives, recall, precision };
     return [
-      { ...common, outcome: OUTCOME.found.label, count: l.truePositive },
-      { ...common, outcome: OUTCOME.missed.label, count: l.falseNegative },
-      { ...common, outcome: OUTCOME.alarm.label, count: l.falsePositive },
+      { ...common, outcome: OUTCOME.found.label, rank: 0, count: l.truePositive },
+      { ...common, outcome: OUTCOME.missed.label, rank: 1, count: l.falseNegative },
+      { ...common, outcome: OUTCOME.alarm.label, rank: 2, count: l.falsePositive },
     ];
   });
   const outcomes = [OUTCOME.found, OUTCOME.missed, OUTCOME.alarm];
@@ -41,7 +41,7 @@ export function labelSummaryChart(summary: LabelSummary): ChartSpec {
       y: { field: 'label', type: 'nominal', scale: { domain: keys }, title: null, axis: { labelLimit: SIZE.rowLabelLimit } },
       x: { field: 'count', type: 'quantitative', title: 'rows', stack: 'zero' },
       color: { field: 'outcome', type: 'nominal', title: null, scale: { domain: outcomes.map((o) => o.label), range: outcomes.map((o) => o.color) } },
-      order: { field: 'outcome', type: 'nominal' },
+      order: { field: 'rank', type: 'quantitative' },
       tooltip: [
         { field: 'label', type: 'nominal', title: 'label' },
         { field: 'outcome', type: 'nominal', title: 'outcome' },

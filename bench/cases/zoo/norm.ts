@@ -90,7 +90,9 @@ function retrainedMobilenet(): Setup {
 const HEALTHY: readonly HealthyControl[] = [
   {
     kind: 'healthy', id: 'zoo-multilabel-tagger', example: `${EXAMPLES}iris`, symptom: 'MLP tagger: dense 32 relu, dense 5 sigmoid, binaryCrossentropy, ~1.6 tags per row',
-    build: () => ({ model: tagger(), data: tagData(), fit: { epochs: 60, batchSize: 32 } }), trainsTo: { metric: 'acc', threshold: 0.9 },
+    build: () => ({ model: tagger(), data: tagData(), fit: { epochs: 60, batchSize: 32 } }),
+    // The harness's accuracy reads one class per row (argmax): a multilabel fit is judged by its binary cross-entropy (chance ~0.67).
+    trainsTo: { metric: 'loss', threshold: 0.15 },
   },
 ];
 

@@ -55,6 +55,14 @@ const SETTINGS = {
   /** A plateau (see onPlateau) at most 10% under the chance level gets up to two more budgets of steps. */
   plateauBelowChance: 0.9,
   plateauExtensions: 2,
+  /**
+   * A curve whose fall speeds up (see speedingUp) gets more budgets, up to this
+   * many in all: a small net at Adam 1e-2 can leave a plateau late (y = x^4:
+   * 16 points memorized after 250-600 steps, depending on the initial draw) or fall
+   * linearly toward targets far from 0 (y = 2x - 1: 300 steps). A broken setup's
+   * curve slows down or stays flat and is judged at the usual budget.
+   */
+  maxBudgets: 6,
   /** "Stuck at chance": a flat curve within 10% of the chance level. */
   atChance: 0.1,
 };
@@ -109,6 +117,24 @@ function onPlateau(points: readonly CurvePoint[], goal: number, loss: number, ch
   return trend !== null && trend.direction === 'flat' && chance !== undefined && loss < SETTINGS.plateauBelowChance * chance;
 }
 
+/**
+ * The loss fell over the last half budget, and faster (on a log scale) than
+ * over the half budget before it: the run is leaving a plateau or closing in,
+ * and a verdict now would judge it by its slowest part.
+ */
+export function speedingUp(points: readonly CurvePoint[], budget: number): boolean {
+  const evals = evaluations(points);
+  const last = evals[evals.length - 1];
+  if (!last || !(last.loss > 0)) return false;
+  const at = (step: number) => [...evals].reverse().find((p) => p.step <= step);
+  const mid = at(last.step - budget / 2);
+  const start = at(last.step - budget);
+  if (!mid || !start || start === mid || !(mid.loss > 0) || !(start.loss > 0)) return false;
+  const recent = Math.log(mid.loss / last.loss);
+  const before = Math.log(start.loss / mid.loss);
+  return recent > 0 && recent > before;
+}
+
 /** The inference-mode evaluations of one series, the points the chart draws for it. */
 function evaluations(points: readonly CurvePoint[]): TrendPoint[] {
   return points
@@ -150,8 +176,9 @@ async function overfit(
           points.push({ series: `${series} (inference)`, step: steps, loss: finiteOrNull(latest.loss), metric: latest.accuracy });
         }
       }
-      if (diverged || succeeded(latest, goal) || limit >= budget * (1 + SETTINGS.plateauExtensions)) break;
-      if (!onPlateau(points, goal, latest.loss, ctx.info.chanceLoss)) break;
+      if (diverged || succeeded(latest, goal) || limit >= budget * SETTINGS.maxBudgets) break;
+      const plateau = limit < budget * (1 + SETTINGS.plateauExtensions) && onPlateau(points, goal, latest.loss, ctx.info.chanceLoss);
+      if (!plateau && !speedingUp(points, budget)) break;
       limit += budget;
     }
     if (batchNorm) settleBatchNorm(clone, x, { dropout: 'off' });

@@ -63,6 +63,8 @@ export const multilabelPredictionsCheck: Check = {
         ...inputView(ctx, x, r, rowSize),
         label: labelText(ctx, yv, r, width).text,
         prediction: onText(ctx, p, r, width),
+        // The probability of the predicted set of labels, the outputs read as independent yes/no.
+        confidence: Array.from({ length: width }, (_, k) => Math.max(p[r * width + k], 1 - p[r * width + k])).reduce((a, b) => a * b, 1),
         ...(Number.isFinite(losses[r]) ? { loss: losses[r] } : {}),
         correct: exact(r),
       }));
