@@ -26,9 +26,11 @@ Sets up what is missing (npm packages, build, JupyterLab 4 and Notebook 7 in
 and prints its URL and token.
 
 Options:
-  --headless       execute the notebooks (default: all of notebooks/, two at
+  --headless       execute the notebooks (default: all of notebooks/,
+                   notebooks/workshop/ and notebooks/investigations/, two at
                    a time) and write executed copies and HTML to
-                   artifacts/notebooks/ instead of starting JupyterLab
+                   artifacts/notebooks/ (same subfolders) instead of
+                   starting JupyterLab
   --setup-only     set everything up, start nothing
   --port <n>       port for JupyterLab (default 8888; the next free one if taken)
   --ip <address>   address JupyterLab listens on (default 127.0.0.1)

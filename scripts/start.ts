@@ -2,11 +2,12 @@
  * Steps 3-6 of `npm start` (steps 1-2 and the command line are in start.mjs):
  * JupyterLab in the project's venv, the tslab kernel, the package link, then
  * either JupyterLab on notebooks/ or, headless, the notebooks executed into
- * artifacts/notebooks/ (notebooks/ itself is never written).
+ * artifacts/notebooks/ (notebooks/ itself is never written; a notebook in
+ * notebooks/workshop/ goes to artifacts/notebooks/workshop/).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { basename, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { describeProblems } from './lib/notebook-problems';
 import { discoverNotebooks, executeNotebooks } from './lib/notebook';
 import { repoPaths, type RepoPaths } from './lib/paths';
@@ -20,7 +21,7 @@ export interface StartOptions {
   port: number;
   ip: string;
   'no-browser': boolean;
-  /** Notebook for --headless. Defaults to every notebook in notebooks/. */
+  /** Notebook for --headless. Defaults to every notebook in notebooks/, notebooks/workshop/ and notebooks/investigations/. */
   notebook?: string;
   firstStep: number;
   totalSteps: number;
@@ -57,14 +58,14 @@ async function runHeadless(paths: RepoPaths, tooling: NotebookTooling, progress:
     return 2;
   }
   let failed = 0;
-  await executeNotebooks(sources, { ...tooling, outDir: paths.executedNotebooks }, 2, (source, run) => {
+  await executeNotebooks(sources, { ...tooling, outDir: paths.executedNotebooks, sourceRoot: paths.notebooks }, 2, (source, run) => {
     const seconds = (run.ms / 1000).toFixed(1);
     if (run.failure || run.problems.length > 0) {
       failed += 1;
-      progress.note(`FAILED ${basename(source)} after ${seconds} s`);
+      progress.note(`FAILED ${shown(source)} after ${seconds} s`);
       console.error(`\n${run.failure ?? describeProblems(shown(source), run.problems)}\n`);
     } else {
-      progress.ok(`${basename(source)} ran in ${seconds} s: ${shown(run.html)}, ${shown(run.executed)}`);
+      progress.ok(`${shown(source)} ran in ${seconds} s: ${shown(run.html)}, ${shown(run.executed)}`);
     }
   });
   return failed === 0 ? 0 : 1;

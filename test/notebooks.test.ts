@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { numberExecutedCells } from '../scripts/lib/execution-counts';
@@ -23,11 +23,15 @@ import { aptArgs } from '../scripts/lib/apt';
 import { descendants, isRunning, stopTree } from '../scripts/lib/process-tree';
 import { pythonIsRecentEnough, requirementsHash, venvIsCurrent } from '../scripts/lib/venv';
 import { missingChromiumMessage, selectTestFiles, testNeeds } from '../scripts/run-tests';
-import type { NotebookRun } from '../scripts/lib/notebook';
-import { discoverNotebooks, executedNotebook, executedNotebooks, notebookFailure, TEST_RUN_ENV } from './helpers/notebook';
+import { NOTEBOOK_FOLDERS, readNotebook, type NotebookRun } from '../scripts/lib/notebook';
+import { discoverNotebooks, executedNotebook, executedNotebooks, notebookFailure, notebookNames, TEST_RUN_ENV } from './helpers/notebook';
 
 const paths = repoPaths();
 const NOTEBOOK_TIMEOUT_MS = 10 * 60_000;
+/** No notebook may be larger than this, executed (the issue's limit: a repository people clone). */
+const MAX_NOTEBOOK_BYTES = 2 * 1024 * 1024;
+/** Folders whose notebooks are committed with outputs cleared: the learner runs them. */
+const CLEARED = /^(workshop|investigations)\//;
 
 function codeNotebook(...cells: Pick<NotebookCell, 'source' | 'outputs'>[]) {
   return {
@@ -220,7 +224,8 @@ describe('notebooks through the tslab kernel', () => {
   // The first notebook test starts every notebook, two at a time; each test waits for its own.
   // (Not in a before() hook: a run filtered to other tests would execute them all.)
   let started: Map<string, Promise<NotebookRun>> | undefined;
-  const runs = () => (started ??= executedNotebooks(discoverNotebooks(paths.notebooks).map((source) => basename(source, '.ipynb'))));
+  const runs = () => (started ??= executedNotebooks(notebookNames(paths.notebooks)));
+  const runOf = (name: string) => runs().get(name) ?? executedNotebook(name);
 
   it('executedNotebook(name) points at the failing cell, and reuses its result within one test run', { timeout: NOTEBOOK_TIMEOUT_MS }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tfjs-doctor-notebooks-test-'));
@@ -237,6 +242,26 @@ describe('notebooks through the tslab kernel', () => {
       const failure = notebookFailure(join(dir, 'broken.ipynb'), run) ?? '';
       assert.match(failure, /broken\.ipynb: cell 2 wrote to stderr\n--- cell source ---\nconst n: number = 'text';/);
       assert.deepEqual(await executedNotebook('broken', { env, paths: scratch }), run);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('executedNotebook(\'workshop/name\') runs a workshop notebook into the same subfolder of the artifacts', { timeout: NOTEBOOK_TIMEOUT_MS }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tfjs-doctor-notebooks-test-'));
+    try {
+      const scratch = { ...paths, notebooks: dir, executedNotebooks: join(dir, 'executed') };
+      mkdirSync(join(dir, 'workshop'));
+      writeFileSync(join(dir, 'workshop', 'first.ipynb'), JSON.stringify(codeNotebook({ source: "console.log('in the workshop')" })));
+      writeFileSync(join(dir, 'top.ipynb'), JSON.stringify(codeNotebook({ source: '1' })));
+      mkdirSync(join(dir, 'elsewhere'));
+      writeFileSync(join(dir, 'elsewhere', 'ignored.ipynb'), JSON.stringify(codeNotebook({ source: '1' })));
+      assert.deepEqual(notebookNames(dir), ['top', 'workshop/first']);
+      const run = await executedNotebook('workshop/first', { env: { ...process.env, [TEST_RUN_ENV]: `scratch-${process.pid}` }, paths: scratch });
+      assert.equal(notebookFailure('first.ipynb', run), undefined);
+      assert.equal(run.executed, join(scratch.executedNotebooks, 'workshop', 'first.ipynb'));
+      assert.equal(run.html, join(scratch.executedNotebooks, 'workshop', 'first.html'));
+      assert.ok(existsSync(run.html), `the HTML export ${run.html} is missing`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -263,19 +288,40 @@ describe('notebooks through the tslab kernel', () => {
     assert.ok(discoverNotebooks(paths.notebooks).map((p) => basename(p)).includes('quickstart.ipynb'));
   });
 
-  for (const source of discoverNotebooks(paths.notebooks)) {
-    it(`${basename(source)} runs in tslab without errors or unexpected stderr`, { timeout: NOTEBOOK_TIMEOUT_MS }, async () => {
-      const run = await (runs().get(basename(source, '.ipynb')) ?? executedNotebook(basename(source, '.ipynb')));
-      const failure = notebookFailure(source, run);
+  for (const name of notebookNames(paths.notebooks)) {
+    it(`${name}.ipynb runs in tslab without errors or unexpected stderr, and stays under 2 MB executed`, { timeout: NOTEBOOK_TIMEOUT_MS }, async () => {
+      const run = await runOf(name);
+      const failure = notebookFailure(`${name}.ipynb`, run);
       if (failure !== undefined) assert.fail(failure);
       assert.ok(existsSync(run.html), `the HTML export ${run.html} is missing`);
+      const bytes = statSync(run.executed).size;
+      assert.ok(bytes < MAX_NOTEBOOK_BYTES, `${name}.ipynb is ${(bytes / 1024 / 1024).toFixed(2)} MB executed (limit 2 MB): show fewer or smaller charts`);
     });
   }
 
-  it('nothing but the notebooks themselves is in notebooks/ (runs and exports write to artifacts/)', async () => {
+  for (const name of notebookNames(paths.notebooks).filter((n) => CLEARED.test(n))) {
+    it(`${name}.ipynb is committed with its outputs cleared`, () => {
+      const cells = readNotebook(join(paths.notebooks, `${name}.ipynb`)).cells;
+      const withOutputs = cells
+        .map((cell, index) => ({ cell, number: index + 1 }))
+        .filter(({ cell }) => cell.cell_type === 'code' && ((cell.outputs ?? []).length > 0 || (cell.execution_count ?? null) !== null))
+        .map(({ number }) => number);
+      assert.deepEqual(withOutputs, [], `${name}.ipynb: cells ${withOutputs.join(', ')} have outputs or an execution count (clear them: Edit > Clear Outputs of All Cells, then save)`);
+    });
+  }
+
+  it('nothing but notebooks (and the workshop notes) is in notebooks/ (runs and exports write to artifacts/)', async () => {
     await Promise.allSettled(started?.values() ?? []);
     // .ipynb_checkpoints/ is JupyterLab's when a person saves a notebook in `npm start`: theirs, not ours.
-    const others = readdirSync(paths.notebooks).filter((name) => !name.endsWith('.ipynb') && name !== '.ipynb_checkpoints');
+    const folders = NOTEBOOK_FOLDERS.filter((folder) => folder !== '' && existsSync(join(paths.notebooks, folder)));
+    const others = [
+      ...readdirSync(paths.notebooks).filter((name) => !name.endsWith('.ipynb') && name !== '.ipynb_checkpoints' && !folders.includes(name as (typeof folders)[number])),
+      ...folders.flatMap((folder) =>
+        readdirSync(join(paths.notebooks, folder))
+          .filter((name) => !name.endsWith('.ipynb') && !name.endsWith('.md') && name !== '.ipynb_checkpoints')
+          .map((name) => `${folder}/${name}`),
+      ),
+    ];
     assert.deepEqual(others, []);
   });
 });

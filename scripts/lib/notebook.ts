@@ -2,8 +2,8 @@
  * Executing a notebook through the real tslab kernel (nbconvert + nbclient) and
  * exporting the result to HTML, as a user's Jupyter would.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { numberExecutedCells } from './execution-counts';
 import { KERNEL_NAME } from './kernel';
 import { findNotebookProblems, type CellProblem, type Notebook } from './notebook-problems';
@@ -14,6 +14,11 @@ export interface ExecuteOptions {
   env: NodeJS.ProcessEnv;
   /** Where the executed .ipynb and its .html go (never notebooks/: the sources stay as they are). */
   outDir: string;
+  /**
+   * The notebooks' folder: a notebook in one of its subfolders (workshop/) is
+   * written to the same subfolder of outDir, so names never collide.
+   */
+  sourceRoot?: string;
   /** Seconds one cell may run before the notebook fails. Defaults to 300. */
   cellTimeoutSeconds?: number;
 }
@@ -33,9 +38,10 @@ export async function executeNotebook(source: string, options: ExecuteOptions): 
   const started = Date.now();
   const name = basename(source, '.ipynb');
   const cellTimeout = options.cellTimeoutSeconds ?? DEFAULTS.cellTimeoutSeconds;
-  mkdirSync(options.outDir, { recursive: true });
-  const executed = join(options.outDir, `${name}.ipynb`);
-  const html = join(options.outDir, `${name}.html`);
+  const outDir = outputFolder(source, options);
+  mkdirSync(outDir, { recursive: true });
+  const executed = join(outDir, `${name}.ipynb`);
+  const html = join(outDir, `${name}.html`);
   // A failed run must not leave the previous run's files looking current.
   for (const stale of [executed, html]) rmSync(stale, { force: true });
 
@@ -49,7 +55,7 @@ export async function executeNotebook(source: string, options: ExecuteOptions): 
       `--ExecutePreprocessor.kernel_name=${KERNEL_NAME}`,
       `--ExecutePreprocessor.timeout=${cellTimeout}`,
       `--ExecutePreprocessor.startup_timeout=${DEFAULTS.kernelStartupSeconds}`,
-      '--output-dir', options.outDir, '--output', name, source,
+      '--output-dir', outDir, '--output', name, source,
     ],
     { env: options.env },
   );
@@ -62,19 +68,40 @@ export async function executeNotebook(source: string, options: ExecuteOptions): 
 
   const exported = await run(
     options.python,
-    ['-m', 'nbconvert', '--to', 'html', '--output-dir', options.outDir, '--output', name, executed],
+    ['-m', 'nbconvert', '--to', 'html', '--output-dir', outDir, '--output', name, executed],
     { env: options.env },
   );
   const failure = exported.code === 0 ? undefined : `nbconvert --to html failed (exit ${exported.code}):\n${tail(exported.stderr)}`;
   return { executed, html, problems, failure, ms: Date.now() - started };
 }
 
-/** The .ipynb files directly in `dir`, sorted by name. */
+/** outDir, or its subfolder mirroring the notebook's place under sourceRoot. */
+function outputFolder(source: string, { outDir, sourceRoot }: ExecuteOptions): string {
+  if (sourceRoot === undefined) return outDir;
+  const folder = relative(sourceRoot, dirname(source));
+  return folder === '' || folder.startsWith('..') || isAbsolute(folder) ? outDir : join(outDir, folder);
+}
+
+/**
+ * The folders of notebooks/ that hold notebooks: notebooks/ itself, the
+ * workshop (one notebook per checklist section) and the investigations.
+ */
+export const NOTEBOOK_FOLDERS = ['', 'workshop', 'investigations'] as const;
+
+/** The .ipynb files in `dir` and in its NOTEBOOK_FOLDERS, sorted by name ('quickstart', 'workshop/01-start-simple'). */
 export function discoverNotebooks(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.ipynb'))
-    .sort()
-    .map((name) => join(dir, name));
+  return NOTEBOOK_FOLDERS.flatMap((folder) => {
+    const path = join(dir, folder);
+    if (!existsSync(path)) return [];
+    return readdirSync(path)
+      .filter((name) => name.endsWith('.ipynb'))
+      .map((name) => join(path, name));
+  }).sort((a, b) => notebookName(a, dir).localeCompare(notebookName(b, dir)));
+}
+
+/** A notebook's name: its path under `dir` without .ipynb, with forward slashes ('workshop/01-start-simple'). */
+export function notebookName(source: string, dir: string): string {
+  return relative(dir, source).split(sep).join('/').replace(/\.ipynb$/, '');
 }
 
 /** Executes notebooks `concurrency` at a time (2: one per core), results in the order given. */

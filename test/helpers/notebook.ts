@@ -11,18 +11,23 @@
  * Outside `npm test` every call executes it afresh.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { discoverNotebooks as discoverNotebookFiles, executeNotebook, type NotebookRun } from '../../scripts/lib/notebook';
+import { discoverNotebooks as discoverNotebookFiles, executeNotebook, notebookName, type NotebookRun } from '../../scripts/lib/notebook';
 import { describeProblems } from '../../scripts/lib/notebook-problems';
 import { repoPaths, TEST_RUN_ENV, type RepoPaths } from '../../scripts/lib/paths';
 
 export { TEST_RUN_ENV };
 import { prepareNotebookTooling } from '../../scripts/lib/tooling';
 
-/** The .ipynb files directly in `dir` (default notebooks/), sorted by name. */
+/** The .ipynb files of notebooks/ and its workshop/ and investigations/ folders (or of `dir`), sorted by name. */
 export function discoverNotebooks(dir: string = repoPaths().notebooks): string[] {
   return discoverNotebookFiles(dir);
+}
+
+/** The names of the notebooks in `dir`, as executedNotebook() takes them: 'quickstart', 'workshop/01-start-simple'. */
+export function notebookNames(dir: string = repoPaths().notebooks): string[] {
+  return discoverNotebookFiles(dir).map((source) => notebookName(source, dir));
 }
 
 /** Why a notebook run failed, or undefined when it ran clean. */
@@ -40,7 +45,8 @@ interface RecordedRun extends NotebookRun {
 const LOCK = { pollMs: 500, staleMs: 15 * 60_000 } as const;
 
 /**
- * notebooks/<name>.ipynb executed into artifacts/notebooks/ (.ipynb + .html).
+ * notebooks/<name>.ipynb executed into artifacts/notebooks/ (.ipynb + .html),
+ * a subfolder's notebook ('workshop/01-start-simple') into the same subfolder.
  * Throws when Jupyter or the kernel cannot be set up, saying what to run.
  */
 export async function executedNotebook(
@@ -48,9 +54,9 @@ export async function executedNotebook(
   { env = process.env, paths = repoPaths() }: { env?: NodeJS.ProcessEnv; paths?: RepoPaths } = {},
 ): Promise<NotebookRun> {
   const source = join(paths.notebooks, `${name}.ipynb`);
-  if (!existsSync(source)) throw new Error(`No notebook notebooks/${name}.ipynb (have: ${discoverNotebooks(paths.notebooks).map((p) => basename(p)).join(', ')}).`);
-  mkdirSync(paths.executedNotebooks, { recursive: true });
+  if (!existsSync(source)) throw new Error(`No notebook notebooks/${name}.ipynb (have: ${notebookNames(paths.notebooks).join(', ')}).`);
   const record = join(paths.executedNotebooks, `${name}.run.json`);
+  mkdirSync(dirname(record), { recursive: true });
   const testRun = env[TEST_RUN_ENV];
 
   const lock = join(paths.executedNotebooks, `${name}.lock`);
@@ -64,7 +70,7 @@ export async function executedNotebook(
     const tooling = await prepareNotebookTooling(paths).catch((error: unknown) => {
       throw new Error(`Notebooks cannot run here: ${error instanceof Error ? error.message : String(error)}`);
     });
-    const run = await executeNotebook(source, { ...tooling, outDir: paths.executedNotebooks });
+    const run = await executeNotebook(source, { ...tooling, outDir: paths.executedNotebooks, sourceRoot: paths.notebooks });
     if (testRun) writeFileSync(record, JSON.stringify({ ...run, testRun } satisfies RecordedRun, null, 1));
     return run;
   } finally {
