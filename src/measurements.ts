@@ -121,6 +121,8 @@ export interface SampleRow {
   image?: string;
   /** Raw feature values for tabular/sequence inputs (truncated for wide inputs). */
   values?: number[];
+  /** Token inputs: the tokens (options.vocabulary) or ids, as text. */
+  text?: string;
   label: string;
   prediction?: string;
   /** Probability of the predicted class (classification). */
@@ -156,6 +158,34 @@ export interface LrRangeTest {
   minLossLr?: number | null;
 }
 
+/** Gradient of the loss reaching a recurrent layer's input at each timestep (CHECKLIST T13). */
+export interface TimestepGradients {
+  layer: string;
+  /** 'LSTM', 'GRU', 'SimpleRNN'. */
+  cell: string;
+  /** Mean over the probe batch of the per-sample gradient norm at each step, first step first. */
+  norms: (number | null)[];
+}
+
+/** One timestep of a sequence sample: input token, true and predicted token ('' past the end of a shorter line) (issue 13). */
+export interface SequenceStep {
+  input: string;
+  label: string;
+  prediction: string;
+  wrong: boolean;
+}
+
+/** Sequence outputs side by side, one timestep per column (options.vocabulary turns ids into tokens). */
+export interface SequenceSteps {
+  rows: { index: number; loss: number | null; steps: SequenceStep[] }[];
+  /** Steps of each sequence before the view cut it. */
+  totalSteps: number;
+}
+
+export interface GradientThroughTime {
+  layers: TimestepGradients[];
+}
+
 export interface Measurements {
   /** Fixes tried on a clone for the top causes, with the probe before and after (src/verify). */
   verifiedFixes?: VerifiedFix[];
@@ -169,6 +199,10 @@ export interface Measurements {
   predictions?: SampleSet;
   confusion?: ConfusionMatrix;
   lrRange?: LrRangeTest;
+  /** Gradient norm per timestep at each recurrent layer's input (issue 13). */
+  throughTime?: GradientThroughTime;
+  /** Sequence outputs timestep by timestep (issue 13). */
+  sequences?: SequenceSteps;
   /** Anything else a check measured, keyed by check id. */
   extra?: Record<string, Record<string, number | string | boolean | null>>;
 }

@@ -65,6 +65,12 @@ export interface DiagnoseOptions {
   maxSamples?: number;
   /** Cancels the diagnosis: it rejects with signal.reason, leaving no tensors behind. Defaults to none. */
   signal?: AbortSignal;
+  /**
+   * The token of each id (vocabulary[id]), for token inputs and sequence outputs: prediction views show
+   * tokens instead of ids, and an entry named like '[UNK]' or '<unk>' lets the token check measure
+   * the share of unknown tokens. Defaults to none (ids are shown).
+   */
+  vocabulary?: string[];
 }
 
 export const DEFAULTS = {
@@ -99,6 +105,7 @@ export interface ResolvedOptions {
   maxSamples: number;
   signal?: AbortSignal;
   yieldMs: number;
+  vocabulary?: string[];
 }
 
 const TASKS: readonly Task[] = ['multiclass', 'binary', 'multilabel', 'regression'];
@@ -154,6 +161,13 @@ function signalOption(value: unknown): AbortSignal | undefined {
   return value;
 }
 
+/** A list of token strings (a lone string is refused: spreading it would split it into characters). */
+function vocabularyOption(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw inputError('optionStringList', 'vocabulary', value);
+  return [...value];
+}
+
 /** Resolves options once, at the top of diagnose(); the result is never mutated. */
 export function resolveOptions(options: DiagnoseOptions | undefined): ResolvedOptions {
   if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) throw inputError('optionsNotObject');
@@ -187,5 +201,6 @@ export function resolveOptions(options: DiagnoseOptions | undefined): ResolvedOp
     maxSamples: positiveInteger('maxSamples', o.maxSamples, 100_000) ?? DEFAULTS.maxSamples,
     signal: signalOption(o.signal),
     yieldMs: DEFAULTS.yieldMs,
+    vocabulary: vocabularyOption(o.vocabulary),
   };
 }

@@ -28,6 +28,9 @@ export const FINDING_IDS = [
   'loss-diverging', 'val-loss-rising', 'loss-nonfinite',
   // network architecture (issue 10)
   'layer-bottleneck',
+  // token inputs and sequence models (issue 13)
+  'tokens-out-of-range', 'tokens-oov-high', 'padding-wrong-end', 'padding-not-masked', 'labels-shifted',
+  'gradients-vanishing-through-time', 'gradients-exploding-through-time',
 ] as const;
 
 export type FindingId = (typeof FINDING_IDS)[number];

@@ -12,6 +12,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readNotebook, type NotebookRun } from '../scripts/lib/notebook';
 import { repoPaths } from '../scripts/lib/paths';
+import { reportToText } from '../src/render';
+import { healthyReport, sickReport } from './render-fixture';
 import { executedNotebook, executedNotebooks, notebookFailure, notebookNames } from './helpers/notebook';
 import {
   cellExpectation,
@@ -59,6 +61,13 @@ describe('notebook expectations (test/helpers/notebook-expectations.ts)', () => 
       { severity: 'info', id: 'labels-imbalanced' },
     ]]);
     assert.deepEqual(reportsInCell(printed), [[{ severity: 'info', id: 'labels-imbalanced' }]]);
+  });
+
+  it('reportsInCell(cell) reads every finding of the text report render writes (src/render/text.ts)', () => {
+    const ids = (data: typeof sickReport) => data.findings.map(({ severity, id }) => ({ severity, id }));
+    assert.ok(sickReport.findings.some((f) => f.severity === 'error') && sickReport.findings.some((f) => f.layer !== undefined));
+    assert.deepEqual(reportsInCell(code('', {}, reportToText(sickReport))), [ids(sickReport)]);
+    assert.deepEqual(reportsInCell(code('', {}, reportToText(healthyReport))), [ids(healthyReport)]);
   });
 
   it('reportsInCell(cell) finds no report in a cell that only logs a tfjs-doctor message', () => {

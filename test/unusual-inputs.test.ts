@@ -267,23 +267,30 @@ describe('unusual models', () => {
     model.dispose();
   });
 
-  test('diagnose(embeddingModel, idsAboveInputDim) names the input, the layer and the valid range', async () => {
+  test('diagnose(embeddingModel, idsAboveInputDim) reports tokens-out-of-range (error) naming the layer and the valid range, and the probes run on clipped ids', async () => {
     const model = tf.sequential({ layers: [tf.layers.embedding({ inputDim: 10, outputDim: 4, inputLength: 5, name: 'tokens' }), tf.layers.flatten(), tf.layers.dense({ units: 2, activation: 'softmax' })] });
     model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
     const x = tf.tensor2d(Array.from({ length: 40 * 5 }, (_, i) => i % 25), [40, 5]);
     const y = tf.oneHot(tf.tensor1d(Array.from({ length: 40 }, (_, i) => i % 2), 'int32'), 2);
-    await refuses(model, { x, y }, quiet, 'embeddingOutOfRange', 'data', 'tokens', 10, 0, 24);
+    const report = await untouched(model, () => diagnose(model, { x, y }, quiet));
+    const f = report.findings.find((finding) => finding.id === 'tokens-out-of-range');
+    assert.ok(f, report.findings.map((finding) => finding.id).join(', '));
+    assert.deepEqual([f.severity, f.layer, f.evidence.inputDim, f.evidence.min, f.evidence.max], ['error', 'tokens', 10, 0, 24]);
+    assert.equal(report.triage?.first, 'tokens-out-of-range');
+    assert.deepEqual(report.checks.filter((c) => c.status === 'error').map((c) => c.note), []);
     tf.dispose([x, y]);
     model.dispose();
   });
 
-  test('diagnose(embeddingModel, negativeIds) says ids cannot be negative', async () => {
+  test('diagnose(embeddingModel, negativeIds) reports tokens-out-of-range saying ids cannot be negative', async () => {
     const model = tf.sequential({ layers: [tf.layers.embedding({ inputDim: 10, outputDim: 4, inputLength: 5, name: 'tokens' }), tf.layers.flatten(), tf.layers.dense({ units: 2, activation: 'softmax' })] });
     model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
     const x = tf.tensor2d(Array.from({ length: 40 * 5 }, (_, i) => (i % 3) - 1), [40, 5]);
     const y = tf.oneHot(tf.tensor1d(Array.from({ length: 40 }, (_, i) => i % 2), 'int32'), 2);
-    await refuses(model, { x, y }, quiet, 'embeddingOutOfRange', 'data', 'tokens', 10, -1, 1);
-    assert.match(INPUT_ERRORS.embeddingOutOfRange('data', 'tokens', 10, -1, 1), /an id cannot be negative/);
+    const report = await untouched(model, () => diagnose(model, { x, y }, { ...quiet, checks: { only: ['token-inputs'] } }));
+    const f = report.findings.find((finding) => finding.id === 'tokens-out-of-range');
+    assert.equal(f?.evidence.min, -1);
+    assert.match(f?.fix ?? '', /cannot be negative/);
     tf.dispose([x, y]);
     model.dispose();
   });

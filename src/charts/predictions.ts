@@ -35,6 +35,7 @@ function hardest(rows: readonly SampleRow[], max: number): SampleRow[] {
 }
 
 function inputText(row: SampleRow): string {
+  if (row.text !== undefined) return clip(row.text, 34);
   if (!row.values || row.values.length === 0) return '';
   const shown = row.values.slice(0, 4).map((v) => (isFiniteNumber(v) ? String(Number(v.toPrecision(3))) : 'NaN'));
   return clip(`${shown.join(', ')}${row.values.length > 4 ? ', …' : ''}`, 34);

@@ -100,6 +100,8 @@ export interface CheckContext<N extends InputKey = never> {
   readonly chance?: ChanceLevel;
   /** Names of the statistics groups: one per feature (tabular) or per channel (image, sequence). */
   readonly featureNames: string[];
+  /** options.vocabulary: the token of each id, when given (token inputs and sequence outputs). */
+  readonly vocabulary?: readonly string[];
 }
 
 export interface DataProfiles {

@@ -15,6 +15,7 @@ import type { ModelFacts } from './model-info';
 import type { ResolvedLoss } from './loss';
 import type { OptimizerRecipe } from './optimizer';
 import { shuffledIndices } from './random';
+import { tokenInput } from './sequence-model';
 
 /** Folds per-column statistics into one group (a flattened grayscale image has one channel). */
 function mergeGroups(stats: GroupStats): GroupStats {
@@ -62,6 +63,19 @@ function probeTensors(sample: Reservoir, rowShape: number[], labelShape: number[
   };
 }
 
+/**
+ * Token ids outside the Embedding's 0..inputDim-1 (reported by the token-inputs
+ * check as tokens-out-of-range) clipped into range in the probe tensors, so the
+ * probes run on lookups tfjs can do instead of garbage; the user's data is untouched.
+ */
+function clipTokenIds(probe: ProbeData, model: tf.LayersModel): ProbeData {
+  const tokens = tokenInput(model);
+  if (!tokens) return probe;
+  const x = tf.tidy(() => tf.clipByValue(probe.x, 0, tokens.inputDim - 1));
+  probe.x.dispose();
+  return { ...probe, x };
+}
+
 /** Flat labels ([n]) for a [n, 1] output become [n, 1], as model.fit expands them. */
 function fitLabelShape(labelShape: number[], facts: ModelFacts): number[] {
   return labelShape.length === 0 && facts.outputShape.length === 1 ? [1] : labelShape;
@@ -92,7 +106,9 @@ export function buildContext(inputs: ContextInputs): CheckContext<never> {
   const task = inferTask(options.task, inputs.loss.name, facts, train.labels);
   const numClasses = inferClassCount(task.value, facts, train.labels);
   const chance = chanceLevel(inputs.loss.name, numClasses, train.labels, train.sample.y);
-  const classNames = numClasses ? (options.classNames ?? Array.from({ length: numClasses }, (_, i) => String(i))) : undefined;
+  // A vocabulary as long as the classes names them (next-token outputs predict a token of the vocabulary).
+  const vocabularyNames = options.vocabulary && options.vocabulary.length === numClasses ? options.vocabulary : undefined;
+  const classNames = numClasses ? (options.classNames ?? vocabularyNames ?? Array.from({ length: numClasses }, (_, i) => String(i))) : undefined;
 
   const info: DiagnosisContext = {
     backend: inputs.backend,
@@ -113,8 +129,8 @@ export function buildContext(inputs: ContextInputs): CheckContext<never> {
   };
   return {
     model: inputs.model,
-    train: probeTensors(train.sample, train.rowShape, fitLabelShape(train.labelShape, facts), random),
-    validation: validation ? probeTensors(validation.sample, validation.rowShape, fitLabelShape(validation.labelShape, facts), random) : undefined,
+    train: clipTokenIds(probeTensors(train.sample, train.rowShape, fitLabelShape(train.labelShape, facts), random), inputs.model),
+    validation: validation ? clipTokenIds(probeTensors(validation.sample, validation.rowShape, fitLabelShape(validation.labelShape, facts), random), inputs.model) : undefined,
     info,
     loss: inputs.loss.fn,
     lossPerRow: inputs.loss.perRow,
@@ -127,5 +143,6 @@ export function buildContext(inputs: ContextInputs): CheckContext<never> {
     facts,
     chance,
     featureNames: featureNames(inputKind.value, profile.train.features.count.length),
+    vocabulary: options.vocabulary,
   };
 }

@@ -147,8 +147,7 @@ export interface ProfiledSplit {
 /**
  * Throws when the profiled data cannot go through the model at all, before a
  * check tries and fails deep inside tfjs: labels with several columns against
- * another number of output units (no standard loss can pair them), and ids
- * outside the range of an embedding layer fed by the model input.
+ * another number of output units (no standard loss can pair them).
  */
 export function checkProfileAgainstModel(model: tf.LayersModel, facts: ModelFacts, split: ProfiledSplit, name: string, knownLoss: boolean): void {
   const width = split.labelShape.reduce((a, b) => a * b, 1);
@@ -159,22 +158,5 @@ export function checkProfileAgainstModel(model: tf.LayersModel, facts: ModelFact
   if (knownLoss && split.labelShape.length > 0 && width > 1 && units > 1 && width !== units && !perPosition) {
     throw inputError('labelColumns', name, split.labelShape, units);
   }
-  const min = Math.min(...Array.from(split.features.min).filter(Number.isFinite), Infinity);
-  const max = Math.max(...Array.from(split.features.max).filter(Number.isFinite), -Infinity);
-  if (!Number.isFinite(min) || !Number.isFinite(max)) return;
-  for (const layer of inputEmbeddings(model)) {
-    const inputDim = Number(layer.getConfig().inputDim);
-    if (!Number.isInteger(inputDim)) continue;
-    // tfjs casts ids to int32 (truncating toward zero) before the lookup.
-    const [low, high] = [Math.trunc(min), Math.trunc(max)];
-    if (low < 0 || high > inputDim - 1) throw inputError('embeddingOutOfRange', name, layer.name, inputDim, low, high);
-  }
-}
-
-/** Embedding layers that read the model input directly (their ids are the data's values). */
-function inputEmbeddings(model: tf.LayersModel): tf.layers.Layer[] {
-  return model.layers.filter((layer) =>
-    layer.getClassName() === 'Embedding' &&
-    layer.inboundNodes.length > 0 &&
-    layer.inboundNodes.every((node) => node.inboundLayers.every((inbound) => inbound.getClassName() === 'InputLayer')));
+  // Token ids outside an Embedding's range are a finding (tokens-out-of-range), not a refusal: see checks/sequence/tokens.ts.
 }

@@ -73,10 +73,6 @@ export const INPUT_ERRORS = {
     `options.loss is ${describeValue(value)}; give a loss name such as 'categoricalCrossentropy' or a function (yTrue, yPred) => tensor.`,
   modelFailedOnData: (name: string, reason: string): string =>
     `the model could not run on ${name} (${reason}); check that the data matches the model's input (shape, dtype, value range).`,
-  embeddingOutOfRange: (name: string, layer: string, inputDim: number, min: number, max: number): string =>
-    `${name}: the inputs hold ids from ${min} to ${max}, but embedding layer '${layer}' takes ids 0..${inputDim - 1} (inputDim ${inputDim}); ` +
-    (min < 0 ? `remap the ids into 0..${inputDim - 1} (an id cannot be negative).` : `remap the ids into 0..${inputDim - 1} or raise inputDim to at least ${max + 1}.`),
-
   // the data
   dataMissing: (name: string): string => `${name} is missing; pass { x, y } (tensors or arrays) or a tf.data.Dataset of { xs, ys }.`,
   dataWrongKind: (name: string, value: unknown): string =>

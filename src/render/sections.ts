@@ -13,6 +13,8 @@ import type { FindingId } from '../types';
 import { SECTION_SUMMARIES, type SectionKey } from './text';
 import { verifiedFixChart } from '../charts/verified-fix';
 import { verifyMessages } from '../messages/verify';
+import { throughTimeChart } from '../charts/through-time';
+import { sequenceStepsChart } from '../charts/sequence-steps';
 
 export interface SectionDefinition {
   key: SectionKey;
@@ -43,6 +45,13 @@ export const SECTIONS: readonly SectionDefinition[] = [
     ],
     chart: (m) => (m.gradients && m.gradients.weights.length > 0 ? gradientFlowChart(m.gradients) : undefined),
   },
+  // Sequence models (issue 13): the gradient per timestep at each recurrent layer.
+  {
+    key: 'throughTime',
+    title: 'Gradient through time',
+    findingIds: ['gradients-vanishing-through-time', 'gradients-exploding-through-time', 'padding-wrong-end', 'padding-not-masked'],
+    chart: (m) => (m.throughTime && m.throughTime.layers.length > 0 ? throughTimeChart(m.throughTime) : undefined),
+  },
   {
     key: 'activations',
     title: 'Activations',
@@ -69,6 +78,13 @@ export const SECTIONS: readonly SectionDefinition[] = [
     title: 'Predictions',
     findingIds: [],
     chart: (m) => (m.predictions && m.predictions.rows.length > 0 ? predictionsChart(m.predictions) : undefined),
+  },
+  // Sequence outputs (issue 13): input | true | predicted token per timestep.
+  {
+    key: 'sequences',
+    title: 'Sequences step by step',
+    findingIds: ['labels-shifted', 'tokens-out-of-range', 'tokens-oov-high'],
+    chart: (m) => (m.sequences && m.sequences.rows.length > 0 ? sequenceStepsChart(m.sequences) : undefined),
   },
   {
     key: 'confusion',

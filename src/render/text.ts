@@ -184,6 +184,23 @@ export const SECTION_SUMMARIES = {
       (worst && worst.count > 0 ? `; most confused: ${worst.actual} predicted as ${worst.predicted} (${worst.count}).` : '.')
     );
   },
+  // sequence outputs (issue 13): tokens per timestep
+  sequences(m: Measurements): string {
+    const rows = m.sequences?.rows ?? [];
+    const steps = rows.reduce((sum, r) => sum + r.steps.length, 0);
+    const wrong = rows.reduce((sum, r) => sum + r.steps.filter((s) => s.wrong).length, 0);
+    return `${rows.length} sequences timestep by timestep (input, true, predicted); ${wrong} of ${steps} predicted steps wrong.`;
+  },
+  // sequence models (issue 13): how far back the gradient reaches
+  throughTime(m: Measurements): string {
+    const layers = m.throughTime?.layers ?? [];
+    return layers.map((l) => {
+      const norms = l.norms.map((v) => v ?? 0);
+      const peak = Math.max(...norms, 0);
+      const share = peak > 0 ? norms[0] / peak : 0;
+      return `${l.layer} (${l.cell}): the first of ${norms.length} steps gets ${num(share)} of the gradient of the strongest step.`;
+    }).join(' ');
+  },
   // verified fixes (trust-core): one line per fix tried on a clone
   verified: (m: Measurements): string => verifyMessages.sectionText(m.verifiedFixes ?? []),
   lr(m: Measurements): string {

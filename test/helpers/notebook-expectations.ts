@@ -31,7 +31,7 @@ export interface ReportFinding {
 const SEVERITIES: Record<string, Severity> = { ERROR: 'error', WARNING: 'warning', INFO: 'info' };
 const FINDING_LINE = /^- (ERROR|WARNING|INFO) .*\(([a-z0-9-]+), checklist [^()]*\)$/;
 const REPORT_START = /^tfjs-doctor: /;
-/** The verdict line right after the title (verdictText in src/render/text.ts): tells a report from any other "tfjs-doctor: " line. */
+/** The verdict, the first line after the title that is not blank (verdictText in src/render/text.ts): tells a report from any other "tfjs-doctor: " line. */
 const VERDICT = /^(No problems found in \d+ checks?\b|\d+ (errors?|warnings?)\b)/;
 
 function text(value: unknown): string {
@@ -77,7 +77,8 @@ export function reportsInCell(cell: ExpectCell): ReportFinding[][] {
     const lines = block.split('\n');
     for (const [i, line] of lines.entries()) {
       if (REPORT_START.test(line)) {
-        current = VERDICT.test(lines[i + 1] ?? '') ? [] : undefined;
+        const verdict = lines.slice(i + 1).find((next) => next.trim() !== '') ?? '';
+        current = VERDICT.test(verdict) ? [] : undefined;
         if (current) reports.push(current);
       }
       const match = FINDING_LINE.exec(line.trimEnd());

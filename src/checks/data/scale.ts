@@ -10,6 +10,7 @@ import { dataConstantFeature, dataUnnormalized } from '../../messages/data';
 import { evidenceMargin } from '../strength';
 import { classCounts, feedsEmbedding } from '../../context/infer';
 import { variance } from '../../data/stats';
+import { isOneHotSteps } from '../../context/sequence-model';
 import { className, summarize, type GroupSummary } from './shared';
 
 /** Pixels above this cannot be [0, 1] or [-1, 1] images; 0-255 images reach ~255. */
@@ -140,6 +141,8 @@ function constantFinding(ctx: CheckContext, groups: GroupSummary[]): Finding | u
   // Constant pixels (an image's empty border) and token positions that always hold padding are normal;
   // only measured tabular/sequence features are judged.
   if (ctx.info.inputKind.value === 'image' || feedsEmbedding(ctx.model) || ctx.profile.train.rows < 2) return undefined;
+  // One-hot characters per step (addition-rnn, text generation): a column that stays 0 is a symbol that never occurs.
+  if (ctx.profile.train.rowShape.length === 2 && isOneHotSteps(ctx.profile.train.sample.x, groups.length)) return undefined;
   const constant = groups.filter((g) => g.min === g.max);
   if (constant.length === 0) return undefined;
   return dataConstantFeature({ features: constant.map((g) => g.name), total: groups.length, value: constant[0].min });

@@ -8,6 +8,8 @@ import type { Check, CheckContext } from '../base';
 import type { ConfusionMatrix, SampleRow, SampleSet } from '../../measurements';
 import { pixelsToPngDataUrl } from '../../charts/png';
 import { imageDims } from '../../context/infer';
+import { tokenInput } from '../../context/sequence-model';
+import { tokenText } from '../sequence/vocabulary';
 import { argmax } from '../../data/stats';
 import { classesOf, className, isClassification, labelStepsOf, lossOrSkip, predictRows } from './shared';
 
@@ -57,8 +59,9 @@ function labelText(ctx: CheckContext, y: ArrayLike<number>, r: number, width: nu
 }
 
 /** Everything a row shows of its input: a PNG for images, leading values for tables. */
-function inputView(ctx: CheckContext, x: Float32Array, r: number, rowSize: number): Pick<SampleRow, 'image' | 'values'> {
+function inputView(ctx: CheckContext, x: Float32Array, r: number, rowSize: number): Pick<SampleRow, 'image' | 'values' | 'text'> {
   const values = rowValues(x, r, rowSize);
+  if (tokenInput(ctx.model)) return { values: values.slice(0, TABLE_COLUMNS), text: tokenText(values, ctx.vocabulary) };
   const dims = ctx.info.inputKind.value === 'image' ? imageDims(ctx.profile.train.rowShape) : undefined;
   if (dims && [1, 3, 4].includes(dims[2])) return { image: pixelsToPngDataUrl(values, dims) };
   return { values: values.slice(0, TABLE_COLUMNS) };
