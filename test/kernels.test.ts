@@ -361,3 +361,22 @@ test('Conv2DBackpropFilter on wasm names the attribute it cannot read', async ()
   tf.dispose([x, dy]);
   assert.equal(tf.memory().numTensors, baseline);
 });
+
+test('Identity on wasm shares the data: a clone keeps its values after its source is disposed or a variable is reassigned, and frees its memory', async () => {
+  await tf.setBackend('wasm');
+  const baseline = tf.memory();
+  const x = tf.tensor2d([1, -2, 3, 4], [2, 2]);
+  const copy = tf.clone(x);
+  assert.equal(tf.memory().numDataBuffers, baseline.numDataBuffers + 1, 'the clone holds no second copy of the data');
+  x.dispose();
+  assert.deepEqual(Array.from(copy.dataSync()), [1, -2, 3, 4]);
+  const [first, second] = [tf.tensor1d([5, 6]), tf.tensor1d([7, 8])];
+  const v = tf.variable(first);
+  const snapshot = tf.clone(v);
+  v.assign(second);
+  assert.deepEqual(Array.from(snapshot.dataSync()), [5, 6], 'a snapshot of a variable keeps the values it was taken with');
+  assert.deepEqual(Array.from(v.dataSync()), [7, 8]);
+  tf.dispose([copy, snapshot, v, first, second]);
+  assert.equal(tf.memory().numTensors, baseline.numTensors);
+  assert.equal(tf.memory().numDataBuffers, baseline.numDataBuffers);
+});

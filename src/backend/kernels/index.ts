@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { fastBatchMatMul } from './batch-mat-mul';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { fastConv2DBackpropInput } from './conv2d-backprop-input';
+import { sharingIdentity } from './identity';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
 import { maxPoolGradConfig } from './max-pool-grad';
@@ -43,7 +44,8 @@ function isOurs(kernelName: string, backendName: string): boolean {
  * the convolutions with 'same' padding, and OneHot with a float dtype (see
  * max-pool-grad.ts, same-padding.ts, one-hot.ts), and swaps its slow
  * Conv2DBackpropInput loop for an XNNPACK convolution (conv2d-backprop-input.ts)
- * and its scalar transposed matmul for XNNPACK's (batch-mat-mul.ts). Safe to call repeatedly: a kernel
+ * and its scalar transposed matmul for XNNPACK's (batch-mat-mul.ts), and makes
+ * Identity share its input instead of copying it (identity.ts). Safe to call repeatedly: a kernel
  * already in place (ours, or one a future tfjs release adds) is left alone,
  * so tfjs never warns about duplicates. Returns the kernel names it changed.
  */
@@ -67,6 +69,7 @@ export function registerTrainingKernels(): string[] {
     [tf.OneHot, dtypeHonouringOneHot],
     [tf.Conv2DBackpropInput, fastConv2DBackpropInput],
     [tf.BatchMatMul, fastBatchMatMul],
+    [tf.Identity, sharingIdentity],
   ];
   for (const [kernelName, wrap] of wrappers) {
     const original = tf.getKernel(kernelName, 'wasm');

@@ -6,6 +6,7 @@
  * null costs little more than one fit.
  */
 import * as tf from '@tensorflow/tfjs';
+import { readTidy } from './read';
 import { ridgeSolver, RIDGE_MAX_FEATURES } from './ridge';
 
 /** Standardized inputs split into a fitting part and a held-out part (first fitRows rows fit). */
@@ -79,11 +80,11 @@ function centroidClasses(s: ProbeSplit, labelSets: number[][], classes: number[]
       counts[col]++;
     }
   });
-  const distances = tf.tidy(() => {
+  const distances = readTidy(() => {
     const m = tf.tensor2d(membership, [s.fitRows, columns]);
     const sums = tf.matMul(tf.transpose(m), s.fitX);
     const centroids = tf.div(sums, tf.tensor2d(Float32Array.from(counts, (n) => Math.max(n, 1)), [columns, 1])) as tf.Tensor2D;
-    return squaredDistances(s.testX, centroids).dataSync();
+    return squaredDistances(s.testX, centroids);
   });
   return labelSets.map((_, set) => Array.from({ length: s.testRows }, (_, i) => {
     let best = -1;

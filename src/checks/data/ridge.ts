@@ -7,6 +7,7 @@
  * Transposes are explicit: the wasm matMul with a transpose flag is far slower.
  */
 import * as tf from '@tensorflow/tfjs';
+import { readTidy, readTidy2D } from './read';
 
 /** Above this many features the F x F solve costs more than the check is worth; k-NN covers images. */
 export const RIDGE_MAX_FEATURES = 512;
@@ -50,19 +51,19 @@ function choleskySolve(l: Float64Array, b: Float64Array, n: number, k: number): 
  */
 export function ridgeSolver(fitX: tf.Tensor2D, testX: tf.Tensor2D): (targets: number[][]) => number[][] {
   const n = fitX.shape[1];
-  const a = Float64Array.from(tf.tidy(() => tf.matMul(tf.transpose(fitX), fitX).dataSync()));
+  const a = Float64Array.from(readTidy(() => tf.matMul(tf.transpose(fitX), fitX)));
   const lambda = LAMBDA_PER_ROW * fitX.shape[0];
   for (let i = 0; i < n; i++) a[i * n + i] += lambda;
   const l = cholesky(a, n);
   return (targets) => {
     const k = targets[0]?.length ?? 1;
     const means = Array.from({ length: k }, (_, c) => targets.reduce((s, row) => s + row[c], 0) / targets.length);
-    const cross = tf.tidy(() => {
+    const cross = readTidy(() => {
       const y = tf.tensor2d(targets.map((row) => row.map((v, c) => v - means[c])), [targets.length, k]);
-      return tf.matMul(tf.transpose(fitX), y).dataSync();
+      return tf.matMul(tf.transpose(fitX), y);
     });
     const w = choleskySolve(l, Float64Array.from(cross), n, k);
-    const predicted = tf.tidy(() => tf.matMul(testX, tf.tensor2d(Float32Array.from(w), [n, k])).arraySync() as number[][]);
+    const predicted = readTidy2D(() => tf.matMul(testX, tf.tensor2d(Float32Array.from(w), [n, k])));
     return predicted.map((row) => row.map((v, c) => v + means[c]));
   };
 }

@@ -12,6 +12,7 @@ import { tokenInput } from '../../context/sequence-model';
 import { tokenText } from '../sequence/vocabulary';
 import { argmax } from '../../data/stats';
 import { classesOf, className, isClassification, labelStepsOf, lossOrSkip, predictRows } from './shared';
+import { readTidy } from './read';
 
 /** Rows shown in the sample grid and in the predictions view: a few dozen stay readable and light. */
 const GRID_ROWS = 32;
@@ -78,8 +79,8 @@ export const samplesCheck: Check = {
   findings: [],
   async run(ctx: CheckContext) {
     const rows = Math.min(GRID_ROWS, ctx.train.x.shape[0]);
-    const x = tf.tidy(() => tf.slice(ctx.train.x, 0, rows).dataSync() as Float32Array);
-    const y = tf.tidy(() => tf.slice(ctx.train.y, 0, rows).dataSync() as Float32Array);
+    const x = readTidy(() => tf.slice(ctx.train.x, 0, rows)) as Float32Array;
+    const y = readTidy(() => tf.slice(ctx.train.y, 0, rows)) as Float32Array;
     const rowSize = x.length / rows;
     const width = y.length / rows;
     const sampleRows: SampleRow[] = Array.from({ length: rows }, (_, r) => ({
@@ -195,7 +196,7 @@ export const predictionsCheck: Check = {
       const losses = scored.value;
       const p = predicted.dataSync();
       const yv = y.dataSync();
-      const x = tf.tidy(() => tf.slice(ctx.train.x, 0, rows).dataSync() as Float32Array);
+      const x = readTidy(() => tf.slice(ctx.train.x, 0, rows)) as Float32Array;
       const rowSize = x.length / rows;
       const width = yv.length / rows;
       const units = p.length / rows;
