@@ -156,6 +156,13 @@ export interface LrRangeTest {
   minLossLr?: number | null;
 }
 
+/** The measurements of one input's or one output's checks (models with several inputs or outputs). */
+export interface MeasurementPart {
+  kind: 'input' | 'output';
+  name: string;
+  measurements: Measurements;
+}
+
 export interface Measurements {
   /** Fixes tried on a clone for the top causes, with the probe before and after (src/verify). */
   verifiedFixes?: VerifiedFix[];
@@ -169,6 +176,8 @@ export interface Measurements {
   predictions?: SampleSet;
   confusion?: ConfusionMatrix;
   lrRange?: LrRangeTest;
+  /** Per input (data profile) and per output (loss vs its chance level, labels, predictions), for models with several. */
+  parts?: MeasurementPart[];
   /** Anything else a check measured, keyed by check id. */
   extra?: Record<string, Record<string, number | string | boolean | null>>;
 }

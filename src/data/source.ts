@@ -54,7 +54,7 @@ function firstLeaf(value: unknown): unknown {
   return leaf;
 }
 
-function toTensor(value: TensorLike | undefined, name: string, owned: tf.Tensor[]): tf.Tensor {
+export function toTensor(value: TensorLike | undefined, name: string, owned: tf.Tensor[]): tf.Tensor {
   if (value === undefined || value === null) throw inputError('valueMissing', name);
   if (isTensor(value)) {
     if (value.isDisposed) throw inputError('tensorDisposed', name);

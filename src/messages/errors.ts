@@ -62,6 +62,21 @@ export const INPUT_ERRORS = {
     `model has ${count} inputs: models with several inputs are not supported yet; diagnose a single-input model.`,
   modelSeveralOutputs: (count: number): string =>
     `model has ${count} outputs: models with several outputs are not supported yet; diagnose a single-output model.`,
+  // several inputs or outputs (issue 13)
+  severalFreeDimension: (input: string, shape: readonly (number | null)[]): string =>
+    `model input '${input}' has shape [${shape.map((d) => d ?? '?').join(', ')}] with a free dimension; models with several inputs or outputs are diagnosed with fixed shapes: give tf.input({ shape }) every dimension.`,
+  severalNotList: (name: string, what: 'inputs' | 'outputs', value: string, names: readonly string[]): string =>
+    `${name} is ${value}, but the model has ${names.length} ${what} (${quote(names)}); pass an array of ${names.length} tensors in model.${what} order, or an object keyed by ${what === 'inputs' ? 'input' : 'output'} name, as model.fit takes them.`,
+  severalCount: (name: string, what: 'inputs' | 'outputs', got: number, names: readonly string[]): string =>
+    `${name} holds ${got} ${what === 'inputs' ? 'input' : 'label'} tensor${got === 1 ? '' : 's'}, but the model has ${names.length} ${what} (${quote(names)}); pass one per ${what === 'inputs' ? 'input' : 'output'}, in model.${what} order.`,
+  severalUnknownName: (name: string, what: 'inputs' | 'outputs', key: string, names: readonly string[]): string =>
+    `${name} has the key '${key}', which names no model ${what === 'inputs' ? 'input' : 'output'}; the ${what} are ${quote(names)}${closestIds(key, names, 1).length > 0 ? ` (did you mean '${closestIds(key, names, 1)[0]}'?)` : ''}.`,
+  severalMissingName: (name: string, what: 'inputs' | 'outputs', key: string, names: readonly string[]): string =>
+    `${name} has no entry for the model ${what === 'inputs' ? 'input' : 'output'} '${key}'; give one tensor for each of ${quote(names)}.`,
+  severalRows: (name: string, counts: string): string =>
+    `${name}: the inputs and labels hold different numbers of samples (${counts}); give every input and every output one row per sample.`,
+  severalBatchRows: (name: string, counts: string): string =>
+    `${name} yields a batch whose inputs and labels hold different numbers of samples (${counts}); batch every input and output together (dataset.batch(32) on the zipped elements).`,
   modelNotCompiled: (): string =>
     "The model is not compiled, so its loss is unknown: call model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' }) first, or pass options.loss.",
   modelUnregisteredLayer: (layer: string, className: string): string =>

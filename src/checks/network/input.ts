@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { tapModel } from '../../model/taps';
+import { modelInputs } from '../../model/packing';
 import { networkMessages } from '../../messages/network';
 import type { NetworkCheck } from './context';
 import { NON_FINITE_SKIP, nonFiniteSeen, headBatch } from './batch';
@@ -39,7 +40,7 @@ export const inputDependenceCheck: NetworkCheck<FiniteInputs> = {
       const watched = taps.layers.length > 1 ? [taps.layers.length - 2, taps.layers.length - 1] : [0];
       const packed = tf.tidy(() => {
         const outputsFor = (x: tf.Tensor): tf.Tensor[] => {
-          const all = taps.model.predict(x);
+          const all = taps.model.predict(modelInputs(taps.model, x));
           const list = Array.isArray(all) ? all : [all];
           return watched.map((i) => list[i]);
         };
