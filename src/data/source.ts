@@ -92,8 +92,9 @@ export function toDataSource(data: DiagnoseData | undefined, name: string): Data
   }
   const owned: tf.Tensor[] = [];
   try {
-    const x = toTensor(data.x, `${name}.x`, owned);
-    const y = toTensor(data.y, `${name}.y`, owned);
+    // An object x was refused above; an array of tensors fails toTensor's number check with its message.
+    const x = toTensor(data.x as TensorLike, `${name}.x`, owned);
+    const y = toTensor(data.y as TensorLike, `${name}.y`, owned);
     if (x.rank === 0 || y.rank === 0) throw inputError('scalarData', name);
     const rows = x.shape[0];
     if (rows === 0) throw inputError('noSamples', name);

@@ -9,6 +9,7 @@ import type { Case, HealthyControl, InjectedFault, Setup } from '../base';
 import { iris, oneHot, sentiment, SENTIMENT, shuffle, weather } from '../data';
 import { weatherGru, WEATHER_STEPS } from '../healthy';
 import { ADDITION, additions, oneHotSteps, shapes, SHAPES, TEXT, textWindows, TRANSLATION, translations, WEATHER_RAW } from './data';
+import { MULTI_IO_ZOO } from './multi-io';
 import { additionRnn, batchNormCnn, mobilenetBlock, sentimentCnn, sentimentLstm, textLstm, translationModel, twoHeaded } from './models';
 
 const EXAMPLES = 'https://github.com/tensorflow/tfjs-examples/tree/master/';
@@ -167,4 +168,4 @@ const FAULTS: readonly InjectedFault[] = [
 ];
 
 /** Every zoo case, each healthy setup followed by its fault. */
-export const ZOO: readonly Case[] = HEALTHY.flatMap((h) => [h, ...FAULTS.filter((f) => f.base === h.id)]);
+export const ZOO: readonly Case[] = [...HEALTHY.flatMap((h) => [h, ...FAULTS.filter((f) => f.base === h.id)]), ...MULTI_IO_ZOO];
