@@ -99,7 +99,7 @@ export const INPUT_ERRORS = {
   dataNotXY: (name: string, keys: readonly string[]): string =>
     `${name} must be { x, y } or a tf.data.Dataset of { xs, ys }; got an object with keys ${keys.join(', ') || '(none)'}.`,
   dataSeveralInputs: (name: string): string =>
-    `${name}.x is an object of inputs: models with several inputs are not supported yet; diagnose a single-input model.`,
+    `${name}.x is an object of inputs, but the model has one input; pass its tensor (or nested array) itself.`,
   valueMissing: (name: string): string => `${name} is missing; pass a tensor or a nested array of numbers.`,
   tensorDisposed: (name: string): string => `${name} is a disposed tensor; pass a live tensor (was it created inside tf.tidy?).`,
   tensorStrings: (name: string): string => `${name} holds strings; encode them as numbers first (class indices, one-hot, or embeddings).`,
@@ -121,9 +121,9 @@ export const INPUT_ERRORS = {
   datasetElement: (name: string, element: string): string =>
     `${name} yields ${element}; it must yield { xs, ys } as model.fitDataset expects (map it: ds.map(e => ({ xs: e.x, ys: e.y }))).`,
   datasetSeveralInputs: (name: string): string =>
-    `${name} yields xs that is not a tensor (an object or array of inputs): models with several inputs are not supported yet.`,
+    `${name} yields xs that is not a tensor (an object or array of inputs), but the model has one input; yield its tensor itself as xs.`,
   datasetSeveralOutputs: (name: string): string =>
-    `${name} yields ys that is not a tensor (an object or array of outputs): models with several outputs are not supported yet.`,
+    `${name} yields ys that is not a tensor (an object or array of outputs), but the model has one output; yield its labels tensor itself as ys.`,
   datasetStrings: (name: string): string => `${name} yields string tensors; encode them as numbers first.`,
   datasetUnbatched: (name: string, xShape: readonly number[], yShape: readonly number[]): string =>
     `${name} yields single samples (xs of shape [${xShape}], ys of shape [${yShape}]), not batches; batch it as model.fitDataset expects: dataset.batch(32).`,
