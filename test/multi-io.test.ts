@@ -135,3 +135,19 @@ describe('several inputs and outputs', () => {
     model.dispose();
   });
 });
+
+test("diagnose(model, data) with one input cut off by a zero-weight frozen layer reports input-ignored for that input only", async () => {
+  const a = tf.input({ shape: [3], name: 'a' });
+  const b = tf.input({ shape: [2], name: 'b' });
+  const cut = tf.layers.dense({ units: 2, kernelInitializer: 'zeros', useBias: false, trainable: false, name: 'cut' }).apply(b) as tf.SymbolicTensor;
+  const trunk = tf.layers.dense({ units: 8, activation: 'relu' }).apply(tf.layers.concatenate().apply([a, cut]) as tf.SymbolicTensor) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: 1, name: 'out' }).apply(trunk) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: [a, b], outputs: out });
+  model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+  const d = twoByTwoArrays();
+  const report = await unchanged(model, () => diagnose(model, { x: [d.a, d.b], y: d.a.map((r) => [r[0]]) }, { display: false, checks: { only: ['input-dependence'] } }));
+  const ignored = report.findings.filter((f) => f.id === 'input-ignored');
+  assert.deepEqual(ignored.map((f) => f.input), ['b']);
+  assert.ok(ignored[0].title.startsWith("input 'b': "), ignored[0].title);
+  model.dispose();
+});
