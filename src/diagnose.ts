@@ -48,6 +48,7 @@ import { findingsFromFixes, verifiedCauses, verifyFixes, type VerifiedFix } from
 import { diagnoseMessages } from './messages/diagnose';
 import { DiagnosisReport, type Diagnosis } from './report';
 import { inNotebook } from './render';
+import { diagnoseSeveral, isSeveralIo } from './multi/diagnose';
 
 export { DiagnoseInputError } from './data/errors';
 export type { Diagnosis } from './report';
@@ -57,9 +58,9 @@ export type { DiagnoseOptions, DiagnoseData, ProgressEvent } from './options';
 const PROFILE_PROGRESS_MS = 1000;
 
 /** Profiles one split, checking the row shape against the model before any statistics are gathered. */
-async function profile(
+export async function profile(
   source: DataSource, name: string, model: tf.LayersModel, facts: ModelFacts, options: ResolvedOptions, random: () => number, knownLoss: boolean,
-  hashes: { keep: boolean; against?: ReadonlySet<number> }, progress: (message: string) => void,
+  hashes: { keep: boolean; against?: ReadonlySet<number> }, progress: (message: string) => void, embeddings?: tf.layers.Layer[],
 ): Promise<SplitProfile> {
   let lastReport = performance.now();
   const onRows = (rows: number): void => {
@@ -85,12 +86,12 @@ async function profile(
     modelRank: facts.inputShape.length,
   });
   if (result.rows === 0) throw inputError('datasetEmpty', name);
-  checkProfileAgainstModel(model, facts, result, name, knownLoss);
+  checkProfileAgainstModel(model, facts, result, name, knownLoss, embeddings);
   return result;
 }
 
 /** The streaming pass, listed with the checks so the report shows where the time went. */
-function profileRun(train: SplitProfile, validation: SplitProfile | undefined): CheckRun {
+export function profileRun(train: SplitProfile, validation: SplitProfile | undefined): CheckRun {
   const count = (p: SplitProfile, name: string) =>
     `${p.rows.toLocaleString('en-US')} ${name} samples in ${p.seconds.toFixed(2)} s${p.truncated ? ' (stopped at options.maxSamples; more were left)' : ''}`;
   const seconds = train.seconds + (validation?.seconds ?? 0);
@@ -103,13 +104,13 @@ function profileRun(train: SplitProfile, validation: SplitProfile | undefined): 
 }
 
 /** True while model.fit()/fitDataset() runs on `model` (tfjs sets the flag for the whole call; a Sequential on its inner model). */
-function isTraining(model: tf.LayersModel): boolean {
+export function isTraining(model: tf.LayersModel): boolean {
   const inner: unknown = Reflect.get(model, 'model');
   return Reflect.get(model, 'isTraining') === true || (inner instanceof tf.LayersModel && Reflect.get(inner, 'isTraining') === true);
 }
 
 /** Step 7: fixes tried on clones, as a CheckRun for the time it took; a failure costs the verification only. */
-async function verify(
+export async function verify(
   ctx: CheckContext, findings: Finding[], measurements: Measurements, first: ReturnType<typeof triage>,
 ): Promise<{ fixes: VerifiedFix[]; run?: CheckRun }> {
   if (!first) return { fixes: [] };
@@ -125,7 +126,7 @@ async function verify(
   }
 }
 
-function shouldDisplay(display: boolean | 'auto'): boolean {
+export function shouldDisplay(display: boolean | 'auto'): boolean {
   return display === 'auto' ? inNotebook() : display;
 }
 
@@ -137,6 +138,8 @@ function shouldDisplay(display: boolean | 'auto'): boolean {
 export async function diagnose(model: tf.LayersModel, data: DiagnoseData, options?: DiagnoseOptions): Promise<Diagnosis> {
   // 1. Resolve options once.
   const opts = resolveOptions(options);
+  // Several inputs or outputs: the same steps, per input and per output (src/multi).
+  if (isSeveralIo(model)) return diagnoseSeveral(model, data, opts);
   // 2. Validate what can be validated without reading data.
   const facts = modelFacts(model);
   const loss = resolveLoss(model, opts.loss);

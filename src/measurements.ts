@@ -213,6 +213,13 @@ export interface LabelSummary {
   rows: number;
 }
 
+/** The measurements of one input's or one output's checks (models with several inputs or outputs). */
+export interface MeasurementPart {
+  kind: 'input' | 'output';
+  name: string;
+  measurements: Measurements;
+}
+
 export interface Measurements {
   /** Fixes tried on a clone for the top causes, with the probe before and after (src/verify). */
   verifiedFixes?: VerifiedFix[];
@@ -234,6 +241,8 @@ export interface Measurements {
   throughTime?: GradientThroughTime;
   /** Sequence outputs timestep by timestep (issue 13). */
   sequences?: SequenceSteps;
+  /** Per input (data profile) and per output (loss vs its chance level, labels, predictions), for models with several. */
+  parts?: MeasurementPart[];
   /** Anything else a check measured, keyed by check id. */
   extra?: Record<string, Record<string, number | string | boolean | null>>;
 }

@@ -10,11 +10,16 @@ import { OPTIMIZER_NAMES } from './context/optimizer';
 
 /** `{ x, y }` as tensors or nested number arrays, or a tf.data.Dataset of `{ xs, ys }` batches. */
 export type TensorLike = tf.Tensor | number[] | number[][] | number[][][] | number[][][][];
+/**
+ * Models with several inputs (outputs) take one TensorLike per input (output), as model.fit does:
+ * an array in model.inputs (model.outputs) order, or an object keyed by input (output) name.
+ */
+export type SeveralTensorLike = TensorLike | TensorLike[] | Record<string, TensorLike>;
 export interface XY {
-  x: TensorLike;
-  y: TensorLike;
+  x: SeveralTensorLike;
+  y: SeveralTensorLike;
 }
-export type DatasetElement = { xs: tf.Tensor; ys: tf.Tensor };
+export type DatasetElement = { xs: tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor>; ys: tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor> };
 /** Datasets must yield DatasetElement batches; the element type stays loose because tf.data.map() erases it. */
 export type DiagnoseData = XY | tf.data.Dataset<DatasetElement> | tf.data.Dataset<tf.TensorContainer>;
 

@@ -51,6 +51,10 @@ export interface Finding {
   fix: string;
   /** The layer the finding applies to, when it applies to one. */
   layer?: string;
+  /** The model input the finding concerns (models with several inputs), by input name. */
+  input?: string;
+  /** The model output the finding concerns (models with several outputs), by output name. */
+  output?: string;
   evidence: Record<string, number | string | boolean>;
   /** Section of CHECKLIST.md, e.g. 'T3'. */
   checklist: string;
@@ -94,6 +98,10 @@ export interface DiagnosisContext {
   seed: number;
   modelName: string;
   parameterCount: number;
+  /** Models with several inputs: each input by name, with its inferred kind. */
+  inputs?: { name: string; inputKind: InputKind }[];
+  /** Models with several outputs (or inputs): each output's task, loss and chance level. */
+  outputs?: { name: string; task: Task; lossName: string; chanceLoss?: number; numClasses?: number }[];
 }
 
 /** The result of diagnose() as plain data; Diagnosis (in diagnose.ts) adds show()/toHTML()/toText(). */

@@ -70,17 +70,19 @@ test('diagnose(model, data) asks for options.loss when the model is not compiled
   model.dispose();
 });
 
-test('diagnose(model, data) says plainly that multi-input and multi-output models are not supported yet', async () => {
+test('diagnose(model, data) says plainly how to pass data to multi-input and multi-output models', async () => {
   const a = tf.input({ shape: [3] });
   const b = tf.input({ shape: [2] });
   const merged = tf.layers.concatenate().apply([a, b]) as tf.SymbolicTensor;
   const out = tf.layers.dense({ units: 1 }).apply(merged) as tf.SymbolicTensor;
   const twoInputs = tf.model({ inputs: [a, b], outputs: out });
+  twoInputs.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
   const data: DiagnoseData = { x: [[1, 2, 3]], y: [[1]] };
-  await rejectsClearly(() => diagnose(twoInputs, data, quiet), /model has 2 inputs: models with several inputs are not supported yet/);
+  await rejectsClearly(() => diagnose(twoInputs, data, quiet), /data.x holds 1 input tensor, but the model has 2 inputs/);
   const c = tf.input({ shape: [3] });
   const twoOutputs = tf.model({ inputs: c, outputs: [tf.layers.dense({ units: 1 }).apply(c) as tf.SymbolicTensor, tf.layers.dense({ units: 2 }).apply(c) as tf.SymbolicTensor] });
-  await rejectsClearly(() => diagnose(twoOutputs, data, quiet), /model has 2 outputs: models with several outputs are not supported yet/);
+  twoOutputs.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+  await rejectsClearly(() => diagnose(twoOutputs, data, quiet), /data.y holds 1 label tensor, but the model has 2 outputs/);
   twoInputs.dispose();
   twoOutputs.dispose();
 });

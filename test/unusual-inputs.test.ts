@@ -228,12 +228,13 @@ describe('unusual models', () => {
     model.dispose();
   });
 
-  test('diagnose(twoInputModel, data) says several inputs are not supported yet', async () => {
-    const a = tf.input({ shape: [3] });
-    const b = tf.input({ shape: [2] });
+  test('diagnose(twoInputModel, { x: oneArray }) asks for one tensor per input, in model.inputs order or by name', async () => {
+    const a = tf.input({ shape: [3], name: 'a' });
+    const b = tf.input({ shape: [2], name: 'b' });
     const out = tf.layers.dense({ units: 1 }).apply(tf.layers.concatenate().apply([a, b]) as tf.SymbolicTensor) as tf.SymbolicTensor;
     const model = tf.model({ inputs: [a, b], outputs: out });
-    await refuses(model, { x: [[1, 2, 3]], y: [[1]] }, quiet, 'modelSeveralInputs', 2);
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    await refuses(model, { x: [[1, 2, 3]], y: [[1]] }, quiet, 'severalCount', 'data.x', 'inputs', 1, ['a', 'b']);
     model.dispose();
   });
 
@@ -341,7 +342,7 @@ describe('unusual data', () => {
     model.dispose();
   });
 
-  test('diagnose(model, { x: { a, b } }) says several inputs are not supported yet', async () => {
+  test('diagnose(model, { x: { a, b } }) says the model has one input and to pass its tensor', async () => {
     const model = tiny();
     const data = { x: { a: [[1]], b: [[2]] }, y: [[1, 0, 0]] } as unknown as DiagnoseData;
     await refuses(model, data, quiet, 'dataSeveralInputs', 'data');

@@ -65,9 +65,19 @@ export function resolveLoss(model: tf.LayersModel, optionLoss: string | LossFunc
     if (!known) throw inputError('lossUnknown', optionLoss, Object.keys(NAMED_LOSSES));
     return { name: known.name, fn: meanOf(known.fn), perRow: known.fn };
   }
+  return compiledLoss(model, 0);
+}
+
+/**
+ * The compiled loss of output `index`: model.loss is one loss for every output,
+ * an array in model.outputs order, or an object keyed by output name.
+ */
+export function compiledLoss(model: tf.LayersModel, index: number): ResolvedLoss {
   const compiled = compiledLossFunctions(model);
   if (!compiled || compiled.length === 0 || model.loss === undefined) throw inputError('modelNotCompiled');
-  const raw = Array.isArray(model.loss) ? model.loss[0] : model.loss;
+  const loss: unknown = model.loss;
+  const raw = Array.isArray(loss) ? loss[index]
+    : typeof loss === 'object' && loss !== null ? (loss as Record<string, unknown>)[model.outputNames[index]] : loss;
   const name = typeof raw === 'string' ? canonicalName(raw) : typeof raw === 'function' ? raw.name || 'custom loss' : 'custom loss';
-  return { name, fn: meanOf(compiled[0] as PerSample), perRow: NAMED_LOSSES[name]?.fn };
+  return { name, fn: meanOf(compiled[index] as PerSample), perRow: NAMED_LOSSES[name]?.fn };
 }

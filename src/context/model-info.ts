@@ -80,9 +80,18 @@ export function modelFacts(model: unknown): ModelFacts {
   if (isDisposedModel(model)) throw inputError('modelDisposed');
   if (model.inputs.length !== 1) throw inputError('modelSeveralInputs', model.inputs.length);
   if (model.outputs.length !== 1) throw inputError('modelSeveralOutputs', model.outputs.length);
+  return factsOf(model);
+}
+
+/** Refuses models tfjs cannot copy (a layer of an unregistered class). */
+export function checkCopyable(model: tf.LayersModel): void {
   const unregistered = unregisteredLayer(model);
   if (unregistered) throw inputError('modelUnregisteredLayer', unregistered.name, unregistered.getClassName());
-  const inputShape = model.inputs[0].shape.slice(1);
+}
+
+/** The facts of a single-output model; `inputShape` overrides the input's (several inputs packed into one row). */
+export function factsOf(model: tf.LayersModel, inputShape: (number | null)[] = model.inputs[0].shape.slice(1)): ModelFacts {
+  checkCopyable(model);
   const outputShape = model.outputs[0].shape.slice(1);
   const { activation, layer } = outputActivation(model);
   return {
@@ -149,7 +158,9 @@ export interface ProfiledSplit {
  * check tries and fails deep inside tfjs: labels with several columns against
  * another number of output units (no standard loss can pair them).
  */
-export function checkProfileAgainstModel(model: tf.LayersModel, facts: ModelFacts, split: ProfiledSplit, name: string, knownLoss: boolean): void {
+export function checkProfileAgainstModel(
+  model: tf.LayersModel, facts: ModelFacts, split: ProfiledSplit, name: string, knownLoss: boolean, embeddings: readonly tf.layers.Layer[] = [],
+): void {
   const width = split.labelShape.reduce((a, b) => a * b, 1);
   const units = facts.outputShape.every((d) => d !== null) ? (facts.outputShape as number[]).reduce((a, b) => a * b, 1) : NaN;
   // Per-position class indices ([n, T] against [n, T, C] outputs, sparse losses) pair with the output without its class axis.
@@ -159,4 +170,15 @@ export function checkProfileAgainstModel(model: tf.LayersModel, facts: ModelFact
     throw inputError('labelColumns', name, split.labelShape, units);
   }
   // Token ids outside an Embedding's range are a finding (tokens-out-of-range), not a refusal: see checks/sequence/tokens.ts.
+  // Only the inputs of a several-input model (src/multi), whose facets do not run that check, are still refused here.
+  const min = Math.min(...Array.from(split.features.min).filter(Number.isFinite), Infinity);
+  const max = Math.max(...Array.from(split.features.max).filter(Number.isFinite), -Infinity);
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return;
+  for (const layer of embeddings) {
+    const inputDim = Number(layer.getConfig().inputDim);
+    if (!Number.isInteger(inputDim)) continue;
+    // tfjs casts ids to int32 (truncating toward zero) before the lookup.
+    const [low, high] = [Math.trunc(min), Math.trunc(max)];
+    if (low < 0 || high > inputDim - 1) throw inputError('embeddingOutOfRange', name, layer.name, inputDim, low, high);
+  }
 }

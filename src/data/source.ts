@@ -54,7 +54,7 @@ function firstLeaf(value: unknown): unknown {
   return leaf;
 }
 
-function toTensor(value: TensorLike | undefined, name: string, owned: tf.Tensor[]): tf.Tensor {
+export function toTensor(value: TensorLike | undefined, name: string, owned: tf.Tensor[]): tf.Tensor {
   if (value === undefined || value === null) throw inputError('valueMissing', name);
   if (isTensor(value)) {
     if (value.isDisposed) throw inputError('tensorDisposed', name);
@@ -92,8 +92,9 @@ export function toDataSource(data: DiagnoseData | undefined, name: string): Data
   }
   const owned: tf.Tensor[] = [];
   try {
-    const x = toTensor(data.x, `${name}.x`, owned);
-    const y = toTensor(data.y, `${name}.y`, owned);
+    // An object x was refused above; an array of tensors fails toTensor's number check with its message.
+    const x = toTensor(data.x as TensorLike, `${name}.x`, owned);
+    const y = toTensor(data.y as TensorLike, `${name}.y`, owned);
     if (x.rank === 0 || y.rank === 0) throw inputError('scalarData', name);
     const rows = x.shape[0];
     if (rows === 0) throw inputError('noSamples', name);

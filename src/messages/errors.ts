@@ -62,6 +62,21 @@ export const INPUT_ERRORS = {
     `model has ${count} inputs: models with several inputs are not supported yet; diagnose a single-input model.`,
   modelSeveralOutputs: (count: number): string =>
     `model has ${count} outputs: models with several outputs are not supported yet; diagnose a single-output model.`,
+  // several inputs or outputs (issue 13)
+  severalFreeDimension: (input: string, shape: readonly (number | null)[]): string =>
+    `model input '${input}' has shape [${shape.map((d) => d ?? '?').join(', ')}] with a free dimension; models with several inputs or outputs are diagnosed with fixed shapes: give tf.input({ shape }) every dimension.`,
+  severalNotList: (name: string, what: 'inputs' | 'outputs', value: string, names: readonly string[]): string =>
+    `${name} is ${value}, but the model has ${names.length} ${what} (${quote(names)}); pass an array of ${names.length} tensors in model.${what} order, or an object keyed by ${what === 'inputs' ? 'input' : 'output'} name, as model.fit takes them.`,
+  severalCount: (name: string, what: 'inputs' | 'outputs', got: number, names: readonly string[]): string =>
+    `${name} holds ${got} ${what === 'inputs' ? 'input' : 'label'} tensor${got === 1 ? '' : 's'}, but the model has ${names.length} ${what} (${quote(names)}); pass one per ${what === 'inputs' ? 'input' : 'output'}, in model.${what} order.`,
+  severalUnknownName: (name: string, what: 'inputs' | 'outputs', key: string, names: readonly string[]): string =>
+    `${name} has the key '${key}', which names no model ${what === 'inputs' ? 'input' : 'output'}; the ${what} are ${quote(names)}${closestIds(key, names, 1).length > 0 ? ` (did you mean '${closestIds(key, names, 1)[0]}'?)` : ''}.`,
+  severalMissingName: (name: string, what: 'inputs' | 'outputs', key: string, names: readonly string[]): string =>
+    `${name} has no entry for the model ${what === 'inputs' ? 'input' : 'output'} '${key}'; give one tensor for each of ${quote(names)}.`,
+  severalRows: (name: string, counts: string): string =>
+    `${name}: the inputs and labels hold different numbers of samples (${counts}); give every input and every output one row per sample.`,
+  severalBatchRows: (name: string, counts: string): string =>
+    `${name} yields a batch whose inputs and labels hold different numbers of samples (${counts}); batch every input and output together (dataset.batch(32) on the zipped elements).`,
   modelNotCompiled: (): string =>
     "The model is not compiled, so its loss is unknown: call model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' }) first, or pass options.loss.",
   modelUnregisteredLayer: (layer: string, className: string): string =>
@@ -73,6 +88,9 @@ export const INPUT_ERRORS = {
     `options.loss is ${describeValue(value)}; give a loss name such as 'categoricalCrossentropy' or a function (yTrue, yPred) => tensor.`,
   modelFailedOnData: (name: string, reason: string): string =>
     `the model could not run on ${name} (${reason}); check that the data matches the model's input (shape, dtype, value range).`,
+  embeddingOutOfRange: (name: string, layer: string, inputDim: number, min: number, max: number): string =>
+    `${name}: the inputs hold ids from ${min} to ${max}, but embedding layer '${layer}' takes ids 0..${inputDim - 1} (inputDim ${inputDim}); ` +
+    (min < 0 ? `remap the ids into 0..${inputDim - 1} (an id cannot be negative).` : `remap the ids into 0..${inputDim - 1} or raise inputDim to at least ${max + 1}.`),
   // the data
   dataMissing: (name: string): string => `${name} is missing; pass { x, y } (tensors or arrays) or a tf.data.Dataset of { xs, ys }.`,
   dataWrongKind: (name: string, value: unknown): string =>
@@ -80,7 +98,7 @@ export const INPUT_ERRORS = {
   dataNotXY: (name: string, keys: readonly string[]): string =>
     `${name} must be { x, y } or a tf.data.Dataset of { xs, ys }; got an object with keys ${keys.join(', ') || '(none)'}.`,
   dataSeveralInputs: (name: string): string =>
-    `${name}.x is an object of inputs: models with several inputs are not supported yet; diagnose a single-input model.`,
+    `${name}.x is an object of inputs, but the model has one input; pass its tensor (or nested array) itself.`,
   valueMissing: (name: string): string => `${name} is missing; pass a tensor or a nested array of numbers.`,
   tensorDisposed: (name: string): string => `${name} is a disposed tensor; pass a live tensor (was it created inside tf.tidy?).`,
   tensorStrings: (name: string): string => `${name} holds strings; encode them as numbers first (class indices, one-hot, or embeddings).`,
@@ -102,9 +120,9 @@ export const INPUT_ERRORS = {
   datasetElement: (name: string, element: string): string =>
     `${name} yields ${element}; it must yield { xs, ys } as model.fitDataset expects (map it: ds.map(e => ({ xs: e.x, ys: e.y }))).`,
   datasetSeveralInputs: (name: string): string =>
-    `${name} yields xs that is not a tensor (an object or array of inputs): models with several inputs are not supported yet.`,
+    `${name} yields xs that is not a tensor (an object or array of inputs), but the model has one input; yield its tensor itself as xs.`,
   datasetSeveralOutputs: (name: string): string =>
-    `${name} yields ys that is not a tensor (an object or array of outputs): models with several outputs are not supported yet.`,
+    `${name} yields ys that is not a tensor (an object or array of outputs), but the model has one output; yield its labels tensor itself as ys.`,
   datasetStrings: (name: string): string => `${name} yields string tensors; encode them as numbers first.`,
   datasetUnbatched: (name: string, xShape: readonly number[], yShape: readonly number[]): string =>
     `${name} yields single samples (xs of shape [${xShape}], ys of shape [${yShape}]), not batches; batch it as model.fitDataset expects: dataset.batch(32).`,

@@ -3,11 +3,13 @@
  * compiled loss of the (single) output plus the layers' regularization terms.
  */
 import * as tf from '@tensorflow/tfjs';
+import { callModel } from './packing';
 
 export type LossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
 
-/** The model's single output for `x`; a clear error for multi-output models. */
+/** The model's output for `x`; several inputs or outputs travel packed (see packing.ts). */
 export function forwardOutput(model: tf.LayersModel, x: tf.Tensor, training: boolean): tf.Tensor {
+  if (model.inputs.length > 1 || model.outputs.length > 1) return callModel(model, x, training);
   const output = model.apply(x, { training });
   if (!(output instanceof tf.Tensor)) {
     throw new Error(

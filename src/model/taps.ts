@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { finiteOrNull, type LayerActivation } from '../measurements';
 import { listLayers, type LayerInfo } from './layers';
+import { modelInputs } from './packing';
 
 export interface TapModel {
   /** Shares the user's layers and weights: never dispose it (that would free the user's variables). */
@@ -46,7 +47,7 @@ const STAT_COUNT = 6;
 export async function activationStats(taps: TapModel, x: tf.Tensor): Promise<LayerActivation[]> {
   if (taps.layers.length === 0) return [];
   const packed = tf.tidy(() => {
-    const raw = taps.model.predict(x);
+    const raw = taps.model.predict(modelInputs(taps.model, x));
     const outputs = Array.isArray(raw) ? raw : [raw];
     return tf.stack(outputs.map((output, i) => layerStats(output, taps.layers[i])));
   });

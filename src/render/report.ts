@@ -47,13 +47,19 @@ export function chartsDrawn(measurements: Measurements): boolean {
   return (drawn.get(measurements)?.size ?? 0) > 0;
 }
 
+/** A per-input/output section shows the findings naming its part; the others, the findings of the whole model. */
+function concerns(finding: Finding, section: ReportSection): boolean {
+  const { part } = section;
+  return part ? finding[part.kind] === part.name : finding.input === undefined && finding.output === undefined;
+}
+
 /** Draws every section's chart (fresh element ids each time: outputs may sit on one page). */
 export function renderReport(
   data: DiagnosisData,
   sectionsToDraw: readonly ReportSection[] = reportSections(data.measurements),
 ): RenderedReport {
   const sections = sectionsToDraw.map((section): RenderedSection => {
-    const findings = data.findings.filter((f) => section.definition.findingIds.includes(f.id));
+    const findings = data.findings.filter((f) => section.definition.findingIds.includes(f.id) && concerns(f, section));
     try {
       const chart = staticChart(data.measurements, section);
       return { ...section, widget: { spec: section.spec, summary: section.summary, ...chart, id: newChartId() }, findings };

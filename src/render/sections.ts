@@ -119,13 +119,29 @@ export interface ReportSection {
   definition: SectionDefinition;
   spec: ChartSpec;
   summary: string;
+  /** The input or output the section shows, for models with several (its findings are those naming it). */
+  part?: { kind: 'input' | 'output'; name: string };
+}
+
+/** The sections drawn once per input / per output of a model with several: data profile per input; loss, labels, predictions per output. */
+const PART_SECTIONS: Record<'input' | 'output', readonly SectionKey[]> = {
+  input: ['data'],
+  output: ['loss', 'samples', 'predictions', 'confusion'],
+};
+
+function sectionsOf(measurements: Measurements, part?: ReportSection['part']): ReportSection[] {
+  const definitions = part ? SECTIONS.filter((d) => PART_SECTIONS[part.kind].includes(d.key)) : SECTIONS;
+  return definitions.flatMap((base) => {
+    const spec = base.chart(measurements);
+    if (!spec) return [];
+    const definition = part ? { ...base, title: `${base.title}: ${part.kind} '${part.name}'` } : base;
+    return [{ definition, spec, summary: SECTION_SUMMARIES[base.key](measurements), ...(part ? { part } : {}) }];
+  });
 }
 
 export function reportSections(measurements: Measurements): ReportSection[] {
-  return SECTIONS.flatMap((definition) => {
-    const spec = definition.chart(measurements);
-    return spec ? [{ definition, spec, summary: SECTION_SUMMARIES[definition.key](measurements) }] : [];
-  });
+  const parts = (measurements.parts ?? []).flatMap((p) => sectionsOf(p.measurements, { kind: p.kind, name: p.name }));
+  return [...sectionsOf(measurements), ...parts];
 }
 
 /** The Vega-Lite part of a section's notebook output: its chart with the summary and the findings it proves. */

@@ -77,6 +77,11 @@ export function contextEntries(data: DiagnosisData): [string, string][] {
     ['Classes', c.numClasses === undefined ? undefined : classesText(c.numClasses, c.classNames)],
     ['Loss', c.chanceLoss === undefined ? c.lossName : `${c.lossName} (chance level ${num(c.chanceLoss)})`],
     ['Optimizer', c.optimizerName === undefined ? undefined : `${c.optimizerName}${c.learningRate === undefined ? '' : `, learning rate ${num(c.learningRate)}`}`],
+    ...(c.inputs ?? []).map((i): [string, string] => [`Input '${i.name}'`, i.inputKind]),
+    ...(c.outputs ?? []).map((o): [string, string] => [
+      `Output '${o.name}'`,
+      `${o.task}, ${o.lossName}${o.chanceLoss === undefined ? '' : ` (chance level ${num(o.chanceLoss)})`}${o.numClasses === undefined ? '' : `, ${o.numClasses} classes`}`,
+    ]),
     ['Batch size', String(c.batchSize)],
     ['Samples seen', c.samplesSeen.toLocaleString('en-US')],
     ['Backend', c.backend],

@@ -11,6 +11,7 @@ import { weatherGru, WEATHER_STEPS } from '../healthy';
 import { ADDITION, additions, oneHotSteps, shapes, SHAPES, TEXT, textWindows, TRANSLATION, translations, WEATHER_RAW } from './data';
 import { SEQUENCE_ZOO } from './sequences';
 import { NORM_ZOO } from './norm';
+import { MULTI_IO_ZOO } from './multi-io';
 import { additionRnn, batchNormCnn, mobilenetBlock, sentimentCnn, sentimentLstm, textLstm, translationModel, twoHeaded } from './models';
 
 const EXAMPLES = 'https://github.com/tensorflow/tfjs-examples/tree/master/';
@@ -169,4 +170,4 @@ const FAULTS: readonly InjectedFault[] = [
 ];
 
 /** Every zoo case, each healthy setup followed by its fault. */
-export const ZOO: readonly Case[] = [...HEALTHY.flatMap((h) => [h, ...FAULTS.filter((f) => f.base === h.id)]), ...SEQUENCE_ZOO, ...NORM_ZOO];
+export const ZOO: readonly Case[] = [...HEALTHY.flatMap((h) => [h, ...FAULTS.filter((f) => f.base === h.id)]), ...SEQUENCE_ZOO, ...NORM_ZOO, ...MULTI_IO_ZOO];

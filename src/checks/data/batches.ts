@@ -6,7 +6,7 @@ import type { Check, CheckContext } from '../base';
 import { batchesSingleLabel } from '../../messages/data';
 import { classCounts } from '../../context/infer';
 import { seededRandom } from '../../context/random';
-import { isClassification } from './shared';
+import { isClassification, labelStepsOf } from './shared';
 
 /**
  * Flag when at least half the batches are single-class AND that is 30 points
@@ -56,6 +56,7 @@ export const batchesCheck: Check = {
     const { purity, labels, rows } = ctx.profile.train;
     if (!isClassification(ctx) || !ctx.info.numClasses) return { findings: [], skipped: 'batch purity applies to classification' };
     if (purity.batches < 2) return { findings: [], skipped: 'fewer than 2 batches' };
+    if (labelStepsOf(ctx) > 1) return { findings: [], skipped: 'per-timestep labels have no class per sample' };
     const counts = classCounts(labels, ctx.info.numClasses);
     const total = counts.reduce((a, b) => a + b, 0) || 1;
     const batchRows = rows / purity.batches;

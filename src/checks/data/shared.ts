@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { CheckContext } from '../base';
 import { rowClass, variance, type GroupStats } from '../../data/stats';
 import { labelSteps } from '../../context/infer';
+import { predictPacked } from '../../model/packing';
 
 /** Class index of each row of a label tensor (sparse value or argmax), NaN for non-integers. */
 export function classesOf(y: tf.Tensor): number[] {
@@ -28,9 +29,7 @@ export function className(ctx: CheckContext, index: number): string {
 export function predictRows(ctx: CheckContext, x: tf.Tensor, rows: number): tf.Tensor {
   return tf.tidy(() => {
     const input = rows < x.shape[0] ? tf.slice(x, 0, rows) : x;
-    const output = ctx.model.predict(input, { batchSize: Math.max(ctx.info.batchSize, 64) });
-    if (Array.isArray(output)) throw new Error('the model returned several outputs');
-    return output;
+    return predictPacked(ctx.model, input, Math.max(ctx.info.batchSize, 64));
   });
 }
 

@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { forwardOutput } from '../../model/loss';
+import { modelInputs } from '../../model/packing';
 import { tapModel } from '../../model/taps';
 import { networkMessages } from '../../messages/network';
 import type { NetworkCheck, NetworkContext } from './context';
@@ -85,7 +86,7 @@ export const batchMixingCheck: NetworkCheck = {
       let layer = taps.layers[taps.layers.length - 1]?.name ?? ctx.model.name;
       for (let i = 0; i < taps.layers.length; i++) {
         const probe = await mixes((x) => {
-          const outputs = taps.model.apply(x, { training: false });
+          const outputs = taps.model.apply(modelInputs(taps.model, x), { training: false });
           const output = Array.isArray(outputs) ? outputs[i] : outputs;
           if (!(output instanceof tf.Tensor)) throw new Error('tfjs-doctor: tap model returned a symbolic tensor');
           return output;

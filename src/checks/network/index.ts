@@ -12,20 +12,6 @@ import { lrRangeCheck } from './lr-range';
 import { frozenLayersCheck } from './frozen';
 import { bottleneckCheck } from './bottleneck';
 
-/** Probes feed one input tensor and read one output: other models get a clear skip, not an error from deep inside tfjs. */
-function singleInputOutput(check: NetworkCheck<InputKey>): NetworkCheck<InputKey> {
-  return {
-    ...check,
-    async run(ctx) {
-      const { inputs, outputs } = ctx.model;
-      if (inputs.length !== 1 || outputs.length !== 1) {
-        return { findings: [], skipped: `the model has ${inputs.length} inputs and ${outputs.length} outputs; network checks support one of each` };
-      }
-      return check.run(ctx);
-    },
-  };
-}
-
 /**
  * Checks inside the network and training probes (CHECKLIST S3, L6-L7, T1-T7),
  * in run order: free reads of the weights, then single forward/backward
@@ -45,7 +31,7 @@ export const NETWORK_CHECK_LIST: readonly NetworkCheck<InputKey>[] = [
   trainEvalCheck,
   overfitCheck,
   lrRangeCheck,
-].map(singleInputOutput);
+];
 
 /** The same checks as the pipeline's Check type (they need only part of the CheckContext). */
 export const NETWORK_CHECKS: AnyCheck[] = [...NETWORK_CHECK_LIST];

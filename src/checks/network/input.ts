@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { tapModel } from '../../model/taps';
+import { modelInputs } from '../../model/packing';
 import { networkMessages } from '../../messages/network';
 import type { NetworkCheck } from './context';
 import { NON_FINITE_SKIP, nonFiniteSeen, headBatch } from './batch';
@@ -24,6 +25,34 @@ const SETTINGS = {
   relativeSpread: 1e-6,
 };
 
+/** The columns of packed rows that belong to each model input (one part, unnamed, for a single-input model). */
+interface InputPart { name?: string; start: number; size: number }
+
+function inputParts(model: tf.LayersModel): InputPart[] {
+  if (model.inputs.length === 1) return [{ start: 0, size: -1 }];
+  let start = 0;
+  return model.inputs.map((input, i) => {
+    const size = input.shape.slice(1).reduce((a: number, b) => a * (b ?? 1), 1);
+    const part = { name: model.inputNames[i], start, size };
+    start += size;
+    return part;
+  });
+}
+
+/** `x` with one input's part changed by `change` (the whole of x for a single input). */
+function replaced(x: tf.Tensor, part: InputPart, change: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
+  if (part.size < 0) return change(x);
+  const rows = x.shape[0];
+  const flat = x.reshape([rows, -1]);
+  const width = flat.shape[1] ?? 0;
+  const pieces = [
+    flat.slice([0, 0], [rows, part.start]),
+    change(flat.slice([0, part.start], [rows, part.size])),
+    flat.slice([0, part.start + part.size], [rows, width - part.start - part.size]),
+  ];
+  return tf.concat(pieces, 1).reshape(x.shape);
+}
+
 export const inputDependenceCheck: NetworkCheck<FiniteInputs> = {
   id: 'input-dependence',
   checklist: ['D2'],
@@ -36,34 +65,47 @@ export const inputDependenceCheck: NetworkCheck<FiniteInputs> = {
     const batch = headBatch(ctx, SETTINGS.samples);
     try {
       if (batch.size < 2) return { findings: [], skipped: 'needs at least 2 samples' };
-      // The output and, when there is one, the layer feeding it.
-      const watched = taps.layers.length > 1 ? [taps.layers.length - 2, taps.layers.length - 1] : [0];
-      const packed = tf.tidy(() => {
-        const outputsFor = (x: tf.Tensor): tf.Tensor[] => {
-          const all = taps.model.predict(x);
-          const list = Array.isArray(all) ? all : [all];
-          return watched.map((i) => list[i]);
-        };
-        const real = outputsFor(batch.x);
-        // Each sample's features next to those of the next sample's input.
-        const shifted = outputsFor(tf.concat([batch.x.slice(1), batch.x.slice(0, 1)]));
-        const zeros = outputsFor(tf.zerosLike(batch.x));
-        return tf.stack(real.map((r, i) => {
-          const scale = r.abs().mean().add(1e-30);
-          return tf.stack([r.sub(shifted[i]).abs().mean().div(scale), r.sub(zeros[i]).abs().mean().div(scale)]);
-        }));
+      // The output and, when there is one, the layer feeding it (every output's layer too, for several outputs).
+      const heads = new Set(ctx.model.outputs.map((o) => o.sourceLayer.name));
+      const last = taps.layers.length > 1 ? [taps.layers.length - 2, taps.layers.length - 1] : [0];
+      const watched = [...new Set([...last, ...taps.layers.flatMap((l, i) => (heads.has(l.name) ? [i] : []))])];
+      const outputsFor = (x: tf.Tensor): tf.Tensor[] => {
+        const all = taps.model.predict(modelInputs(taps.model, x));
+        const list = Array.isArray(all) ? all : [all];
+        return watched.map((i) => list[i]);
+      };
+      // One verdict per model input: only its part of the (packed) rows changes.
+      const parts = inputParts(ctx.model);
+      const results: { part: InputPart; evidence: { relativeSpread: number; relativeZeroChange: number; samples: number } }[] = [];
+      for (const part of parts) {
+        const packed = tf.tidy(() => {
+          const real = outputsFor(batch.x);
+          // Each sample's features next to those of the next sample's input.
+          const shifted = outputsFor(replaced(batch.x, part, (x) => tf.concat([x.slice(1), x.slice(0, 1)])));
+          const zeros = outputsFor(replaced(batch.x, part, (x) => tf.zerosLike(x)));
+          return tf.stack(real.map((r, i) => {
+            const scale = r.abs().mean().add(1e-30);
+            return tf.stack([r.sub(shifted[i]).abs().mean().div(scale), r.sub(zeros[i]).abs().mean().div(scale)]);
+          }));
+        });
+        const values = Array.from(await packed.data());
+        packed.dispose();
+        // The most input-dependent of the watched layers decides.
+        const relativeSpread = Math.max(...values.filter((_, i) => i % 2 === 0));
+        const relativeZeroChange = Math.max(...values.filter((_, i) => i % 2 === 1));
+        results.push({ part, evidence: { relativeSpread, relativeZeroChange, samples: batch.size } });
+      }
+      const ignored = (e: { relativeSpread: number; relativeZeroChange: number }): boolean =>
+        e.relativeSpread < SETTINGS.relativeSpread && e.relativeZeroChange < SETTINGS.relativeSpread;
+      const findings = results.filter((r) => ignored(r.evidence)).map(({ part, evidence }) => {
+        const finding = networkMessages.inputIgnored(evidence);
+        return part.name === undefined ? finding : { ...finding, input: part.name, title: `input '${part.name}': ${finding.title}` };
       });
-      const values = Array.from(await packed.data());
-      packed.dispose();
-      // The most input-dependent of the watched layers decides.
-      const relativeSpread = Math.max(...values.filter((_, i) => i % 2 === 0));
-      const relativeZeroChange = Math.max(...values.filter((_, i) => i % 2 === 1));
-      const evidence = { relativeSpread, relativeZeroChange, samples: batch.size };
-      const ignored = relativeSpread < SETTINGS.relativeSpread && relativeZeroChange < SETTINGS.relativeSpread;
+      const named = (r: (typeof results)[number]): string => (r.part.name === undefined ? '' : ` (input '${r.part.name}')`);
       return {
-        findings: ignored ? [networkMessages.inputIgnored(evidence)] : [],
-        measurements: { extra: { 'input-dependence': evidence } },
-        note: `features change by ${relativeSpread.toExponential(1)} of their size between inputs` +
+        findings,
+        measurements: { extra: { 'input-dependence': results[0].evidence } },
+        note: results.map((r) => `features change by ${r.evidence.relativeSpread.toExponential(1)} of their size between inputs${named(r)}`).join('; ') +
           (tokenInput(ctx.model) ? ' (token ids: the zero input is all padding id 0, no gradient is taken through the ids)' : ''),
       };
     } finally {

@@ -1,0 +1,45 @@
+/**
+ * The training loss of a model with several outputs, as model.fit computes it:
+ * the mean loss of each output, summed (tfjs 4 ignores compile's lossWeights,
+ * so every weight is 1 unless tfjs-doctor is told otherwise), on labels and
+ * predictions packed per sample (see model/packing.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { LossFunction } from '../checks/base';
+import type { ResolvedLoss } from '../context/loss';
+import { unpackRows } from '../model/packing';
+
+/** One output's part of the total: its loss, weight, and row shapes of its labels and predictions. */
+export interface OutputLoss {
+  name: string;
+  loss: ResolvedLoss;
+  weight: number;
+  labelShape: number[];
+  outputShape: number[];
+}
+
+/** The weighted sum of the outputs' mean losses, on packed labels and packed predictions. */
+export function totalLoss(parts: readonly OutputLoss[]): ResolvedLoss {
+  const fn: LossFunction = (yTrue, yPred) => tf.tidy(() => {
+    const labels = unpackRows(yTrue, parts.map((p) => p.labelShape));
+    const predictions = unpackRows(yPred, parts.map((p) => p.outputShape));
+    return parts.reduce(
+      (sum: tf.Scalar, p, j) => tf.add(sum, tf.mul(p.loss.fn(labels[j], predictions[j]), p.weight)),
+      tf.scalar(0),
+    );
+  });
+  const perRows = parts.map((p) => p.loss.perRow);
+  const perRow = perRows.every((f) => f !== undefined)
+    ? (yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor => tf.tidy(() => {
+      const labels = unpackRows(yTrue, parts.map((p) => p.labelShape));
+      const predictions = unpackRows(yPred, parts.map((p) => p.outputShape));
+      const rows = yTrue.shape[0];
+      return parts.reduce((sum: tf.Tensor, p, j) => {
+        const own = tf.reshape(perRows[j]?.(labels[j], predictions[j]) ?? tf.zeros([rows]), [rows, -1]);
+        return tf.add(sum, tf.mul(tf.mean(own, 1), p.weight));
+      }, tf.zeros([rows]));
+    })
+    : undefined;
+  const name = parts.map((p) => `${p.weight === 1 ? '' : `${p.weight} x `}${p.name}: ${p.loss.name}`).join(' + ');
+  return { name: `sum of ${name}`, fn, perRow };
+}
