@@ -93,3 +93,11 @@ test('dataProfileChart(train only) has no validation legend entry or empty bar s
   assert.doesNotMatch(spec, /"validation"/);
   assert.match(spec, /"domain":\["train"\]/);
 });
+
+test('SECTION_SUMMARIES.predictions(regression rows) speaks of targets and losses, never "0 wrong"', () => {
+  const rows = [{ index: 0, label: '3.2', prediction: '120.5', loss: 13.9 }, { index: 1, label: '1.1', prediction: '90.2', loss: 7.9 }];
+  const regression = { predictions: { kind: 'table', columns: ['a'], rows } } as unknown as Measurements;
+  assert.equal(SECTION_SUMMARIES.predictions(regression), '2 predictions next to their targets, the largest losses first.');
+  const classes = { predictions: { kind: 'table', columns: ['a'], rows: rows.map((r, i) => ({ ...r, correct: i === 0 })) } } as unknown as Measurements;
+  assert.equal(SECTION_SUMMARIES.predictions(classes), '2 predictions next to their labels; 1 wrong.');
+});

@@ -184,6 +184,8 @@ export const SECTION_SUMMARIES = {
   },
   predictions(m: Measurements): string {
     const rows = m.predictions?.rows ?? [];
+    // Regression rows have no right or wrong: "0 wrong" would read as a perfect model.
+    if (rows.every((r) => r.correct === undefined)) return `${rows.length} predictions next to their targets, the largest losses first.`;
     const wrong = rows.filter((r) => r.correct === false).length;
     return `${rows.length} predictions next to their labels; ${wrong} wrong.`;
   },
