@@ -95,15 +95,18 @@ export type InvalidLabelKind =
 
 export function labelsInvalid(e: { kind: InvalidLabelKind; count: number; rows: number; firstRow: number; numClasses?: number; labelWidth: number; outputUnits: number; lossName: string; min?: number; max?: number; split?: 'train' | 'validation' }): Finding {
   const c = e.numClasses ?? e.outputUnits;
+  // firstRow is -1 when the streaming statistics counted bad labels without keeping a row.
+  const firstBad = e.firstRow >= 0 ? `; first bad row ${e.firstRow}` : '';
+  const firstFractional = e.firstRow >= 0 ? ` (first at row ${e.firstRow})` : '';
   const text: Record<InvalidLabelKind, [string, string, string]> = {
     'out-of-range': [
       'Class indices out of range',
-      `${e.count} of ${e.rows} labels are outside 0..${c - 1} (labels span ${num(e.min ?? NaN)}..${num(e.max ?? NaN)}; first bad row ${e.firstRow}); the model has ${e.outputUnits} outputs.`,
+      `${e.count} of ${e.rows} labels are outside 0..${c - 1} (labels span ${num(e.min ?? NaN)}..${num(e.max ?? NaN)}${firstBad}); the model has ${e.outputUnits} outputs.`,
       'Map labels to 0..C-1 (e.g. subtract 1 from 1-based labels) or give the output layer one unit per class.',
     ],
     'not-integer': [
       'Class labels are not whole numbers',
-      `${e.count} of ${e.rows} labels are fractional (first at row ${e.firstRow}) but ${e.lossName} expects class indices.`,
+      `${e.count} of ${e.rows} labels are fractional${firstFractional} but ${e.lossName} expects class indices.`,
       'Pass integer class indices (Math.round / the original class ids), or use a regression loss if the target is continuous.',
     ],
     'rows-not-one-hot': [
