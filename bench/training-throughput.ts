@@ -17,9 +17,11 @@
  * a machine shared with other work the wall clock stretches with everyone
  * else's load, CPU time far less, so the ratios and the targets use CPU time
  * (the wall-clock figures are printed beside them). Targets: CNN >= 35% of the
- * matmul rate, MLP >= 20%; CNN >= 10x cpu, MLP >= 5x cpu. A missed target
+ * matmul rate, MLP >= 20%; CNN >= 10x cpu, MLP >= 5x cpu; CNN >= 2x the
+ * issue-14 baseline; both >= 1.0x PyTorch where the CPU lacks AVX-512. A missed target
  * prints MISS and exits with code 2; a crash exits 1.
  */
+import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend';
@@ -45,6 +47,24 @@ const TARGETS: Record<Workload['key'], { peakFraction: number; cpuRatio: number 
   mlp: { peakFraction: 0.2, cpuRatio: 5 },
   cnn: { peakFraction: 0.35, cpuRatio: 10 },
 };
+
+/**
+ * Issue 14: the CNN at 2x what it trained at when the issue was filed (950 to
+ * 1,490 samples/s on two machines of this kind; the middle, 1,220, is the
+ * baseline), and at PyTorch's single-thread pace (1.0) on a CPU without
+ * AVX-512 (PyTorch uses it where it exists; wasm SIMD is 128-bit, so there
+ * the ratio is printed, not judged).
+ */
+const ISSUE_BASELINE = { key: 'cnn' as Workload['key'], samplesPerSecond: 1220, factor: 2 };
+const TORCH_TARGET = 1.0;
+
+function hasAvx512(): boolean {
+  try {
+    return /\bavx512f\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 type Mnist = ReturnType<typeof loadMnist>;
 
@@ -162,6 +182,8 @@ async function main(): Promise<number> {
   const both = (rates: Rate[]) => ({ wall: median(rates.map((x) => x.wall)), cpu: median(rates.map((x) => x.cpu)) });
   const cell = (rate: Rate | undefined, digits: number) => (rate === undefined ? '-' : `${fixed(rate.cpu, digits)} [${fixed(rate.wall, digits)}]`);
   const verdicts: Array<{ text: string; met: boolean }> = [];
+  const avx512 = hasAvx512();
+  const infos: string[] = [];
   for (const r of rows) {
     const wasm = both(r.wasm);
     const torchRate = r.torch.length > 0 ? both(r.torch) : undefined;
@@ -176,11 +198,21 @@ async function main(): Promise<number> {
     const target = TARGETS[r.work.key];
     verdicts.push({ text: `${r.work.name}: ${fixed(fraction * 100, 1)}% of the matmul rate (target >= ${target.peakFraction * 100}%)`, met: fraction >= target.peakFraction });
     verdicts.push({ text: `${r.work.name}: ${fixed(toCpu, 1)}x the cpu backend (target >= ${target.cpuRatio}x)`, met: toCpu >= target.cpuRatio });
+    if (r.work.key === ISSUE_BASELINE.key) {
+      const gain = wasm.cpu / ISSUE_BASELINE.samplesPerSecond;
+      verdicts.push({ text: `${r.work.name}: ${fixed(gain, 2)}x the issue-14 baseline of ${ISSUE_BASELINE.samplesPerSecond} samples/s (target >= ${ISSUE_BASELINE.factor}x)`, met: gain >= ISSUE_BASELINE.factor });
+    }
+    if (toTorch !== undefined) {
+      const text = `${r.work.name}: ${fixed(toTorch, 2)}x PyTorch on one thread`;
+      if (avx512) infos.push(`info ${text} (target ${TORCH_TARGET} applies on a CPU without AVX-512; this one has it: not judged)`);
+      else verdicts.push({ text: `${text} (target >= ${TORCH_TARGET})`, met: toTorch >= TORCH_TARGET });
+    }
   }
   console.log(`${backend} / ${torchLabel}, per round (CPU time): ${rows.map((r) => `${r.work.key} ${r.wasm.map((w, i) => (r.torch[i] ? (w.cpu / r.torch[i].cpu).toFixed(2) : '-')).join(' ')}`).join('; ')}`);
+  for (const info of infos) console.log(info);
   for (const v of verdicts) console.log(`${v.met ? 'ok  ' : 'MISS'} ${v.text}`);
   const missed = verdicts.filter((v) => !v.met).length;
-  console.log(missed === 0 ? 'all targets met' : `${missed} target(s) missed`);
+  console.log(missed === 0 ? 'all targets met (figures in CPU time of this process)' : `MISS: ${missed} target(s) missed (figures in CPU time of this process)`);
   return missed === 0 ? 0 : 2;
 }
 

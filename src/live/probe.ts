@@ -55,12 +55,22 @@ export function snapshotWeights(weights: readonly WeightRef[]): WeightSnapshot {
   return { values, dispose: () => tf.dispose(values) };
 }
 
+/** Up to this many values in all, allFinite reads them instead of summing on the backend. */
+const READ_FINITE_MAX = 16384;
+
 /**
  * False when any value of the tensors is NaN or Inf: one sum per tensor (NaN
  * and Inf survive summation; opposite infinities give NaN), one read.
  */
 export async function allFinite(tensors: readonly tf.Tensor[]): Promise<boolean> {
   if (tensors.length === 0) return true;
+  // A few small tensors (a last layer, checked every step): reading the values is cheaper than five kernels.
+  if (tensors.reduce((n, t) => n + t.size, 0) <= READ_FINITE_MAX) {
+    for (const values of await Promise.all(tensors.map((t) => t.data()))) {
+      for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+    }
+    return true;
+  }
   const total = tf.tidy(() => tf.addN(tensors.map((t) => tf.sum(t))));
   const [value] = await total.data();
   total.dispose();
