@@ -126,6 +126,16 @@ export async function verify(
   }
 }
 
+/** Stage tracking for onProgress; between checks a cancelled diagnosis stops (the runner lets this throw through). */
+export function progressOf(opts: ResolvedOptions): { setStage(stage: string, fraction: number): void; progress(message: string): void } {
+  let stage = 'profile';
+  let fraction = 0;
+  return {
+    setStage: (s, f) => { opts.signal?.throwIfAborted(); stage = s; fraction = f; },
+    progress: (message) => opts.onProgress({ stage, message, fraction }),
+  };
+}
+
 export function shouldDisplay(display: boolean | 'auto'): boolean {
   return display === 'auto' ? inNotebook() : display;
 }
@@ -147,11 +157,7 @@ export async function diagnose(model: tf.LayersModel, data: DiagnoseData, option
   const plan = selectChecks(ALL_CHECKS, opts.only, opts.skip, opts.budget);
   const backend = await ready();
   const random = seededRandom(opts.seed);
-  let stage = 'profile';
-  let fraction = 0;
-  // Between checks: a cancelled diagnosis stops here (the runner lets this throw through).
-  const setStage = (s: string, f: number): void => { opts.signal?.throwIfAborted(); stage = s; fraction = f; };
-  const progress = (message: string): void => opts.onProgress({ stage, message, fraction });
+  const { setStage, progress } = progressOf(opts);
 
   const sources: DataSource[] = [];
   let ctx: CheckContext | undefined;

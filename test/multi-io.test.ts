@@ -151,3 +151,14 @@ test("diagnose(model, data) with one input cut off by a zero-weight frozen layer
   assert.ok(ignored[0].title.startsWith("input 'b': "), ignored[0].title);
   model.dispose();
 });
+
+test('diagnose(model, data, { validation: { x: { a, b }, y: [cls, flag] } }) checks each split per input and per output', async () => {
+  const model = twoByTwo();
+  const d = twoByTwoArrays();
+  const v = twoByTwoArrays(5);
+  const validation = { x: { a: v.a.slice(0, 80), b: v.b.slice(0, 80) }, y: [v.cls.slice(0, 80), v.flag.slice(0, 80)] };
+  const report = await unchanged(model, () => diagnoseNoLeak(model, { x: [d.a, d.b], y: [d.cls, d.flag] }, { ...DATA_ONLY, validation }));
+  assert.deepEqual(report.findings.filter((f) => f.severity !== 'info').map((f) => f.title), []);
+  assert.deepEqual(report.checks.filter((c) => c.id.startsWith('splits')).map((c) => `${c.id} ${c.status}`), ["splits (input 'a') pass", "splits (input 'b') pass"]);
+  model.dispose();
+});

@@ -29,7 +29,7 @@ import { selectChecks } from '../context/select';
 import { disposeSource, type DataSource } from '../data/source';
 import type { SplitProfile } from '../data/profile';
 import { inputError } from '../data/errors';
-import { isTraining, profile, profileRun, shouldDisplay, verify } from '../diagnose';
+import { isTraining, profile, profileRun, progressOf, shouldDisplay, verify } from '../diagnose';
 import type { Measurements, MeasurementPart } from '../measurements';
 import { cloneModel } from '../model/clone';
 import type { DiagnoseData, ResolvedOptions } from '../options';
@@ -137,10 +137,7 @@ export async function diagnoseSeveral(model: tf.LayersModel, data: DiagnoseData,
   const plan = selectChecks(ALL_CHECKS, opts.only, opts.skip, opts.budget);
   const backend = await ready();
   const random = seededRandom(opts.seed);
-  let stage = 'profile';
-  let fraction = 0;
-  const setStage = (s: string, f: number): void => { opts.signal?.throwIfAborted(); stage = s; fraction = f; };
-  const progress = (message: string): void => opts.onProgress({ stage, message, fraction });
+  const { setStage, progress } = progressOf(opts);
 
   const multi: MultiData[] = [];
   const sources: DataSource[] = [];
