@@ -26,7 +26,8 @@ import {
 } from './helpers/notebook-expectations';
 
 const paths = repoPaths();
-const NOTEBOOK_TIMEOUT_MS = 10 * 60_000;
+// Generous: a notebook may wait for others in the two-at-a-time queue (about 15 notebooks) before its own run.
+const NOTEBOOK_TIMEOUT_MS = 25 * 60_000;
 /** Folders whose notebooks teach: each promises findings and ends clean. */
 const TEACHING = /^(workshop|investigations)\//;
 

@@ -27,7 +27,8 @@ import { NOTEBOOK_FOLDERS, readNotebook, type NotebookRun } from '../scripts/lib
 import { discoverNotebooks, executedNotebook, executedNotebooks, notebookFailure, notebookNames, TEST_RUN_ENV } from './helpers/notebook';
 
 const paths = repoPaths();
-const NOTEBOOK_TIMEOUT_MS = 10 * 60_000;
+// Generous: a notebook may wait for others in the two-at-a-time queue (about 15 notebooks) before its own run.
+const NOTEBOOK_TIMEOUT_MS = 25 * 60_000;
 /** No notebook may be larger than this, executed (the issue's limit: a repository people clone). */
 const MAX_NOTEBOOK_BYTES = 2 * 1024 * 1024;
 /** Folders whose notebooks are committed with outputs cleared: the learner runs them. */
