@@ -257,9 +257,10 @@ export function lossOutputMismatch(e: { kind: MismatchKind; lossName: string; ac
   const text: Record<MismatchKind, [string, string, string, Finding['severity']]> = {
     'softmax-binary-crossentropy': [
       'Softmax output trained with binaryCrossentropy',
-      `The output is a softmax over ${e.units} classes but the loss is ${e.lossName}, which scores each unit as an independent yes/no; the reported accuracy is binary accuracy per unit and looks far better than it is.`,
+      `The output is a softmax over ${e.units} classes but the loss is ${e.lossName}, which scores each unit as an independent yes/no; the reported accuracy is binary accuracy per unit and looks far better than it is. The model can still learn (the true class's unit is pushed up), so this misleads more than it blocks.`,
       "Use loss: 'categoricalCrossentropy' (one-hot labels) or 'sparseCategoricalCrossentropy' (class indices).",
-      'error',
+      // A warning, not an error: on MNIST it trains to 92.8% against 93.3% with the right loss (workshop 04's measurement).
+      'warning',
     ],
     'linear-probability-loss': [
       'Probability loss on an output that is not a probability',
