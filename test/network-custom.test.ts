@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { gradientCheck } from '../src/checks/network/gradient-check';
 import { batchMixingCheck } from '../src/checks/network/batch-mixing';
 import { NETWORK_CHECK_LIST } from '../src/checks/network';
+import { diagnose } from '../src/diagnose';
 import {
   useBackend, mnistDigits, mlp, mlpWith, WrongGradientSquare, BatchTranspose, runNetworkChecks, findingWith,
 } from './helpers/network-models';
@@ -73,16 +74,20 @@ test('batch-independence passes a batch-norm model in inference mode and says wh
   model.dispose();
 });
 
-test('NETWORK_CHECKS skip a two-output model with a reason instead of failing inside tfjs', async () => {
+test('diagnose(twoOutputModel, { x, y: [a, b] }) runs the network checks on the total loss without failing inside tfjs', async () => {
   const input = tf.input({ shape: [784] });
   const hidden = tf.layers.dense({ units: 8, activation: 'relu' }).apply(input) as tf.SymbolicTensor;
   const a = tf.layers.dense({ units: 10, activation: 'softmax' }).apply(hidden) as tf.SymbolicTensor;
   const b = tf.layers.dense({ units: 1 }).apply(hidden) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: [a, b] });
+  model.compile({ optimizer: 'adam', loss: ['categoricalCrossentropy', 'meanSquaredError'] });
   const { x, y } = mnistDigits(8);
-  const run = await runNetworkChecks(NETWORK_CHECK_LIST, model, x, y);
-  assert.ok(run.results.every((r) => r.skipped?.includes('1 inputs and 2 outputs')));
-  assert.equal(run.leaked, 0);
-  tf.dispose([x, y]);
+  const size = tf.tidy(() => tf.mean(x, 1, true));
+  const before = tf.memory().numTensors;
+  const report = await diagnose(model, { x, y: [y, size] }, { display: false, checks: { only: NETWORK_CHECK_LIST.map((c) => c.id) } });
+  assert.equal(tf.memory().numTensors, before);
+  assert.deepEqual(report.checks.filter((c) => c.status === 'error').map((c) => `${c.id}: ${c.note}`), []);
+  assert.ok(report.checks.some((c) => c.id === 'gradient-flow' && c.status !== 'skipped'));
+  tf.dispose([x, y, size]);
   model.dispose();
 });

@@ -72,13 +72,13 @@ export function contextEntries(data: DiagnosisData): [string, string][] {
   const c = data.context;
   const entries: [string, string | undefined][] = [
     ['Model', `${c.modelName} (${c.parameterCount.toLocaleString('en-US')} parameters)`],
-    ['Task', describeInferred(c.task)],
-    ['Input', describeInferred(c.inputKind)],
+    ['Task', (c.outputs?.length ?? 0) > 1 ? 'one per output (below); the network probes judge the total loss' : describeInferred(c.task)],
+    ['Input', (c.inputs?.length ?? 0) > 1 ? 'one per input (below)' : describeInferred(c.inputKind)],
     ['Classes', c.numClasses === undefined ? undefined : classesText(c.numClasses, c.classNames)],
     ['Loss', c.chanceLoss === undefined ? c.lossName : `${c.lossName} (chance level ${num(c.chanceLoss)})`],
     ['Optimizer', c.optimizerName === undefined ? undefined : `${c.optimizerName}${c.learningRate === undefined ? '' : `, learning rate ${num(c.learningRate)}`}`],
-    ...(c.inputs ?? []).map((i): [string, string] => [`Input '${i.name}'`, i.inputKind]),
-    ...(c.outputs ?? []).map((o): [string, string] => [
+    ...(c.inputs && c.inputs.length > 1 ? c.inputs : []).map((i): [string, string] => [`Input '${i.name}'`, i.inputKind]),
+    ...(c.outputs && c.outputs.length > 1 ? c.outputs : []).map((o): [string, string] => [
       `Output '${o.name}'`,
       `${o.task}, ${o.lossName}${o.chanceLoss === undefined ? '' : ` (chance level ${num(o.chanceLoss)})`}${o.numClasses === undefined ? '' : `, ${o.numClasses} classes`}`,
     ]),
