@@ -289,3 +289,26 @@ test('diagnose(binary classifier, 5% positives with a real link) raises no label
   tf.dispose([xs, ys, xsFew, ysFew]);
   model.dispose();
 });
+
+test('diagnose(regression, targets averaging 350, Adam 0.001) warns loss-above-chance with the steps the shift needs; at rate 0.3 or with SGD it stays a note', async () => {
+  const random = seededRandom(5);
+  const rows = 600;
+  const features = Array.from({ length: rows }, () => Array.from({ length: 4 }, () => (random() - 0.5) * 3.4));
+  const prices = features.map((f) => [350 + 60 * f[0] - 40 * f[1] + 20 * f[2] + (random() - 0.5) * 30]);
+  const [x, y] = [tf.tensor2d(features), tf.tensor2d(prices)];
+  const pricer = (optimizer: tf.Optimizer) => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 32, activation: 'relu' }), tf.layers.dense({ units: 1 })] });
+    model.compile({ optimizer, loss: 'meanSquaredError' });
+    return model;
+  };
+  const only = { checks: { only: ['initial-loss'] } };
+  const slow = findingOf(await diagnoseNoLeak(pricer(tf.train.adam(0.001)), { x, y }, only), 'loss-above-chance');
+  assert.equal(slow.severity, 'warning');
+  assert.ok(Number(slow.evidence.shiftSteps) > 2000, `shift steps ${slow.evidence.shiftSteps}`);
+  assert.match(slow.detail, /takes about [\d,]+ steps/);
+  const fast = findingOf(await diagnoseNoLeak(pricer(tf.train.adam(0.3)), { x, y }, only), 'loss-above-chance');
+  assert.equal(fast.severity, 'info');
+  const sgd = findingOf(await diagnoseNoLeak(pricer(tf.train.sgd(0.001)), { x, y }, only), 'loss-above-chance');
+  assert.equal(sgd.severity, 'info', 'SGD steps scale with the gradient: no step count is claimed');
+  tf.dispose([x, y]);
+});

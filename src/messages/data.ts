@@ -307,20 +307,31 @@ export function lossOutputMismatch(e: { kind: MismatchKind; lossName: string; ac
 }
 
 /** `targetMean`/`offset`: set when the excess is all a constant shift between the outputs and regression targets far from 0. */
-export function lossAboveChance(e: { initialLoss: number; chanceLoss: number; upper: number; lossName: string; reason: string; targetMean?: number; offset?: number }): Finding {
+export function lossAboveChance(e: {
+  initialLoss: number; chanceLoss: number; upper: number; lossName: string; reason: string; targetMean?: number; offset?: number;
+  /** The shift needs more steps than a run has: how many, at which optimizer and rate. */
+  slow?: { steps: number; optimizer: string; learningRate: number };
+}): Finding {
   const shifted = e.targetMean !== undefined && e.offset !== undefined;
   const start = `The untrained model's ${e.lossName} is ${num(e.initialLoss)} on real batches; chance level is ${num(e.chanceLoss)} (${e.reason}) and a fresh model should start below ${num(e.upper)}.`;
+  const slow = shifted && e.slow
+    ? ` ${e.slow.optimizer} moves each weight by about its learning rate (${num(e.slow.learningRate)}) per step, so the outputs move by at most ${num(Math.abs(e.offset ?? 0) / e.slow.steps)} per step at these activations: closing the gap of ${num(Math.abs(e.offset ?? 0))} takes about ${Math.round(e.slow.steps).toLocaleString('en-US')} steps before the model learns anything else.`
+    : '';
   return {
     id: 'loss-above-chance',
-    severity: shifted ? 'info' : 'warning',
-    title: shifted ? 'Initial loss above chance: the targets sit far from 0' : 'Initial loss far above chance',
+    severity: shifted && !e.slow ? 'info' : 'warning',
+    title: shifted ? (e.slow ? 'Targets far from 0: the outputs need thousands of steps to reach them' : 'Initial loss above chance: the targets sit far from 0') : 'Initial loss far above chance',
     detail: shifted
-      ? `${start} All of the excess is a constant shift: the targets average ${num(e.targetMean ?? 0)} while the fresh model's outputs average ${num((e.targetMean ?? 0) + (e.offset ?? 0))}. The first updates are spent moving the output bias; nothing is overconfident.`
+      ? `${start} All of the excess is a constant shift: the targets average ${num(e.targetMean ?? 0)} while the fresh model's outputs average ${num((e.targetMean ?? 0) + (e.offset ?? 0))}.${slow || ' The first updates are spent moving the output bias; nothing is overconfident.'}`
       : `${start} The first updates will be spent undoing overconfident wrong outputs: usually unscaled inputs or a badly scaled initialization.`,
     fix: shifted
       ? `Start the output layer's bias at the target mean (biasInitializer: tf.initializers.constant({ value: ${num(e.targetMean ?? 0)} })), or standardize the targets and undo it on the predictions.`
       : 'Normalize the inputs first; then check initializers (glorot/he) and that the last layer has no huge bias or weights.',
-    evidence: { initialLoss: e.initialLoss, chanceLoss: e.chanceLoss, upper: e.upper, ratio: e.initialLoss / e.chanceLoss, ...(shifted ? { targetMean: e.targetMean ?? 0, offset: e.offset ?? 0 } : {}) },
+    evidence: {
+      initialLoss: e.initialLoss, chanceLoss: e.chanceLoss, upper: e.upper, ratio: e.initialLoss / e.chanceLoss,
+      ...(shifted ? { targetMean: e.targetMean ?? 0, offset: e.offset ?? 0 } : {}),
+      ...(shifted && e.slow ? { shiftSteps: Math.round(e.slow.steps) } : {}),
+    },
     checklist: 'L1',
   };
 }

@@ -48,6 +48,36 @@ function offsetPart(lossName: string, offset: number): number {
   return 0;
 }
 
+/** Optimizers whose step moves each parameter by about the learning rate, whatever the gradient's size. */
+const NORMALIZED_STEP = new Set(['Adam', 'Adamax', 'RMSProp']);
+/** A shift of the outputs that needs more steps than this is a training problem, not a detail (a typical run: ~1000 steps). */
+export const SLOW_SHIFT_STEPS = 2000;
+
+/**
+ * How far one step can move the mean output at most, for a last Dense layer
+ * under an optimizer with normalized steps: each weight moves about lr, so the
+ * output moves at most lr * (1 + sum of |inputs of that layer|), averaged over
+ * rows at the current weights. undefined when it cannot be read off.
+ */
+function outputStepBound(ctx: CheckContext, rows: number): number | undefined {
+  const model = ctx.model;
+  const last = model.layers[model.layers.length - 1];
+  const lr = ctx.info.learningRate;
+  if (lr === undefined || !(lr > 0) || !NORMALIZED_STEP.has(ctx.info.optimizerName ?? '')) return undefined;
+  if (model.inputs.length !== 1 || model.outputs.length !== 1 || last.getClassName() !== 'Dense' || Array.isArray(last.input)) return undefined;
+  try {
+    return tf.tidy(() => {
+      const hidden = tf.model({ inputs: model.inputs, outputs: last.input as tf.SymbolicTensor });
+      const h = hidden.predict(tf.slice(ctx.train.x, 0, Math.min(rows, ctx.train.x.shape[0]))) as tf.Tensor;
+      const perRow = tf.mean(tf.sum(tf.abs(tf.reshape(h, [h.shape[0], -1])), 1)).dataSync()[0];
+      const bias = last.getConfig().useBias === false ? 0 : 1;
+      return Number.isFinite(perRow) ? lr * (perRow + bias) : undefined;
+    });
+  } catch {
+    return undefined;
+  }
+}
+
 export const initialLossCheck: Check = {
   id: 'initial-loss',
   checklist: ['L1'],
@@ -74,10 +104,16 @@ export const initialLossCheck: Check = {
     const above = initial !== null && initial > chance.band[1];
     // Above the band only because the targets sit far from 0: worth knowing (set the output bias), not overconfidence.
     const shifted = above && initial - offsetPart(ctx.info.lossName, offset) <= chance.band[1];
+    // A shift is harmless when training covers it quickly; with a normalized-step optimizer we can count the steps.
+    const stepBound = shifted ? outputStepBound(ctx, PROBE_BATCHES * ctx.info.batchSize) : undefined;
+    const shiftSteps = stepBound !== undefined && stepBound > 0 ? Math.abs(offset) / stepBound : undefined;
+    const slow = shiftSteps !== undefined && shiftSteps > SLOW_SHIFT_STEPS
+      ? { steps: shiftSteps, optimizer: ctx.info.optimizerName ?? 'the optimizer', learningRate: ctx.info.learningRate ?? 0 }
+      : undefined;
     const findings = initial !== null && above
       ? [lossAboveChance({
         initialLoss: initial, chanceLoss: chance.loss, upper: chance.band[1], lossName: ctx.info.lossName, reason: chance.reason,
-        ...(shifted ? { targetMean, offset } : {}),
+        ...(shifted ? { targetMean, offset, ...(slow ? { slow } : {}) } : {}),
       })]
       : [];
     return { findings, measurements: { loss }, outputs: { initialLoss: initial }, note: initial === null ? 'the initial loss is not finite' : undefined };
