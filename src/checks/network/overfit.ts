@@ -106,6 +106,11 @@ function verdictOf(run: Omit<ProbeRun, 'verdict'>, chance: number | undefined, b
   return (beatsChance || fellFar) && onPace ? 'slow' : 'too-slow';
 }
 
+/** A run that neither memorized nor is on its way: the only one whose dead units are worth a finding. */
+function failedVerdict(verdict: OverfitVerdict): boolean {
+  return verdict !== 'fit' && verdict !== 'slow';
+}
+
 /**
  * Flat, but well below the chance level: the model learned part of the
  * mapping and sits on a plateau, which smooth regression targets often leave
@@ -185,8 +190,11 @@ async function overfit(
     const final = await evaluate(clone, x, y, ctx.loss, task, SETTINGS.trainingModePasses);
     const done = !diverged && succeeded(final, goal);
     const run = { points, steps, initial, final, goal, succeeded: done, diverged, trend: lossTrend(evaluations(points), goal) };
-    const activations = inspect && !diverged ? await inspect(clone) : undefined;
-    return { ...run, verdict: verdictOf(run, ctx.info.chanceLoss, budget), activations };
+    const verdict = verdictOf(run, ctx.info.chanceLoss, budget);
+    // Dead units are reported only for a run that failed to learn (see run()): a forward pass of the
+    // activation probe through a tapped model costs a few training steps on long sequences, so skip it otherwise.
+    const activations = inspect && !diverged && failedVerdict(verdict) ? await inspect(clone) : undefined;
+    return { ...run, verdict, activations };
   } finally {
     disposeOptimizer(optimizer);
     clone.dispose();
@@ -244,7 +252,7 @@ export const overfitCheck: NetworkCheck<FiniteInputs> = {
       };
       // Units that die while the probe still memorizes cost nothing visible (a tiny batch needs few units);
       // dying is reported when the run that killed them also failed to learn.
-      const failed = user.verdict !== 'fit' && user.verdict !== 'slow';
+      const failed = failedVerdict(user.verdict);
       const dying = atInit && user.activations && failed
         ? dyingUnits(atInit, user.activations, {
           steps: user.steps, learningRate: ctx.info.learningRate ?? Number.NaN, optimizer: ctx.info.optimizerName ?? 'optimizer', units: unitsOf(ctx.model),
