@@ -6,6 +6,7 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { reportSections } from '../src/render/sections';
 import * as tf from '@tensorflow/tfjs';
 import { diagnose, type Diagnosis, type DiagnoseData, type DiagnoseOptions } from '../src/diagnose';
 import { labelSummary } from '../src/checks/norm/multilabel-views';
@@ -128,6 +129,10 @@ test('diagnose(healthy multilabel tagger) raises no warning or error and shows p
   const positives = report.measurements.labelSummary?.labels.map((l) => l.positives);
   assert.deepEqual(positives, Array.from({ length: TAGS.labels }, (_, k) => y.filter((row) => row[k] === 1).length));
   assert.ok((report.measurements.predictions?.rows.length ?? 0) > 0);
+  // The section is named for what it draws: per-label results, not a confusion matrix.
+  const titles = reportSections(report.measurements).map((s) => s.definition.title);
+  assert.ok(titles.includes('Results per label'), titles.join(', '));
+  assert.ok(!titles.includes('Confusion matrix'));
   m.dispose();
 });
 

@@ -19,6 +19,8 @@ import { sequenceStepsChart } from '../charts/sequence-steps';
 export interface SectionDefinition {
   key: SectionKey;
   title: string;
+  /** A title that depends on what was measured, when the chart does (per-label results instead of a confusion matrix). */
+  titleFor?(measurements: Measurements): string;
   /** Findings this section's chart is evidence for. */
   findingIds: readonly FindingId[];
   /** The chart, or undefined when its measurements are absent (the section is then skipped). */
@@ -95,6 +97,7 @@ export const SECTIONS: readonly SectionDefinition[] = [
   {
     key: 'confusion',
     title: 'Confusion matrix',
+    titleFor: (m) => (!m.confusion && m.labelSummary ? 'Results per label' : 'Confusion matrix'),
     findingIds: [],
     chart: (m) => (m.confusion && m.confusion.cells.length > 0 ? confusionMatrixChart(m.confusion)
       : m.labelSummary && m.labelSummary.labels.length > 0 ? labelSummaryChart(m.labelSummary) : undefined),
@@ -134,7 +137,8 @@ function sectionsOf(measurements: Measurements, part?: ReportSection['part']): R
   return definitions.flatMap((base) => {
     const spec = base.chart(measurements);
     if (!spec) return [];
-    const definition = part ? { ...base, title: `${base.title}: ${part.kind} '${part.name}'` } : base;
+    const title = base.titleFor?.(measurements) ?? base.title;
+    const definition = { ...base, title: part ? `${title}: ${part.kind} '${part.name}'` : title };
     return [{ definition, spec, summary: SECTION_SUMMARIES[base.key](measurements), ...(part ? { part } : {}) }];
   });
 }
