@@ -138,3 +138,13 @@ test('diagnose(1 sigmoid unit, one-hot [n, 2] labels) reports labels-invalid and
   }
   model.dispose();
 });
+
+test('diagnose(model, data sorted so the first rows share one label) still probes loss-mixes-samples with a row of another label', async () => {
+  const { x, labels } = scaledRegression(200, 1);
+  const sorted = labels.map((_, i) => (i < 100 ? 0 : 1));   // the first 100 labels are equal
+  const broadcast = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.mean(tf.square(tf.sub(tf.reshape(yTrue, [-1]), yPred)));
+  const model = regressionNet('linear', broadcast);
+  const report = await diagnoseNoLeak(model, { x, y: column(sorted) }, { ...DATA_ONLY, checks: { only: ['loss-independence'] } });
+  assert.equal(findingOf(report, 'loss-mixes-samples').severity, 'error');
+  model.dispose();
+});

@@ -17,6 +17,26 @@ const ROWS = 8;
 /** Cross-row gradient change relative to the largest gradient: structurally 0; float32 noise stays near 1e-7. */
 const TOLERANCE = 1e-4;
 
+/** Rows searched for a label that differs from the first row's, when the first ROWS agree (sorted or skewed data). */
+const SEARCH_ROWS = 1024;
+
+/**
+ * The probe rows: the first `rows`, except that the last one is swapped for
+ * the first row further on whose label differs, when the first rows all share
+ * one label (otherwise no label could be changed to another real one).
+ */
+function probeIndices(y: tf.Tensor, rows: number): number[] {
+  const first = Array.from({ length: rows }, (_, i) => i);
+  const total = y.shape[0];
+  const width = y.size / total;
+  const searched = Math.min(total, SEARCH_ROWS);
+  const values = tf.tidy(() => tf.slice(y, 0, searched).dataSync());
+  const differs = (i: number) => Array.from({ length: width }, (_, k) => values[i * width + k] !== values[k]).some(Boolean);
+  if (first.some(differs)) return first;
+  const other = Array.from({ length: searched - rows }, (_, i) => rows + i).find(differs);
+  return other === undefined ? first : [...first.slice(0, rows - 1), other];
+}
+
 /** A copy of the labels with row `j` replaced by the first row whose label differs (undefined: all labels equal). */
 function changedLabels(y: tf.Tensor, j: number): tf.Tensor | undefined {
   const rows = y.shape[0];
@@ -53,8 +73,11 @@ export const lossMixingCheck: Check = {
     if (ctx.lossPerRow) return { findings: [], skipped: `${ctx.info.lossName} is a built-in loss: it compares each row with its own label` };
     const rows = Math.min(ROWS, ctx.train.x.shape[0]);
     if (rows < 2) return { findings: [], skipped: 'needs at least 2 samples' };
-    const y = tf.slice(ctx.train.y, 0, rows);
-    const predicted = predictRows(ctx, ctx.train.x, rows);
+    const indices = tf.tensor1d(probeIndices(ctx.train.y, rows), 'int32');
+    const [y, x] = [tf.gather(ctx.train.y, indices), tf.gather(ctx.train.x, indices)];
+    indices.dispose();
+    const predicted = predictRows(ctx, x, rows);
+    x.dispose();
     const changedRow = rows - 1;
     const changed = changedLabels(y, changedRow);
     try {
