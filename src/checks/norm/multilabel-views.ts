@@ -6,6 +6,7 @@
  * which would pretend the labels compete for one sample.
  */
 import * as tf from '@tensorflow/tfjs';
+import { readTidy } from '../data/read';
 import type { Check, CheckContext, CheckResult } from '../base';
 import type { LabelSummary, SampleRow } from '../../measurements';
 import { className, lossOrSkip, predictRows } from '../data/shared';
@@ -54,7 +55,7 @@ export const multilabelPredictionsCheck: Check = {
       if ('skipped' in scored) return { findings: [], skipped: scored.skipped };
       const p = predicted.dataSync();
       const yv = y.dataSync();
-      const x = tf.tidy(() => tf.slice(ctx.train.x, 0, rows).dataSync() as Float32Array);
+      const x = readTidy(() => tf.slice(ctx.train.x, 0, rows)) as Float32Array;
       const rowSize = x.length / rows;
       const losses = scored.value;
       const exact = (r: number) => Array.from({ length: width }, (_, k) => k).every((k) => (yv[r * width + k] >= 0.5) === (p[r * width + k] >= 0.5));
