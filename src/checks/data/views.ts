@@ -4,7 +4,7 @@
  * (top losses first), and the confusion matrix or predicted-vs-true values.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Check, CheckContext } from '../base';
+import type { Check, CheckContext, CheckResult } from '../base';
 import type { ConfusionMatrix, SampleRow, SampleSet } from '../../measurements';
 import { pixelsToPngDataUrl } from '../../charts/png';
 import { imageDims } from '../../context/infer';
@@ -101,6 +101,37 @@ export function perRowLoss(ctx: CheckContext, y: tf.Tensor, predicted: tf.Tensor
   return tf.tidy(() => Array.from({ length: y.shape[0] }, (_, r) => ctx.loss(tf.slice(y, r, 1), tf.slice(predicted, r, 1)).dataSync()[0]));
 }
 
+/** The first rows of the training split, predicted and scored row by row. */
+export interface ScoredRows {
+  rows: number;
+  /** The labels of those rows (disposed after the callback). */
+  y: tf.Tensor;
+  x: Float32Array;
+  rowSize: number;
+  yv: tf.backend_util.TypedArray;
+  p: tf.backend_util.TypedArray;
+  losses: number[];
+}
+
+/**
+ * Predicts and scores up to SCORED_ROWS training rows, hands them to `view`
+ * and frees the tensors after it, on every path; skips the check when the loss
+ * cannot score single rows.
+ */
+export function withScoredRows(ctx: CheckContext, view: (scored: ScoredRows) => CheckResult): CheckResult {
+  const rows = Math.min(SCORED_ROWS, ctx.train.x.shape[0]);
+  const predicted = predictRows(ctx, ctx.train.x, rows);
+  const y = tf.slice(ctx.train.y, 0, rows);
+  try {
+    const scored = lossOrSkip(() => perRowLoss(ctx, y, predicted));
+    if ('skipped' in scored) return { findings: [], skipped: scored.skipped };
+    const x = readTidy(() => tf.slice(ctx.train.x, 0, rows)) as Float32Array;
+    return view({ rows, y, x, rowSize: x.length / rows, yv: y.dataSync(), p: predicted.dataSync(), losses: scored.value });
+  } finally {
+    tf.dispose([predicted, y]);
+  }
+}
+
 function predictedClass(ctx: CheckContext, p: ArrayLike<number>, r: number, units: number): { cls: number; confidence?: number } {
   const probabilities = ctx.facts.outputActivation === 'softmax' || ctx.facts.outputActivation === 'sigmoid';
   if (units === 1) {
@@ -187,17 +218,7 @@ export const predictionsCheck: Check = {
   async run(ctx: CheckContext) {
     const task = ctx.info.task.value;
     if (task === 'multilabel') return { findings: [], skipped: 'multilabel outputs are shown per label by multilabel-predictions' };
-    const rows = Math.min(SCORED_ROWS, ctx.train.x.shape[0]);
-    const predicted = predictRows(ctx, ctx.train.x, rows);
-    const y = tf.slice(ctx.train.y, 0, rows);
-    try {
-      const scored = lossOrSkip(() => perRowLoss(ctx, y, predicted));
-      if ('skipped' in scored) return { findings: [], skipped: scored.skipped };
-      const losses = scored.value;
-      const p = predicted.dataSync();
-      const yv = y.dataSync();
-      const x = readTidy(() => tf.slice(ctx.train.x, 0, rows)) as Float32Array;
-      const rowSize = x.length / rows;
+    return withScoredRows(ctx, ({ rows, x, rowSize, yv, p, losses, y }) => {
       const width = yv.length / rows;
       const units = p.length / rows;
       const base = sampleSetBase(ctx);
@@ -233,8 +254,6 @@ export const predictionsCheck: Check = {
         predictedValue: p[r * units],
       }));
       return { findings: [], measurements: { predictions: { ...base, rows: shown } } };
-    } finally {
-      tf.dispose([predicted, y]);
-    }
+    });
   },
 };

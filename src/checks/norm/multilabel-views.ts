@@ -5,14 +5,11 @@
  * negatives of each label at 0.5) instead of a multiclass confusion matrix,
  * which would pretend the labels compete for one sample.
  */
-import * as tf from '@tensorflow/tfjs';
-import { readTidy } from '../data/read';
 import type { Check, CheckContext, CheckResult } from '../base';
 import type { LabelSummary, SampleRow } from '../../measurements';
-import { className, lossOrSkip, predictRows } from '../data/shared';
-import { inputView, labelText, perRowLoss, pickRows, sampleSetBase } from '../data/views';
+import { className } from '../data/shared';
+import { inputView, labelText, pickRows, sampleSetBase, withScoredRows } from '../data/views';
 
-const SCORED_ROWS = 512;
 const PREDICTION_ROWS = 48;
 
 /** Per-label counts at 0.5 over `rows` label rows `y` and outputs `p` (both row-major, `width` per row). */
@@ -47,17 +44,7 @@ export const multilabelPredictionsCheck: Check = {
     if (ctx.info.task.value !== 'multilabel') return { findings: [], skipped: 'not a multilabel task' };
     const width = ctx.profile.train.labels.width;
     if (width !== ctx.facts.outputUnits) return { findings: [], skipped: 'the labels are not one column per output (see labels-invalid)' };
-    const rows = Math.min(SCORED_ROWS, ctx.train.x.shape[0]);
-    const predicted = predictRows(ctx, ctx.train.x, rows);
-    const y = tf.slice(ctx.train.y, 0, rows);
-    try {
-      const scored = lossOrSkip(() => perRowLoss(ctx, y, predicted));
-      if ('skipped' in scored) return { findings: [], skipped: scored.skipped };
-      const p = predicted.dataSync();
-      const yv = y.dataSync();
-      const x = readTidy(() => tf.slice(ctx.train.x, 0, rows)) as Float32Array;
-      const rowSize = x.length / rows;
-      const losses = scored.value;
+    return withScoredRows(ctx, ({ rows, x, rowSize, yv, p, losses }) => {
       const exact = (r: number) => Array.from({ length: width }, (_, k) => k).every((k) => (yv[r * width + k] >= 0.5) === (p[r * width + k] >= 0.5));
       const shown = pickRows(losses, PREDICTION_ROWS, ctx.random).map((r): SampleRow => ({
         index: ctx.train.indices[r],
@@ -77,8 +64,6 @@ export const multilabelPredictionsCheck: Check = {
         measurements: { predictions: { ...sampleSetBase(ctx), rows: shown }, labelSummary: summary },
         note: `${exactRows} of ${rows} rows predicted exactly (every label right at 0.5)`,
       };
-    } finally {
-      tf.dispose([predicted, y]);
-    }
+    });
   },
 };
