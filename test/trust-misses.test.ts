@@ -8,6 +8,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { diagnose } from '../src/diagnose';
+import type { DiagnoseData } from '../src/options';
 import { triage } from '../src/triage';
 import type { Finding } from '../src/types';
 import { seededRandom } from '../src/context/random';
@@ -36,7 +37,7 @@ function classifier(loss: string | ((y: tf.Tensor, p: tf.Tensor) => tf.Tensor) =
 }
 
 /** diagnose() as a user calls it, checking that it leaks nothing and leaves the model as it was. */
-async function diagnosed(model: tf.LayersModel, data: { x: tf.Tensor; y: tf.Tensor }) {
+async function diagnosed(model: tf.LayersModel, data: DiagnoseData) {
   const weights = weightValues(model);
   const tensors = tf.memory().numTensors;
   const report = await diagnose(model, data, { display: false, seed: 1 });
@@ -96,6 +97,24 @@ test('diagnose(model, one tabular row repeated) reports data-rows-identical; one
   const almost = await diagnosed(model, { x: oneDiffers, y: data.y });
   assert.equal(almost.findings.find((f) => f.id === 'data-rows-identical'), undefined);
   tf.dispose([data.x, data.y, row, repeated, oneDiffers]);
+  model.dispose();
+});
+
+test('diagnose(two-input model, { x: [features, the same position row for every sample] }) does not call the constant input identical rows', async () => {
+  // Position ids or a start token are one input the same for every sample by design; the other input carries the sample.
+  const features = tf.input({ shape: [6], name: 'features' });
+  const positions = tf.input({ shape: [4], name: 'positions' });
+  const model = withSeed(1, () => {
+    const hidden = tf.layers.dense({ units: 16, activation: 'relu' }).apply(tf.layers.concatenate().apply([features, positions])) as tf.SymbolicTensor;
+    const built = tf.model({ inputs: [features, positions], outputs: tf.layers.dense({ units: 1 }).apply(hidden) as tf.SymbolicTensor });
+    built.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    return built;
+  });
+  const data = tabularData(200);
+  const position = tf.tidy(() => tf.tile(tf.tensor2d([[0, 1, 2, 3]]), [200, 1]));
+  const report = await diagnosed(model, { x: [data.x, position], y: data.y });
+  assert.equal(report.findings.find((f) => f.id === 'data-rows-identical'), undefined);
+  tf.dispose([data.x, data.y, position]);
   model.dispose();
 });
 
