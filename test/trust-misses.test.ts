@@ -11,20 +11,10 @@ import { diagnose } from '../src/diagnose';
 import type { DiagnoseData } from '../src/options';
 import { triage } from '../src/triage';
 import type { Finding } from '../src/types';
-import { seededRandom } from '../src/context/random';
+import { withSeed } from '../bench/cases/seed';
 import { useBackend, mnistDigits, tabularData, tabular, weightValues } from './helpers/network-models';
 
 before(useBackend);
-
-function withSeed<T>(seed: number, build: () => T): T {
-  const original = Math.random;
-  Math.random = seededRandom(seed);
-  try {
-    return build();
-  } finally {
-    Math.random = original;
-  }
-}
 
 function classifier(loss: string | ((y: tf.Tensor, p: tf.Tensor) => tf.Tensor) = 'categoricalCrossentropy', activation = 'softmax'): tf.Sequential {
   return withSeed(1, () => {
