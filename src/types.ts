@@ -31,6 +31,8 @@ export const FINDING_IDS = [
   // token inputs and sequence models (issue 13)
   'tokens-out-of-range', 'tokens-oov-high', 'padding-wrong-end', 'padding-not-masked', 'labels-shifted',
   'gradients-vanishing-through-time', 'gradients-exploding-through-time',
+  // data (issue 10, trust: every input row the same)
+  'data-rows-identical',
   // batch normalization (issue 13, norm)
   'batchnorm-stats-mismatch', 'batchnorm-small-batch', 'batchnorm-placement',
 ] as const;

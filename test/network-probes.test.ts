@@ -84,6 +84,7 @@ test('lr-range flags Adam at learning rate 1e-7 as lr-too-low, confirmed by the 
     probeYourLoss: Number.NaN,
     probeLowerLr: Number.NaN,
     probeLowerLoss: Number.NaN,
+    alreadyTrained: false,
   }));
   assert.ok(number('suggestedLow') > 1e-7, 'the band it points to lies above the rate');
   assert.equal(run.leaked, 0);

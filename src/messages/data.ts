@@ -27,7 +27,7 @@ export function dataNonfinite(e: { split: 'train' | 'validation'; inputRows: num
   };
 }
 
-export type UnnormalizedKind = 'raw-pixels' | 'scale-spread' | 'offset' | 'large-values';
+export type UnnormalizedKind = 'raw-pixels' | 'scale-spread' | 'offset' | 'large-values' | 'tiny-pixels';
 
 export function dataUnnormalized(e: {
   kind: UnnormalizedKind; feature: string; mean: number; std: number; min: number; max: number;
@@ -39,6 +39,9 @@ export function dataUnnormalized(e: {
     'raw-pixels': `Pixel values reach ${num(e.max)} (${stats} over ${e.feature}): these look like raw 0-255 pixels. Large inputs make the first layer's outputs huge, the initial loss far above chance, and gradients erratic.`,
     'scale-spread': `Feature scales differ by a factor of ${num(e.spread ?? 0)}: the central 98% of ${e.feature} spans ${num(e.span ?? 0)} (std ${num(e.std)}) while that of ${e.smallestFeature} spans only ${num(e.smallestSpan ?? 0)}. The large feature dominates the first layer and one learning rate cannot suit both.`,
     offset: `${e.feature} sits far from 0 (${stats}): its mean is ${num(Math.abs(e.mean / (e.std || 1)))} standard deviations from zero, which shifts every unit it feeds and slows learning.`,
+    'tiny-pixels': `Every pixel value lies within ${num(e.min)}..${num(e.max)} (${stats} over ${e.feature})` +
+      (Math.abs(e.max * 255 - 1) < 0.1 ? `: the brightest is 1/255, what dividing pixels already in [0, 1] by 255 again gives.` : `, far below the [0, 1] range images are scaled to.`) +
+      ` Inputs this small barely move the first layer (its outputs are set by its biases), so the loss starts at chance and falls slowly.`,
     'large-values': `${e.feature} takes values of typical size ${num(Math.sqrt(e.mean * e.mean + e.std * e.std))} (${stats}); initializers assume inputs of size ~1, so the first layer's outputs start that many times too large, sigmoid/tanh units saturate, and plain SGD steps (which grow with x squared) can diverge to NaN.`,
   };
   const fix: Record<UnnormalizedKind, string> = {
@@ -46,11 +49,15 @@ export function dataUnnormalized(e: {
     'scale-spread': 'Standardize each feature with statistics of the training split: (x - mean) / std, then apply the same numbers to validation and test.',
     offset: 'Subtract the training mean (and divide by the std) of each feature before training.',
     'large-values': 'Standardize each feature with statistics of the training split: (x - mean) / std (or divide by its typical size), and apply the same numbers to validation and test.',
+    'tiny-pixels': 'Scale the pixels once: drop the second division by 255 (a rescale of inputs that are already in [0, 1]), or standardize per channel with the training mean and std.',
   };
   return {
     id: 'data-unnormalized',
     severity: 'warning',
-    title: { 'raw-pixels': 'Inputs look like raw 0-255 pixels', 'scale-spread': 'Features on very different scales', offset: 'Inputs far from zero mean', 'large-values': 'Inputs far larger than 1' }[e.kind],
+    title: {
+      'raw-pixels': 'Inputs look like raw 0-255 pixels', 'scale-spread': 'Features on very different scales', offset: 'Inputs far from zero mean',
+      'large-values': 'Inputs far larger than 1', 'tiny-pixels': 'Pixel values far below 1 (divided by 255 twice?)',
+    }[e.kind],
     detail: sentence(detail[e.kind]),
     fix: fix[e.kind],
     evidence: {
@@ -71,6 +78,44 @@ export function dataConstantFeature(e: { features: string[]; total: number; valu
     fix: 'Drop the constant columns, or check the pipeline that should fill them (a join or a parse that failed).',
     evidence: { constant: e.features.length, total: e.total, first: e.features[0] },
     checklist: 'D10',
+  };
+}
+
+/** Every input row the same (all sampled rows identical): the model sees one input whatever the label. */
+export function dataRowsIdentical(e: { rows: number; total: number; width: number; allZero: boolean; min: number; max: number; labelsVary: boolean }): Finding {
+  const which = e.rows < e.total ? `All ${e.rows} rows sampled from the ${e.total} training rows` : `All ${e.total} training rows`;
+  const values = e.allZero ? 'every one of their values is 0' : `the same ${e.width} values (${num(e.min)}..${num(e.max)})`;
+  return {
+    id: 'data-rows-identical',
+    severity: 'error',
+    title: 'Every input row is the same',
+    detail: `${which} are identical: ${values}. ` +
+      (e.labelsVary ? 'The labels differ but the inputs never do, so' : 'So') +
+      ' the model can only learn one prediction for every sample (the label prior); no architecture or learning rate can fix that.',
+    fix: 'Look at the rows right before the model: a normalization done in an integer array (Uint8Array or Int32Array keep x / 255 as 0), ' +
+      'the same buffer pushed for every row, or an index that never moves when the rows are built.',
+    evidence: { rows: e.rows, total: e.total, width: e.width, allZero: e.allZero, min: e.min, max: e.max, labelsVary: e.labelsVary },
+    checklist: 'D1',
+  };
+}
+
+/** A custom loss that applies softmax to the output of a softmax layer (tf.losses.softmaxCrossEntropy expects logits). */
+export function lossAppliesSoftmaxAgain(e: { lossName: string; units: number; layer: string; floor: number; expected: number; logitLoss: number }): Finding {
+  const best = Math.E / (Math.E + e.units - 1);
+  return {
+    id: 'loss-output-mismatch',
+    severity: 'warning',
+    title: 'Softmax applied twice: a softmax output and a loss that expects logits',
+    detail: `Layer ${e.layer} already outputs softmax probabilities, and the loss (${e.lossName}) applies softmax to them again: ` +
+      `it scores a perfect prediction (probability 1 on the right class) at ${num(e.floor)}, which is ln(1 + ${e.units - 1}/e) = ${num(e.expected)}, ` +
+      `the cross-entropy of softmax([1, 0, ..., 0]); fed logits instead (30 on the right class) it gives ${num(e.logitLoss)}. ` +
+      `A softmax of values in [0, 1] never puts more than ${num(best)} on one class, so the loss cannot fall below ${num(e.floor)} ` +
+      'and its gradients are squashed: the model learns slower and the loss curve misleads.',
+    fix: "Remove activation: 'softmax' from the last layer (output logits) and keep the loss, applying tf.softmax to predictions when you need " +
+      "probabilities; or keep the softmax and use loss: 'categoricalCrossentropy'.",
+    layer: e.layer,
+    evidence: { kind: 'softmax-twice', lossName: e.lossName, activation: 'softmax', units: e.units, floor: e.floor, expected: e.expected, logitLoss: e.logitLoss },
+    checklist: 'L2',
   };
 }
 

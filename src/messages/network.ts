@@ -439,12 +439,19 @@ export interface LrEvidence {
   probeYourLoss: number;
   probeLowerLr: number;
   probeLowerLoss: number;
+  /** The model started far below chance (trained before the diagnosis): divergence then means back above chance. */
+  alreadyTrained: boolean;
 }
 
 /** What the range test showed about your rate, in the chart's own numbers. */
 function sweepSentence(e: LrEvidence & { sweep: string }): string {
   const blewUp = Number.isFinite(e.divergenceLr) ? ` and blew up from ${num(e.divergenceLr)}` : '';
   if (e.sweep === 'diverges') {
+    if (e.alreadyTrained && Number.isFinite(e.divergenceLr)) {
+      return `Your model starts trained (loss ${num(e.startLoss)}, far below chance); in a learning-rate range test with ${e.optimizer} ` +
+        `from there, the loss went back above the chance level (all that was learned, lost) from ${num(e.divergenceLr)}; ` +
+        `your rate ${num(e.configuredLr)} is past that point. `;
+    }
     return Number.isFinite(e.minLossLr)
       ? `In a learning-rate range test with ${e.optimizer}, the smoothed loss was lowest (${num(e.minLoss)}) at ${num(e.minLossLr)}${blewUp}; ` +
         `your rate ${num(e.configuredLr)} is past the point where it blows up. `

@@ -14,8 +14,15 @@ export interface SweepOptions {
   steps: number;
   /** Exponential smoothing of the loss (fastai uses 0.98 over 100+ steps; fewer steps need less lag). */
   smoothing: number;
-  /** Stop once the smoothed loss exceeds this multiple of its minimum. */
+  /** Stop once the smoothed loss exceeds this multiple of its minimum... */
   divergeFactor: number;
+  /** ...and this loss (0 by default): a trained model's tiny minimum tripled is batch noise, not a blow-up. */
+  divergeFloor?: number;
+}
+
+/** The smoothed loss above which a sweep whose lowest smoothed loss is `best` has diverged. */
+export function divergenceLevel(best: number, divergeFactor: number, divergeFloor = 0): number {
+  return Math.max(divergeFactor * best, divergeFloor);
 }
 
 /** Sets the learning rate of an optimizer in place, keeping its state; false when it has none we know. */
@@ -54,14 +61,14 @@ export async function lrSweep(
     const smoothed = average / (1 - Math.pow(options.smoothing, step + 1));
     points.push({ lr, loss: value, smoothed });
     best = Math.min(best, smoothed);
-    if (step > 5 && smoothed > options.divergeFactor * best) break;
+    if (step > 5 && smoothed > divergenceLevel(best, options.divergeFactor, options.divergeFloor)) break;
   }
   return points;
 }
 
 /** Steepest descent, minimum and divergence points of a sweep, and the suggested band. */
 export function analyzeSweep(
-  points: LrRangeTest['points'], configuredLr: number | null, divergeFactor: number,
+  points: LrRangeTest['points'], configuredLr: number | null, divergeFactor: number, divergeFloor = 0,
 ): LrRangeTest & { minLossLr: number | null; minLoss: number | null; descent: number } {
   const valid = points.filter((p): p is { lr: number; loss: number; smoothed: number } => p.smoothed !== null);
   if (valid.length < 3) {
@@ -88,7 +95,7 @@ export function analyzeSweep(
     }
   }
   // Searched in `points` (minIndex counts `valid` only): a null after the minimum is where it diverged.
-  const diverged = points.slice(points.indexOf(minimum) + 1).find((p) => p.smoothed === null || p.smoothed > divergeFactor * minimum.smoothed);
+  const diverged = points.slice(points.indexOf(minimum) + 1).find((p) => p.smoothed === null || p.smoothed > divergenceLevel(minimum.smoothed, divergeFactor, divergeFloor));
   const upper = minimum.lr / 10;
   return {
     points,

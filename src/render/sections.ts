@@ -78,7 +78,7 @@ export const SECTIONS: readonly SectionDefinition[] = [
   {
     key: 'samples',
     title: 'Labels and samples',
-    findingIds: ['labels-invalid', 'labels-imbalanced', 'labels-unrelated', 'batches-single-label'],
+    findingIds: ['labels-invalid', 'labels-imbalanced', 'labels-unrelated', 'batches-single-label', 'data-rows-identical'],
     chart: (m) => (m.samples && m.samples.rows.length > 0 ? sampleGridChart(m.samples) : undefined),
   },
   {

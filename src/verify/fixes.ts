@@ -139,6 +139,9 @@ function matchLossToOutput(finding: Finding, ctx: VerifyContext): FixSetup | und
       return outputActivation(ctx, units > 1 && ctx.info.lossName !== 'binaryCrossentropy' ? 'softmax' : 'sigmoid');
     case 'softmax-one-unit':
       return outputActivation(ctx, 'sigmoid');
+    case 'softmax-twice':
+      // The loss already applies softmax: the output layer gives it logits.
+      return outputActivation(ctx, 'linear');
     case 'softmax-binary-crossentropy':
     case 'squashed-mse-classes':
       return changeLoss(ctx, crossEntropyFor(ctx));

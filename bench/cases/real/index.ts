@@ -8,13 +8,16 @@ import { deepSigmoid } from './deep-sigmoid';
 import { dyingRelu } from './dying-relu';
 import { frozenOnlyLayer } from './frozen-only-layer';
 import { imbalancedBiasOnly } from './imbalanced-bias-only';
+import { integerPixelsZero } from './integer-pixels-zero';
 import { linearSgdNan } from './linear-sgd-nan';
+import { pixelsDividedTwice } from './pixels-divided-twice';
 import { rawPixels } from './raw-pixels';
 import { reluOutputNegative } from './relu-output-negative';
 import { sgdLrTooHigh } from './sgd-lr-too-high';
 import { sgdLrTooLow } from './sgd-lr-too-low';
 import { sigmoidBceMulticlass } from './sigmoid-bce-multiclass';
 import { softmaxOneUnit } from './softmax-one-unit';
+import { softmaxTwice } from './softmax-twice';
 import { sparseLabelsCategorical } from './sparse-labels-categorical';
 import { tanhOutputRegression } from './tanh-output-regression';
 import { titanicNan } from './titanic-nan';
@@ -29,6 +32,8 @@ export const REAL_BUGS: readonly RealBug[] = [
   validationSplitSorted, validationTailClass,
   // loss and output
   softmaxOneUnit, binaryCrossentropyMulticlass, sigmoidBceMulticlass, reluOutputNegative, tanhOutputRegression, broadcastMse,
+  // trust (s4): pixels scaled twice, every input row the same, softmax applied twice
+  pixelsDividedTwice, integerPixelsZero, softmaxTwice,
   // optimization and initialization
   sgdLrTooLow, sgdLrTooHigh, adamLrHigh, dyingRelu, deepSigmoid, zeroInit, frozenOnlyLayer,
 ];

@@ -7,7 +7,8 @@ import type { RealBug, Setup } from '../base';
 import { mnist } from '../data';
 import { PER_CLASS } from '../healthy';
 
-function setup(scale: number): Setup {
+/** The MNIST MLP of the thread on pixels multiplied by `scale` (the digits come in [0, 1]). */
+export function scaledPixelsSetup(scale: number): Setup {
   const { x, labels } = mnist(PER_CLASS);
   const model = tf.sequential();
   model.add(tf.layers.dense({ inputShape: [784], units: 128, activation: 'relu' }));
@@ -26,7 +27,7 @@ export const rawPixels: RealBug = {
   source: 'https://stats.stackexchange.com/questions/372762/why-normalize-when-all-features-are-on-the-same-scale',
   symptom: 'Fashion-MNIST tutorial without /255: accuracy falls to 10% (85% with it)',
   expected: { rootCause: 'data-unnormalized' },
-  buggy: () => setup(255),
-  fixed: () => setup(1),
+  buggy: () => scaledPixelsSetup(255),
+  fixed: () => scaledPixelsSetup(1),
   trainsTo: { metric: 'acc', threshold: 0.85 },
 };

@@ -9,6 +9,7 @@ import type { Finding } from '../../types';
 import { layersFrozen, lossOutputMismatch, regularizationDominates, type MismatchKind } from '../../messages/data';
 import { predictRows } from './shared';
 import { softmaxOnMultilabel } from '../norm/multilabel-loss';
+import { softmaxAppliedTwice } from './logits-loss';
 
 const PROBABILITY_LOSSES = new Set(['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy']);
 const SQUARED_LOSSES = new Set(['meanSquaredError', 'meanAbsoluteError']);
@@ -77,7 +78,8 @@ export const lossConfigCheck: Check = {
   async run(ctx: CheckContext) {
     const kind = mismatchKind(ctx);
     const mismatch = softmaxOnMultilabel(ctx) ??
-      (kind && lossOutputMismatch({ kind, lossName: ctx.info.lossName, activation: ctx.facts.outputActivation, units: ctx.facts.outputUnits, layer: ctx.facts.outputLayer }));
+      (kind && lossOutputMismatch({ kind, lossName: ctx.info.lossName, activation: ctx.facts.outputActivation, units: ctx.facts.outputUnits, layer: ctx.facts.outputLayer })) ??
+      softmaxAppliedTwice(ctx);
     const findings = [mismatch, penalty(ctx), frozen(ctx)].filter((f): f is Finding => f !== undefined);
     return { findings };
   },

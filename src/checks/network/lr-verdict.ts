@@ -74,12 +74,17 @@ export function lossAt(points: LrRangeTest['points'], lr: number): number | null
   return a.smoothed + t * (b.smoothed - a.smoothed);
 }
 
-/** Whether the probe shows your rate failing where a tenth of it learns. */
-export function probeConfirmsTooHigh(probe: RateProbe | null): boolean {
+/**
+ * Whether the probe shows your rate failing where a tenth of it learns. From a
+ * trained model both runs start near zero loss, where "1.5x the lower rate's
+ * loss" is a difference of hundredths and a fresh optimizer's first steps
+ * alone can make it: there your rate must make the loss go up (or NaN).
+ */
+export function probeConfirmsTooHigh(probe: RateProbe | null, trained = false): boolean {
   if (probe === null) return false;
   const lowerLearns = probe.lowerLoss < THRESHOLDS.probeFall * probe.initialLoss;
   const yoursFails = !Number.isFinite(probe.yourLoss) || probe.yourLoss > THRESHOLDS.probeGap * probe.lowerLoss;
-  return lowerLearns && yoursFails;
+  return lowerLearns && yoursFails && (!trained || !(probe.yourLoss < probe.initialLoss));
 }
 
 function evidenceOf(
@@ -102,10 +107,19 @@ function evidenceOf(
     probeYourLoss: probe?.yourLoss ?? nan,
     probeLowerLr: probe?.lowerLr ?? nan,
     probeLowerLoss: probe?.lowerLoss ?? nan,
+    alreadyTrained: reading.trained,
   };
 }
 
-/** Whether the sweep shows the configured rate as too high, and how badly. */
+/**
+ * Whether the sweep shows the configured rate as too high, and how badly.
+ * From a trained model (loss far below chance) the curve says nothing about
+ * the rate that trained it: its minimum sits at the first, tiny rates (any real
+ * step leaves the optimum) and its "rise" is batch noise around a near-zero
+ * loss. The only claim left is divergence, and the range check measures that
+ * for a trained model as the loss driven back above the chance level (or NaN):
+ * a rate that undoes all the training is too high whatever trained it.
+ */
 export function sweepSaysTooHigh(reading: SweepReading, configured: number): 'diverges' | 'rising' | 'lost-descent' | null {
   const beyond = reading.lastLr !== null && configured > reading.lastLr && reading.divergenceLr !== null;
   if (beyond || (reading.divergenceLr !== null && configured >= reading.divergenceLr)) return 'diverges';
@@ -122,7 +136,7 @@ export function lrVerdict(
 ): Finding[] {
   const evidence = evidenceOf(reading, configured, overfit, optimizer, probe);
   const sweep = sweepSaysTooHigh(reading, configured);
-  const confirmed = probeConfirmsTooHigh(probe);
+  const confirmed = probeConfirmsTooHigh(probe, reading.trained);
   if (sweep !== null || overfit === 'went-up' || confirmed) {
     // The probe alone makes it an error only when your rate made the loss go up (or NaN), not merely fall slower.
     const probeRose = confirmed && probe !== null && !(probe.yourLoss < probe.initialLoss);

@@ -1,0 +1,65 @@
+/**
+ * Softmax applied twice (CHECKLIST L2): a softmax output layer trained with a
+ * custom loss that applies softmax again (tf.losses.softmaxCrossEntropy, or a
+ * hand-written "from logits" cross-entropy). Judged by what the loss does, not
+ * by its name: a loss on probabilities scores a perfect prediction (probability
+ * 1 on the right class) at ~0, while one that takes its input as logits scores
+ * it at -ln softmax([1, 0, ..., 0])_true = ln(1 + (C - 1)/e), and scores
+ * large logits (30 on the right class) at ~0. Both must hold.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { CheckContext } from '../base';
+import type { Finding } from '../../types';
+import { lossAppliesSoftmaxAgain } from '../../messages/data';
+
+/** Names of losses tfjs computes on probabilities: never softmax-again. */
+const KNOWN_LOSSES = new Set(['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError', 'meanAbsoluteError']);
+/** Label rows the loss is evaluated on. */
+const PROBE_ROWS = 32;
+/** The loss at a perfect prediction within 2% of ln(1 + (C - 1)/e)... */
+const FLOOR_TOLERANCE = 0.02;
+/** ...and at logits of 30 below a twentieth of that. */
+const LOGIT_FRACTION = 0.05;
+const LOGIT = 30;
+
+/** The perfect prediction for label rows `y` ([n, C] one-hot or [n] / [n, 1] class indices) as one-hot rows [n, C]; undefined otherwise. */
+function perfectRows(y: tf.Tensor, units: number): tf.Tensor | undefined {
+  const width = y.rank === 1 ? 1 : y.shape[y.rank - 1];
+  if (y.rank > 2) return undefined;
+  if (width === units) return tf.oneHot(tf.argMax(y, -1) as tf.Tensor1D, units).toFloat();
+  if (width !== 1) return undefined;
+  const indices = tf.reshape(y, [-1]);
+  const valid = tf.all(tf.logicalAnd(tf.equal(indices, tf.round(indices)), tf.logicalAnd(tf.greaterEqual(indices, 0), tf.less(indices, units))));
+  return valid.dataSync()[0] ? tf.oneHot(tf.cast(indices, 'int32') as tf.Tensor1D, units).toFloat() : undefined;
+}
+
+/** loss(y, perfect) and loss(y, 30 * perfect); undefined when the loss cannot be evaluated on such rows. */
+function lossesAt(ctx: CheckContext, units: number): { floor: number; logitLoss: number } | undefined {
+  const rows = Math.min(PROBE_ROWS, ctx.train.y.shape[0] ?? 0);
+  if (rows === 0) return undefined;
+  try {
+    return tf.tidy(() => {
+      const y = tf.slice(ctx.train.y, 0, rows);
+      const perfect = perfectRows(y, units);
+      if (perfect === undefined) return undefined;
+      const floor = ctx.loss(y, perfect).dataSync()[0];
+      const logitLoss = ctx.loss(y, tf.mul(perfect, LOGIT)).dataSync()[0];
+      return Number.isFinite(floor) && Number.isFinite(logitLoss) ? { floor, logitLoss } : undefined;
+    });
+  } catch {
+    // A custom loss that rejects these shapes says nothing either way (loss-config's other probes report shape errors).
+    return undefined;
+  }
+}
+
+/** loss-output-mismatch (kind 'softmax-twice') when the output is a softmax and the loss softmaxes it again. */
+export function softmaxAppliedTwice(ctx: CheckContext): Finding | undefined {
+  const { outputActivation, outputUnits: units, outputLayer, outputShape } = ctx.facts;
+  if (outputActivation !== 'softmax' || units < 2 || outputShape.length !== 1 || KNOWN_LOSSES.has(ctx.info.lossName)) return undefined;
+  const measured = lossesAt(ctx, units);
+  if (measured === undefined) return undefined;
+  const expected = Math.log(1 + (units - 1) / Math.E);
+  const { floor, logitLoss } = measured;
+  if (Math.abs(floor - expected) > FLOOR_TOLERANCE * expected || logitLoss > LOGIT_FRACTION * floor) return undefined;
+  return lossAppliesSoftmaxAgain({ lossName: ctx.info.lossName, units, layer: outputLayer, floor, expected, logitLoss });
+}
