@@ -30,14 +30,32 @@ function sourceFeatures(model: tf.LayersModel, index: number, part: tf.Tensor): 
   return { x: tf.tensor2d(counts, [rows, buckets]), words: `input '${model.inputNames[index]}' as bags of tokens` };
 }
 
+/**
+ * Target classes kept at most, those whose counts vary most over the rows: the
+ * probes predict every kept column for every permutation at once (a
+ * 5000-token vocabulary would make rows x 500,000 targets).
+ */
+const MAX_TARGET_CLASSES = 32;
+
+/** The columns of `bags` that vary most over the rows (at most MAX_TARGET_CLASSES, constant ones dropped). */
+function mostVaried(bags: number[][]): number[][] {
+  const columns = bags[0]?.length ?? 0;
+  const spread = Array.from({ length: columns }, (_, c) => {
+    const mean = bags.reduce((sum, row) => sum + row[c], 0) / bags.length;
+    return { c, variance: bags.reduce((sum, row) => sum + (row[c] - mean) ** 2, 0) };
+  }).filter((s) => s.variance > 0).sort((a, b) => b.variance - a.variance || a.c - b.c).slice(0, MAX_TARGET_CLASSES);
+  const kept = spread.map((s) => s.c).sort((a, b) => a - b);
+  return bags.map((row) => kept.map((c) => row[c]));
+}
+
 /** Each row's bag of target tokens ([rows, classes]): one-hot steps summed over time, or ids counted. */
 function targetBags(labels: tf.Tensor): number[][] | undefined {
-  if (labels.rank === 3 && (labels.shape[2] ?? 1) > 1) return tf.tidy(() => tf.sum(labels, 1)).arraySync() as number[][];
+  if (labels.rank === 3 && (labels.shape[2] ?? 1) > 1) return mostVaried(tf.tidy(() => tf.sum(labels, 1)).arraySync() as number[][]);
   const ids = stepIds(labels);
   if (!ids || ids.length === 0) return undefined;
   const width = ids[0].length;
   const { counts, buckets } = tokenBags(ids.flat(), ids.length, width);
-  return Array.from({ length: ids.length }, (_, r) => Array.from(counts.subarray(r * buckets, (r + 1) * buckets)));
+  return mostVaried(Array.from({ length: ids.length }, (_, r) => Array.from(counts.subarray(r * buckets, (r + 1) * buckets))));
 }
 
 /** The label-relation check of an output whose input `forced` is teacher-forced: judged on the other feeding inputs. */
@@ -55,6 +73,7 @@ export function sourceRelationCheck(model: tf.LayersModel, pick: FacetPick, forc
       const targets = targetBags(labels);
       labels.dispose();
       if (!targets || targets.some((row) => row.some((v) => !Number.isFinite(v)))) return { findings: [], skipped: 'some targets are not finite' };
+      if ((targets[0]?.length ?? 0) === 0) return { findings: [], skipped: 'every target holds the same tokens: no pairing to judge' };
       const shapes = pick.inputs.map((i) => model.inputs[i].shape.slice(1) as number[]);
       const parts = tf.tidy(() => unpackRows(tf.slice(ctx.train.x, 0, rows), shapes));
       const described = sources.map((i) => sourceFeatures(model, i, parts[pick.inputs.indexOf(i)]));
@@ -73,7 +92,7 @@ export function sourceRelationCheck(model: tf.LayersModel, pick: FacetPick, forc
         const linked = result.p <= LINK_P && z >= LINK_Z;
         const judged = sources.map((i) => model.inputNames[i]);
         const leftOut = [{ input: forced.name, reason: severalMessages.relationLeftOut(forced.reason, output) }];
-        const representation = `each target's bag of tokens (${targets[0].length} classes counted over the steps) from ${described.map((d) => d.words).join(' and ')}`;
+        const representation = `each target's bag of tokens (${targets[0].length} ${targets[0].length === MAX_TARGET_CLASSES ? 'most varied ' : ''}classes counted over the steps) from ${described.map((d) => d.words).join(' and ')}`;
         const relation: LabelRelation = {
           judged, leftOut, representation, metric: 'R2', baseline: result.baseline, score: result.score, nulls: result.nulls, p: result.p, heldOut: s.testRows, linked,
         };
