@@ -33,9 +33,10 @@ function sourceFeatures(model: tf.LayersModel, index: number, part: tf.Tensor): 
 /**
  * Target classes kept at most, those whose counts vary most over the rows: the
  * probes predict every kept column for every permutation at once (a
- * 5000-token vocabulary would make rows x 500,000 targets).
+ * 5000-token vocabulary would make rows x 500,000 targets; the ridge solve
+ * costs features^2 per column).
  */
-const MAX_TARGET_CLASSES = 32;
+const MAX_TARGET_CLASSES = 16;
 
 /** The columns of `bags` that vary most over the rows (at most MAX_TARGET_CLASSES, constant ones dropped). */
 function mostVaried(bags: number[][]): number[][] {
@@ -58,6 +59,14 @@ function targetBags(labels: tf.Tensor): number[][] | undefined {
   return mostVaried(Array.from({ length: ids.length }, (_, r) => Array.from(counts.subarray(r * buckets, (r + 1) * buckets))));
 }
 
+/** The columns of `x` that vary over the rows (ids that never occur say nothing, and each costs the ridge solve); call inside tf.tidy. */
+function varyingColumns(x: tf.Tensor2D): tf.Tensor2D {
+  const variance = tf.moments(x, 0).variance.dataSync();
+  const kept = Array.from(variance, (v, c) => (v > 0 ? c : -1)).filter((c) => c >= 0);
+  if (kept.length === x.shape[1] || kept.length === 0) return x;
+  return tf.gather(x, tf.tensor1d(kept, 'int32'), 1) as tf.Tensor2D;
+}
+
 /** The label-relation check of an output whose input `forced` is teacher-forced: judged on the other feeding inputs. */
 export function sourceRelationCheck(model: tf.LayersModel, pick: FacetPick, forced: ForcedInput, output: string): Check {
   return {
@@ -78,7 +87,7 @@ export function sourceRelationCheck(model: tf.LayersModel, pick: FacetPick, forc
       const parts = tf.tidy(() => unpackRows(tf.slice(ctx.train.x, 0, rows), shapes));
       const described = sources.map((i) => sourceFeatures(model, i, parts[pick.inputs.indexOf(i)]));
       tf.dispose(parts);
-      const x = tf.tidy(() => tf.concat(described.map((d) => d.x), 1) as tf.Tensor2D);
+      const x = tf.tidy(() => varyingColumns(tf.concat(described.map((d) => d.x), 1) as tf.Tensor2D));
       tf.dispose(described.map((d) => d.x));
       const s = split(x);
       x.dispose();
