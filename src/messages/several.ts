@@ -35,8 +35,6 @@ export const severalMessages = {
     `judged on input${judged.length > 1 ? 's' : ''} ${inputList(judged)} only: ${representation}`,
   relationLeftOutNote: (leftOut: readonly { input: string; reason: string }[]): string =>
     leftOut.map((l) => `input '${l.input}' left out: ${l.reason}`).join('; '),
-  relationNoSource: (leftOut: string, output: string): string =>
-    `not judged: every other input of output '${output}' is left out with '${leftOut}' (nothing but the teacher-forced input to probe)`,
   /** The targets of an encoder-decoder output against its source inputs, with the teacher-forced input left out. */
   labelsUnrelatedToSource(e: SourceRelationWords): Finding {
     const weak = e.severity === 'warning';

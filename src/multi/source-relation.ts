@@ -74,8 +74,8 @@ export function sourceRelationCheck(model: tf.LayersModel, pick: FacetPick, forc
     checklist: ['D3', 'D4', 'S4'],
     findings: ['labels-unrelated'],
     async run(ctx: CheckContext): Promise<CheckResult> {
+      // teacherForcedInput picks one of two or more inputs: at least one source is left.
       const sources = pick.inputs.filter((i) => i !== forced.index);
-      if (sources.length === 0) return { findings: [], skipped: severalMessages.relationNoSource(forced.name, output) };
       const rows = Math.min(ctx.train.x.shape[0], MAX_ROWS[ctx.info.budget]);
       if (Math.floor(rows * HOLD_OUT) < MIN_HELD_OUT) return { findings: [], skipped: `too few samples (${rows}) for a held-out baseline` };
       const labels = tf.tidy(() => tf.slice(ctx.train.y, 0, rows));
