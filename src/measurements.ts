@@ -213,6 +213,29 @@ export interface LabelSummary {
   rows: number;
 }
 
+/**
+ * The label relation of a sequence output judged on some of its inputs only
+ * (an encoder-decoder's source; the teacher-forced decoder input left out):
+ * the best probe's held-out score against the same probes on shuffled pairings (issue 13).
+ */
+export interface LabelRelation {
+  /** Inputs the probe read. */
+  judged: string[];
+  /** Inputs left out, each with the reason in words. */
+  leftOut: { input: string; reason: string }[];
+  /** What the probe predicts from what, in words. */
+  representation: string;
+  metric: string;
+  baseline: string;
+  score: number;
+  /** The best score on each permutation of the targets. */
+  nulls: number[];
+  p: number;
+  heldOut: number;
+  /** True when the score shows a link (p and z past the thresholds). */
+  linked: boolean;
+}
+
 /** The measurements of one input's or one output's checks (models with several inputs or outputs). */
 export interface MeasurementPart {
   kind: 'input' | 'output';
@@ -241,6 +264,8 @@ export interface Measurements {
   throughTime?: GradientThroughTime;
   /** Sequence outputs timestep by timestep (issue 13). */
   sequences?: SequenceSteps;
+  /** An encoder-decoder output's targets against its source inputs (issue 13). */
+  relation?: LabelRelation;
   /** Per input (data profile) and per output (loss vs its chance level, labels, predictions), for models with several. */
   parts?: MeasurementPart[];
   /** Anything else a check measured, keyed by check id. */

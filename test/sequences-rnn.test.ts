@@ -7,7 +7,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend';
-import { throughTimeFindings, chainLayers } from '../src/checks/sequence/through-time';
+import { throughTimeFindings } from '../src/checks/sequence/through-time';
 import { matchShares } from '../src/checks/sequence/shift';
 import { throughTimeChart } from '../src/charts/through-time';
 import { diagnoseNoLeak, findingOf } from './helpers/diagnose';
@@ -71,15 +71,17 @@ test('throughTimeFindings judges only plain RNNs on vanishing: an LSTM decaying 
   assert.deepEqual(throughTimeFindings({ layer: 'rnn', cell: 'SimpleRNN', norms: decaying.slice(-8) }), [], 'too few steps to judge');
 });
 
-test('chainLayers(model) returns the layers of a Sequential and undefined for a model with a branch', () => {
-  const sequential = plainRnn(5);
-  assert.equal(chainLayers(sequential)?.length, 2);
-  const input = tf.input({ shape: [5, 1] });
-  const a = tf.layers.simpleRNN({ units: 2 }).apply(input) as tf.SymbolicTensor;
-  const b = tf.layers.simpleRNN({ units: 2 }).apply(input) as tf.SymbolicTensor;
-  const branched = tf.model({ inputs: input, outputs: tf.layers.concatenate().apply([a, b]) as tf.SymbolicTensor });
-  assert.equal(chainLayers(branched), undefined);
-  sequential.dispose();
+test('gradient-through-time measures both recurrent layers of a branched functional model (no longer only chains)', async () => {
+  const input = tf.input({ shape: [12, 1] });
+  const a = tf.layers.simpleRNN({ units: 4, name: 'left', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }), recurrentInitializer: tf.initializers.orthogonal({ seed: 2 }) }).apply(input) as tf.SymbolicTensor;
+  const b = tf.layers.gru({ units: 4, name: 'right', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }), recurrentInitializer: tf.initializers.orthogonal({ seed: 4 }) }).apply(input) as tf.SymbolicTensor;
+  const joined = tf.layers.concatenate().apply([a, b]) as tf.SymbolicTensor;
+  const out = tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }) }).apply(joined) as tf.SymbolicTensor;
+  const branched = tf.model({ inputs: input, outputs: out });
+  branched.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  const report = await diagnoseNoLeak(branched, pulses(12), THROUGH_TIME);
+  assert.equal(report.checks.find((c) => c.id === 'gradient-through-time')?.status, 'pass');
+  assert.deepEqual(report.measurements.throughTime?.layers.map((l) => [l.layer, l.norms.length]), [['left', 12], ['right', 12]]);
   branched.dispose();
 });
 

@@ -27,6 +27,30 @@ export interface CloneOptions {
   editTopology?: (topology: Topology) => Topology;
 }
 
+/** The warning tfjs prints when it serializes a layer called with tensors as keyword arguments (an RNN's `initialState`). */
+const NON_SERIALIZABLE = /^Layer .* was passed non-serializable keyword arguments/;
+
+/**
+ * The model's topology (model.toJSON without weights), without the warning
+ * tfjs prints for each layer called with `initialState` (an encoder-decoder's
+ * decoder): the states are the layer's inbound tensors too, so the copy keeps
+ * them; the warning would be noise in the user's notebook for a serialization
+ * the user never asked for. Only that message, only during this synchronous
+ * call, is held back; anything else reaches console.warn as usual.
+ */
+export function modelTopology(model: tf.LayersModel): Topology {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && NON_SERIALIZABLE.test(args[0])) return;
+    warn.apply(console, args);
+  };
+  try {
+    return model.toJSON(null, false) as Topology;
+  } finally {
+    console.warn = warn;
+  }
+}
+
 function buildFromTopology(topology: Topology, random: () => number): Promise<tf.LayersModel> {
   // modelFromJSON builds every layer (and draws its initial weights) synchronously
   // before its first await, so the seeded swap covers construction.
@@ -73,7 +97,7 @@ export async function cloneModel(model: tf.LayersModel, options: CloneOptions = 
   const variablesBefore = new Set(Object.keys(tf.engine().registeredVariables));
   try {
     const copying = (options.weights ?? 'copy') === 'copy';
-    const topology = model.toJSON(null, false) as Topology;
+    const topology = modelTopology(model);
     const edited = options.editTopology ? options.editTopology(topology) : topology;
     copy = await buildFromTopology(copying ? withoutOrthogonalInit(edited) : edited, random);
   } catch (error) {

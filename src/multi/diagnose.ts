@@ -39,9 +39,10 @@ import { sortFindings, type CheckRun, type DiagnosisContext, type Finding } from
 import { diagnoseMessages } from '../messages/diagnose';
 import { severalMessages } from '../messages/several';
 import { checkFirstElement, disposeMultiData, facetSource, toMultiData, type FacetPick, type MultiData } from './data';
-import { embeddingsOf, feedingInputs, fixedShapes, INPUT_CHECK_IDS, OUTPUT_CHECK_IDS, subPlan, tagFinding, type FacetKind } from './facets';
+import { embeddingsOf, feedingInputs, fixedShapes, INPUT_CHECK_IDS, OUTPUT_CHECK_IDS, subPlan, tagFinding, withCheck, type FacetKind } from './facets';
 import { totalLoss } from './loss';
 import { teacherForcedInput } from './relation';
+import { sourceRelationCheck } from './source-relation';
 
 /** A LayersModel with more than one input or output (anything else takes the single-io path and its errors). */
 export function isSeveralIo(model: unknown): model is tf.LayersModel {
@@ -200,14 +201,11 @@ export async function diagnoseSeveral(model: tf.LayersModel, data: DiagnoseData,
         : facet.kind === 'output' ? outputChecks(run, runs.indexOf(run) === model.inputs.length)
           : new Set(ALL_CHECKS.map((c) => c.id).filter((id) => !INPUT_CHECK_IDS.has(id) && !OUTPUT_CHECK_IDS.has(id)));
       const silent = facet.kind === 'model' ? new Set(['initial-loss']) : new Set<string>();
-      let ranRelation: CheckRun | undefined;
-      if (facet.kind === 'output') {
-        const forced = teacherForcedInput(target, run);
-        if (forced) ranRelation = { id: 'label-relation', status: 'skipped', ms: 0, note: severalMessages.relationTeacherForced(forced, facet.name) };
-      }
-      const facetIds = ranRelation ? new Set([...ids].filter((id) => id !== 'label-relation')) : ids;
-      const facetRuns = await runChecks(ctx, subPlan(plan, facetIds, silent), own, facet.kind === 'model' ? measurements : ownMeasurements, setStage, progress);
-      if (ranRelation) facetRuns.push(ranRelation);
+      // An encoder-decoder output: its relation is judged on the source, the teacher-forced input left out.
+      const forced = facet.kind === 'output' ? teacherForcedInput(target, run) : undefined;
+      const facetPlan = subPlan(plan, ids, silent);
+      const relationPlan = forced ? withCheck(facetPlan, sourceRelationCheck(target, facet.pick, forced, facet.name)) : facetPlan;
+      const facetRuns = await runChecks(ctx, relationPlan, own, facet.kind === 'model' ? measurements : ownMeasurements, setStage, progress);
       if (facet.kind === 'model') {
         checks.push(profileRun(run.train, run.validation), ...facetRuns);
         findings.push(...own);

@@ -6,6 +6,7 @@
  * once on the whole model with the total loss.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { AnyCheck } from '../checks/base';
 import type { Selection } from '../context/select';
 import type { Finding } from '../types';
 import { inputError } from '../data/errors';
@@ -69,6 +70,11 @@ export function subPlan(plan: Selection, ids: ReadonlySet<string>, silent: Reado
         ? { ...entry, prerequisiteOf: ['the network checks'] }
         : entry)),
   };
+}
+
+/** The plan with the check of the same id replaced by `check` (its selection and skip reason kept). */
+export function withCheck(selection: Selection, check: AnyCheck): Selection {
+  return { ...selection, plan: selection.plan.map((entry) => (entry.check.id === check.id ? { ...entry, check } : entry)) };
 }
 
 /** A finding of one input's or one output's checks, saying which one it concerns. */

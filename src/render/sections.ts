@@ -15,6 +15,7 @@ import { verifiedFixChart } from '../charts/verified-fix';
 import { verifyMessages } from '../messages/verify';
 import { throughTimeChart } from '../charts/through-time';
 import { sequenceStepsChart } from '../charts/sequence-steps';
+import { relationChart } from '../charts/relation';
 
 export interface SectionDefinition {
   key: SectionKey;
@@ -81,6 +82,13 @@ export const SECTIONS: readonly SectionDefinition[] = [
     findingIds: ['labels-invalid', 'labels-imbalanced', 'labels-unrelated', 'batches-single-label', 'data-rows-identical'],
     chart: (m) => (m.samples && m.samples.rows.length > 0 ? sampleGridChart(m.samples) : undefined),
   },
+  // Encoder-decoder outputs (issue 13): targets against the source, the teacher-forced input left out.
+  {
+    key: 'relation',
+    title: 'Label relation',
+    findingIds: ['labels-unrelated'],
+    chart: (m) => (m.relation && m.relation.nulls.length > 0 ? relationChart(m.relation) : undefined),
+  },
   {
     key: 'predictions',
     title: 'Predictions',
@@ -129,7 +137,7 @@ export interface ReportSection {
 /** The sections drawn once per input / per output of a model with several: data profile per input; loss, labels, predictions per output. */
 const PART_SECTIONS: Record<'input' | 'output', readonly SectionKey[]> = {
   input: ['data'],
-  output: ['loss', 'samples', 'predictions', 'confusion'],
+  output: ['loss', 'samples', 'relation', 'predictions', 'confusion'],
 };
 
 function sectionsOf(measurements: Measurements, part?: ReportSection['part']): ReportSection[] {

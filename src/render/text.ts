@@ -182,6 +182,13 @@ export const SECTION_SUMMARIES = {
     const rows = m.samples?.rows ?? [];
     return `${rows.length} samples as the network receives them, with their labels.`;
   },
+  // encoder-decoder outputs (issue 13): the source-target relation
+  relation(m: Measurements): string {
+    const r = m.relation;
+    if (!r) return '';
+    return `${r.baseline} on input${r.judged.length > 1 ? 's' : ''} ${r.judged.map((n) => `'${n}'`).join(', ')}: ${r.metric} ${num(r.score)} on the real pairs, p = ${num(r.p)} against ${r.nulls.length} shuffled pairings` +
+      `${r.leftOut.map((l) => `; '${l.input}' left out (teacher-forced)`).join('')}.`;
+  },
   predictions(m: Measurements): string {
     const rows = m.predictions?.rows ?? [];
     // Regression rows have no right or wrong: "0 wrong" would read as a perfect model.

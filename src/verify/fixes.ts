@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { CheckContext, LossFunction } from '../checks/base';
 import type { Measurements } from '../measurements';
 import type { Finding } from '../types';
-import { cloneModel } from '../model/clone';
+import { cloneModel, modelTopology } from '../model/clone';
 import { setLearningRate } from '../model/lr-sweep';
 import { resolveLoss } from '../context/loss';
 import { verifyMessages } from '../messages/verify';
@@ -100,7 +100,7 @@ function learningRateFix(ctx: VerifyContext, measurements: Measurements, directi
 }
 
 function outputActivation(ctx: VerifyContext, to: string): FixSetup | undefined {
-  const topology = ctx.model.toJSON(null, false) as tf.io.ModelJSON['modelTopology'];
+  const topology = modelTopology(ctx.model);
   const from = outputActivationOf(topology);
   if (from === to || !withOutputActivation(topology, to)) return undefined;
   return {

@@ -12,6 +12,7 @@ import { ADDITION, additions, oneHotSteps, shapes, SHAPES, TEXT, textWindows, TR
 import { SEQUENCE_ZOO } from './sequences';
 import { NORM_ZOO } from './norm';
 import { MULTI_IO_ZOO } from './multi-io';
+import { SEQ2SEQ_ZOO } from './seq2seq';
 import { additionRnn, batchNormCnn, mobilenetBlock, sentimentCnn, sentimentLstm, textLstm, translationModel, twoHeaded } from './models';
 
 const EXAMPLES = 'https://github.com/tensorflow/tfjs-examples/tree/master/';
@@ -170,4 +171,4 @@ const FAULTS: readonly InjectedFault[] = [
 ];
 
 /** Every zoo case, each healthy setup followed by its fault. */
-export const ZOO: readonly Case[] = [...HEALTHY.flatMap((h) => [h, ...FAULTS.filter((f) => f.base === h.id)]), ...SEQUENCE_ZOO, ...NORM_ZOO, ...MULTI_IO_ZOO];
+export const ZOO: readonly Case[] = [...HEALTHY.flatMap((h) => [h, ...FAULTS.filter((f) => f.base === h.id)]), ...SEQUENCE_ZOO, ...NORM_ZOO, ...MULTI_IO_ZOO, ...SEQ2SEQ_ZOO];

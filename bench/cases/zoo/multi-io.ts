@@ -17,7 +17,7 @@ const ROWS = 300;
 /** Dates as digit tokens: input "DDMMYY" (ids 1..10 for digits 0..9), output "YYMMDD"; 11 starts the decoder. */
 export const DATES = { inVocab: 11, outVocab: 12, start: 11, steps: 6 } as const;
 
-function dates(rows: number, seed = 47): { source: number[][]; decoderIn: number[][]; target: number[][] } {
+export function dates(rows: number, seed = 47): { source: number[][]; decoderIn: number[][]; target: number[][] } {
   const random = seededRandom(seed);
   const source: number[][] = [];
   const decoderIn: number[][] = [];

@@ -157,3 +157,42 @@ export function regressionScores(s: ProbeSplit, labelSets: number[][]): ProbeSco
   }
   return out;
 }
+
+/**
+ * R^2 pooled over the columns of a target matrix (rows x columns, first fitRows rows fit): one minus the
+ * residual sum of squares over the total, each column against its fitting part's mean.
+ */
+function pooledRSquared(predicted: (i: number, c: number) => number, targets: number[][], s: ProbeSplit): number {
+  const columns = targets[0]?.length ?? 0;
+  let total = 0;
+  let residual = 0;
+  for (let c = 0; c < columns; c++) {
+    let mean = 0;
+    for (let r = 0; r < s.fitRows; r++) mean += targets[r][c] / s.fitRows;
+    for (let i = 0; i < s.testRows; i++) {
+      const v = targets[s.fitRows + i][c];
+      total += (v - mean) ** 2;
+      residual += (v - predicted(i, c)) ** 2;
+    }
+  }
+  return total > 0 ? 1 - residual / total : 0;
+}
+
+/** Held-out pooled R^2 of each probe for each target matrix (rows x columns: a bag of target tokens per row, say). */
+export function multiRegressionScores(s: ProbeSplit, targetSets: number[][][]): ProbeScores[] {
+  const neighbours = nearest(s, K);
+  const out: ProbeScores[] = [{
+    baseline: `${K}-nearest-neighbour regression`,
+    scores: targetSets.map((targets) => pooledRSquared((i, c) => neighbours[i].reduce((sum, j) => sum + targets[j][c], 0) / neighbours[i].length, targets, s)),
+  }];
+  if (s.fitX.shape[1] <= RIDGE_MAX_FEATURES) {
+    const columns = targetSets[0][0]?.length ?? 0;
+    const stacked = Array.from({ length: s.fitRows }, (_, r) => targetSets.flatMap((targets) => targets[r]));
+    const predicted = ridgeSolver(s.fitX, s.testX)(stacked);
+    out.push({
+      baseline: 'linear (ridge) regression',
+      scores: targetSets.map((targets, set) => pooledRSquared((i, c) => predicted[i][set * columns + c], targets, s)),
+    });
+  }
+  return out;
+}

@@ -50,23 +50,27 @@ const FEW_CLASSES = 5;
 /** Token ids fold into this many bag-of-tokens buckets (id modulo buckets). */
 const TOKEN_BUCKETS = 512;
 
+/** Token ids ([rows, width] values) as counts per id, folded into at most TOKEN_BUCKETS buckets; negative and non-finite ids are not counted. */
+export function tokenBags(ids: ArrayLike<number>, rows: number, width: number): { counts: Float32Array; buckets: number } {
+  let maxId = 0;
+  for (let i = 0; i < ids.length; i++) if (Number.isFinite(ids[i]) && ids[i] > maxId) maxId = ids[i];
+  const buckets = Math.min(TOKEN_BUCKETS, Math.floor(maxId) + 1);
+  const counts = new Float32Array(rows * buckets);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < width; j++) {
+      const id = ids[r * width + j];
+      if (Number.isFinite(id) && id >= 0) counts[r * buckets + (Math.floor(id) % buckets)]++;
+    }
+  }
+  return { counts, buckets };
+}
+
 /** Rows as flat feature vectors: the values themselves, or token counts for ids feeding an Embedding. */
 export function features(ctx: CheckContext, rows: number): { x: tf.Tensor2D; representation: string } {
   return tf.tidy(() => {
     const flat = tf.reshape(tf.slice(ctx.train.x, 0, rows), [rows, -1]) as tf.Tensor2D;
     if (!feedsEmbedding(ctx.model)) return { x: flat, representation: 'the inputs' };
-    const ids = flat.dataSync();
-    const width = flat.shape[1];
-    let maxId = 0;
-    for (const v of ids) if (Number.isFinite(v) && v > maxId) maxId = v;
-    const buckets = Math.min(TOKEN_BUCKETS, Math.floor(maxId) + 1);
-    const counts = new Float32Array(rows * buckets);
-    for (let r = 0; r < rows; r++) {
-      for (let j = 0; j < width; j++) {
-        const id = ids[r * width + j];
-        if (Number.isFinite(id) && id >= 0) counts[r * buckets + (Math.floor(id) % buckets)]++;
-      }
-    }
+    const { counts, buckets } = tokenBags(flat.dataSync(), rows, flat.shape[1]);
     return { x: tf.tensor2d(counts, [rows, buckets]), representation: `bags of tokens (${buckets} buckets): distances between raw token ids mean nothing` };
   });
 }

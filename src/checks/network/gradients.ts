@@ -55,8 +55,21 @@ function relative(w: WeightGradient): number {
   return (w.gradNorm ?? 0) / (w.weightNorm ?? 1);
 }
 
+/**
+ * A recurrent layer's recurrent kernel: its gradient sums h(t-1) x delta(t) over
+ * the steps, so it scales with the hidden state it multiplies (zero at the
+ * first step, small while the layer's inputs are small), not with how much
+ * gradient reaches the layer. An encoder LSTM fed by an Embedding (weights
+ * +-0.05) measures ~1e-3 of the embedding's relative gradient at init on
+ * healthy seq2seq models. The input kernel of the same layer shows whether
+ * gradient reaches it; gradient-through-time shows the steps.
+ */
+function isRecurrentKernel(w: WeightGradient): boolean {
+  return /(^|\/)recurrent_kernel$/.test(w.weight);
+}
+
 function findVanishing(kernels: WeightGradient[]): Finding | null {
-  const live = kernels.filter((w) => (w.gradNorm ?? 0) > 0);
+  const live = kernels.filter((w) => (w.gradNorm ?? 0) > 0 && !isRecurrentKernel(w));
   if (live.length < 2) return null;
   const strongest = live.reduce((a, b) => (relative(b) > relative(a) ? b : a));
   const first = live.find(

@@ -1,13 +1,16 @@
 /**
- * T13: gradient flow through time. For each recurrent layer on a chain of
- * layers, the gradient of the loss with respect to the layer's input sequence,
+ * T13: gradient flow through time. For each recurrent layer (called once in
+ * the model: Sequential or functional, encoder-decoders and several inputs
+ * included), the gradient of the loss with respect to the layer's input sequence,
  * as a norm per timestep (mean over a probe batch). A plain RNN that returns
  * its last state multiplies the gradient by its recurrent weights and its tanh
  * slope at each step back: the early steps get almost nothing (vanishing) or,
  * with large recurrent weights, far too much (exploding).
  *
- * The layers before the recurrent one run outside the tape, so token inputs
- * (an Embedding first) never need an integer gradient.
+ * The model's graph runs by hand (graph.ts) with the recurrent layer's input
+ * given: the layers before it run outside the gradient, so token inputs (an
+ * Embedding first) never need an integer gradient, and several outputs are
+ * packed for the total loss as model.fit sums it.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Finding } from '../../types';
@@ -17,6 +20,8 @@ import { CLIPPING_HOW, sequenceMessages } from '../../messages/sequences';
 import { masksPadding, recurrentLayers } from '../../context/sequence-model';
 import type { NetworkCheck } from '../network/context';
 import { headBatch, NON_FINITE_SKIP, nonFiniteSeen, FINITE_INPUTS, type FiniteInputs } from '../network/batch';
+import { modelInputs, packRows } from '../../model/packing';
+import { graphTensors, layerInput, runGraph } from './graph';
 
 const SETTINGS = {
   samples: 32,
@@ -34,30 +39,21 @@ const SETTINGS = {
   exploded: 1e3,
 };
 
-/** The model's layers in order when each feeds only the next (Sequential, or a functional chain); undefined otherwise. */
-export function chainLayers(model: tf.LayersModel): tf.layers.Layer[] | undefined {
-  const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
-  for (let i = 1; i < layers.length; i++) {
-    const nodes = layers[i].inboundNodes;
-    if (nodes.length !== 1 || nodes[0].inboundLayers.length !== 1 || nodes[0].inboundLayers[0] !== layers[i - 1]) return undefined;
-  }
-  return layers;
-}
-
-function applyAll(layers: readonly tf.layers.Layer[], x: tf.Tensor): tf.Tensor {
-  return layers.reduce((t, layer) => {
-    const out = layer.apply(t, { training: false });
-    if (!(out instanceof tf.Tensor)) throw new Error(`tfjs-doctor: ${layer.name} returned several or symbolic outputs`);
-    return out;
-  }, x);
-}
-
-/** Norm per timestep of d loss / d (the input of layers[at]), mean over the batch. */
-async function stepNorms(layers: readonly tf.layers.Layer[], at: number, x: tf.Tensor, y: tf.Tensor, loss: (y: tf.Tensor, p: tf.Tensor) => tf.Scalar): Promise<number[] | undefined> {
+/** Norm per timestep of d loss / d (the input sequence of `layer`), mean over the batch; undefined when that input is not [batch, steps, features]. */
+async function stepNorms(model: tf.LayersModel, layer: tf.layers.Layer, x: tf.Tensor, y: tf.Tensor, loss: (y: tf.Tensor, p: tf.Tensor) => tf.Scalar): Promise<number[] | undefined> {
+  const tensors = graphTensors(model);
+  const at = layerInput(model, layer, tensors);
+  if (!at) return undefined;
   const norms = tf.tidy(() => {
-    const input = applyAll(layers.slice(0, at), x);
-    if (input.rank !== 3) return undefined;
-    const grad = tf.grad((h: tf.Tensor) => loss(y, applyAll(layers.slice(at), h)))(input);
+    const inputs = [modelInputs(model, x)].flat();
+    // The layers before the recurrent one run outside the gradient: token ids never need one.
+    const [sequence] = runGraph(model, inputs, [at]);
+    if (sequence.rank !== 3) return undefined;
+    const output = (h: tf.Tensor): tf.Tensor => {
+      const outputs = runGraph(model, inputs, model.outputs, new Map([[at.id, h]]));
+      return outputs.length === 1 ? outputs[0] : packRows(outputs);
+    };
+    const grad = tf.grad((h: tf.Tensor) => loss(y, output(h)))(sequence);
     return grad.square().sum(-1).sqrt().mean(0);
   });
   if (!norms) return undefined;
@@ -100,20 +96,15 @@ export const gradientThroughTimeCheck: NetworkCheck<FiniteInputs> = {
     const recurrent = recurrentLayers(ctx.model);
     if (recurrent.length === 0) return { findings: [], skipped: 'no recurrent layer' };
     if (nonFiniteSeen(ctx)) return { findings: [], skipped: NON_FINITE_SKIP };
-    if (ctx.model.inputs.length !== 1 || ctx.model.outputs.length !== 1) return { findings: [], skipped: 'measured on models with one input and one output' };
-    const layers = chainLayers(ctx.model);
-    if (!layers) return { findings: [], skipped: 'the recurrent layers are not on a single chain of layers (measured on Sequential-like models)' };
     if (masksPadding(ctx.model)) return { findings: [], skipped: 'the sequences are masked: padded steps get no gradient by design' };
     const batch = headBatch(ctx, SETTINGS.samples);
     try {
       const measured: TimestepGradients[] = [];
       for (const r of recurrent.slice(0, SETTINGS.layers)) {
-        const at = layers.findIndex((l) => l.name === r.name);
-        if (at < 0) continue;
-        const norms = await stepNorms(layers, at, batch.x, batch.y, ctx.loss);
+        const norms = await stepNorms(ctx.model, ctx.model.layers[r.index], batch.x, batch.y, ctx.loss);
         if (norms) measured.push({ layer: r.name, cell: r.cell, norms: norms.map(finiteOrNull) });
       }
-      if (measured.length === 0) return { findings: [], skipped: 'no recurrent layer reads a [steps, features] sequence' };
+      if (measured.length === 0) return { findings: [], skipped: 'no recurrent layer, called once in the model, reads a [steps, features] sequence' };
       const findings = measured.flatMap(throughTimeFindings);
       const note = measured.map((m) => {
         const n = m.norms.map((v) => v ?? 0);
