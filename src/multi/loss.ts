@@ -41,5 +41,18 @@ export function totalLoss(parts: readonly OutputLoss[]): ResolvedLoss {
     })
     : undefined;
   const name = parts.map((p) => `${p.weight === 1 ? '' : `${p.weight} x `}${p.name}: ${p.loss.name}`).join(' + ');
-  return { name: `sum of ${name}`, fn, perRow };
+  return { name: `${TOTAL_PREFIX}${name}`, fn, perRow };
+}
+
+const TOTAL_PREFIX = 'sum of ';
+
+/**
+ * The loss names of the outputs in a total loss's name (as totalLoss writes it:
+ * 'sum of cls: categoricalCrossentropy + size: meanSquaredError'), or undefined
+ * for any other loss name. An output name holding ' + ' or ': ' can split wrongly:
+ * the pieces then match no known loss, and the total reads as custom.
+ */
+export function totalLossParts(name: string): string[] | undefined {
+  if (!name.startsWith(TOTAL_PREFIX)) return undefined;
+  return name.slice(TOTAL_PREFIX.length).split(' + ').map((part) => part.slice(part.lastIndexOf(': ') + 2));
 }
