@@ -5,7 +5,7 @@
  * wrong. A reference optimizer run separates the two, only on failure.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Finding } from '../../types';
+import type { Finding, Task } from '../../types';
 import { finiteOrNull, type CurvePoint } from '../../measurements';
 import { disposeOptimizer, evaluate, trainStep, trainableVariables, type Evaluation } from '../../model/train';
 import { networkMessages } from '../../messages/network';
@@ -52,7 +52,7 @@ const SETTINGS = {
    * fail; a regression with tiny targets falls by decades from far above them.
    */
   slowFall: 0.1,
-  /** A plateau (see onPlateau) at most 10% under the chance level gets up to two more budgets of steps. */
+  /** A regression plateau (see onPlateau) at most 10% under the chance level gets up to two more budgets of steps. */
   plateauBelowChance: 0.9,
   plateauExtensions: 2,
   /**
@@ -120,12 +120,17 @@ function failedVerdict(verdict: OverfitVerdict): boolean {
 }
 
 /**
- * Flat, but well below the chance level: the model learned part of the
- * mapping and sits on a plateau, which smooth regression targets often leave
- * suddenly (y = x^4 on 16 points: flat from step 50 to 140, memorized by 245).
- * Broken models stay at chance; these get more steps before any verdict.
+ * Flat, but well below the chance level, on a regression task: the model
+ * learned part of the mapping and sits on a plateau, which smooth regression
+ * targets often leave suddenly (y = x^4 on 16 points: flat from step 50 to 140,
+ * memorized by 245). Broken models stay at chance; these get more steps before
+ * any verdict. A classifier flat below chance has settled at the floor its
+ * set-up allows (a softmax over multi-hot labels: 1.37 against a chance level
+ * of 3.14, moving 0.2% per 100 steps): two more budgets there only cost; a
+ * classifier that is still leaving a plateau gets them from speedingUp.
  */
-function onPlateau(points: readonly CurvePoint[], goal: number, loss: number, chance: number | undefined): boolean {
+function onPlateau(points: readonly CurvePoint[], goal: number, loss: number, chance: number | undefined, task: Task): boolean {
+  if (task !== 'regression') return false;
   const trend = lossTrend(evaluations(points), goal);
   return trend !== null && trend.direction === 'flat' && chance !== undefined && loss < SETTINGS.plateauBelowChance * chance;
 }
@@ -196,7 +201,7 @@ async function overfit(
         }
       }
       if (stopped || diverged || succeeded(latest, goal) || limit >= budget * SETTINGS.maxBudgets) break;
-      const plateau = limit < budget * (1 + SETTINGS.plateauExtensions) && onPlateau(points, goal, latest.loss, ctx.info.chanceLoss);
+      const plateau = limit < budget * (1 + SETTINGS.plateauExtensions) && onPlateau(points, goal, latest.loss, ctx.info.chanceLoss, task);
       if (!plateau && !speedingUp(points, budget)) break;
       limit += budget;
     }
