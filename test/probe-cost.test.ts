@@ -2,10 +2,11 @@
  * What the probes cost on a broken setup (issue 13: each diagnosis within the
  * trust issue's budget): the overfit probe's reference run is not repeated
  * when the user's optimizer is the reference, and stops at half its budget
- * when it sits where the user's failed run ended; a model with several outputs
- * does not gradient-check the sum of built-in losses.
+ * when it sits where the user's failed run ended; the verification's "before"
+ * probe is read off the overfit probe where it is the same run; a model with
+ * several outputs does not gradient-check the sum of built-in losses.
  */
-import { before, test } from 'node:test';
+import { before, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend';
@@ -14,6 +15,9 @@ import { settledLike } from '../src/checks/network/overfit';
 import { totalLossParts } from '../src/multi/loss';
 import type { CurvePoint } from '../src/measurements';
 import { weightSnapshot } from './helpers/models';
+import * as shared from '../src/verify/shared-before';
+import { withSeed } from '../bench/cases/seed';
+import { ALL_CASES } from '../bench/cases';
 
 before(() => ready());
 
@@ -125,4 +129,43 @@ test('diagnose(two-headed model with built-in losses) skips gradient-check; with
   } finally {
     tf.dispose([x, y.cls, y.size]);
   }
+});
+
+test('repeatableTraining(model) holds for dense, conv and recurrent layers, not with dropout, recurrent dropout, noise or batch normalization', () => {
+  const build = (layers: tf.layers.Layer[]) => tf.sequential({ layers });
+  const models = {
+    dense: build([tf.layers.dense({ inputShape: [4], units: 3 }), tf.layers.dense({ units: 1 })]),
+    gru: build([tf.layers.gru({ inputShape: [5, 2], units: 3 }), tf.layers.dense({ units: 1 })]),
+    dropout: build([tf.layers.dense({ inputShape: [4], units: 3 }), tf.layers.dropout({ rate: 0.2 }), tf.layers.dense({ units: 1 })]),
+    recurrentDropout: build([tf.layers.lstm({ inputShape: [5, 2], units: 3, recurrentDropout: 0.1 }), tf.layers.dense({ units: 1 })]),
+    noise: build([tf.layers.gaussianNoise({ inputShape: [4], stddev: 0.1 }), tf.layers.dense({ units: 1 })]),
+    batchNorm: build([tf.layers.dense({ inputShape: [4], units: 3 }), tf.layers.batchNormalization(), tf.layers.dense({ units: 1 })]),
+  };
+  const verdicts = Object.fromEntries(Object.entries(models).map(([name, model]) => [name, shared.repeatableTraining(model)]));
+  assert.deepEqual(verdicts, { dense: true, gru: true, dropout: false, recurrentDropout: false, noise: false, batchNorm: false });
+  Object.values(models).forEach((m) => m.dispose());
+});
+
+test('diagnose(unscaled housing-like regression) verifies the fix against the overfit probe\'s record, identical to running the probe as set up again', async () => {
+  const fault = ALL_CASES.find((c) => c.id === 'fault-housing-raw-features');
+  assert.ok(fault && fault.kind === 'fault');
+  const verifiedWith = async (share: boolean) => {
+    const spy = share ? mock.method(shared, 'sharedBefore') : mock.method(shared, 'sharedBefore', () => undefined);
+    const setup = withSeed(1, fault.build);
+    try {
+      const report = await diagnose(setup.model, setup.data, { display: false, seed: 1 });
+      const fixes = report.measurements.verifiedFixes ?? [];
+      return { fixes, used: spy.mock.calls.some((call) => call.result !== undefined), first: report.triage?.first };
+    } finally {
+      spy.mock.restore();
+      tf.dispose(Object.values(setup.data).filter((t): t is tf.Tensor => t instanceof tf.Tensor));
+      setup.model.dispose();
+    }
+  };
+  const sharing = await verifiedWith(true);
+  const running = await verifiedWith(false);
+  assert.equal(sharing.used, true, 'the overfit record stood for the probe as set up');
+  assert.ok(sharing.fixes.length > 0, 'a fix was verified');
+  assert.deepEqual(sharing.fixes, running.fixes);
+  assert.equal(sharing.first, running.first);
 });
