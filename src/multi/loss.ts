@@ -23,10 +23,12 @@ export function totalLoss(parts: readonly OutputLoss[]): ResolvedLoss {
   const fn: LossFunction = (yTrue, yPred) => tf.tidy(() => {
     const labels = unpackRows(yTrue, parts.map((p) => p.labelShape));
     const predictions = unpackRows(yPred, parts.map((p) => p.outputShape));
-    return parts.reduce(
-      (sum: tf.Scalar, p, j) => tf.add(sum, tf.mul(p.loss.fn(labels[j], predictions[j]), p.weight)),
-      tf.scalar(0),
-    );
+    // Weights of 1 (all of them in tfjs 4) cost no op: the sum runs in every probe step.
+    const terms = parts.map((p, j) => {
+      const own = p.loss.fn(labels[j], predictions[j]);
+      return p.weight === 1 ? own : tf.mul(own, p.weight);
+    });
+    return (terms.length === 1 ? terms[0] : tf.addN(terms)) as tf.Scalar;
   });
   const perRows = parts.map((p) => p.loss.perRow);
   const perRow = perRows.every((f) => f !== undefined)
