@@ -12,7 +12,8 @@ import { diagnose, DiagnoseInputError, type DiagnoseOptions } from '../src/diagn
 import type { Diagnosis } from '../src/report';
 import { INPUT_ERRORS } from '../src/messages/errors';
 import { DATA_ONLY } from './helpers/diagnose';
-import { gaussian, oneHot, weightSnapshot } from './helpers/models';
+import { gaussian, oneHot } from './helpers/models';
+import { untouched } from './helpers/unusual';
 import { seededRandom } from '../src/context/random';
 import type { Measurements } from '../src/measurements';
 
@@ -40,14 +41,6 @@ function data(skewed = false): { x: number[][]; y: { cls: number[][]; size: numb
   return { x, y: { cls: oneHot(labels, 3), size: x.map((r) => [0.5 * r[1]]) } };
 }
 
-async function unchanged<T>(model: tf.LayersModel, run: () => Promise<T>): Promise<T> {
-  const weights = weightSnapshot(model);
-  const before = tf.memory().numTensors;
-  const result = await run().finally(() => assert.equal(tf.memory().numTensors, before, 'diagnose() leaked tensors'));
-  assert.deepEqual(weightSnapshot(model), weights, 'the model changed');
-  return result;
-}
-
 function partOf(report: Diagnosis, output: string): Measurements {
   const part = report.measurements.parts?.find((p) => p.kind === 'output' && p.name === output);
   assert.ok(part, `no measurements for output '${output}'`);
@@ -55,7 +48,7 @@ function partOf(report: Diagnosis, output: string): Measurements {
 }
 
 async function refuses(model: tf.LayersModel, options: DiagnoseOptions, message: string): Promise<void> {
-  await unchanged(model, () => assert.rejects(() => diagnose(model, data(), { ...DATA_ONLY, ...options }), (error: unknown) => {
+  await untouched(model, () => assert.rejects(() => diagnose(model, data(), { ...DATA_ONLY, ...options }), (error: unknown) => {
     assert.ok(error instanceof DiagnoseInputError, String(error));
     assert.equal(error.message, message);
     return true;
@@ -65,7 +58,7 @@ async function refuses(model: tf.LayersModel, options: DiagnoseOptions, message:
 describe('options.classNames with several outputs', () => {
   test("diagnose(model, data, { classNames: { cls: ['low', 'mid', 'high'] } }) names cls's classes in its predictions, confusion matrix and context", async () => {
     const model = classAndSize();
-    const report = await unchanged(model, () => diagnose(model, data(), { ...DATA_ONLY, classNames: { cls: NAMES } }));
+    const report = await untouched(model, () => diagnose(model, data(), { ...DATA_ONLY, classNames: { cls: NAMES } }));
     const cls = partOf(report, 'cls');
     assert.deepEqual(cls.confusion?.classes, NAMES);
     const rows = cls.predictions?.rows ?? [];
@@ -78,7 +71,7 @@ describe('options.classNames with several outputs', () => {
 
   test("diagnose(model, skewed data, { classNames: { cls: [...] } }) names the rare and common classes in the cls output's labels-imbalanced finding", async () => {
     const model = classAndSize();
-    const report = await unchanged(model, () => diagnose(model, data(true), { ...DATA_ONLY, classNames: { cls: NAMES } }));
+    const report = await untouched(model, () => diagnose(model, data(true), { ...DATA_ONLY, classNames: { cls: NAMES } }));
     const imbalanced = report.findings.find((f) => f.id === 'labels-imbalanced' && f.output === 'cls');
     assert.ok(imbalanced, report.findings.map((f) => f.title).join(' | '));
     assert.match(imbalanced.detail, /low/);
@@ -88,7 +81,7 @@ describe('options.classNames with several outputs', () => {
 
   test('diagnose(model, data, { classNames }) without a list for an output keeps its default names 0, 1, ...', async () => {
     const model = classAndSize();
-    const report = await unchanged(model, () => diagnose(model, data(), { ...DATA_ONLY, classNames: {} }));
+    const report = await untouched(model, () => diagnose(model, data(), { ...DATA_ONLY, classNames: {} }));
     assert.deepEqual(partOf(report, 'cls').confusion?.classes, ['0', '1', '2']);
     model.dispose();
   });
@@ -118,14 +111,14 @@ describe('options.classNames with one output', () => {
   test("diagnose(model, data, { classNames: { [outputName]: [...] } }) names a single output's classes as the list form does", async () => {
     const model = single();
     const output = model.outputNames[0];
-    const report = await unchanged(model, () => diagnose(model, rows(), { ...DATA_ONLY, classNames: { [output]: NAMES } }));
+    const report = await untouched(model, () => diagnose(model, rows(), { ...DATA_ONLY, classNames: { [output]: NAMES } }));
     assert.deepEqual(report.context.classNames, NAMES);
     model.dispose();
   });
 
   test('diagnose(model, data, { classNames: [two names] }) for three classes says how many names it needs', async () => {
     const model = single();
-    await unchanged(model, () => assert.rejects(() => diagnose(model, rows(), { ...DATA_ONLY, classNames: ['low', 'high'] }), (error: unknown) => {
+    await untouched(model, () => assert.rejects(() => diagnose(model, rows(), { ...DATA_ONLY, classNames: ['low', 'high'] }), (error: unknown) => {
       assert.ok(error instanceof DiagnoseInputError, String(error));
       assert.equal(error.message, INPUT_ERRORS.classNamesLength('options.classNames', 'the model output', 2, 3));
       return true;
