@@ -5,7 +5,9 @@
  * per suite, found / root cause first / clean, tensors leaked and models changed.
  * Exits non-zero when a target is missed, naming it. The zoo (issue 13, tfjs-examples
  * architectures) runs too; its misses are issue 13's work list and set the exit code
- * only with --suite zoo.
+ * only with --suite zoo. Zoo runs also report their CPU time, and each fault's
+ * cost against its healthy base's (bench/cases/zoo/cost.ts: over 2.5x, in
+ * training steps of each model, is a missed target).
  *
  *   node dist/bench/trust.js                    everything
  *   node dist/bench/trust.js --only <id>[,<id>] some cases (real bugs: both versions)
@@ -14,7 +16,9 @@
  *   node dist/bench/trust.js --seed 2           another seed (default 1)
  *   node dist/bench/trust.js --repeat 3         diagnose each setup 3 times: the same seed must give the same findings
  */
+import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend';
+import { diagnose } from '../src/diagnose';
 import { ALL_CASES, ZOO } from './cases';
 import { scoreSuite } from './cases/evaluate';
 import { runRepeated, runsOf, type RunResult, type Suite } from './cases/harness';
@@ -45,6 +49,24 @@ function parseArgs(argv: readonly string[]): Args {
   return { only, suite, verbose: argv.includes('--verbose'), seed: Number(value('--seed') ?? 1), repeat };
 }
 
+/**
+ * One small diagnosis before the timed runs: the process's cold start (kernel
+ * setup, code compiled on first use) would otherwise land on the first case
+ * and make its faults look cheap against it.
+ */
+async function warmUp(): Promise<void> {
+  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 8, activation: 'relu' }), tf.layers.dense({ units: 3, activation: 'softmax' })] });
+  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+  const x = tf.randomNormal([64, 4], 0, 1, 'float32', 1);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: 64 }, (_, i) => i % 3), 'int32'), 3);
+  try {
+    await diagnose(model, { x, y }, { display: false, seed: 1 });
+  } finally {
+    tf.dispose([x, y]);
+    model.dispose();
+  }
+}
+
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const backend = await ready();
@@ -54,10 +76,12 @@ async function main(): Promise<number> {
   console.log('case [variant] | expected (* = root cause) | got (E error, W warning) | triage.first | verdict | time');
   const results: RunResult[] = [];
   const started = performance.now();
+  if (runs.some((r) => r.suite === 'zoo')) await warmUp();
   for (const run of runs) {
-    const result = await runRepeated(run, { seed: args.seed, fit: args.verbose, repeat: args.repeat });
+    const zoo = run.suite === 'zoo';
+    const result = await runRepeated(run, { seed: args.seed, fit: args.verbose, repeat: args.repeat, stepCost: zoo });
+    console.log(zoo ? zooRunLine(result, results) : runLine(result));
     results.push(result);
-    console.log(result.run.suite === 'zoo' ? zooRunLine(result) : runLine(result));
   }
   const suites = (['corpus', 'faults'] as const).filter((s) => results.some((r) => r.run.suite === s));
   const scores = suites.map((s) => scoreSuite(s, results));

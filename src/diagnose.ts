@@ -49,6 +49,7 @@ import { diagnoseMessages } from './messages/diagnose';
 import { DiagnosisReport, type Diagnosis } from './report';
 import { inNotebook } from './render';
 import { diagnoseSeveral, isSeveralIo } from './multi/diagnose';
+import { checkClassNames, classNamesPerOutput } from './multi/class-names';
 
 export { DiagnoseInputError } from './data/errors';
 export type { Diagnosis } from './report';
@@ -147,11 +148,13 @@ export function shouldDisplay(display: boolean | 'auto'): boolean {
  */
 export async function diagnose(model: tf.LayersModel, data: DiagnoseData, options?: DiagnoseOptions): Promise<Diagnosis> {
   // 1. Resolve options once.
-  const opts = resolveOptions(options);
+  const resolved = resolveOptions(options);
   // Several inputs or outputs: the same steps, per input and per output (src/multi).
-  if (isSeveralIo(model)) return diagnoseSeveral(model, data, opts);
+  if (isSeveralIo(model)) return diagnoseSeveral(model, data, resolved);
   // 2. Validate what can be validated without reading data.
   const facts = modelFacts(model);
+  // classNames keyed by the output's name names its classes too.
+  const opts: ResolvedOptions = { ...resolved, classNames: classNamesPerOutput(model, resolved)[0] };
   const loss = resolveLoss(model, opts.loss);
   const optimizer = optimizerRecipe(model, opts.optimizer, opts.learningRate);
   const plan = selectChecks(ALL_CHECKS, opts.only, opts.skip, opts.budget);
@@ -187,6 +190,7 @@ export async function diagnose(model: tf.LayersModel, data: DiagnoseData, option
       model: snapshot ?? model, facts, loss, optimizer, options: opts, backend, source: trainSource.kind, train, validation, random,
       progress,
     });
+    checkClassNames(opts.classNames, ctx.info, resolved.outputClassNames && Object.keys(resolved.outputClassNames)[0]);
 
     // 5. Checks, in dependency order.
     const snapshotRun: CheckRun[] = snapshot ? [{ id: 'snapshot', status: 'pass', ms: 0, note: diagnoseMessages.snapshot }] : [];

@@ -49,8 +49,13 @@ export interface DiagnoseOptions {
   batchSize?: number;
   /** Learning rate for probes. Defaults to the compiled optimizer's (or 0.001 for the Adam fallback). */
   learningRate?: number;
-  /** Names of the classes, in index order. Defaults to '0', '1', ... */
-  classNames?: string[];
+  /**
+   * Names of the classes, in index order: one list for a single output, or, for a model with several
+   * outputs, a list per classification output keyed by output name ({ auxClass: ['circle', 'square'] };
+   * outputs left out keep the default). Each list names every class of its output. Defaults to '0', '1', ...
+   * (for a next-token output, `vocabulary` when it is as long).
+   */
+  classNames?: string[] | Record<string, string[]>;
   /** Defaults to inferred from the input shape. */
   inputKind?: InputKind;
   /** Check ids or finding ids to run only, or to skip. Defaults to every check of the budget. */
@@ -98,7 +103,10 @@ export interface ResolvedOptions {
   optimizer?: tf.Optimizer | string;
   batchSize: number;
   learningRate?: number;
+  /** The single-list form of options.classNames. */
   classNames?: string[];
+  /** The per-output form of options.classNames, by output name (checked against the model in src/multi/class-names.ts). */
+  outputClassNames?: Readonly<Record<string, string[]>>;
   inputKind?: InputKind;
   only: string[];
   skip: string[];
@@ -166,6 +174,13 @@ function signalOption(value: unknown): AbortSignal | undefined {
   return value;
 }
 
+/** options.classNames: one list, or lists keyed by output name. */
+function classNamesOption(value: unknown): { classNames?: string[]; outputClassNames?: Record<string, string[]> } {
+  if (value === undefined || Array.isArray(value) || typeof value !== 'object' || value === null) return { classNames: stringList('classNames', value) };
+  const entries = Object.entries(value).map(([output, names]): [string, string[]] => [output, stringList(`classNames.${output}`, names) ?? []]);
+  return { outputClassNames: Object.fromEntries(entries) };
+}
+
 /** A list of token strings (a lone string is refused: spreading it would split it into characters). */
 function vocabularyOption(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
@@ -194,7 +209,7 @@ export function resolveOptions(options: DiagnoseOptions | undefined): ResolvedOp
     optimizer: optimizerOption(o.optimizer),
     batchSize: positiveInteger('batchSize', o.batchSize, 32) ?? DEFAULTS.batchSize,
     learningRate: o.learningRate,
-    classNames: stringList('classNames', o.classNames),
+    ...classNamesOption(o.classNames),
     inputKind: oneOf('inputKind', o.inputKind, INPUT_KINDS),
     only: checks.only,
     skip: checks.skip,

@@ -103,7 +103,7 @@ export interface DiagnosisContext {
   /** Models with several inputs: each input by name, with its inferred kind. */
   inputs?: { name: string; inputKind: InputKind }[];
   /** Models with several outputs (or inputs): each output's task, loss and chance level. */
-  outputs?: { name: string; task: Task; lossName: string; chanceLoss?: number; numClasses?: number }[];
+  outputs?: { name: string; task: Task; lossName: string; chanceLoss?: number; numClasses?: number; classNames?: string[] }[];
 }
 
 /** The result of diagnose() as plain data; Diagnosis (in diagnose.ts) adds show()/toHTML()/toText(). */

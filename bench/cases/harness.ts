@@ -19,6 +19,8 @@ export interface Run {
   suite: Suite;
   caseId: string;
   variant: Variant;
+  /** An injected fault's healthy setup (its case id). */
+  base?: string;
   /** What the variant must produce; undefined for setups that must be clean. */
   expected?: Expected;
   /** How a plain fit must train it (healthy controls, fixed real bugs). */
@@ -47,6 +49,10 @@ export interface RunResult {
   /** Weights bit-identical and trainable flags unchanged after diagnose(). */
   unchanged: boolean;
   ms: number;
+  /** CPU time of this process (user + system) spent in diagnose(), ms; with repeats the least of them. */
+  cpuMs: number;
+  /** CPU ms of one training step (trainOnBatch) of the same model on one batch of its data, when measured (zoo runs). */
+  stepCpuMs?: number;
   /** diagnose() threw: the message. */
   error?: string;
   fit?: FitResult;
@@ -64,7 +70,7 @@ export function runsOf(cases: readonly Case[]): Run[] {
           { suite: 'corpus', caseId: c.id, variant: 'fixed', trainsTo: c.trainsTo, fitMetric: c.trainsTo?.metric, build: c.fixed },
         ];
       case 'fault':
-        return [{ suite: 'faults', caseId: c.id, variant: 'faulty', expected: c.expected, build: c.build }];
+        return [{ suite: 'faults', caseId: c.id, variant: 'faulty', base: c.base, expected: c.expected, build: c.build }];
       case 'healthy':
         return [{ suite: 'faults', caseId: c.id, variant: 'healthy', trainsTo: c.trainsTo, fitMetric: c.trainsTo.metric, build: c.build }];
     }
@@ -156,6 +162,8 @@ export interface RunOptions {
   fit: boolean;
   /** Diagnose each variant this many times (fresh build, same seed) to catch non-determinism. Defaults to 1. */
   repeat?: number;
+  /** Also time training steps of the setup's model (RunResult.stepCpuMs), the unit the zoo's cost ratios are judged in. */
+  stepCost?: boolean;
 }
 
 /** What must not change between two runs with the same seed: the findings with their severities, and triage.first. */
@@ -172,9 +180,75 @@ export async function runRepeated(run: Run, options: RunOptions): Promise<RunRes
     const again = await runOne(run, { ...options, fit: false });
     outcomes.add(outcomeOf(again));
     first.leaked = Math.max(first.leaked, again.leaked);
+    first.cpuMs = Math.min(first.cpuMs, again.cpuMs);
     first.unchanged &&= again.unchanged;
   }
   return { ...first, outcomes: [...outcomes] };
+}
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+const STEP_TIMING = { warmup: 2, minSteps: 3, maxSteps: 50, minCpuMs: 100 };
+
+/** One batch of the setup's data as model.trainOnBatch takes it (tensors: the first rows; datasets: the first element). */
+type Batch = tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor>;
+
+async function firstBatch(setup: Setup): Promise<{ x: Batch; y: Batch; dispose: tf.Tensor[] } | undefined> {
+  const data = setup.data;
+  const rows = setup.fit?.batchSize ?? 32;
+  const head = (v: unknown): unknown => {
+    if (v instanceof tf.Tensor) return v.slice(0, Math.min(rows, v.shape[0]));
+    if (Array.isArray(v) && v.every((t) => t instanceof tf.Tensor)) return v.map(head);
+    if (Array.isArray(v)) return tf.tensor(v.slice(0, rows) as number[]);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, t]) => [k, head(t)]));
+    return undefined;
+  };
+  let batch: { x: unknown; y: unknown };
+  if ('x' in data && 'y' in data) batch = { x: head(data.x), y: head(data.y) };
+  else if (data instanceof tf.data.Dataset) {
+    const [element] = await (data as tf.data.Dataset<{ xs: tf.TensorContainer; ys: tf.TensorContainer }>).take(1).toArray();
+    if (!element) return undefined;
+    batch = { x: element.xs, y: element.ys };
+  } else return undefined;
+  const dispose: tf.Tensor[] = [];
+  const collect = (v: unknown): void => {
+    if (v instanceof tf.Tensor) dispose.push(v);
+    else if (v !== null && typeof v === 'object') Object.values(v).forEach(collect);
+  };
+  collect(batch);
+  return { x: batch.x as Batch, y: batch.y as Batch, dispose };
+}
+
+/**
+ * CPU ms of one training step of the setup's model on one batch (the median of
+ * at least 3 timed steps, after 2 untimed): what the same model costs to train,
+ * so a diagnosis's cost reads in steps of its own model. Undefined when the
+ * model is not compiled or the step throws.
+ */
+export async function stepCpuMs(setup: Setup): Promise<number | undefined> {
+  if (!setup.model.optimizer) return undefined;
+  const batch = await firstBatch(setup);
+  if (!batch) return undefined;
+  try {
+    for (let i = 0; i < STEP_TIMING.warmup; i++) await setup.model.trainOnBatch(batch.x, batch.y);
+    const times: number[] = [];
+    let total = 0;
+    while (times.length < STEP_TIMING.minSteps || (total < STEP_TIMING.minCpuMs && times.length < STEP_TIMING.maxSteps)) {
+      const start = process.cpuUsage();
+      await setup.model.trainOnBatch(batch.x, batch.y);
+      const ms = cpuMsSince(start);
+      times.push(ms);
+      total += ms;
+    }
+    return [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  } catch {
+    return undefined;
+  } finally {
+    tf.dispose(batch.dispose);
+  }
 }
 
 /** Builds the variant (seeded), diagnoses it, measures leaks and model state, disposes everything. */
@@ -184,10 +258,12 @@ export async function runOne(run: Run, options: RunOptions): Promise<RunResult> 
   const before = modelState(setup.model);
   const tensors = tf.memory().numTensors;
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   let result: RunResult;
   try {
     const report = await diagnose(setup.model, setup.data, { ...setup.options, display: false, seed: options.seed });
     result = {
+      cpuMs: cpuMsSince(cpuStart),
       run: described,
       findings: report.findings.map((f) => ({ id: f.id, severity: f.severity })),
       first: report.triage?.first,
@@ -198,13 +274,15 @@ export async function runOne(run: Run, options: RunOptions): Promise<RunResult> 
     };
   } catch (error) {
     result = {
-      run: described, findings: [], leaked: tf.memory().numTensors - tensors, unchanged: false,
+      cpuMs: cpuMsSince(cpuStart), run: described, findings: [], leaked: tf.memory().numTensors - tensors, unchanged: false,
       ms: performance.now() - started, error: error instanceof Error ? error.message : String(error),
     };
   }
   result.unchanged = sameState(before, modelState(setup.model));
   try {
     if (options.fit) result.fit = await plainFit(setup, run.trainsTo, run.fitMetric, options.seed);
+    // Last: it trains the model, which is disposed right after.
+    if (options.stepCost) result.stepCpuMs = await stepCpuMs(setup);
   } finally {
     tf.dispose(tensorsOf(setup));
     setup.model.optimizer?.dispose();

@@ -77,6 +77,13 @@ export const INPUT_ERRORS = {
     `${name}: the inputs and labels hold different numbers of samples (${counts}); give every input and every output one row per sample.`,
   severalBatchRows: (name: string, counts: string): string =>
     `${name} yields a batch whose inputs and labels hold different numbers of samples (${counts}); batch every input and output together (dataset.batch(32) on the zipped elements).`,
+  // options.classNames per output (issue 13)
+  classNamesPerOutput: (names: readonly string[]): string =>
+    `options.classNames is one list, but the model has ${names.length} outputs (${quote(names)}); give the names per output, keyed by output name: { ${names[0]}: ['...', ...] }.`,
+  classNamesLength: (where: string, target: string, got: number, classes: number): string =>
+    `${where} holds ${got} name${got === 1 ? '' : 's'}, but ${target} has ${classes} classes; give one name per class, in index order.`,
+  classNamesNoClasses: (where: string, target: string, task: string): string =>
+    `${where} names classes, but ${target} is a ${task} output without classes; leave it out of options.classNames.`,
   modelNotCompiled: (): string =>
     "The model is not compiled, so its loss is unknown: call model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' }) first, or pass options.loss.",
   modelUnregisteredLayer: (layer: string, className: string): string =>

@@ -18,18 +18,23 @@ export function inputRowShapes(model: tf.LayersModel): number[][] | null {
 
 /** Flattens each tensor per sample and concatenates them ([n, sum of row sizes]), as float32. */
 export function packRows(parts: readonly tf.Tensor[]): tf.Tensor {
-  return tf.tidy(() => tf.concat(parts.map((t) => tf.reshape(tf.cast(t, 'float32'), [t.shape[0], -1])), 1));
+  // No cast or reshape where there is nothing to change: each is an op in every probe step (and its gradient).
+  return tf.tidy(() => tf.concat(parts.map((t) => {
+    const float = t.dtype === 'float32' ? t : tf.cast(t, 'float32');
+    return float.rank === 2 ? float : tf.reshape(float, [t.shape[0], -1]);
+  }), 1));
 }
 
 /** The inverse of packRows: column ranges of `packed` reshaped to [n, ...shape] each. */
 export function unpackRows(packed: tf.Tensor, shapes: readonly number[][]): tf.Tensor[] {
   return tf.tidy(() => {
     const rows = packed.shape[0];
-    const flat = tf.reshape(packed, [rows, -1]);
+    const flat = packed.rank === 2 ? packed : tf.reshape(packed, [rows, -1]);
     let start = 0;
     return shapes.map((shape) => {
       const size = product(shape);
-      const part = tf.reshape(tf.slice(flat, [0, start], [rows, size]), [rows, ...shape]);
+      const columns = tf.slice(flat, [0, start], [rows, size]);
+      const part = shape.length === 1 ? columns : tf.reshape(columns, [rows, ...shape]);
       start += size;
       return part;
     });

@@ -43,6 +43,7 @@ import { embeddingsOf, feedingInputs, fixedShapes, INPUT_CHECK_IDS, OUTPUT_CHECK
 import { totalLoss } from './loss';
 import { teacherForcedInput } from './relation';
 import { sourceRelationCheck } from './source-relation';
+import { checkClassNames, classNamesPerOutput } from './class-names';
 
 /** A LayersModel with more than one input or output (anything else takes the single-io path and its errors). */
 export function isSeveralIo(model: unknown): model is tf.LayersModel {
@@ -74,6 +75,7 @@ function outputModel(model: tf.LayersModel, inputs: number[], j: number): tf.Lay
 }
 
 function facetsOf(model: tf.LayersModel, opts: ResolvedOptions, shapes: { inputs: number[][]; outputs: number[][] }): { facets: Facet[]; parts: { name: string; loss: ResolvedLoss }[] } {
+  const classNames = classNamesPerOutput(model, opts);
   const packedShape = (inputs: number[]): number[] => (inputs.length === 1 ? shapes.inputs[inputs[0]] : [inputs.reduce((s, i) => s + sizeOf(shapes.inputs[i]), 0)]);
   const knownLoss = typeof opts.loss !== 'function';
   const outputs = model.outputNames.map((name, j) => {
@@ -91,14 +93,14 @@ function facetsOf(model: tf.LayersModel, opts: ResolvedOptions, shapes: { inputs
     facets.push({
       kind: 'input', name, pick: { inputs: [i], outputs: [j] }, model, facts: { ...outputs[j].facts, inputShape: shapes.inputs[i] },
       loss: outputs[j].loss, knownLoss: false, embeddings: embeddingsOf(model, i), keepHashes: true,
-      options: { ...opts, inputKind: opts.inputKind ?? (tokens ? 'sequence' : undefined) },
+      options: { ...opts, classNames: classNames[j], inputKind: opts.inputKind ?? (tokens ? 'sequence' : undefined) },
     });
   });
   outputs.forEach((o, j) => {
     facets.push({
       kind: 'output', name: o.name, pick: { inputs: o.inputs, outputs: [j] }, model: o.sub, facts: o.facts, loss: o.loss, knownLoss,
       embeddings: o.inputs.length === 1 ? embeddingsOf(model, o.inputs[0]) : [], keepHashes: false,
-      options: { ...opts, classNames: single ? opts.classNames : undefined },
+      options: { ...opts, classNames: classNames[j] },
     });
   });
   const all = model.inputNames.map((_, i) => i);
@@ -111,7 +113,7 @@ function facetsOf(model: tf.LayersModel, opts: ResolvedOptions, shapes: { inputs
   facets.push({
     kind: 'model', name: model.name, pick: { inputs: all, outputs: model.outputNames.map((_, j) => j) }, model, facts: wholeFacts,
     loss: single ? outputs[0].loss : totalLoss(parts), knownLoss: false, embeddings: [], keepHashes: false,
-    options: { ...opts, task: single ? opts.task : 'regression', classNames: single ? opts.classNames : undefined },
+    options: { ...opts, task: single ? opts.task : 'regression', classNames: single ? classNames[0] : undefined },
   });
   return { facets, parts: outputs };
 }
@@ -178,6 +180,8 @@ export async function diagnoseSeveral(model: tf.LayersModel, data: DiagnoseData,
         train: trainProfile, validation: validationProfile, random, progress,
       });
       runs.push({ facet, ctx, train: trainProfile, validation: validationProfile });
+      // After the push: its probe tensors are disposed on this error path too.
+      if (facet.kind === 'output') checkClassNames(facet.options.classNames, ctx.info, opts.outputClassNames && facet.name);
       setStage('profile', 0.15 * (runs.length / facets.length));
     }
 
@@ -233,6 +237,7 @@ export async function diagnoseSeveral(model: tf.LayersModel, data: DiagnoseData,
       inputs: runs.filter((r) => r.facet.kind === 'input').map((r) => ({ name: r.facet.name, inputKind: r.ctx.info.inputKind.value })),
       outputs: outputs.map((r) => ({
         name: r.facet.name, task: r.ctx.info.task.value, lossName: r.ctx.info.lossName, chanceLoss: r.ctx.info.chanceLoss, numClasses: r.ctx.info.numClasses,
+        classNames: r.ctx.info.classNames,
       })),
     };
     const report = new DiagnosisReport({ findings: sorted, checks, measurements, context: info, triage: triaged });

@@ -23,10 +23,12 @@ export function totalLoss(parts: readonly OutputLoss[]): ResolvedLoss {
   const fn: LossFunction = (yTrue, yPred) => tf.tidy(() => {
     const labels = unpackRows(yTrue, parts.map((p) => p.labelShape));
     const predictions = unpackRows(yPred, parts.map((p) => p.outputShape));
-    return parts.reduce(
-      (sum: tf.Scalar, p, j) => tf.add(sum, tf.mul(p.loss.fn(labels[j], predictions[j]), p.weight)),
-      tf.scalar(0),
-    );
+    // Weights of 1 (all of them in tfjs 4) cost no op: the sum runs in every probe step.
+    const terms = parts.map((p, j) => {
+      const own = p.loss.fn(labels[j], predictions[j]);
+      return p.weight === 1 ? own : tf.mul(own, p.weight);
+    });
+    return (terms.length === 1 ? terms[0] : tf.addN(terms)) as tf.Scalar;
   });
   const perRows = parts.map((p) => p.loss.perRow);
   const perRow = perRows.every((f) => f !== undefined)
@@ -41,5 +43,18 @@ export function totalLoss(parts: readonly OutputLoss[]): ResolvedLoss {
     })
     : undefined;
   const name = parts.map((p) => `${p.weight === 1 ? '' : `${p.weight} x `}${p.name}: ${p.loss.name}`).join(' + ');
-  return { name: `sum of ${name}`, fn, perRow };
+  return { name: `${TOTAL_PREFIX}${name}`, fn, perRow };
+}
+
+const TOTAL_PREFIX = 'sum of ';
+
+/**
+ * The loss names of the outputs in a total loss's name (as totalLoss writes it:
+ * 'sum of cls: categoricalCrossentropy + size: meanSquaredError'), or undefined
+ * for any other loss name. An output name holding ' + ' or ': ' can split wrongly:
+ * the pieces then match no known loss, and the total reads as custom.
+ */
+export function totalLossParts(name: string): string[] | undefined {
+  if (!name.startsWith(TOTAL_PREFIX)) return undefined;
+  return name.slice(TOTAL_PREFIX.length).split(' + ').map((part) => part.slice(part.lastIndexOf(': ') + 2));
 }

@@ -80,7 +80,7 @@ export function contextEntries(data: DiagnosisData): [string, string][] {
     ...(c.inputs && c.inputs.length > 1 ? c.inputs : []).map((i): [string, string] => [`Input '${i.name}'`, i.inputKind]),
     ...(c.outputs && c.outputs.length > 1 ? c.outputs : []).map((o): [string, string] => [
       `Output '${o.name}'`,
-      `${o.task}, ${o.lossName}${o.chanceLoss === undefined ? '' : ` (chance level ${num(o.chanceLoss)})`}${o.numClasses === undefined ? '' : `, ${o.numClasses} classes`}`,
+      `${o.task}, ${o.lossName}${o.chanceLoss === undefined ? '' : ` (chance level ${num(o.chanceLoss)})`}${o.numClasses === undefined ? '' : `, ${o.numClasses} classes${givenNames(o.classNames)}`}`,
     ]),
     ['Batch size', String(c.batchSize)],
     ['Samples seen', c.samplesSeen.toLocaleString('en-US')],
@@ -88,6 +88,12 @@ export function contextEntries(data: DiagnosisData): [string, string][] {
     ['Budget, seed', `${c.budget}, ${c.seed}`],
   ];
   return entries.filter((entry): entry is [string, string] => entry[1] !== undefined);
+}
+
+/** ': a, b, c' for class names other than the default '0', '1', ...; '' otherwise. */
+function givenNames(names: readonly string[] | undefined): string {
+  if (!names || names.every((name, i) => name === String(i))) return '';
+  return `: ${names.slice(0, 12).join(', ')}${names.length > 12 ? `, … (${names.length - 12} more)` : ''}`;
 }
 
 function classesText(count: number, names: readonly string[] | undefined): string {

@@ -19,6 +19,7 @@ import { seededRandom, streamSeed } from '../context/random';
 import { verifyMessages } from '../messages/verify';
 import { asSetUp, fixFor, type FixSetup, type VerifyContext } from './fixes';
 import { runProbe, type ProbeBatch } from './probe';
+import { sharedBefore } from './shared-before';
 import type { FixOutcome, ProbeSummary, VerifiedFix } from './types';
 
 export type { VerifiedFix } from './types';
@@ -27,8 +28,11 @@ export type { VerifyContext } from './fixes';
 export const VERIFY_SETTINGS = {
   /** The overfit probe's batch size: enough for 10 classes, quick to memorize. */
   samples: 16,
-  /** Shorter than the overfit probe (100): 1 + 3 runs stay near one probe's cost twice over. */
-  steps: { quick: 64, thorough: 200 },
+  /**
+   * Shorter than the overfit probe (100): 1 + 3 runs stay near one probe's cost twice over. A multiple of
+   * the overfit probe's evaluation interval (5), so its record can stand for the run as set up (shared-before.ts).
+   */
+  steps: { quick: 65, thorough: 200 },
   /** Fixes tried per diagnosis. */
   fixes: 3,
   /** How deep into the ranked causes candidates are taken. */
@@ -123,7 +127,9 @@ export async function verifyFixes(
   const random = () => seededRandom(streamSeed(ctx.info.seed, 'verify'));
   try {
     ctx.progress('verifying fixes: the probe as set up');
-    const before = await runProbe(asSetUp(ctx), batch, random(), verifyMessages.seriesBefore);
+    // The overfit probe already ran it, step for step, when the model trains the same way every time.
+    const before = sharedBefore(ctx.model, measurements, batch.steps, rows, verifyMessages.seriesBefore) ??
+      await runProbe(asSetUp(ctx), batch, random(), verifyMessages.seriesBefore);
     const verified: VerifiedFix[] = [];
     for (const { finding, setup } of tried) {
       ctx.progress(`verifying a fix for ${finding.id}`);

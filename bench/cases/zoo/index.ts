@@ -8,6 +8,7 @@ import { scoreSuite, type SuiteScore } from '../evaluate';
 import { runsOf, type Run, type RunResult } from '../harness';
 import { runLine, scoreLines } from '../print';
 import { ZOO } from './cases';
+import { costSummary, costText, faultCosts, type FaultCost } from './cost';
 
 export { ZOO };
 
@@ -25,6 +26,8 @@ export interface ZooScore {
   /** Found / root cause first / clean over the runs diagnose() accepted. */
   score: SuiteScore;
   refused: RunResult[];
+  /** Each fault's diagnosis cost against its healthy base's (see cost.ts). */
+  costs: FaultCost[];
 }
 
 export function scoreZoo(results: readonly RunResult[]): ZooScore {
@@ -33,12 +36,15 @@ export function scoreZoo(results: readonly RunResult[]): ZooScore {
   const score = scoreSuite('zoo', zoo.filter((r) => !isRefused(r)));
   const leakingRefusals = refused.filter((r) => r.leaked !== 0 || !r.unchanged).length;
   if (leakingRefusals > 0) score.missed.push(`zoo: ${leakingRefusals} refused runs leaked tensors or changed the model`);
-  return { score, refused };
+  const costs = faultCosts(zoo);
+  score.missed.push(...costSummary(costs).missed);
+  return { score, refused, costs };
 }
 
-/** One run's line; a refused run says REFUSED instead of a verdict. */
-export function zooRunLine(result: RunResult): string {
-  if (!isRefused(result)) return runLine(result);
+/** One run's line with its cost (a fault's against its base, among `earlier` results); a refused run says REFUSED instead of a verdict. */
+export function zooRunLine(result: RunResult, earlier: readonly RunResult[] = []): string {
+  const cost = faultCosts([...earlier, result]).find((c) => c.caseId === result.run.caseId);
+  if (!isRefused(result)) return `${runLine(result)} | ${costText(result, cost)}`;
   const name = `${result.run.caseId} [${result.run.variant}]`;
   const marks = [result.leaked !== 0 ? `LEAK ${result.leaked}` : '', result.unchanged ? '' : 'MODEL-CHANGED'].filter(Boolean).join(' ');
   return `${name.padEnd(44)} | REFUSED: ${result.error ?? ''}${marks ? ` | ${marks}` : ''} | ${(result.ms / 1000).toFixed(1)} s`;
@@ -48,6 +54,7 @@ export function zooScoreLines(zoo: ZooScore): string[] {
   const faulty = zoo.refused.filter((r) => r.run.expected).length;
   return [
     ...scoreLines(zoo.score),
+    ...costSummary(zoo.costs).lines,
     `zoo      refused ${zoo.refused.length} runs (${faulty} faulty, ${zoo.refused.length - faulty} healthy): several inputs or outputs are not supported yet`,
   ];
 }

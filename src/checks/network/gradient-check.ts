@@ -14,6 +14,7 @@ import { networkMessages } from '../../messages/network';
 import type { NetworkCheck, NetworkContext } from './context';
 import { NON_FINITE_SKIP, headBatch, nonFiniteSeen, withClone } from './batch';
 import { FINITE_INPUTS, type FiniteInputs } from './batch';
+import { totalLossParts } from '../../multi/loss';
 
 /** Loss names tfjs implements; anything else was written by the user. */
 const BUILT_IN_LOSSES = new Set([
@@ -21,6 +22,11 @@ const BUILT_IN_LOSSES = new Set([
   'meanAbsoluteError', 'meanAbsolutePercentageError', 'meanSquaredLogarithmicError', 'squaredHinge', 'hinge',
   'categoricalHinge', 'logcosh', 'kullbackLeiblerDivergence', 'poisson', 'cosineProximity',
 ]);
+
+/** A loss tfjs implements, or the sum of such losses that a model with several outputs minimizes (its gradient is theirs). */
+function builtInLoss(name: string): boolean {
+  return (totalLossParts(name) ?? [name]).every((part) => BUILT_IN_LOSSES.has(part));
+}
 
 const SETTINGS = {
   samples: 8,
@@ -77,7 +83,7 @@ export const gradientCheck: NetworkCheck<FiniteInputs> = {
     if (nonFiniteSeen(ctx)) return { findings: [], skipped: NON_FINITE_SKIP };
     const thorough = ctx.info.budget === 'thorough';
     const list = targets(listLayers(ctx.model), thorough);
-    const customLoss = !BUILT_IN_LOSSES.has(ctx.info.lossName);
+    const customLoss = !builtInLoss(ctx.info.lossName);
     if (list.length === 0 && !customLoss && !thorough) {
       return { findings: [], skipped: 'no custom layer or loss (all layers are checked with budget thorough)' };
     }

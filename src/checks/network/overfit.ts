@@ -5,7 +5,7 @@
  * wrong. A reference optimizer run separates the two, only on failure.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Finding } from '../../types';
+import type { Finding, Task } from '../../types';
 import { finiteOrNull, type CurvePoint } from '../../measurements';
 import { disposeOptimizer, evaluate, trainStep, trainableVariables, type Evaluation } from '../../model/train';
 import { networkMessages } from '../../messages/network';
@@ -52,7 +52,7 @@ const SETTINGS = {
    * fail; a regression with tiny targets falls by decades from far above them.
    */
   slowFall: 0.1,
-  /** A plateau (see onPlateau) at most 10% under the chance level gets up to two more budgets of steps. */
+  /** A regression plateau (see onPlateau) at most 10% under the chance level gets up to two more budgets of steps. */
   plateauBelowChance: 0.9,
   plateauExtensions: 2,
   /**
@@ -65,6 +65,14 @@ const SETTINGS = {
   maxBudgets: 6,
   /** "Stuck at chance": a flat curve within 10% of the chance level. */
   atChance: 0.1,
+  /**
+   * The reference run stops after this share of its budget when it sits where
+   * the user's failed run ended: flat at chance, or flat above it (see
+   * settledLike). Adam at 1e-2 that has not moved the loss in its second 20
+   * steps, on a model whose own run did not move it in 100, is not going to
+   * memorize the batch in 40 more; those steps would only cost.
+   */
+  referenceSettledAfter: 0.5,
 };
 
 /** How a probe run ended: memorized, on its way (slow), or broken in one of four ways. */
@@ -112,12 +120,17 @@ function failedVerdict(verdict: OverfitVerdict): boolean {
 }
 
 /**
- * Flat, but well below the chance level: the model learned part of the
- * mapping and sits on a plateau, which smooth regression targets often leave
- * suddenly (y = x^4 on 16 points: flat from step 50 to 140, memorized by 245).
- * Broken models stay at chance; these get more steps before any verdict.
+ * Flat, but well below the chance level, on a regression task: the model
+ * learned part of the mapping and sits on a plateau, which smooth regression
+ * targets often leave suddenly (y = x^4 on 16 points: flat from step 50 to 140,
+ * memorized by 245). Broken models stay at chance; these get more steps before
+ * any verdict. A classifier flat below chance has settled at the floor its
+ * set-up allows (a softmax over multi-hot labels: 1.37 against a chance level
+ * of 3.14, moving 0.2% per 100 steps): two more budgets there only cost; a
+ * classifier that is still leaving a plateau gets them from speedingUp.
  */
-function onPlateau(points: readonly CurvePoint[], goal: number, loss: number, chance: number | undefined): boolean {
+function onPlateau(points: readonly CurvePoint[], goal: number, loss: number, chance: number | undefined, task: Task): boolean {
+  if (task !== 'regression') return false;
   const trend = lossTrend(evaluations(points), goal);
   return trend !== null && trend.direction === 'flat' && chance !== undefined && loss < SETTINGS.plateauBelowChance * chance;
 }
@@ -150,6 +163,7 @@ function evaluations(points: readonly CurvePoint[]): TrendPoint[] {
 async function overfit(
   ctx: NetworkContext, makeOptimizer: () => tf.Optimizer, series: string, x: tf.Tensor, y: tf.Tensor, target: number | null, budget: number,
   inspect?: (trained: tf.LayersModel) => Promise<LayerActivation[]>,
+  settled?: (points: readonly CurvePoint[], steps: number, loss: number, goal: number) => boolean,
 ): Promise<ProbeRun> {
   const task = ctx.info.task.value;
   const clone = await ctx.cloneModel();
@@ -164,6 +178,7 @@ async function overfit(
     let latest = initial;
     let steps = 0;
     let diverged = false;
+    let stopped = false;
     let limit = budget;
     for (;;) {
       while (steps < limit && !succeeded(latest, goal)) {
@@ -179,10 +194,14 @@ async function overfit(
           if (batchNorm) settleBatchNorm(clone, x, { dropout: 'off' });
           latest = await evaluate(clone, x, y, ctx.loss, task);
           points.push({ series: `${series} (inference)`, step: steps, loss: finiteOrNull(latest.loss), metric: latest.accuracy });
+          if (settled?.(points, steps, latest.loss, goal)) {
+            stopped = true;
+            break;
+          }
         }
       }
-      if (diverged || succeeded(latest, goal) || limit >= budget * SETTINGS.maxBudgets) break;
-      const plateau = limit < budget * (1 + SETTINGS.plateauExtensions) && onPlateau(points, goal, latest.loss, ctx.info.chanceLoss);
+      if (stopped || diverged || succeeded(latest, goal) || limit >= budget * SETTINGS.maxBudgets) break;
+      const plateau = limit < budget * (1 + SETTINGS.plateauExtensions) && onPlateau(points, goal, latest.loss, ctx.info.chanceLoss, task);
       if (!plateau && !speedingUp(points, budget)) break;
       limit += budget;
     }
@@ -221,13 +240,18 @@ export const overfitCheck: NetworkCheck<FiniteInputs> = {
       const user = await overfit(ctx, () => ctx.makeOptimizer(), 'your optimizer', batch.x, batch.y, target, SETTINGS.steps[ctx.info.budget], inspect);
       let reference: ProbeRun | null = null;
       if (!user.succeeded && user.verdict !== 'slow') {
-        ctx.progress('overfitting again with a reference optimizer');
-        reference = await overfit(
-          ctx, () => tf.train.adam(SETTINGS.referenceLearningRate), 'reference Adam 1e-2', batch.x, batch.y, target,
-          SETTINGS.referenceSteps[ctx.info.budget],
-        );
+        const referenceBudget = SETTINGS.referenceSteps[ctx.info.budget];
+        // Your optimizer IS the reference (Adam 1e-2 as tf.train.adam makes it): its run already answered, over more steps.
+        if (isReferenceOptimizer(ctx)) reference = user;
+        else {
+          ctx.progress('overfitting again with a reference optimizer');
+          reference = await overfit(
+            ctx, () => tf.train.adam(SETTINGS.referenceLearningRate), 'reference Adam 1e-2', batch.x, batch.y, target, referenceBudget,
+            undefined, settledLike({ verdict: user.verdict, finalLoss: user.final.loss }, chance, referenceBudget),
+          );
+        }
       }
-      const points = [...user.points, ...(reference?.points ?? [])];
+      const points = [...user.points, ...(reference && reference !== user ? reference.points : [])];
       const stillImproving = user.verdict === 'slow' || reference?.verdict === 'slow';
       const measurements = {
         curves: { chanceLoss: chance ?? null, initialLoss: finiteOrNull(user.initial.loss), points, ...(user.initial.accuracy !== null ? { metricName: 'accuracy' } : {}) },
@@ -270,6 +294,51 @@ export const overfitCheck: NetworkCheck<FiniteInputs> = {
     }
   },
 };
+
+/**
+ * True when the user's optimizer is the reference one: Adam at 1e-2 with
+ * tf.train.adam's other settings. Its run is then the reference run, step for
+ * step (same clone, same batch): running it again would repeat it.
+ */
+export function isReferenceOptimizer(ctx: NetworkContext): boolean {
+  if (ctx.info.optimizerName !== 'Adam') return false;
+  const mine = ctx.makeOptimizer();
+  const reference = tf.train.adam(SETTINGS.referenceLearningRate);
+  try {
+    const a = mine.getConfig();
+    const b = reference.getConfig();
+    return ['learningRate', 'beta1', 'beta2', 'epsilon'].every((key) => a[key] === b[key]);
+  } finally {
+    disposeOptimizer(mine);
+    disposeOptimizer(reference);
+  }
+}
+
+/** Where a loss sits against the chance level: within SETTINGS.atChance of it, above or below. */
+function sideOfChance(loss: number, chance: number): 'chance' | 'above' | 'below' {
+  if (Math.abs(loss - chance) <= SETTINGS.atChance * chance) return 'chance';
+  return loss > chance ? 'above' : 'below';
+}
+
+/**
+ * When the reference run may stop early (see SETTINGS.referenceSettledAfter):
+ * the user's run ended flat at chance, or flat above it, and the reference is
+ * flat on the same side. A flat curve below chance is a plateau that may still
+ * break (see onPlateau): it runs on. Undefined (never stop early) for any other
+ * verdict of the user's run, or without a chance level.
+ */
+export function settledLike(
+  user: { verdict: OverfitVerdict; finalLoss: number }, chance: number | undefined, budget: number,
+): ((points: readonly CurvePoint[], steps: number, loss: number, goal: number) => boolean) | undefined {
+  if (chance === undefined || !(chance > 0) || (user.verdict !== 'chance' && user.verdict !== 'flat') || !Number.isFinite(user.finalLoss)) return undefined;
+  const side = sideOfChance(user.finalLoss, chance);
+  if (side === 'below') return undefined;
+  return (points, steps, loss, goal) => {
+    if (steps < SETTINGS.referenceSettledAfter * budget || !Number.isFinite(loss) || sideOfChance(loss, chance) !== side) return false;
+    const trend = lossTrend(evaluations(points), goal);
+    return trend !== null && trend.direction === 'flat';
+  };
+}
 
 /** The finding for a run that did not fit, worded from the run the verdict rests on. */
 function overfitFinding(samples: number, user: ProbeRun, reference: ProbeRun | null): Finding {
