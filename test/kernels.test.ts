@@ -380,3 +380,19 @@ test('Identity on wasm shares the data: a clone keeps its values after its sourc
   assert.equal(tf.memory().numTensors, baseline.numTensors);
   assert.equal(tf.memory().numDataBuffers, baseline.numDataBuffers);
 });
+
+test('Cast on wasm to the dtype a tensor already has shares its data; to another dtype it converts', async () => {
+  await tf.setBackend('wasm');
+  const baseline = tf.memory();
+  const x = tf.tensor1d([1.5, -2, 3]);
+  const same = tf.cast(x, 'float32');
+  assert.equal(tf.memory().numDataBuffers, baseline.numDataBuffers + 1, 'the cast holds no second copy of the data');
+  const ints = tf.cast(x, 'int32');
+  assert.equal(ints.dtype, 'int32');
+  assert.deepEqual(Array.from(ints.dataSync()), [1, -2, 3]);
+  x.dispose();
+  assert.deepEqual(Array.from(same.dataSync()), [1.5, -2, 3]);
+  tf.dispose([same, ints]);
+  assert.equal(tf.memory().numTensors, baseline.numTensors);
+  assert.equal(tf.memory().numDataBuffers, baseline.numDataBuffers);
+});

