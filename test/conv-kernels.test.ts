@@ -1,0 +1,68 @@
+/**
+ * The SIMD kernels of wasm-module/conv-grad.wat behind Conv2DBackpropFilter
+ * and Sum, against the cpu backend on odd shapes, and the paths taken when
+ * the module cannot run.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { ready } from '../src/backend';
+import { filterGradKernels } from '../src/backend/kernels/direct-filter-grad';
+import { substituteWasmModule, wasmModuleFailure } from '../src/backend/wasm-module/loader';
+import { compareWithCpu } from './helpers/kernel-compare';
+import { seeded, size } from './helpers/seeded';
+
+type Shape4 = [number, number, number, number];
+type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+
+before(async () => {
+  assert.equal(await ready(), 'wasm');
+});
+
+after(() => substituteWasmModule('conv-grad', undefined));
+
+test('the conv-grad module runs on the wasm backend (else every case below would test the fallback)', async () => {
+  await tf.setBackend('wasm');
+  assert.notEqual(filterGradKernels(tf.backend()), undefined, wasmModuleFailure('conv-grad'));
+});
+
+/** Output channels a multiple of 4 (the direct kernel), every other dimension odd somewhere. */
+const directCases: Array<{ name: string; x: Shape4; filter: Shape4; strides: number | [number, number]; pad: Pad }> = [
+  { name: 'a first layer: 1 channel to 16, 3x3, valid', x: [3, 12, 11, 1], filter: [3, 3, 1, 16], strides: 1, pad: 'valid' },
+  { name: 'batch 1, 3 channels to 4 (one 4-wide tile), same', x: [1, 7, 9, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same' },
+  { name: '5 channels to 12 (8 + 4 wide), stride 2 not dividing the input, valid', x: [2, 10, 9, 5], filter: [3, 2, 5, 12], strides: 2, pad: 'valid' },
+  { name: '7 taps left over, strides [2, 3], same', x: [2, 9, 11, 7], filter: [1, 1, 7, 8], strides: [2, 3], pad: 'same' },
+  { name: 'explicit uneven padding, 2 channels to 36', x: [2, 6, 7, 2], filter: [3, 4, 2, 36], strides: 1, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
+  { name: 'numeric padding 2, stride 3, 16 to 32', x: [3, 11, 10, 16], filter: [5, 5, 16, 32], strides: 3, pad: 2 },
+  { name: 'a window as large as the input, batch 1', x: [1, 5, 4, 3], filter: [5, 4, 3, 8], strides: 1, pad: 'valid' },
+];
+
+function filterGradCase(c: (typeof directCases)[number]) {
+  const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad);
+  return {
+    inputs: () => ({ x: tf.tensor(seeded(size(c.x), 1), c.x), dy: tf.tensor(seeded(size(info.outShape), 2), info.outShape) }),
+    attrs: { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter },
+  };
+}
+
+for (const c of directCases) {
+  test(`Conv2DBackpropFilter on wasm (direct SIMD kernel) matches cpu: ${c.name}`, async (t) => {
+    const { inputs, attrs } = filterGradCase(c);
+    await compareWithCpu(t, tf.Conv2DBackpropFilter, inputs, attrs);
+  });
+}
+
+test('Conv2DBackpropFilter on wasm matches cpu without the conv-grad module (the XNNPACK paths)', async (t) => {
+  substituteWasmModule('conv-grad', null);
+  try {
+    await tf.setBackend('wasm');
+    assert.equal(filterGradKernels(tf.backend()), undefined);
+    assert.match(wasmModuleFailure('conv-grad') ?? '', /not available/);
+    for (const c of directCases) {
+      const { inputs, attrs } = filterGradCase(c);
+      await compareWithCpu(t, tf.Conv2DBackpropFilter, inputs, attrs);
+    }
+  } finally {
+    substituteWasmModule('conv-grad', undefined);
+  }
+});
