@@ -66,3 +66,20 @@ test('Conv2DBackpropFilter on wasm matches cpu without the conv-grad module (the
     substituteWasmModule('conv-grad', undefined);
   }
 });
+
+const sumCases: Array<{ name: string; shape: number[]; axis: number | number[]; keepDims?: boolean; dtype?: 'float32' | 'int32' }> = [
+  { name: 'a conv bias gradient, [3, 6, 5, 16] over axes 0, 1, 2', shape: [3, 6, 5, 16], axis: [0, 1, 2] },
+  { name: '37 columns (16 + 16 + 4 + 1 wide), axes given out of order', shape: [4, 3, 37], axis: [1, 0] },
+  { name: 'negative axes, keepDims', shape: [2, 5, 7], axis: [-3, -2], keepDims: true },
+  { name: 'one leading axis, 3 columns (the scalar tail only)', shape: [9, 3], axis: 0 },
+  { name: 'every axis (the original kernel)', shape: [4, 6], axis: [0, 1] },
+  { name: 'inner axes (the original kernel)', shape: [4, 6, 3], axis: [1, 2] },
+  { name: 'int32 (the original kernel)', shape: [5, 4], axis: 0, dtype: 'int32' },
+];
+
+for (const c of sumCases) {
+  test(`Sum on wasm matches cpu: ${c.name}`, async (t) => {
+    const values = seeded(size(c.shape), 4).map((v) => (c.dtype === 'int32' ? Math.round(v * 50) : v));
+    await compareWithCpu(t, tf.Sum, () => ({ x: tf.tensor(values, c.shape, c.dtype ?? 'float32') }), { axis: c.axis, keepDims: c.keepDims ?? false });
+  });
+}

@@ -12,6 +12,7 @@ import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { dtypeHonouringOneHot } from './one-hot';
 import { explicitSamePadding, SAME_PADDING_KERNELS } from './same-padding';
+import { leadingAxesSum } from './sum';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 /** Kernels wasm lacks and training needs (gradients of conv, depthwise conv, gather). */
@@ -45,7 +46,8 @@ function isOurs(kernelName: string, backendName: string): boolean {
  * max-pool-grad.ts, same-padding.ts, one-hot.ts), and swaps its slow
  * Conv2DBackpropInput loop for an XNNPACK convolution (conv2d-backprop-input.ts)
  * and its scalar transposed matmul for XNNPACK's (batch-mat-mul.ts), and makes
- * Identity (and a Cast to the same dtype) share its input instead of copying it (identity.ts). Safe to call repeatedly: a kernel
+ * Identity (and a Cast to the same dtype) share its input instead of copying it (identity.ts), and
+ * sums over leading axes (bias gradients) without a transpose (sum.ts). Safe to call repeatedly: a kernel
  * already in place (ours, or one a future tfjs release adds) is left alone,
  * so tfjs never warns about duplicates. Returns the kernel names it changed.
  */
@@ -71,6 +73,7 @@ export function registerTrainingKernels(): string[] {
     [tf.BatchMatMul, fastBatchMatMul],
     [tf.Identity, sharingIdentity],
     [tf.Cast, sharingCast],
+    [tf.Sum, leadingAxesSum],
   ];
   for (const [kernelName, wrap] of wrappers) {
     const original = tf.getKernel(kernelName, 'wasm');
