@@ -1,6 +1,6 @@
 /**
- * The SIMD kernels of wasm-module/conv-grad.wat behind Conv2DBackpropFilter
- * and Sum, against the cpu backend on odd shapes, and the paths taken when
+ * The SIMD kernels of wasm-module/conv-kernels.wat behind Conv2DBackpropFilter,
+ * Sum and Add, against the cpu backend on odd shapes, and the paths taken when
  * the module cannot run.
  */
 import { after, before, test } from 'node:test';
@@ -19,11 +19,11 @@ before(async () => {
   assert.equal(await ready(), 'wasm');
 });
 
-after(() => substituteWasmModule('conv-grad', undefined));
+after(() => substituteWasmModule('conv-kernels', undefined));
 
-test('the conv-grad module runs on the wasm backend (else every case below would test the fallback)', async () => {
+test('the conv-kernels module runs on the wasm backend (else every case below would test the fallback)', async () => {
   await tf.setBackend('wasm');
-  assert.notEqual(filterGradKernels(tf.backend()), undefined, wasmModuleFailure('conv-grad'));
+  assert.notEqual(filterGradKernels(tf.backend()), undefined, wasmModuleFailure('conv-kernels'));
 });
 
 /** Output channels a multiple of 4 (the direct kernel), every other dimension odd somewhere. */
@@ -52,20 +52,6 @@ for (const c of directCases) {
   });
 }
 
-test('Conv2DBackpropFilter on wasm matches cpu without the conv-grad module (the XNNPACK paths)', async (t) => {
-  substituteWasmModule('conv-grad', null);
-  try {
-    await tf.setBackend('wasm');
-    assert.equal(filterGradKernels(tf.backend()), undefined);
-    assert.match(wasmModuleFailure('conv-grad') ?? '', /not available/);
-    for (const c of directCases) {
-      const { inputs, attrs } = filterGradCase(c);
-      await compareWithCpu(t, tf.Conv2DBackpropFilter, inputs, attrs);
-    }
-  } finally {
-    substituteWasmModule('conv-grad', undefined);
-  }
-});
 
 const sumCases: Array<{ name: string; shape: number[]; axis: number | number[]; keepDims?: boolean; dtype?: 'float32' | 'int32' }> = [
   { name: 'a conv bias gradient, [3, 6, 5, 16] over axes 0, 1, 2', shape: [3, 6, 5, 16], axis: [0, 1, 2] },
@@ -83,3 +69,36 @@ for (const c of sumCases) {
     await compareWithCpu(t, tf.Sum, () => ({ x: tf.tensor(values, c.shape, c.dtype ?? 'float32') }), { axis: c.axis, keepDims: c.keepDims ?? false });
   });
 }
+
+const addCases: Array<{ name: string; a: number[]; b: number[]; dtype?: 'float32' | 'int32' }> = [
+  { name: 'a conv bias, [3, 6, 5, 16] + [16]', a: [3, 6, 5, 16], b: [16] },
+  { name: 'the row first, 7 columns (4 + 3)', a: [7], b: [5, 3, 7] },
+  { name: 'a row of two axes with a leading 1, [2, 3, 5] + [1, 3, 5]', a: [2, 3, 5], b: [1, 3, 5] },
+  { name: 'the same shapes (the original kernel)', a: [4, 6], b: [4, 6] },
+  { name: 'a column and a row, [3, 1] + [1, 4] (the original kernel)', a: [3, 1], b: [1, 4] },
+  { name: 'int32 (the original kernel)', a: [5, 4], b: [4], dtype: 'int32' },
+];
+
+for (const c of addCases) {
+  test(`Add on wasm matches cpu: ${c.name}`, async (t) => {
+    const values = (shape: number[], seed: number) => seeded(size(shape), seed).map((v) => (c.dtype === 'int32' ? Math.round(v * 50) : v));
+    await compareWithCpu(t, tf.Add, () => ({ a: tf.tensor(values(c.a, 5), c.a, c.dtype ?? 'float32'), b: tf.tensor(values(c.b, 6), c.b, c.dtype ?? 'float32') }), {});
+  });
+}
+
+test('Conv2DBackpropFilter, Sum and Add on wasm match cpu without the conv-kernels module (the original and XNNPACK paths)', async (t) => {
+  substituteWasmModule('conv-kernels', null);
+  try {
+    await tf.setBackend('wasm');
+    assert.equal(filterGradKernels(tf.backend()), undefined);
+    assert.match(wasmModuleFailure('conv-kernels') ?? '', /not available/);
+    for (const c of directCases) {
+      const { inputs, attrs } = filterGradCase(c);
+      await compareWithCpu(t, tf.Conv2DBackpropFilter, inputs, attrs);
+    }
+    await compareWithCpu(t, tf.Sum, () => ({ x: tf.tensor(seeded(96, 4), [2, 3, 16]) }), { axis: [0, 1], keepDims: false });
+    await compareWithCpu(t, tf.Add, () => ({ a: tf.tensor(seeded(96, 5), [2, 3, 16]), b: tf.tensor(seeded(16, 6), [16]) }), {});
+  } finally {
+    substituteWasmModule('conv-kernels', undefined);
+  }
+});

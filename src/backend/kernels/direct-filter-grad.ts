@@ -1,6 +1,6 @@
 /**
  * A convolution's filter gradient computed directly by the SIMD kernels of
- * wasm-module/conv-grad.wat, NHWC, output channels a multiple of 4:
+ * wasm-module/conv-kernels.wat, NHWC, output channels a multiple of 4:
  *
  *   dW[a, b, c, o] = sum over n, i, j of xp[n, i*sh + a, j*sw + b, c] * dy[n, i, j, o]
  *
@@ -20,7 +20,7 @@ import type { HeapBackend } from './heap';
 import type { WasmOps } from './wasm-ops';
 import { exportedFunction, heapAddress, wasmModule } from '../wasm-module/loader';
 
-const MODULE = 'conv-grad';
+const MODULE = 'conv-kernels';
 const TAPS_PER_TILE = 4;
 
 export interface FilterGradKernels {

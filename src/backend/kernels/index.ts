@@ -12,7 +12,7 @@ import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { dtypeHonouringOneHot } from './one-hot';
 import { explicitSamePadding, SAME_PADDING_KERNELS } from './same-padding';
-import { leadingAxesSum } from './sum';
+import { leadingAxesSum, rowBroadcastAdd } from './bias';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 /** Kernels wasm lacks and training needs (gradients of conv, depthwise conv, gather). */
@@ -47,7 +47,7 @@ function isOurs(kernelName: string, backendName: string): boolean {
  * Conv2DBackpropInput loop for an XNNPACK convolution (conv2d-backprop-input.ts)
  * and its scalar transposed matmul for XNNPACK's (batch-mat-mul.ts), and makes
  * Identity (and a Cast to the same dtype) share its input instead of copying it (identity.ts), and
- * sums over leading axes (bias gradients) without a transpose (sum.ts). Safe to call repeatedly: a kernel
+ * adds and sums a bias over rows in SIMD loops (bias.ts). Safe to call repeatedly: a kernel
  * already in place (ours, or one a future tfjs release adds) is left alone,
  * so tfjs never warns about duplicates. Returns the kernel names it changed.
  */
@@ -74,6 +74,7 @@ export function registerTrainingKernels(): string[] {
     [tf.Identity, sharingIdentity],
     [tf.Cast, sharingCast],
     [tf.Sum, leadingAxesSum],
+    [tf.Add, rowBroadcastAdd],
   ];
   for (const [kernelName, wrap] of wrappers) {
     const original = tf.getKernel(kernelName, 'wasm');

@@ -1,8 +1,9 @@
-;; Gradient kernels of a convolution layer, in the wasm backend's own memory:
-;; the filter gradient computed directly (no im2col copy, no XNNPACK operator
-;; that packs dy anew on every call) and the bias gradient (a column sum).
+;; Kernels of a convolution layer's training step, in the wasm backend's own
+;; memory: the filter gradient computed directly (no im2col copy, no XNNPACK
+;; operator that packs dy anew on every call), the bias gradient (a column
+;; sum) and the bias add (a row added to every row).
 ;;
-;; Compiled at build time (scripts/build-wasm.mjs, wabt) to conv-grad.wasm and
+;; Compiled at build time (scripts/build-wasm.mjs, wabt) to conv-kernels.wasm and
 ;; instantiated by loader.ts against the memory tfjs-backend-wasm exports. All
 ;; arguments are byte addresses and byte strides into that memory; the module
 ;; owns nothing there (no data segments, no globals, no stack).
@@ -207,4 +208,37 @@
         (f32.store align=4 (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 2))) (local.get $f))
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
         (br $single))))
+;; Bias add: out[r, c] = x[r, c] + b[c], for a [rows, cols] float32 matrix
+  ;; at $x and a row of cols at $b; four columns at a time, then one.
+  (func (export "addRows") (param $x i32) (param $b i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $c i32) (local $vectorEnd i32) (local $stride i32)
+    (local.set $stride (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $vectorEnd (i32.and (local.get $cols) (i32.const -4)))
+    (local.set $r (local.get $rows))
+    (block $rowsDone
+      (loop $rowsLoop
+        (br_if $rowsDone (i32.eqz (local.get $r)))
+        (local.set $c (i32.const 0))
+        (block $vectorsDone
+          (loop $vectors
+            (br_if $vectorsDone (i32.ge_u (local.get $c) (local.get $vectorEnd)))
+            (v128.store align=4 (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 2)))
+              (f32x4.add
+                (v128.load align=4 (i32.add (local.get $x) (i32.shl (local.get $c) (i32.const 2))))
+                (v128.load align=4 (i32.add (local.get $b) (i32.shl (local.get $c) (i32.const 2))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (br $vectors)))
+        (block $scalarsDone
+          (loop $scalars
+            (br_if $scalarsDone (i32.ge_u (local.get $c) (local.get $cols)))
+            (f32.store align=4 (i32.add (local.get $out) (i32.shl (local.get $c) (i32.const 2)))
+              (f32.add
+                (f32.load align=4 (i32.add (local.get $x) (i32.shl (local.get $c) (i32.const 2))))
+                (f32.load align=4 (i32.add (local.get $b) (i32.shl (local.get $c) (i32.const 2))))))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $scalars)))
+        (local.set $x (i32.add (local.get $x) (local.get $stride)))
+        (local.set $out (i32.add (local.get $out) (local.get $stride)))
+        (local.set $r (i32.sub (local.get $r) (i32.const 1)))
+        (br $rowsLoop))))
 )
