@@ -1,6 +1,6 @@
 /**
  * The SIMD kernels of wasm-module/conv-kernels.wat behind Conv2DBackpropFilter,
- * Sum and Add, against the cpu backend on odd shapes, and the paths taken when
+ * Conv2DBackpropInput, Sum and Add, against the cpu backend on odd shapes, and the paths taken when
  * the module cannot run.
  */
 import { after, before, test } from 'node:test';
@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend';
 import { filterGradKernels } from '../src/backend/kernels/direct-filter-grad';
+import { inputGradKernels } from '../src/backend/kernels/direct-input-grad';
 import { substituteWasmModule, wasmModuleFailure } from '../src/backend/wasm-module/loader';
 import { compareWithCpu } from './helpers/kernel-compare';
 import { seeded, size } from './helpers/seeded';
@@ -24,6 +25,7 @@ after(() => substituteWasmModule('conv-kernels', undefined));
 test('the conv-kernels module runs on the wasm backend (else every case below would test the fallback)', async () => {
   await tf.setBackend('wasm');
   assert.notEqual(filterGradKernels(tf.backend()), undefined, wasmModuleFailure('conv-kernels'));
+  assert.notEqual(inputGradKernels(tf.backend()), undefined, wasmModuleFailure('conv-kernels'));
 });
 
 /** Output channels a multiple of 4 (the direct kernel), every other dimension odd somewhere. */
@@ -52,6 +54,31 @@ for (const c of directCases) {
   });
 }
 
+
+/** Input channels a multiple of 8 (the direct input-gradient kernel), every other dimension odd somewhere. */
+const inputGradCases: typeof directCases = [
+  { name: 'batch 1, 8 channels from 5, 3x3, same', x: [1, 7, 9, 8], filter: [3, 3, 8, 5], strides: 1, pad: 'same' },
+  { name: 'the bench CNN\'s second layer, small: 16 channels from 32, valid', x: [3, 9, 8, 16], filter: [3, 3, 16, 32], strides: 1, pad: 'valid' },
+  { name: 'stride 2 not dividing the input (rows no window reads), valid', x: [2, 10, 9, 8], filter: [3, 3, 8, 4], strides: 2, pad: 'valid' },
+  { name: '24 channels, strides [2, 3], same, positions not a multiple of 4', x: [1, 7, 11, 24], filter: [2, 3, 24, 7], strides: [2, 3], pad: 'same' },
+  { name: 'explicit uneven padding', x: [2, 6, 7, 8], filter: [3, 4, 8, 3], strides: 1, pad: [[0, 0], [2, 0], [1, 3], [0, 0]] },
+  { name: 'numeric padding 2, stride 3, 5x5', x: [2, 11, 10, 16], filter: [5, 5, 16, 9], strides: 3, pad: 2 },
+];
+
+function inputGradCase(c: (typeof directCases)[number]) {
+  const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad);
+  return {
+    inputs: () => ({ dy: tf.tensor(seeded(size(info.outShape), 2), info.outShape), filter: tf.tensor(seeded(size(c.filter), 3), c.filter) }),
+    attrs: { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x },
+  };
+}
+
+for (const c of inputGradCases) {
+  test(`Conv2DBackpropInput on wasm (direct SIMD kernel) matches cpu: ${c.name}`, async (t) => {
+    const { inputs, attrs } = inputGradCase(c);
+    await compareWithCpu(t, tf.Conv2DBackpropInput, inputs, attrs);
+  });
+}
 
 const sumCases: Array<{ name: string; shape: number[]; axis: number | number[]; keepDims?: boolean; dtype?: 'float32' | 'int32' }> = [
   { name: 'a conv bias gradient, [3, 6, 5, 16] over axes 0, 1, 2', shape: [3, 6, 5, 16], axis: [0, 1, 2] },
@@ -86,7 +113,7 @@ for (const c of addCases) {
   });
 }
 
-test('Conv2DBackpropFilter, Sum and Add on wasm match cpu without the conv-kernels module (the original and XNNPACK paths)', async (t) => {
+test('Conv2DBackpropFilter, Conv2DBackpropInput, Sum and Add on wasm match cpu without the conv-kernels module (the original and XNNPACK paths)', async (t) => {
   substituteWasmModule('conv-kernels', null);
   try {
     await tf.setBackend('wasm');
@@ -95,6 +122,10 @@ test('Conv2DBackpropFilter, Sum and Add on wasm match cpu without the conv-kerne
     for (const c of directCases) {
       const { inputs, attrs } = filterGradCase(c);
       await compareWithCpu(t, tf.Conv2DBackpropFilter, inputs, attrs);
+    }
+    for (const c of inputGradCases) {
+      const { inputs, attrs } = inputGradCase(c);
+      await compareWithCpu(t, tf.Conv2DBackpropInput, inputs, attrs);
     }
     await compareWithCpu(t, tf.Sum, () => ({ x: tf.tensor(seeded(96, 4), [2, 3, 16]) }), { axis: [0, 1], keepDims: false });
     await compareWithCpu(t, tf.Add, () => ({ a: tf.tensor(seeded(96, 5), [2, 3, 16]), b: tf.tensor(seeded(16, 6), [16]) }), {});

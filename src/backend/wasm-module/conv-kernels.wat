@@ -241,4 +241,178 @@
         (local.set $out (i32.add (local.get $out) (local.get $stride)))
         (local.set $r (i32.sub (local.get $r) (i32.const 1)))
         (br $rowsLoop))))
+
+  ;; Input gradient, NHWC, stride and padding of the forward pass, scattered
+  ;; from dy (no padded copy of dy, no work on its padding):
+  ;;
+  ;;   dx[n, i*sh + a, j*sw + b, c] += sum over o of dy[n, i, j, o] * W[a, b, c, o]
+  ;;
+  ;; into dxp, the input's gradient with the forward padding around it, zeroed
+  ;; by the caller. $wt is the filter with its channel axes swapped,
+  ;; [fh, fw, co, ci], so eight input channels of one (a, b, o) are two loads.
+  ;; Positions of dy are taken four at a time ($first to $first + 4*$groups,
+  ;; in the order n, i, j); for each tap (a, b) and eight channels the four
+  ;; sums over o stay in eight v128 registers, then are added to dxp. ci must
+  ;; be a multiple of 8. $dxImage, $dxRow, $dxCol: bytes of dxp from one
+  ;; image, output row and output column to the next (hp*wp*ci*4, sh*wp*ci*4,
+  ;; sw*ci*4); $tapRow, $tapCol: bytes from one filter row, column to the next
+  ;; (wp*ci*4, ci*4).
+  (func $positionAddress
+    (param $q i32) (param $dx i32) (param $outH i32) (param $outW i32)
+    (param $dxImage i32) (param $dxRow i32) (param $dxCol i32) (result i32)
+    (local $plane i32) (local $r i32)
+    (local.set $plane (i32.mul (local.get $outH) (local.get $outW)))
+    (local.set $r (i32.rem_u (local.get $q) (local.get $plane)))
+    (i32.add (local.get $dx)
+      (i32.add (i32.mul (i32.div_u (local.get $q) (local.get $plane)) (local.get $dxImage))
+        (i32.add (i32.mul (i32.div_u (local.get $r) (local.get $outW)) (local.get $dxRow))
+          (i32.mul (i32.rem_u (local.get $r) (local.get $outW)) (local.get $dxCol))))))
+
+  (func (export "inputGrad4x8")
+    (param $dy i32) (param $wt i32) (param $dx i32) (param $first i32) (param $groups i32)
+    (param $outH i32) (param $outW i32) (param $co i32) (param $ci i32) (param $fh i32) (param $fw i32)
+    (param $dxImage i32) (param $dxRow i32) (param $dxCol i32) (param $tapRow i32) (param $tapCol i32)
+    (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
+    (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
+    (local $w0 v128) (local $w1 v128) (local $s v128)
+    (local $q i32) (local $g i32) (local $d0 i32) (local $d1 i32) (local $d2 i32) (local $d3 i32)
+    (local $dq i32) (local $posBytes i32) (local $a i32) (local $b i32) (local $c i32) (local $o i32)
+    (local $wRow i32) (local $wp i32) (local $dp i32) (local $at i32) (local $tap i32)
+    (local.set $posBytes (i32.shl (local.get $co) (i32.const 2)))
+    (local.set $q (local.get $first))
+    (local.set $g (local.get $groups))
+    (block $groupsDone
+      (loop $groupsLoop
+        (br_if $groupsDone (i32.eqz (local.get $g)))
+        (local.set $d0 (call $positionAddress (local.get $q) (local.get $dx) (local.get $outH) (local.get $outW) (local.get $dxImage) (local.get $dxRow) (local.get $dxCol)))
+        (local.set $d1 (call $positionAddress (i32.add (local.get $q) (i32.const 1)) (local.get $dx) (local.get $outH) (local.get $outW) (local.get $dxImage) (local.get $dxRow) (local.get $dxCol)))
+        (local.set $d2 (call $positionAddress (i32.add (local.get $q) (i32.const 2)) (local.get $dx) (local.get $outH) (local.get $outW) (local.get $dxImage) (local.get $dxRow) (local.get $dxCol)))
+        (local.set $d3 (call $positionAddress (i32.add (local.get $q) (i32.const 3)) (local.get $dx) (local.get $outH) (local.get $outW) (local.get $dxImage) (local.get $dxRow) (local.get $dxCol)))
+        (local.set $dq (i32.add (local.get $dy) (i32.mul (local.get $q) (local.get $posBytes))))
+        (local.set $wRow (local.get $wt))
+        (local.set $a (i32.const 0))
+        (block $aDone
+          (loop $aLoop
+            (br_if $aDone (i32.ge_u (local.get $a) (local.get $fh)))
+            (local.set $b (i32.const 0))
+            (block $bDone
+              (loop $bLoop
+                (br_if $bDone (i32.ge_u (local.get $b) (local.get $fw)))
+                (local.set $tap (i32.add (i32.mul (local.get $a) (local.get $tapRow)) (i32.mul (local.get $b) (local.get $tapCol))))
+                (local.set $c (i32.const 0))
+                (block $cDone
+                  (loop $cLoop
+                    (br_if $cDone (i32.ge_u (local.get $c) (local.get $ci)))
+                    (local.set $a00 (v128.const i32x4 0 0 0 0)) (local.set $a01 (v128.const i32x4 0 0 0 0))
+                    (local.set $a10 (v128.const i32x4 0 0 0 0)) (local.set $a11 (v128.const i32x4 0 0 0 0))
+                    (local.set $a20 (v128.const i32x4 0 0 0 0)) (local.set $a21 (v128.const i32x4 0 0 0 0))
+                    (local.set $a30 (v128.const i32x4 0 0 0 0)) (local.set $a31 (v128.const i32x4 0 0 0 0))
+                    ;; $wp walks W[a, b, o, c..c+7] over o; $dp walks dy[q, o] over o.
+                    (local.set $wp (i32.add (local.get $wRow) (i32.shl (local.get $c) (i32.const 2))))
+                    (local.set $dp (local.get $dq))
+                    (local.set $o (local.get $co))
+                    (block $oDone
+                      (loop $oLoop
+                        (br_if $oDone (i32.eqz (local.get $o)))
+                        (local.set $w0 (v128.load align=4 (local.get $wp)))
+                        (local.set $w1 (v128.load offset=16 align=4 (local.get $wp)))
+                        (local.set $s (v128.load32_splat align=4 (local.get $dp)))
+                        (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $s) (local.get $w0))))
+                        (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $s) (local.get $w1))))
+                        (local.set $s (v128.load32_splat align=4 (i32.add (local.get $dp) (local.get $posBytes))))
+                        (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $s) (local.get $w0))))
+                        (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $s) (local.get $w1))))
+                        (local.set $s (v128.load32_splat align=4 (i32.add (local.get $dp) (i32.shl (local.get $posBytes) (i32.const 1)))))
+                        (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $s) (local.get $w0))))
+                        (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $s) (local.get $w1))))
+                        (local.set $s (v128.load32_splat align=4 (i32.add (local.get $dp) (i32.mul (local.get $posBytes) (i32.const 3)))))
+                        (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $s) (local.get $w0))))
+                        (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $s) (local.get $w1))))
+                        (local.set $wp (i32.add (local.get $wp) (i32.shl (local.get $ci) (i32.const 2))))
+                        (local.set $dp (i32.add (local.get $dp) (i32.const 4)))
+                        (local.set $o (i32.sub (local.get $o) (i32.const 1)))
+                        (br $oLoop)))
+                    ;; Add the four positions' sums to dxp.
+                    (local.set $at (i32.add (i32.add (local.get $d0) (local.get $tap)) (i32.shl (local.get $c) (i32.const 2))))
+                    (v128.store align=4 (local.get $at) (f32x4.add (v128.load align=4 (local.get $at)) (local.get $a00)))
+                    (v128.store offset=16 align=4 (local.get $at) (f32x4.add (v128.load offset=16 align=4 (local.get $at)) (local.get $a01)))
+                    (local.set $at (i32.add (i32.add (local.get $d1) (local.get $tap)) (i32.shl (local.get $c) (i32.const 2))))
+                    (v128.store align=4 (local.get $at) (f32x4.add (v128.load align=4 (local.get $at)) (local.get $a10)))
+                    (v128.store offset=16 align=4 (local.get $at) (f32x4.add (v128.load offset=16 align=4 (local.get $at)) (local.get $a11)))
+                    (local.set $at (i32.add (i32.add (local.get $d2) (local.get $tap)) (i32.shl (local.get $c) (i32.const 2))))
+                    (v128.store align=4 (local.get $at) (f32x4.add (v128.load align=4 (local.get $at)) (local.get $a20)))
+                    (v128.store offset=16 align=4 (local.get $at) (f32x4.add (v128.load offset=16 align=4 (local.get $at)) (local.get $a21)))
+                    (local.set $at (i32.add (i32.add (local.get $d3) (local.get $tap)) (i32.shl (local.get $c) (i32.const 2))))
+                    (v128.store align=4 (local.get $at) (f32x4.add (v128.load align=4 (local.get $at)) (local.get $a30)))
+                    (v128.store offset=16 align=4 (local.get $at) (f32x4.add (v128.load offset=16 align=4 (local.get $at)) (local.get $a31)))
+                    (local.set $c (i32.add (local.get $c) (i32.const 8)))
+                    (br $cLoop)))
+                ;; The next tap's [co, ci] block of the swapped filter.
+                (local.set $wRow (i32.add (local.get $wRow) (i32.shl (i32.mul (local.get $co) (local.get $ci)) (i32.const 2))))
+                (local.set $b (i32.add (local.get $b) (i32.const 1)))
+                (br $bLoop)))
+            (local.set $a (i32.add (local.get $a) (i32.const 1)))
+            (br $aLoop)))
+        (local.set $q (i32.add (local.get $q) (i32.const 4)))
+        (local.set $g (i32.sub (local.get $g) (i32.const 1)))
+        (br $groupsLoop))))
+
+  ;; The same for single positions ($first to $first + $count), for the last
+  ;; positions % 4.
+  (func (export "inputGrad1x8")
+    (param $dy i32) (param $wt i32) (param $dx i32) (param $first i32) (param $count i32)
+    (param $outH i32) (param $outW i32) (param $co i32) (param $ci i32) (param $fh i32) (param $fw i32)
+    (param $dxImage i32) (param $dxRow i32) (param $dxCol i32) (param $tapRow i32) (param $tapCol i32)
+    (local $a0 v128) (local $a1 v128) (local $s v128)
+    (local $q i32) (local $g i32) (local $d0 i32) (local $dq i32) (local $a i32) (local $b i32) (local $c i32) (local $o i32)
+    (local $wRow i32) (local $wp i32) (local $dp i32) (local $at i32) (local $tap i32)
+    (local.set $q (local.get $first))
+    (local.set $g (local.get $count))
+    (block $posDone
+      (loop $posLoop
+        (br_if $posDone (i32.eqz (local.get $g)))
+        (local.set $d0 (call $positionAddress (local.get $q) (local.get $dx) (local.get $outH) (local.get $outW) (local.get $dxImage) (local.get $dxRow) (local.get $dxCol)))
+        (local.set $dq (i32.add (local.get $dy) (i32.shl (i32.mul (local.get $q) (local.get $co)) (i32.const 2))))
+        (local.set $wRow (local.get $wt))
+        (local.set $a (i32.const 0))
+        (block $aDone
+          (loop $aLoop
+            (br_if $aDone (i32.ge_u (local.get $a) (local.get $fh)))
+            (local.set $b (i32.const 0))
+            (block $bDone
+              (loop $bLoop
+                (br_if $bDone (i32.ge_u (local.get $b) (local.get $fw)))
+                (local.set $tap (i32.add (i32.mul (local.get $a) (local.get $tapRow)) (i32.mul (local.get $b) (local.get $tapCol))))
+                (local.set $c (i32.const 0))
+                (block $cDone
+                  (loop $cLoop
+                    (br_if $cDone (i32.ge_u (local.get $c) (local.get $ci)))
+                    (local.set $a0 (v128.const i32x4 0 0 0 0))
+                    (local.set $a1 (v128.const i32x4 0 0 0 0))
+                    (local.set $wp (i32.add (local.get $wRow) (i32.shl (local.get $c) (i32.const 2))))
+                    (local.set $dp (local.get $dq))
+                    (local.set $o (local.get $co))
+                    (block $oDone
+                      (loop $oLoop
+                        (br_if $oDone (i32.eqz (local.get $o)))
+                        (local.set $s (v128.load32_splat align=4 (local.get $dp)))
+                        (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $s) (v128.load align=4 (local.get $wp)))))
+                        (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $s) (v128.load offset=16 align=4 (local.get $wp)))))
+                        (local.set $wp (i32.add (local.get $wp) (i32.shl (local.get $ci) (i32.const 2))))
+                        (local.set $dp (i32.add (local.get $dp) (i32.const 4)))
+                        (local.set $o (i32.sub (local.get $o) (i32.const 1)))
+                        (br $oLoop)))
+                    (local.set $at (i32.add (i32.add (local.get $d0) (local.get $tap)) (i32.shl (local.get $c) (i32.const 2))))
+                    (v128.store align=4 (local.get $at) (f32x4.add (v128.load align=4 (local.get $at)) (local.get $a0)))
+                    (v128.store offset=16 align=4 (local.get $at) (f32x4.add (v128.load offset=16 align=4 (local.get $at)) (local.get $a1)))
+                    (local.set $c (i32.add (local.get $c) (i32.const 8)))
+                    (br $cLoop)))
+                (local.set $wRow (i32.add (local.get $wRow) (i32.shl (i32.mul (local.get $co) (local.get $ci)) (i32.const 2))))
+                (local.set $b (i32.add (local.get $b) (i32.const 1)))
+                (br $bLoop)))
+            (local.set $a (i32.add (local.get $a) (i32.const 1)))
+            (br $aLoop)))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (local.set $g (i32.sub (local.get $g) (i32.const 1)))
+        (br $posLoop))))
 )
