@@ -7,8 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend';
-import { filterGradKernels } from '../src/backend/kernels/direct-filter-grad';
-import { inputGradKernels } from '../src/backend/kernels/direct-input-grad';
+import { convKernels } from '../src/backend/kernels/conv-module';
 import { substituteWasmModule, wasmModuleFailure } from '../src/backend/wasm-module/loader';
 import { compareWithCpu } from './helpers/kernel-compare';
 import { seeded, size } from './helpers/seeded';
@@ -24,12 +23,11 @@ after(() => substituteWasmModule('conv-kernels', undefined));
 
 test('the conv-kernels module runs on the wasm backend (else every case below would test the fallback)', async () => {
   await tf.setBackend('wasm');
-  assert.notEqual(filterGradKernels(tf.backend()), undefined, wasmModuleFailure('conv-kernels'));
-  assert.notEqual(inputGradKernels(tf.backend()), undefined, wasmModuleFailure('conv-kernels'));
+  assert.notEqual(convKernels(tf.backend()), undefined, wasmModuleFailure('conv-kernels'));
 });
 
 /** Output channels a multiple of 4 (the direct kernel), every other dimension odd somewhere. */
-const directCases: Array<{ name: string; x: Shape4; filter: Shape4; strides: number | [number, number]; pad: Pad }> = [
+const filterGradCases: Array<{ name: string; x: Shape4; filter: Shape4; strides: number | [number, number]; pad: Pad }> = [
   { name: 'a first layer: 1 channel to 16, 3x3, valid', x: [3, 12, 11, 1], filter: [3, 3, 1, 16], strides: 1, pad: 'valid' },
   { name: 'batch 1, 3 channels to 4 (one 4-wide tile), same', x: [1, 7, 9, 3], filter: [3, 3, 3, 4], strides: 1, pad: 'same' },
   { name: '5 channels to 12 (8 + 4 wide), stride 2 not dividing the input, valid', x: [2, 10, 9, 5], filter: [3, 2, 5, 12], strides: 2, pad: 'valid' },
@@ -39,24 +37,8 @@ const directCases: Array<{ name: string; x: Shape4; filter: Shape4; strides: num
   { name: 'a window as large as the input, batch 1', x: [1, 5, 4, 3], filter: [5, 4, 3, 8], strides: 1, pad: 'valid' },
 ];
 
-function filterGradCase(c: (typeof directCases)[number]) {
-  const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad);
-  return {
-    inputs: () => ({ x: tf.tensor(seeded(size(c.x), 1), c.x), dy: tf.tensor(seeded(size(info.outShape), 2), info.outShape) }),
-    attrs: { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter },
-  };
-}
-
-for (const c of directCases) {
-  test(`Conv2DBackpropFilter on wasm (direct SIMD kernel) matches cpu: ${c.name}`, async (t) => {
-    const { inputs, attrs } = filterGradCase(c);
-    await compareWithCpu(t, tf.Conv2DBackpropFilter, inputs, attrs);
-  });
-}
-
-
 /** Input channels a multiple of 8 (the direct input-gradient kernel), every other dimension odd somewhere. */
-const inputGradCases: typeof directCases = [
+const inputGradCases: typeof filterGradCases = [
   { name: 'batch 1, 8 channels from 5, 3x3, same', x: [1, 7, 9, 8], filter: [3, 3, 8, 5], strides: 1, pad: 'same' },
   { name: 'the bench CNN\'s second layer, small: 16 channels from 32, valid', x: [3, 9, 8, 16], filter: [3, 3, 16, 32], strides: 1, pad: 'valid' },
   { name: 'stride 2 not dividing the input (rows no window reads), valid', x: [2, 10, 9, 8], filter: [3, 3, 8, 4], strides: 2, pad: 'valid' },
@@ -65,19 +47,28 @@ const inputGradCases: typeof directCases = [
   { name: 'numeric padding 2, stride 3, 5x5', x: [2, 11, 10, 16], filter: [5, 5, 16, 9], strides: 3, pad: 2 },
 ];
 
-function inputGradCase(c: (typeof directCases)[number]) {
+/** The gradient kernels' inputs and attributes for one forward convolution. */
+function gradientCase(kernel: string, c: (typeof filterGradCases)[number]) {
   const info = tf.backend_util.computeConv2DInfo(c.x, c.filter, c.strides, 1, c.pad);
-  return {
-    inputs: () => ({ dy: tf.tensor(seeded(size(info.outShape), 2), info.outShape), filter: tf.tensor(seeded(size(c.filter), 3), c.filter) }),
-    attrs: { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x },
-  };
+  const dy = () => tf.tensor(seeded(size(info.outShape), 2), info.outShape);
+  const attrs = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC' };
+  return kernel === tf.Conv2DBackpropFilter
+    ? { inputs: () => ({ x: tf.tensor(seeded(size(c.x), 1), c.x), dy: dy() }), attrs: { ...attrs, filterShape: c.filter } }
+    : { inputs: () => ({ dy: dy(), filter: tf.tensor(seeded(size(c.filter), 3), c.filter) }), attrs: { ...attrs, inputShape: c.x } };
 }
 
-for (const c of inputGradCases) {
-  test(`Conv2DBackpropInput on wasm (direct SIMD kernel) matches cpu: ${c.name}`, async (t) => {
-    const { inputs, attrs } = inputGradCase(c);
-    await compareWithCpu(t, tf.Conv2DBackpropInput, inputs, attrs);
-  });
+const gradientSuites = [
+  { kernel: tf.Conv2DBackpropFilter, cases: filterGradCases },
+  { kernel: tf.Conv2DBackpropInput, cases: inputGradCases },
+];
+
+for (const { kernel, cases } of gradientSuites) {
+  for (const c of cases) {
+    test(`${kernel} on wasm (direct SIMD kernel) matches cpu: ${c.name}`, async (t) => {
+      const { inputs, attrs } = gradientCase(kernel, c);
+      await compareWithCpu(t, kernel, inputs, attrs);
+    });
+  }
 }
 
 const sumCases: Array<{ name: string; shape: number[]; axis: number | number[]; keepDims?: boolean; dtype?: 'float32' | 'int32' }> = [
@@ -117,15 +108,13 @@ test('Conv2DBackpropFilter, Conv2DBackpropInput, Sum and Add on wasm match cpu w
   substituteWasmModule('conv-kernels', null);
   try {
     await tf.setBackend('wasm');
-    assert.equal(filterGradKernels(tf.backend()), undefined);
+    assert.equal(convKernels(tf.backend()), undefined);
     assert.match(wasmModuleFailure('conv-kernels') ?? '', /not available/);
-    for (const c of directCases) {
-      const { inputs, attrs } = filterGradCase(c);
-      await compareWithCpu(t, tf.Conv2DBackpropFilter, inputs, attrs);
-    }
-    for (const c of inputGradCases) {
-      const { inputs, attrs } = inputGradCase(c);
-      await compareWithCpu(t, tf.Conv2DBackpropInput, inputs, attrs);
+    for (const { kernel, cases } of gradientSuites) {
+      for (const c of cases) {
+        const { inputs, attrs } = gradientCase(kernel, c);
+        await compareWithCpu(t, kernel, inputs, attrs);
+      }
     }
     await compareWithCpu(t, tf.Sum, () => ({ x: tf.tensor(seeded(96, 4), [2, 3, 16]) }), { axis: [0, 1], keepDims: false });
     await compareWithCpu(t, tf.Add, () => ({ a: tf.tensor(seeded(96, 5), [2, 3, 16]), b: tf.tensor(seeded(16, 6), [16]) }), {});

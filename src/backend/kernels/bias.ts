@@ -16,9 +16,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { input } from './attrs';
 import { heapBackend } from './heap';
-import { exportedFunction, heapAddress, wasmModule } from '../wasm-module/loader';
-
-const MODULE = 'conv-kernels';
+import { convKernels } from './conv-module';
+import { heapAddress } from '../wasm-module/loader';
 
 const elements = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -47,13 +46,13 @@ export function leadingAxesSum(original: tf.KernelConfig): tf.KernelConfig {
       const axis: unknown = attrs?.axis;
       const axes = typeof axis === 'number' || (Array.isArray(axis) && axis.every((a) => typeof a === 'number')) ? axis : undefined;
       const reduced = x.dtype === 'float32' && axes !== undefined ? leadingAxes(axes, x.shape) : 0;
-      const exports = reduced > 0 ? wasmModule(backend, MODULE) : undefined;
-      if (exports === undefined) return run({ inputs, backend, attrs });
+      const kernels = reduced > 0 ? convKernels(backend) : undefined;
+      if (kernels === undefined) return run({ inputs, backend, attrs });
       const kept = x.shape.slice(reduced);
       const outShape = attrs?.keepDims === true ? [...x.shape.slice(0, reduced).map(() => 1), ...kept] : kept;
       const heap = heapBackend(backend, 'Sum');
       const out = heap.makeOutput(outShape, 'float32');
-      exportedFunction(exports, 'sumRows')(heapAddress(heap, x), heapAddress(heap, out), elements(x.shape.slice(0, reduced)), elements(kept));
+      kernels.sumRows(heapAddress(heap, x), heapAddress(heap, out), elements(x.shape.slice(0, reduced)), elements(kept));
       return out;
     },
   };
@@ -69,12 +68,12 @@ export function rowBroadcastAdd(original: tf.KernelConfig): tf.KernelConfig {
       const floats = a.dtype === 'float32' && b.dtype === 'float32';
       // Float addition commutes exactly, so the row may be either input.
       const [big, row] = floats && isRowOf(b.shape, a.shape) ? [a, b] : floats && isRowOf(a.shape, b.shape) ? [b, a] : [];
-      const exports = big !== undefined ? wasmModule(backend, MODULE) : undefined;
-      if (big === undefined || row === undefined || exports === undefined) return run({ inputs, backend, attrs });
+      const kernels = big !== undefined ? convKernels(backend) : undefined;
+      if (big === undefined || row === undefined || kernels === undefined) return run({ inputs, backend, attrs });
       const heap = heapBackend(backend, 'Add');
       const out = heap.makeOutput(big.shape, 'float32');
       const cols = elements(row.shape);
-      exportedFunction(exports, 'addRows')(heapAddress(heap, big), heapAddress(heap, row), heapAddress(heap, out), elements(big.shape) / cols, cols);
+      kernels.addRows(heapAddress(heap, big), heapAddress(heap, row), heapAddress(heap, out), elements(big.shape) / cols, cols);
       return out;
     },
   };

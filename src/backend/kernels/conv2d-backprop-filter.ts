@@ -24,7 +24,8 @@ import { dataFormatAttr, input, padAttr, pairAttr, roundingAttr, shape4D, shape4
 import { backpropFilterPads, cropNegative, windowGeometry } from './backprop-geometry';
 import { floatView, heapBackend } from './heap';
 import { patchRows } from './im2col';
-import { directFilterGrad, directFilterGradApplies, filterGradKernels } from './direct-filter-grad';
+import { convKernels } from './conv-module';
+import { directFilterGrad, directFilterGradApplies } from './direct-filter-grad';
 import { runComposed, spatialPads } from './wasm-ops';
 
 const KERNEL = 'Conv2DBackpropFilter';
@@ -54,7 +55,7 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTens
   const [fh, fw, ci, co] = filterShape;
   const taps = fh * fw * ci;
   const positions = info.batchSize * outH * outW;
-  const direct = dataFormat === 'NHWC' && directFilterGradApplies(co) ? filterGradKernels(backend) : undefined;
+  const direct = dataFormat === 'NHWC' && directFilterGradApplies(co) ? convKernels(backend) : undefined;
   if (direct !== undefined) {
     const heap = heapBackend(backend, KERNEL);
     return runComposed(backend, 'wasm', (ops) => directFilterGrad(ops, heap, direct, x, dy, windowGeometry(info), filterShape));

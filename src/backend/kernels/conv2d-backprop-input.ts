@@ -12,7 +12,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { dataFormatAttr, input, padAttr, pairAttr, roundingAttr, shape4D, shape4DAttr } from './attrs';
 import { backpropInputPads, cropNegative, spreadByStride, windowGeometry } from './backprop-geometry';
-import { directInputGrad, directInputGradApplies, inputGradKernels, swappedFilter } from './direct-input-grad';
+import { convKernels } from './conv-module';
+import { directInputGrad, directInputGradApplies, swappedFilter } from './direct-input-grad';
 import { heapBackend } from './heap';
 import { runComposed, spatialPads } from './wasm-ops';
 
@@ -42,7 +43,7 @@ export function fastConv2DBackpropInput(original: tf.KernelConfig): tf.KernelCon
       const cols = backpropInputPads(w, outW * info.strideWidth, fw, 1, info.padInfo.left);
       const heap = heapBackend(backend, KERNEL);
       const [, , , ci] = inputShape;
-      const direct = directInputGradApplies(ci) ? inputGradKernels(backend) : undefined;
+      const direct = directInputGradApplies(ci) ? convKernels(backend) : undefined;
       if (direct !== undefined) {
         return runComposed(backend, original.backendName, (ops) => directInputGrad(ops, heap, direct, dy, filter, windowGeometry(info), KERNEL));
       }

@@ -18,22 +18,10 @@ import type * as tf from '@tensorflow/tfjs';
 import type { WindowGeometry } from './backprop-geometry';
 import type { HeapBackend } from './heap';
 import type { WasmOps } from './wasm-ops';
-import { exportedFunction, heapAddress, wasmModule } from '../wasm-module/loader';
+import type { ConvKernels } from './conv-module';
+import { heapAddress } from '../wasm-module/loader';
 
-const MODULE = 'conv-kernels';
 const TAPS_PER_TILE = 4;
-
-export interface FilterGradKernels {
-  tile8: (...args: number[]) => unknown;
-  tile4: (...args: number[]) => unknown;
-}
-
-/** The module's filter-gradient functions on `backend`, or undefined when it cannot run there. */
-export function filterGradKernels(backend: object): FilterGradKernels | undefined {
-  const exports = wasmModule(backend, MODULE);
-  if (exports === undefined) return undefined;
-  return { tile8: exportedFunction(exports, 'filterGrad4x8'), tile4: exportedFunction(exports, 'filterGrad4x4') };
-}
 
 /** Whether the direct kernel computes this gradient (else the caller takes another path). */
 export function directFilterGradApplies(outChannels: number): boolean {
@@ -45,7 +33,7 @@ export function directFilterGradApplies(outChannels: number): boolean {
  * gradient `dy` (NHWC, geometry `g`), made through `ops` (intermediates are
  * released with them; the result is owned by the caller).
  */
-export function directFilterGrad(ops: WasmOps, heap: HeapBackend, kernels: FilterGradKernels, x: tf.TensorInfo, dy: tf.TensorInfo, g: WindowGeometry, filterShape: [number, number, number, number]): tf.TensorInfo {
+export function directFilterGrad(ops: WasmOps, heap: HeapBackend, kernels: ConvKernels, x: tf.TensorInfo, dy: tf.TensorInfo, g: WindowGeometry, filterShape: [number, number, number, number]): tf.TensorInfo {
   const [fh, fw, ci, co] = filterShape;
   // Pad (never crop) so that every window the forward pass read lies inside xp.
   const bottom = Math.max(0, (g.outH - 1) * g.sh + fh - g.h - g.top);
@@ -74,7 +62,7 @@ export function directFilterGrad(ops: WasmOps, heap: HeapBackend, kernels: Filte
     const tile = Array.from({ length: TAPS_PER_TILE }, (_, k) => Math.min(first + k, taps - 1));
     const offsets = tile.map(offset);
     for (let o = 0; o < co; o += o + 8 <= co ? 8 : 4) {
-      const run = o + 8 <= co ? kernels.tile8 : kernels.tile4;
+      const run = o + 8 <= co ? kernels.filterGrad4x8 : kernels.filterGrad4x4;
       run(xAt, dyAt + o * 4, g.n, g.outH, g.outW, image, row, col, co * 4, ...offsets, ...tile.map((t) => dWAt + (t * co + o) * 4));
     }
   }

@@ -15,22 +15,10 @@ import type * as tf from '@tensorflow/tfjs';
 import type { WindowGeometry } from './backprop-geometry';
 import { floatView, type HeapBackend } from './heap';
 import type { WasmOps } from './wasm-ops';
-import { exportedFunction, heapAddress, wasmModule } from '../wasm-module/loader';
+import type { ConvKernels } from './conv-module';
+import { heapAddress } from '../wasm-module/loader';
 
-const MODULE = 'conv-kernels';
 const POSITIONS_PER_GROUP = 4;
-
-export interface InputGradKernels {
-  group4: (...args: number[]) => unknown;
-  single: (...args: number[]) => unknown;
-}
-
-/** The module's input-gradient functions on `backend`, or undefined when it cannot run there. */
-export function inputGradKernels(backend: object): InputGradKernels | undefined {
-  const exports = wasmModule(backend, MODULE);
-  if (exports === undefined) return undefined;
-  return { group4: exportedFunction(exports, 'inputGrad4x8'), single: exportedFunction(exports, 'inputGrad1x8') };
-}
 
 /** Whether the direct kernel computes this gradient (else the caller takes another path). */
 export function directInputGradApplies(inChannels: number): boolean {
@@ -64,7 +52,7 @@ export function swappedFilter(ops: WasmOps, heap: HeapBackend, filter: tf.Tensor
  * and `filter`, made through `ops` (intermediates are released with them; the
  * result is owned by the caller).
  */
-export function directInputGrad(ops: WasmOps, heap: HeapBackend, kernels: InputGradKernels, dy: tf.TensorInfo, filter: tf.TensorInfo, g: WindowGeometry, kernel: string): tf.TensorInfo {
+export function directInputGrad(ops: WasmOps, heap: HeapBackend, kernels: ConvKernels, dy: tf.TensorInfo, filter: tf.TensorInfo, g: WindowGeometry, kernel: string): tf.TensorInfo {
   const [fh, fw, ci, co] = filter.shape;
   // dx with the forward padding around it, large enough for every window.
   const hp = Math.max(g.top + g.h, (g.outH - 1) * g.sh + fh);
@@ -78,8 +66,8 @@ export function directInputGrad(ops: WasmOps, heap: HeapBackend, kernels: InputG
   const positions = g.n * g.outH * g.outW;
   const groups = Math.floor(positions / POSITIONS_PER_GROUP);
   const geometry = [g.outH, g.outW, co, ci, fh, fw, hp * wp * ci * 4, g.sh * wp * ci * 4, g.sw * ci * 4, wp * ci * 4, ci * 4];
-  kernels.group4(at.dy, at.wt, at.dx, 0, groups, ...geometry);
+  kernels.inputGrad4x8(at.dy, at.wt, at.dx, 0, groups, ...geometry);
   const done = groups * POSITIONS_PER_GROUP;
-  if (done < positions) kernels.single(at.dy, at.wt, at.dx, done, positions - done, ...geometry);
+  if (done < positions) kernels.inputGrad1x8(at.dy, at.wt, at.dx, done, positions - done, ...geometry);
   return padded ? ops.slice(dxp, [0, g.top, g.left, 0], [g.n, g.h, g.w, ci]) : dxp;
 }
