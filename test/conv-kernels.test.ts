@@ -1,6 +1,6 @@
 /**
  * The SIMD kernels of wasm-module/conv-kernels.wat behind Conv2DBackpropFilter,
- * Conv2DBackpropInput, Sum and Add, against the cpu backend on odd shapes, and the paths taken when
+ * Conv2DBackpropInput, Conv2D, Sum and Add, against the cpu backend on odd shapes, and the paths taken when
  * the module cannot run.
  */
 import { after, before, test } from 'node:test';
@@ -71,6 +71,30 @@ for (const { kernel, cases } of gradientSuites) {
   }
 }
 
+/** At least 8 input channels, output channels a multiple of 8 (the direct forward kernel). */
+const forwardCases: Array<{ name: string; x: Shape4; filter: Shape4; strides: number | [number, number]; pad: Pad; dilations?: number | [number, number] }> = [
+  { name: 'the bench CNN\'s second layer, small: 16 channels to 32, valid', x: [3, 9, 8, 16], filter: [3, 3, 16, 32], strides: 1, pad: 'valid' },
+  { name: 'batch 1, 9 channels, 5x5, same, positions not a multiple of 4', x: [1, 7, 9, 9], filter: [5, 5, 9, 8], strides: 1, pad: 'same' },
+  { name: 'strides [2, 3], same, 24 channels out', x: [2, 9, 11, 8], filter: [3, 2, 8, 24], strides: [2, 3], pad: 'same' },
+  { name: 'dilations [2, 1], explicit uneven padding', x: [2, 8, 7, 12], filter: [2, 3, 12, 8], strides: 1, pad: [[0, 0], [1, 2], [0, 3], [0, 0]], dilations: [2, 1] },
+  { name: 'stride 2 not dividing the input, valid', x: [2, 10, 9, 8], filter: [3, 3, 8, 16], strides: 2, pad: 'valid' },
+  { name: 'fewer than 4 positions (the original kernel)', x: [1, 3, 3, 8], filter: [2, 2, 8, 8], strides: 2, pad: 'valid' },
+];
+
+function forwardCase(c: (typeof forwardCases)[number]) {
+  return {
+    inputs: () => ({ x: tf.tensor(seeded(size(c.x), 1), c.x), filter: tf.tensor(seeded(size(c.filter), 3), c.filter) }),
+    attrs: { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dilations: c.dilations ?? 1 },
+  };
+}
+
+for (const c of forwardCases) {
+  test(`Conv2D on wasm (direct SIMD kernel) matches cpu: ${c.name}`, async (t) => {
+    const { inputs, attrs } = forwardCase(c);
+    await compareWithCpu(t, tf.Conv2D, inputs, attrs);
+  });
+}
+
 const sumCases: Array<{ name: string; shape: number[]; axis: number | number[]; keepDims?: boolean; dtype?: 'float32' | 'int32' }> = [
   { name: 'a conv bias gradient, [3, 6, 5, 16] over axes 0, 1, 2', shape: [3, 6, 5, 16], axis: [0, 1, 2] },
   { name: '37 columns (16 + 16 + 4 + 1 wide), axes given out of order', shape: [4, 3, 37], axis: [1, 0] },
@@ -104,7 +128,7 @@ for (const c of addCases) {
   });
 }
 
-test('Conv2DBackpropFilter, Conv2DBackpropInput, Sum and Add on wasm match cpu without the conv-kernels module (the original and XNNPACK paths)', async (t) => {
+test('Conv2D, its two gradients, Sum and Add on wasm match cpu without the conv-kernels module (the original and XNNPACK paths)', async (t) => {
   substituteWasmModule('conv-kernels', null);
   try {
     await tf.setBackend('wasm');
@@ -115,6 +139,10 @@ test('Conv2DBackpropFilter, Conv2DBackpropInput, Sum and Add on wasm match cpu w
         const { inputs, attrs } = gradientCase(kernel, c);
         await compareWithCpu(t, kernel, inputs, attrs);
       }
+    }
+    for (const c of forwardCases) {
+      const { inputs, attrs } = forwardCase(c);
+      await compareWithCpu(t, tf.Conv2D, inputs, attrs);
     }
     await compareWithCpu(t, tf.Sum, () => ({ x: tf.tensor(seeded(96, 4), [2, 3, 16]) }), { axis: [0, 1], keepDims: false });
     await compareWithCpu(t, tf.Add, () => ({ a: tf.tensor(seeded(96, 5), [2, 3, 16]), b: tf.tensor(seeded(16, 6), [16]) }), {});

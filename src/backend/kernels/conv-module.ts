@@ -1,8 +1,9 @@
 /**
  * The functions of our SIMD module wasm-module/conv-kernels.wat, bound to a
  * backend's memory (see wasm-module/loader.ts): the filter and input
- * gradients of a convolution (direct-filter-grad.ts, direct-input-grad.ts)
- * and the bias add and gradient (bias.ts). Undefined where the module cannot
+ * gradients of a convolution (direct-filter-grad.ts, direct-input-grad.ts),
+ * the forward convolution (direct-conv.ts) and the bias add and gradient
+ * (bias.ts). Undefined where the module cannot
  * run; every caller then takes its other path.
  */
 import { exportedFunction, wasmModule } from '../wasm-module/loader';
@@ -18,6 +19,7 @@ export interface ConvKernels {
   inputGrad1x8: ModuleFunction;
   sumRows: ModuleFunction;
   addRows: ModuleFunction;
+  conv4x8: ModuleFunction;
 }
 
 export function convKernels(backend: object): ConvKernels | undefined {
@@ -31,5 +33,6 @@ export function convKernels(backend: object): ConvKernels | undefined {
     inputGrad1x8: fn('inputGrad1x8'),
     sumRows: fn('sumRows'),
     addRows: fn('addRows'),
+    conv4x8: fn('conv4x8'),
   };
 }

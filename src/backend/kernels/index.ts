@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { fastBatchMatMul } from './batch-mat-mul';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { fastConv2DBackpropInput } from './conv2d-backprop-input';
+import { directConv2D } from './direct-conv';
 import { sharingCast, sharingIdentity } from './identity';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
@@ -66,7 +67,8 @@ export function registerTrainingKernels(): string[] {
   const wrappers: Array<[string, (original: tf.KernelConfig) => tf.KernelConfig]> = [
     ...SAME_PADDING_KERNELS.map(({ kernelName, depthwise }): [string, (original: tf.KernelConfig) => tf.KernelConfig] => [
       kernelName,
-      (original) => explicitSamePadding(original, depthwise),
+      // Conv2D also takes our own kernel first where it is faster (direct-conv.ts).
+      kernelName === tf.Conv2D ? (original) => directConv2D(explicitSamePadding(original, depthwise)) : (original) => explicitSamePadding(original, depthwise),
     ]),
     [tf.OneHot, dtypeHonouringOneHot],
     [tf.Conv2DBackpropInput, fastConv2DBackpropInput],

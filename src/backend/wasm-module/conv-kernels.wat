@@ -415,4 +415,96 @@
         (local.set $q (i32.add (local.get $q) (i32.const 1)))
         (local.set $g (i32.sub (local.get $g) (i32.const 1)))
         (br $posLoop))))
+
+  ;; Forward convolution: y[q, o] = sum over a, b, c of
+  ;; xp[window of q + a*tapRow + b*tapCol + c] * W[a, b, c, o], positions q
+  ;; four at a time ($first to $first + 4*$groups), eight output channels at
+  ;; a time in eight v128 registers (co a multiple of 8), stored to y. $w is
+  ;; the filter as tfjs keeps it, [fh, fw, ci, co]; xp has the padding added;
+  ;; $xImage, $xRow, $xCol: bytes of xp from one image, output row and output
+  ;; column's window to the next; $tapRow, $tapCol: from one filter row and
+  ;; column to the next (dilations included).
+  (func (export "conv4x8")
+    (param $x i32) (param $w i32) (param $y i32) (param $first i32) (param $groups i32)
+    (param $outH i32) (param $outW i32) (param $co i32) (param $ci i32) (param $fh i32) (param $fw i32)
+    (param $xImage i32) (param $xRow i32) (param $xCol i32) (param $tapRow i32) (param $tapCol i32)
+    (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
+    (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
+    (local $w0 v128) (local $w1 v128) (local $s v128)
+    (local $q i32) (local $g i32) (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32)
+    (local $yq i32) (local $posBytes i32) (local $o i32) (local $a i32) (local $b i32) (local $c i32)
+    (local $wp i32) (local $tap i32) (local $at i32)
+    (local.set $posBytes (i32.shl (local.get $co) (i32.const 2)))
+    (local.set $q (local.get $first))
+    (local.set $g (local.get $groups))
+    (block $groupsDone
+      (loop $groupsLoop
+        (br_if $groupsDone (i32.eqz (local.get $g)))
+        (local.set $x0 (call $positionAddress (local.get $q) (local.get $x) (local.get $outH) (local.get $outW) (local.get $xImage) (local.get $xRow) (local.get $xCol)))
+        (local.set $x1 (call $positionAddress (i32.add (local.get $q) (i32.const 1)) (local.get $x) (local.get $outH) (local.get $outW) (local.get $xImage) (local.get $xRow) (local.get $xCol)))
+        (local.set $x2 (call $positionAddress (i32.add (local.get $q) (i32.const 2)) (local.get $x) (local.get $outH) (local.get $outW) (local.get $xImage) (local.get $xRow) (local.get $xCol)))
+        (local.set $x3 (call $positionAddress (i32.add (local.get $q) (i32.const 3)) (local.get $x) (local.get $outH) (local.get $outW) (local.get $xImage) (local.get $xRow) (local.get $xCol)))
+        (local.set $yq (i32.add (local.get $y) (i32.mul (local.get $q) (local.get $posBytes))))
+        (local.set $o (i32.const 0))
+        (block $oDone
+          (loop $oLoop
+            (br_if $oDone (i32.ge_u (local.get $o) (local.get $co)))
+            (local.set $a00 (v128.const i32x4 0 0 0 0)) (local.set $a01 (v128.const i32x4 0 0 0 0))
+            (local.set $a10 (v128.const i32x4 0 0 0 0)) (local.set $a11 (v128.const i32x4 0 0 0 0))
+            (local.set $a20 (v128.const i32x4 0 0 0 0)) (local.set $a21 (v128.const i32x4 0 0 0 0))
+            (local.set $a30 (v128.const i32x4 0 0 0 0)) (local.set $a31 (v128.const i32x4 0 0 0 0))
+            ;; $wp walks W[a, b, c, o..o+7] over the taps in order.
+            (local.set $wp (i32.add (local.get $w) (i32.shl (local.get $o) (i32.const 2))))
+            (local.set $a (i32.const 0))
+            (block $aDone
+              (loop $aLoop
+                (br_if $aDone (i32.ge_u (local.get $a) (local.get $fh)))
+                (local.set $b (i32.const 0))
+                (block $bDone
+                  (loop $bLoop
+                    (br_if $bDone (i32.ge_u (local.get $b) (local.get $fw)))
+                    (local.set $tap (i32.add (i32.mul (local.get $a) (local.get $tapRow)) (i32.mul (local.get $b) (local.get $tapCol))))
+                    (local.set $c (local.get $ci))
+                    (block $cDone
+                      (loop $cLoop
+                        (br_if $cDone (i32.eqz (local.get $c)))
+                        (local.set $w0 (v128.load align=4 (local.get $wp)))
+                        (local.set $w1 (v128.load offset=16 align=4 (local.get $wp)))
+                        (local.set $s (v128.load32_splat align=4 (i32.add (local.get $x0) (local.get $tap))))
+                        (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $s) (local.get $w0))))
+                        (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $s) (local.get $w1))))
+                        (local.set $s (v128.load32_splat align=4 (i32.add (local.get $x1) (local.get $tap))))
+                        (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $s) (local.get $w0))))
+                        (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $s) (local.get $w1))))
+                        (local.set $s (v128.load32_splat align=4 (i32.add (local.get $x2) (local.get $tap))))
+                        (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $s) (local.get $w0))))
+                        (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $s) (local.get $w1))))
+                        (local.set $s (v128.load32_splat align=4 (i32.add (local.get $x3) (local.get $tap))))
+                        (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $s) (local.get $w0))))
+                        (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $s) (local.get $w1))))
+                        (local.set $wp (i32.add (local.get $wp) (local.get $posBytes)))
+                        (local.set $tap (i32.add (local.get $tap) (i32.const 4)))
+                        (local.set $c (i32.sub (local.get $c) (i32.const 1)))
+                        (br $cLoop)))
+                    (local.set $b (i32.add (local.get $b) (i32.const 1)))
+                    (br $bLoop)))
+                (local.set $a (i32.add (local.get $a) (i32.const 1)))
+                (br $aLoop)))
+            (local.set $at (i32.add (local.get $yq) (i32.shl (local.get $o) (i32.const 2))))
+            (v128.store align=4 (local.get $at) (local.get $a00))
+            (v128.store offset=16 align=4 (local.get $at) (local.get $a01))
+            (local.set $at (i32.add (local.get $at) (local.get $posBytes)))
+            (v128.store align=4 (local.get $at) (local.get $a10))
+            (v128.store offset=16 align=4 (local.get $at) (local.get $a11))
+            (local.set $at (i32.add (local.get $at) (local.get $posBytes)))
+            (v128.store align=4 (local.get $at) (local.get $a20))
+            (v128.store offset=16 align=4 (local.get $at) (local.get $a21))
+            (local.set $at (i32.add (local.get $at) (local.get $posBytes)))
+            (v128.store align=4 (local.get $at) (local.get $a30))
+            (v128.store offset=16 align=4 (local.get $at) (local.get $a31))
+            (local.set $o (i32.add (local.get $o) (i32.const 8)))
+            (br $oLoop)))
+        (local.set $q (i32.add (local.get $q) (i32.const 4)))
+        (local.set $g (i32.sub (local.get $g) (i32.const 1)))
+        (br $groupsLoop))))
 )
