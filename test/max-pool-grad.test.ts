@@ -1,15 +1,11 @@
 /**
  * MaxPoolGrad on wasm as tfjs-doctor's own SIMD module runs it
  * (src/backend/wasm-module/max-pool-grad.wat), against the cpu backend and
- * against its JavaScript fallback, on odd shapes; the module loader's
- * fallbacks; and the module itself (built from its source, owning nothing in
- * the backend's memory).
+ * against its JavaScript fallback, on odd shapes, and the module loader's
+ * fallbacks (test/wasm-module.test.ts checks the built modules themselves).
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend';
 import { MAX_POOL_GRAD_MODULE } from '../src/backend/kernels/max-pool-grad';
@@ -28,8 +24,6 @@ interface PoolCase {
   /** Values from seeded numbers in [-1, 1) and their index. */
   values?: (v: number, i: number) => number;
 }
-
-const ROOT = join(__dirname, '..', '..');
 
 const CASES: PoolCase[] = [
   { name: 'the bench CNN\'s first pool: [32,26,26,16], 2x2 stride 2, valid (windows tile the input)', x: [32, 26, 26, 16], filterSize: [2, 2], strides: [2, 2], pad: 'valid' },
@@ -193,38 +187,4 @@ test('MaxPoolGrad\'s wasm module still matches cpu after the backend\'s memory h
   } finally {
     tf.dispose(held);
   }
-});
-
-/** The ids of a wasm binary's sections (see the WebAssembly spec, binary format). */
-function sectionIds(bytes: Uint8Array): number[] {
-  const ids: number[] = [];
-  let at = 8;
-  while (at < bytes.length) {
-    ids.push(bytes[at++]);
-    let length = 0;
-    for (let shift = 0; ; shift += 7) {
-      const byte = bytes[at++];
-      length += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) break;
-    }
-    at += length;
-  }
-  return ids;
-}
-
-test('the built max-pool-grad.wasm is its .wat source compiled, imports only the memory and owns nothing in it', async () => {
-  const built = readFileSync(join(ROOT, 'dist', 'src', 'backend', 'wasm-module', `${MAX_POOL_GRAD_MODULE}.wasm`));
-  const sourcePath = join('src', 'backend', 'wasm-module', `${MAX_POOL_GRAD_MODULE}.wat`);
-  const script: unknown = await import(pathToFileURL(join(ROOT, 'scripts', 'build-wasm.mjs')).href);
-  assert.ok(typeof script === 'object' && script !== null && 'compileWat' in script && typeof script.compileWat === 'function');
-  const compiled: unknown = await script.compileWat(ROOT, sourcePath, readFileSync(join(ROOT, sourcePath), 'utf8'));
-  assert.ok(compiled instanceof Uint8Array);
-  assert.ok(Buffer.from(compiled).equals(built), 'dist holds a stale max-pool-grad.wasm: run npm run build');
-  const module = new WebAssembly.Module(built);
-  assert.deepEqual(WebAssembly.Module.imports(module), [{ module: 'env', name: 'memory', kind: 'memory' }]);
-  assert.deepEqual(WebAssembly.Module.exports(module), [{ name: 'maxPoolGrad', kind: 'function' }]);
-  // No memory of its own (5), no globals (6), no data segments (11) or data count (12).
-  const ids = sectionIds(built);
-  assert.ok(ids.includes(10), 'no code section: the parser is wrong');
-  assert.deepEqual(ids.filter((id) => [5, 6, 11, 12].includes(id)), []);
 });

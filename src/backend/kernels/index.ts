@@ -13,6 +13,7 @@ import { maxPoolGradConfig } from './max-pool-grad';
 import { dtypeHonouringOneHot } from './one-hot';
 import { explicitSamePadding, SAME_PADDING_KERNELS } from './same-padding';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
+import { leadingAxesSum } from './sum';
 
 /** Kernels wasm lacks and training needs (gradients of conv, depthwise conv, gather). */
 export const TRAINING_KERNELS: readonly tf.KernelConfig[] = [
@@ -45,7 +46,8 @@ function isOurs(kernelName: string, backendName: string): boolean {
  * max-pool-grad.ts, same-padding.ts, one-hot.ts), and swaps its slow
  * Conv2DBackpropInput loop for an XNNPACK convolution (conv2d-backprop-input.ts)
  * and its scalar transposed matmul for XNNPACK's (batch-mat-mul.ts), and makes
- * Identity share its input instead of copying it (identity.ts). Safe to call repeatedly: a kernel
+ * Identity share its input instead of copying it (identity.ts), and sums
+ * bias gradients without a transpose (sum.ts). Safe to call repeatedly: a kernel
  * already in place (ours, or one a future tfjs release adds) is left alone,
  * so tfjs never warns about duplicates. Returns the kernel names it changed.
  */
@@ -70,6 +72,7 @@ export function registerTrainingKernels(): string[] {
     [tf.Conv2DBackpropInput, fastConv2DBackpropInput],
     [tf.BatchMatMul, fastBatchMatMul],
     [tf.Identity, sharingIdentity],
+    [tf.Sum, leadingAxesSum],
   ];
   for (const [kernelName, wrap] of wrappers) {
     const original = tf.getKernel(kernelName, 'wasm');
