@@ -40,7 +40,7 @@ async function compileWat(sourcePath: string): Promise<Uint8Array> {
 const names = readdirSync(join(ROOT, SOURCES)).filter((f) => f.endsWith('.wat')).map((f) => f.replace(/\.wat$/, ''));
 
 test('src/backend/wasm-module holds the kernel modules the kernels load', () => {
-  assert.deepEqual(names, ['max-pool-grad', 'sum-rows']);
+  for (const loaded of ['max-pool-grad', 'sum-rows']) assert.ok(names.includes(loaded), `${loaded}.wat is missing`);
 });
 
 for (const name of names) {
