@@ -97,7 +97,8 @@ for (const c of forwardCases) {
 
 const sumCases: Array<{ name: string; shape: number[]; axis: number | number[]; keepDims?: boolean; dtype?: 'float32' | 'int32' }> = [
   { name: 'a conv bias gradient, [3, 6, 5, 16] over axes 0, 1, 2', shape: [3, 6, 5, 16], axis: [0, 1, 2] },
-  { name: '37 columns (16 + 16 + 4 + 1 wide), axes given out of order', shape: [4, 3, 37], axis: [1, 0] },
+  { name: '37 columns (16 + 16 + 4 + 1 wide)', shape: [4, 3, 37], axis: [0, 1] },
+  { name: 'axes out of order (the original kernel)', shape: [4, 3, 37], axis: [1, 0] },
   { name: 'negative axes, keepDims', shape: [2, 5, 7], axis: [-3, -2], keepDims: true },
   { name: 'one leading axis, 3 columns (the scalar tail only)', shape: [9, 3], axis: 0 },
   { name: 'every axis (the original kernel)', shape: [4, 6], axis: [0, 1] },

@@ -21,9 +21,14 @@ import { heapAddress } from '../wasm-module/loader';
 
 const elements = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-/** How many leading axes `axis` reduces when it is exactly a prefix of `shape`'s axes (not all of them); 0 otherwise. */
+/**
+ * How many leading axes `axis` reduces when it names a prefix of `shape`'s
+ * axes in order (not all of them); 0 otherwise. In another order the
+ * original kernel adds in another order too: sumRows adds in the original's
+ * order, so gives its very bits.
+ */
 export function leadingAxes(axis: number | number[], shape: number[]): number {
-  const axes = [...new Set(tf.util.parseAxisParam(axis, shape))].sort((a, b) => a - b);
+  const axes = tf.util.parseAxisParam(axis, shape);
   const prefix = axes.every((a, i) => a === i);
   return prefix && axes.length < shape.length ? axes.length : 0;
 }

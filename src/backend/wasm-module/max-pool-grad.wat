@@ -17,16 +17,36 @@
 ;; dx is written by window position: a lane takes dy where the position is the
 ;; lane's maximum and 0 elsewhere. When windows do not overlap (stride at
 ;; least the window) each dx element is written once, so it is stored, and
-;; dx is zeroed first only when some elements lie in no window; when they
-;; overlap, dx is zeroed and every window adds to it, in dy order.
+;; only the elements in no window are zeroed; when they overlap, dx is zeroed
+;; and every window adds to it, in dy order (the order of the JavaScript
+;; fallback, so the two agree to the bit).
 (module
   (import "env" "memory" (memory 0))
 
-  ;; One window, four channels. $xc: address of the window's first element of
-  ;; the first of the four channels in x; $delta: dx address minus x address;
-  ;; $g: the four output gradients; $rows x $cols: the window clipped to the
-  ;; input; $rowStride, $pix: bytes per input row and per pixel (c * 4).
+  ;; One window, the first $vectorBytes / 16 groups of four channels.
+  ;; $corner: address in x of the window's first pixel; $delta: dx address
+  ;; minus x address; $dyAt: address of the window's output gradients;
+  ;; $rows x $cols: the window clipped to the input; $rowStride, $pix: bytes
+  ;; per input row and per pixel (c * 4).
   (func $window4
+    (param $corner i32) (param $delta i32) (param $dyAt i32) (param $vectorBytes i32)
+    (param $rows i32) (param $cols i32) (param $rowStride i32) (param $pix i32)
+    (param $accumulate i32)
+    (local $ch i32)
+    (block $done
+      (loop $groups
+        (br_if $done (i32.ge_s (local.get $ch) (local.get $vectorBytes)))
+        (call $group4
+          (i32.add (local.get $corner) (local.get $ch)) (local.get $delta)
+          (v128.load align=4 (i32.add (local.get $dyAt) (local.get $ch)))
+          (local.get $rows) (local.get $cols) (local.get $rowStride) (local.get $pix)
+          (local.get $accumulate))
+        (local.set $ch (i32.add (local.get $ch) (i32.const 16)))
+        (br $groups))))
+
+  ;; One window, four channels from $xc (the window's first pixel, offset to
+  ;; the channels); $g: their four output gradients.
+  (func $group4
     (param $xc i32) (param $delta i32) (param $g v128)
     (param $rows i32) (param $cols i32) (param $rowStride i32) (param $pix i32)
     (param $accumulate i32)
@@ -80,55 +100,63 @@
         (local.set $r (i32.sub (local.get $r) (i32.const 1)))
         (br $rowsLoop))))
 
-  ;; A 2x2 window (the commonest pool, and any window clipped to 2x2), four
-  ;; channels, unrolled: the same scan as $window4 for k = 0..3.
-  (func $window4x2x2
-    (param $xc i32) (param $delta i32) (param $g v128)
+  ;; A 2x2 window (the commonest pool, and any window clipped to 2x2), the
+  ;; same arguments as $window4, unrolled: the scan of $group4 for k = 0..3.
+  (func $window2x2
+    (param $corner i32) (param $delta i32) (param $dyAt i32) (param $vectorBytes i32)
     (param $rowStride i32) (param $pix i32) (param $accumulate i32)
+    (local $ch i32) (local $xc i32) (local $g v128)
     (local $a1 i32) (local $a2 i32) (local $a3 i32)
     (local $best v128) (local $idx v128) (local $v v128) (local $m v128)
     (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128)
-    (local.set $a1 (i32.add (local.get $xc) (local.get $pix)))
-    (local.set $a2 (i32.add (local.get $xc) (local.get $rowStride)))
-    (local.set $a3 (i32.add (local.get $a2) (local.get $pix)))
-    ;; k = 0: wins where it beats -infinity (not NaN, not -infinity).
-    (local.set $v (v128.load align=4 (local.get $xc)))
-    (local.set $m (f32x4.gt (local.get $v) (v128.const f32x4 -inf -inf -inf -inf)))
-    (local.set $best (v128.bitselect (local.get $v) (v128.const f32x4 -inf -inf -inf -inf) (local.get $m)))
-    (local.set $idx (v128.not (local.get $m)))
-    ;; k = 1, 2, 3
-    (local.set $v (v128.load align=4 (local.get $a1)))
-    (local.set $m (f32x4.gt (local.get $v) (local.get $best)))
-    (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $m)))
-    (local.set $idx (v128.bitselect (v128.const i32x4 1 1 1 1) (local.get $idx) (local.get $m)))
-    (local.set $v (v128.load align=4 (local.get $a2)))
-    (local.set $m (f32x4.gt (local.get $v) (local.get $best)))
-    (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $m)))
-    (local.set $idx (v128.bitselect (v128.const i32x4 2 2 2 2) (local.get $idx) (local.get $m)))
-    (local.set $v (v128.load align=4 (local.get $a3)))
-    (local.set $m (f32x4.gt (local.get $v) (local.get $best)))
-    (local.set $idx (v128.bitselect (v128.const i32x4 3 3 3 3) (local.get $idx) (local.get $m)))
-    ;; dy into the winning position of each lane, 0 into the others.
-    (local.set $d0 (v128.and (local.get $g) (i32x4.eq (local.get $idx) (v128.const i32x4 0 0 0 0))))
-    (local.set $d1 (v128.and (local.get $g) (i32x4.eq (local.get $idx) (v128.const i32x4 1 1 1 1))))
-    (local.set $d2 (v128.and (local.get $g) (i32x4.eq (local.get $idx) (v128.const i32x4 2 2 2 2))))
-    (local.set $d3 (v128.and (local.get $g) (i32x4.eq (local.get $idx) (v128.const i32x4 3 3 3 3))))
-    (local.set $xc (i32.add (local.get $xc) (local.get $delta)))
-    (local.set $a1 (i32.add (local.get $a1) (local.get $delta)))
-    (local.set $a2 (i32.add (local.get $a2) (local.get $delta)))
-    (local.set $a3 (i32.add (local.get $a3) (local.get $delta)))
-    (if (local.get $accumulate)
-      (then
-        (local.set $d0 (f32x4.add (v128.load align=4 (local.get $xc)) (local.get $d0)))
-        (local.set $d1 (f32x4.add (v128.load align=4 (local.get $a1)) (local.get $d1)))
-        (local.set $d2 (f32x4.add (v128.load align=4 (local.get $a2)) (local.get $d2)))
-        (local.set $d3 (f32x4.add (v128.load align=4 (local.get $a3)) (local.get $d3)))))
-    (v128.store align=4 (local.get $xc) (local.get $d0))
-    (v128.store align=4 (local.get $a1) (local.get $d1))
-    (v128.store align=4 (local.get $a2) (local.get $d2))
-    (v128.store align=4 (local.get $a3) (local.get $d3)))
+    (block $done
+      (loop $groups
+        (br_if $done (i32.ge_s (local.get $ch) (local.get $vectorBytes)))
+        (local.set $xc (i32.add (local.get $corner) (local.get $ch)))
+        (local.set $g (v128.load align=4 (i32.add (local.get $dyAt) (local.get $ch))))
+        (local.set $a1 (i32.add (local.get $xc) (local.get $pix)))
+        (local.set $a2 (i32.add (local.get $xc) (local.get $rowStride)))
+        (local.set $a3 (i32.add (local.get $a2) (local.get $pix)))
+        ;; k = 0: wins where it beats -infinity (not NaN, not -infinity).
+        (local.set $v (v128.load align=4 (local.get $xc)))
+        (local.set $m (f32x4.gt (local.get $v) (v128.const f32x4 -inf -inf -inf -inf)))
+        (local.set $best (v128.bitselect (local.get $v) (v128.const f32x4 -inf -inf -inf -inf) (local.get $m)))
+        (local.set $idx (v128.not (local.get $m)))
+        ;; k = 1, 2, 3
+        (local.set $v (v128.load align=4 (local.get $a1)))
+        (local.set $m (f32x4.gt (local.get $v) (local.get $best)))
+        (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $m)))
+        (local.set $idx (v128.bitselect (v128.const i32x4 1 1 1 1) (local.get $idx) (local.get $m)))
+        (local.set $v (v128.load align=4 (local.get $a2)))
+        (local.set $m (f32x4.gt (local.get $v) (local.get $best)))
+        (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $m)))
+        (local.set $idx (v128.bitselect (v128.const i32x4 2 2 2 2) (local.get $idx) (local.get $m)))
+        (local.set $v (v128.load align=4 (local.get $a3)))
+        (local.set $m (f32x4.gt (local.get $v) (local.get $best)))
+        (local.set $idx (v128.bitselect (v128.const i32x4 3 3 3 3) (local.get $idx) (local.get $m)))
+        ;; dy into the winning position of each lane, 0 into the others.
+        (local.set $d0 (v128.and (local.get $g) (i32x4.eq (local.get $idx) (v128.const i32x4 0 0 0 0))))
+        (local.set $d1 (v128.and (local.get $g) (i32x4.eq (local.get $idx) (v128.const i32x4 1 1 1 1))))
+        (local.set $d2 (v128.and (local.get $g) (i32x4.eq (local.get $idx) (v128.const i32x4 2 2 2 2))))
+        (local.set $d3 (v128.and (local.get $g) (i32x4.eq (local.get $idx) (v128.const i32x4 3 3 3 3))))
+        (local.set $xc (i32.add (local.get $xc) (local.get $delta)))
+        (local.set $a1 (i32.add (local.get $a1) (local.get $delta)))
+        (local.set $a2 (i32.add (local.get $a2) (local.get $delta)))
+        (local.set $a3 (i32.add (local.get $a3) (local.get $delta)))
+        (if (local.get $accumulate)
+          (then
+            (local.set $d0 (f32x4.add (v128.load align=4 (local.get $xc)) (local.get $d0)))
+            (local.set $d1 (f32x4.add (v128.load align=4 (local.get $a1)) (local.get $d1)))
+            (local.set $d2 (f32x4.add (v128.load align=4 (local.get $a2)) (local.get $d2)))
+            (local.set $d3 (f32x4.add (v128.load align=4 (local.get $a3)) (local.get $d3)))))
+        (v128.store align=4 (local.get $xc) (local.get $d0))
+        (v128.store align=4 (local.get $a1) (local.get $d1))
+        (v128.store align=4 (local.get $a2) (local.get $d2))
+        (v128.store align=4 (local.get $a3) (local.get $d3))
+        (local.set $ch (i32.add (local.get $ch) (i32.const 16)))
+        (br $groups))))
 
-  ;; One window, one channel: the scalar form of $window4.
+  ;; One window, one channel: the scalar form of $group4.
   (func $window1
     (param $xc i32) (param $delta i32) (param $g f32)
     (param $rows i32) (param $cols i32) (param $rowStride i32) (param $pix i32)
@@ -186,6 +214,39 @@
         (local.set $r (i32.sub (local.get $r) (i32.const 1)))
         (br $rowsLoop))))
 
+  ;; Zeros in dx [n, h, w, c] outside rows [0, $coveredH) x columns [0, $coveredW).
+  (func $zeroUncovered
+    (param $dx i32) (param $n i32) (param $h i32) (param $w i32) (param $pix i32)
+    (param $coveredH i32) (param $coveredW i32)
+    (local $rowStride i32) (local $image i32) (local $tail i32) (local $below i32)
+    (local $b i32) (local $y i32) (local $at i32)
+    (local.set $rowStride (i32.mul (local.get $w) (local.get $pix)))
+    (local.set $image (i32.mul (local.get $h) (local.get $rowStride)))
+    (local.set $tail (i32.mul (i32.sub (local.get $w) (local.get $coveredW)) (local.get $pix)))
+    (local.set $below (i32.mul (i32.sub (local.get $h) (local.get $coveredH)) (local.get $rowStride)))
+    (block $imagesDone
+      (loop $images
+        (br_if $imagesDone (i32.ge_s (local.get $b) (local.get $n)))
+        (local.set $at
+          (i32.add
+            (i32.add (local.get $dx) (i32.mul (local.get $b) (local.get $image)))
+            (i32.mul (local.get $coveredW) (local.get $pix))))
+        (local.set $y (i32.const 0))
+        (block $rowsDone
+          (loop $rows
+            (br_if $rowsDone (i32.or (i32.eqz (local.get $tail)) (i32.ge_s (local.get $y) (local.get $coveredH))))
+            (memory.fill (local.get $at) (i32.const 0) (local.get $tail))
+            (local.set $at (i32.add (local.get $at) (local.get $rowStride)))
+            (local.set $y (i32.add (local.get $y) (i32.const 1)))
+            (br $rows)))
+        (memory.fill
+          (i32.add
+            (i32.add (local.get $dx) (i32.mul (local.get $b) (local.get $image)))
+            (i32.mul (local.get $coveredH) (local.get $rowStride)))
+          (i32.const 0) (local.get $below))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $images))))
+
   ;; dx = the gradient of maxPool(x) given dy. x, dy, dx: byte addresses of
   ;; NHWC float32 data, x and dx [n, h, w, c], dy [n, outH, outW, c]; a window
   ;; of fh x fw, strides sh, sw, padding top and left (bottom and right follow
@@ -209,17 +270,22 @@
     (local.set $vectorBytes (i32.and (local.get $pix) (i32.const -16)))
     (local.set $accumulate
       (i32.or (i32.lt_s (local.get $sh) (local.get $fh)) (i32.lt_s (local.get $sw) (local.get $fw))))
-    ;; Zero dx unless the windows tile the input exactly (each element written once).
+    ;; dx needs zeros where no window writes: everywhere first when windows
+    ;; overlap or do not tile the input from its origin; when they do (stride
+    ;; = window, no padding before), only right of and below the last windows.
     (if (i32.or
           (local.get $accumulate)
           (i32.or
             (i32.or (i32.ne (local.get $sh) (local.get $fh)) (i32.ne (local.get $sw) (local.get $fw)))
-            (i32.or
-              (i32.or (local.get $top) (local.get $left))
-              (i32.or
-                (i32.ne (i32.mul (local.get $outH) (local.get $fh)) (local.get $h))
-                (i32.ne (i32.mul (local.get $outW) (local.get $fw)) (local.get $w))))))
-      (then (memory.fill (local.get $dx) (i32.const 0) (i32.mul (local.get $n) (local.get $image)))))
+            (i32.or (local.get $top) (local.get $left))))
+      (then (memory.fill (local.get $dx) (i32.const 0) (i32.mul (local.get $n) (local.get $image))))
+      (else
+        (call $zeroUncovered
+          (local.get $dx) (local.get $n) (local.get $h) (local.get $w) (local.get $pix)
+          (select (local.get $h) (i32.mul (local.get $outH) (local.get $fh))
+            (i32.lt_s (local.get $h) (i32.mul (local.get $outH) (local.get $fh))))
+          (select (local.get $w) (i32.mul (local.get $outW) (local.get $fw))
+            (i32.lt_s (local.get $w) (i32.mul (local.get $outW) (local.get $fw)))))))
     (local.set $dyAt (local.get $dy))
     (local.set $xImage (local.get $x))
     (local.set $b (i32.const 0))
@@ -250,31 +316,18 @@
                       (i32.lt_s (local.get $w) (i32.add (local.get $x0) (local.get $fw))))
                     (local.get $xFrom)))
                 (local.set $corner (i32.add (local.get $band) (i32.mul (local.get $xFrom) (local.get $pix))))
-                (local.set $ch (i32.const 0))
                 (if (i32.and (i32.eq (local.get $rows) (i32.const 2)) (i32.eq (local.get $cols) (i32.const 2)))
                   (then
-                    (block $twoDone
-                      (loop $two
-                        (br_if $twoDone (i32.ge_s (local.get $ch) (local.get $vectorBytes)))
-                        (call $window4x2x2
-                          (i32.add (local.get $corner) (local.get $ch)) (local.get $delta)
-                          (v128.load align=4 (local.get $dyAt))
-                          (local.get $rowStride) (local.get $pix) (local.get $accumulate))
-                        (local.set $dyAt (i32.add (local.get $dyAt) (i32.const 16)))
-                        (local.set $ch (i32.add (local.get $ch) (i32.const 16)))
-                        (br $two))))
+                    (call $window2x2
+                      (local.get $corner) (local.get $delta) (local.get $dyAt) (local.get $vectorBytes)
+                      (local.get $rowStride) (local.get $pix) (local.get $accumulate)))
                   (else
-                    (block $fourDone
-                      (loop $four
-                        (br_if $fourDone (i32.ge_s (local.get $ch) (local.get $vectorBytes)))
-                        (call $window4
-                          (i32.add (local.get $corner) (local.get $ch)) (local.get $delta)
-                          (v128.load align=4 (local.get $dyAt))
-                          (local.get $rows) (local.get $cols) (local.get $rowStride) (local.get $pix)
-                          (local.get $accumulate))
-                        (local.set $dyAt (i32.add (local.get $dyAt) (i32.const 16)))
-                        (local.set $ch (i32.add (local.get $ch) (i32.const 16)))
-                        (br $four)))))
+                    (call $window4
+                      (local.get $corner) (local.get $delta) (local.get $dyAt) (local.get $vectorBytes)
+                      (local.get $rows) (local.get $cols) (local.get $rowStride) (local.get $pix)
+                      (local.get $accumulate))))
+                (local.set $ch (local.get $vectorBytes))
+                (local.set $dyAt (i32.add (local.get $dyAt) (local.get $vectorBytes)))
                 ;; The last c % 4 channels.
                 (block $oneDone
                   (loop $one
