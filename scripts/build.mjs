@@ -8,16 +8,25 @@
  * prove that tslab's 5.0 reads the declarations we emit. `tsc --build` skips
  * the compile when no source is newer than the last build
  * (dist/tsconfig.tsbuildinfo). A stop signal during the build stops tsc too.
+ * The hand-written wasm kernels are compiled first (build-wasm.mjs).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildWasm } from './build-wasm.mjs';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /** Resolves { ok, built, seconds, output }: built is false when dist/ was already up to date. */
-export function buildDist(root) {
+export async function buildDist(root) {
   const started = Date.now();
+  const wasm = await buildWasm(root);
+  if (!wasm.ok) return { ok: false, built: false, seconds: (Date.now() - started) / 1000, output: wasm.output };
+  const tsc = await buildTypeScript(root, started);
+  return wasm.built.length > 0 ? { ...tsc, built: true } : tsc;
+}
+
+function buildTypeScript(root, started) {
   const buildInfo = join(root, 'dist', 'tsconfig.tsbuildinfo');
   const mtime = () => (existsSync(buildInfo) ? statSync(buildInfo).mtimeMs : undefined);
   const before = mtime();

@@ -8,56 +8,11 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend';
 import { seeded, size } from './helpers/seeded';
+import { assertClose, compareWithCpu, runKernel, type Result } from './helpers/kernel-compare';
 import { registerTrainingKernels } from '../src/backend/kernels';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 type Shape4 = [number, number, number, number];
-
-
-
-interface Result {
-  values: Float32Array;
-  shape: number[];
-}
-
-/** Runs one kernel on `backend`; asserts it leaves no tensor and no backend buffer behind. */
-async function runKernel(backend: string, kernel: string, makeInputs: () => tf.NamedTensorMap, attrs: tf.NamedAttrMap): Promise<Result> {
-  await tf.setBackend(backend);
-  const inputs = makeInputs();
-  const tensorsBefore = tf.memory().numTensors;
-  const buffersBefore = tf.engine().backend.numDataIds();
-  const out = tf.engine().runKernel(kernel, inputs, attrs);
-  assert.ok(!Array.isArray(out));
-  const result = { values: Float32Array.from(out.dataSync()), shape: out.shape };
-  out.dispose();
-  assert.equal(tf.memory().numTensors, tensorsBefore, `${kernel} on ${backend} leaked tensors`);
-  assert.equal(tf.engine().backend.numDataIds(), buffersBefore, `${kernel} on ${backend} leaked backend buffers`);
-  Object.values(inputs).forEach((t) => t.dispose());
-  return result;
-}
-
-/** Asserts wasm matches the reference to float32 precision, relative to the result's magnitude. */
-function assertClose(t: test.TestContext, actual: Result, expected: Result): void {
-  assert.deepEqual(actual.shape, expected.shape);
-  let maxError = 0;
-  let scale = 0;
-  expected.values.forEach((v, i) => {
-    maxError = Math.max(maxError, Math.abs(actual.values[i] - v));
-    scale = Math.max(scale, Math.abs(v));
-  });
-  t.diagnostic(`max abs error ${maxError.toExponential(2)} (largest value ${scale.toFixed(3)})`);
-  assert.ok(scale > 0, 'the reference is all zeros: the case tests nothing');
-  assert.ok(maxError <= 1e-5 * Math.max(1, scale), `max abs error ${maxError} exceeds float32 tolerance for values up to ${scale}`);
-}
-
-async function compareWithCpu(t: test.TestContext, kernel: string, makeInputs: () => tf.NamedTensorMap, attrs: tf.NamedAttrMap): Promise<void> {
-  const baseline = tf.memory().numTensors;
-  const wasm = await runKernel('wasm', kernel, makeInputs, attrs);
-  const cpu = await runKernel('cpu', kernel, makeInputs, attrs);
-  await tf.setBackend('wasm');
-  assertClose(t, wasm, cpu);
-  assert.equal(tf.memory().numTensors, baseline);
-}
 
 before(async () => {
   assert.equal(await ready(), 'wasm');
@@ -377,6 +332,22 @@ test('Identity on wasm shares the data: a clone keeps its values after its sourc
   assert.deepEqual(Array.from(snapshot.dataSync()), [5, 6], 'a snapshot of a variable keeps the values it was taken with');
   assert.deepEqual(Array.from(v.dataSync()), [7, 8]);
   tf.dispose([copy, snapshot, v, first, second]);
+  assert.equal(tf.memory().numTensors, baseline.numTensors);
+  assert.equal(tf.memory().numDataBuffers, baseline.numDataBuffers);
+});
+
+test('Cast on wasm to the dtype a tensor already has shares its data; to another dtype it converts', async () => {
+  await tf.setBackend('wasm');
+  const baseline = tf.memory();
+  const x = tf.tensor1d([1.5, -2, 3]);
+  const same = tf.cast(x, 'float32');
+  assert.equal(tf.memory().numDataBuffers, baseline.numDataBuffers + 1, 'the cast holds no second copy of the data');
+  const ints = tf.cast(x, 'int32');
+  assert.equal(ints.dtype, 'int32');
+  assert.deepEqual(Array.from(ints.dataSync()), [1, -2, 3]);
+  x.dispose();
+  assert.deepEqual(Array.from(same.dataSync()), [1.5, -2, 3]);
+  tf.dispose([same, ints]);
   assert.equal(tf.memory().numTensors, baseline.numTensors);
   assert.equal(tf.memory().numDataBuffers, baseline.numDataBuffers);
 });

@@ -2,6 +2,10 @@
  * Conv2DBackpropFilter for wasm: the gradient of a convolution with respect to
  * its filter.
  *
+ * NHWC with output channels a multiple of 4 (nearly every layer): computed
+ * directly by a SIMD kernel of our own (direct-filter-grad.ts). Where that
+ * module cannot run, or for other channel counts, one of the two ways below.
+ *
  * With few input channels (a first layer: fh*fw*ci <= co), NHWC: the input's
  * patches, one row per filter tap (im2col.ts), against dy as one XNNPACK
  * matmul, with the narrower side packed; cheaper than the convolution below,
@@ -20,6 +24,8 @@ import { dataFormatAttr, input, padAttr, pairAttr, roundingAttr, shape4D, shape4
 import { backpropFilterPads, cropNegative, windowGeometry } from './backprop-geometry';
 import { floatView, heapBackend } from './heap';
 import { patchRows } from './im2col';
+import { convKernels } from './conv-module';
+import { directFilterGrad, directFilterGradApplies } from './direct-filter-grad';
 import { runComposed, spatialPads } from './wasm-ops';
 
 const KERNEL = 'Conv2DBackpropFilter';
@@ -49,6 +55,11 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: { inputs: tf.NamedTens
   const [fh, fw, ci, co] = filterShape;
   const taps = fh * fw * ci;
   const positions = info.batchSize * outH * outW;
+  const direct = dataFormat === 'NHWC' && directFilterGradApplies(co) ? convKernels(backend) : undefined;
+  if (direct !== undefined) {
+    const heap = heapBackend(backend, KERNEL);
+    return runComposed(backend, 'wasm', (ops) => directFilterGrad(ops, heap, direct, x, dy, windowGeometry(info), filterShape));
+  }
   if (dataFormat === 'NHWC' && taps <= co && taps * positions <= IM2COL_MAX_ELEMENTS) {
     const heap = heapBackend(backend, KERNEL);
     return runComposed(backend, 'wasm', (ops) => {

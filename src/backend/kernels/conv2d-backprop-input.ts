@@ -1,7 +1,9 @@
 /**
- * Conv2DBackpropInput for wasm as one XNNPACK convolution, replacing the
- * plain loop tfjs-backend-wasm 4.22 ships (the slowest kernel of a small CNN's
- * training step: about 3x the forward and filter-gradient convolutions together).
+ * Conv2DBackpropInput for wasm, replacing the plain loop tfjs-backend-wasm
+ * 4.22 ships (the slowest kernel of a small CNN's training step: about 3x the
+ * forward and filter-gradient convolutions together). NHWC with input
+ * channels a multiple of 8: a SIMD kernel of our own (direct-input-grad.ts).
+ * Otherwise, or where that module cannot run, as one XNNPACK convolution:
  *
  * The gradient with respect to the input is a full correlation: spread dy out
  * by the stride, pad it, and convolve with the filter flipped in space and with
@@ -9,7 +11,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { dataFormatAttr, input, padAttr, pairAttr, roundingAttr, shape4D, shape4DAttr } from './attrs';
-import { backpropInputPads, cropNegative, spreadByStride } from './backprop-geometry';
+import { backpropInputPads, cropNegative, spreadByStride, windowGeometry } from './backprop-geometry';
+import { convKernels } from './conv-module';
+import { directInputGrad, directInputGradApplies, swappedFilter } from './direct-input-grad';
+import { heapBackend } from './heap';
 import { runComposed, spatialPads } from './wasm-ops';
 
 const KERNEL = 'Conv2DBackpropInput';
@@ -36,9 +41,15 @@ export function fastConv2DBackpropInput(original: tf.KernelConfig): tf.KernelCon
       const [, outH, outW] = shape4D(dy, 'dy', KERNEL);
       const rows = backpropInputPads(h, outH * info.strideHeight, fh, 1, info.padInfo.top);
       const cols = backpropInputPads(w, outW * info.strideWidth, fw, 1, info.padInfo.left);
+      const heap = heapBackend(backend, KERNEL);
+      const [, , , ci] = inputShape;
+      const direct = directInputGradApplies(ci) ? convKernels(backend) : undefined;
+      if (direct !== undefined) {
+        return runComposed(backend, original.backendName, (ops) => directInputGrad(ops, heap, direct, dy, filter, windowGeometry(info), KERNEL));
+      }
       return runComposed(backend, original.backendName, (ops) => {
+        const flipped = swappedFilter(ops, heap, filter, true, KERNEL);
         const spread = spreadByStride(ops, dy, info.strideHeight, info.strideWidth);
-        const flipped = ops.transpose(ops.reverse(filter, [0, 1]), [0, 1, 3, 2]);
         const fit = cropNegative(ops, spread, rows, cols);
         return ops.conv2d(fit.x, flipped, [1, 1], [1, 1], spatialPads(...fit.rows, ...fit.cols));
       });

@@ -6,12 +6,14 @@ import * as tf from '@tensorflow/tfjs';
 import { fastBatchMatMul } from './batch-mat-mul';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { fastConv2DBackpropInput } from './conv2d-backprop-input';
-import { sharingIdentity } from './identity';
+import { directConv2D } from './direct-conv';
+import { sharingCast, sharingIdentity } from './identity';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
 import { maxPoolGradConfig } from './max-pool-grad';
 import { dtypeHonouringOneHot } from './one-hot';
 import { explicitSamePadding, SAME_PADDING_KERNELS } from './same-padding';
+import { leadingAxesSum, rowBroadcastAdd } from './bias';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 
 /** Kernels wasm lacks and training needs (gradients of conv, depthwise conv, gather). */
@@ -45,7 +47,8 @@ function isOurs(kernelName: string, backendName: string): boolean {
  * max-pool-grad.ts, same-padding.ts, one-hot.ts), and swaps its slow
  * Conv2DBackpropInput loop for an XNNPACK convolution (conv2d-backprop-input.ts)
  * and its scalar transposed matmul for XNNPACK's (batch-mat-mul.ts), and makes
- * Identity share its input instead of copying it (identity.ts). Safe to call repeatedly: a kernel
+ * Identity (and a Cast to the same dtype) share its input instead of copying it (identity.ts), and
+ * adds and sums a bias over rows in SIMD loops (bias.ts). Safe to call repeatedly: a kernel
  * already in place (ours, or one a future tfjs release adds) is left alone,
  * so tfjs never warns about duplicates. Returns the kernel names it changed.
  */
@@ -64,12 +67,16 @@ export function registerTrainingKernels(): string[] {
   const wrappers: Array<[string, (original: tf.KernelConfig) => tf.KernelConfig]> = [
     ...SAME_PADDING_KERNELS.map(({ kernelName, depthwise }): [string, (original: tf.KernelConfig) => tf.KernelConfig] => [
       kernelName,
-      (original) => explicitSamePadding(original, depthwise),
+      // Conv2D also takes our own kernel first where it is faster (direct-conv.ts).
+      kernelName === tf.Conv2D ? (original) => directConv2D(explicitSamePadding(original, depthwise)) : (original) => explicitSamePadding(original, depthwise),
     ]),
     [tf.OneHot, dtypeHonouringOneHot],
     [tf.Conv2DBackpropInput, fastConv2DBackpropInput],
     [tf.BatchMatMul, fastBatchMatMul],
     [tf.Identity, sharingIdentity],
+    [tf.Cast, sharingCast],
+    [tf.Sum, leadingAxesSum],
+    [tf.Add, rowBroadcastAdd],
   ];
   for (const [kernelName, wrap] of wrappers) {
     const original = tf.getKernel(kernelName, 'wasm');

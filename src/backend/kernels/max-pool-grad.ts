@@ -9,15 +9,20 @@
  *
  * This version routes each output gradient to the first maximum of its window
  * (strictly greater wins, from -infinity, padding never counts), as the cpu
- * backend does. It is one pass over the input in the wasm heap, where
- * composing it from wasm kernels took 20 passes.
+ * backend does. It runs as tfjs-doctor's own SIMD wasm kernel
+ * (../wasm-module/max-pool-grad.wat) in the backend's memory; where that
+ * module cannot run (see wasm-module/loader.ts), as the JavaScript loop below
+ * on views of the same memory. Both give cpu's numbers.
  */
 import * as tf from '@tensorflow/tfjs';
 import { input, padAttr, pairAttr, roundingAttr, shape4D } from './attrs';
 import { windowGeometry, type WindowGeometry } from './backprop-geometry';
-import { floatView, heapBackend } from './heap';
+import { floatView, heapBackend, type HeapBackend } from './heap';
+import { exportedFunction, heapAddress, wasmModule } from '../wasm-module/loader';
 
 const KERNEL = 'MaxPoolGrad';
+/** The wasm module (src/backend/wasm-module/max-pool-grad.wat). */
+export const MAX_POOL_GRAD_MODULE = 'max-pool-grad';
 
 
 /**
@@ -140,11 +145,22 @@ function maxPoolGrad({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap
   );
   const heap = heapBackend(backend, KERNEL);
   const out = heap.makeOutput([n, h, w, c], 'float32');
+  const g = windowGeometry(info);
+  if (x.dtype === 'float32' && dy.dtype === 'float32' && routeInWasm(heap, x, dy, out, g)) return out;
   // Views after the allocation: making the output may grow the heap.
   const dx = floatView(heap, out, KERNEL);
   dx.fill(0);
-  routeToMaxima(floatView(heap, x, KERNEL), floatView(heap, pooled, KERNEL), floatView(heap, dy, KERNEL), dx, windowGeometry(info));
+  routeToMaxima(floatView(heap, x, KERNEL), floatView(heap, pooled, KERNEL), floatView(heap, dy, KERNEL), dx, g);
   return out;
+}
+
+/** dx = dy routed to the first maximum of each window, by the wasm module; false when it cannot run here. */
+function routeInWasm(heap: HeapBackend, x: tf.TensorInfo, dy: tf.TensorInfo, dx: tf.TensorInfo, g: WindowGeometry): boolean {
+  const kernels = wasmModule(heap, MAX_POOL_GRAD_MODULE);
+  if (kernels === undefined) return false;
+  const { n, h, w, c, outH, outW, fh, fw, sh, sw, top, left } = g;
+  exportedFunction(kernels, 'maxPoolGrad')(heapAddress(heap, x), heapAddress(heap, dy), heapAddress(heap, dx), n, h, w, c, outH, outW, fh, fw, sh, sw, top, left);
+  return true;
 }
 
 export const maxPoolGradConfig: tf.KernelConfig = {
