@@ -111,12 +111,18 @@ function tensorsOf(setup: Setup): tf.Tensor[] {
 
 function asTensor(value: unknown): tf.Tensor | undefined {
   if (value instanceof tf.Tensor) return value;
-  if (Array.isArray(value)) return tf.tensor(value as number[]);
+  if (Array.isArray(value) && !value.some((v) => v instanceof tf.Tensor)) return tf.tensor(value as number[]);
   return undefined;
 }
 
+/** The inputs as fit takes them: one tensor, or one tensor per input of a several-input model (given as a list). */
+function asInputs(value: unknown): tf.Tensor | tf.Tensor[] | undefined {
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => v instanceof tf.Tensor)) return value as tf.Tensor[];
+  return asTensor(value);
+}
+
 /** Accuracy of predictions against one-hot, sparse or binary labels. */
-function accuracy(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): number {
+function accuracy(model: tf.LayersModel, x: tf.Tensor | tf.Tensor[], y: tf.Tensor): number {
   return tf.tidy(() => {
     const pred = model.predict(x) as tf.Tensor;
     const units = pred.shape[pred.shape.length - 1] ?? 1;
@@ -131,7 +137,7 @@ function accuracy(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): number {
 export async function plainFit(setup: Setup, trainsTo: TrainsTo | undefined, fitMetric: TrainsTo['metric'] | undefined, seed: number): Promise<FitResult | undefined> {
   const data = setup.data;
   if (!('x' in data) || !('y' in data)) return undefined;
-  const x = asTensor(data.x);
+  const x = asInputs(data.x);
   const y = asTensor(data.y);
   if (!x || !y) return undefined;
   const metric = fitMetric ?? ((setup.model.outputs[0].shape.at(-1) ?? 1) > 1 ? 'acc' : 'loss');
@@ -151,7 +157,7 @@ export async function plainFit(setup: Setup, trainsTo: TrainsTo | undefined, fit
     return { metric, value, threshold: trainsTo?.threshold, ok };
   } finally {
     Math.random = original;
-    if (x !== data.x) x.dispose();
+    if (x !== data.x && x instanceof tf.Tensor) x.dispose();
     if (y !== data.y) y.dispose();
   }
 }
