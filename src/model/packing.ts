@@ -8,7 +8,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-const product = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** Row shapes of the model's inputs (without the batch axis); null when one has a free dimension. */
 export function inputRowShapes(model: tf.LayersModel): number[][] | null {
@@ -32,7 +31,7 @@ export function unpackRows(packed: tf.Tensor, shapes: readonly number[][]): tf.T
     const flat = packed.rank === 2 ? packed : tf.reshape(packed, [rows, -1]);
     let start = 0;
     return shapes.map((shape) => {
-      const size = product(shape);
+      const size = tf.util.sizeFromShape(shape);
       const columns = tf.slice(flat, [0, start], [rows, size]);
       const part = shape.length === 1 ? columns : tf.reshape(columns, [rows, ...shape]);
       start += size;

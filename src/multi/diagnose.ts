@@ -66,7 +66,6 @@ interface Facet {
   options: ResolvedOptions;
 }
 
-const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** The sub-model from the inputs output `j` reads to output `j` (shares the user's layers; the whole model when it is that). */
 function outputModel(model: tf.LayersModel, inputs: number[], j: number): tf.LayersModel {
@@ -76,7 +75,7 @@ function outputModel(model: tf.LayersModel, inputs: number[], j: number): tf.Lay
 
 function facetsOf(model: tf.LayersModel, opts: ResolvedOptions, shapes: { inputs: number[][]; outputs: number[][] }): { facets: Facet[]; parts: { name: string; loss: ResolvedLoss }[] } {
   const classNames = classNamesPerOutput(model, opts);
-  const packedShape = (inputs: number[]): number[] => (inputs.length === 1 ? shapes.inputs[inputs[0]] : [inputs.reduce((s, i) => s + sizeOf(shapes.inputs[i]), 0)]);
+  const packedShape = (inputs: number[]): number[] => (inputs.length === 1 ? shapes.inputs[inputs[0]] : [inputs.reduce((s, i) => s + tf.util.sizeFromShape(shapes.inputs[i]), 0)]);
   const knownLoss = typeof opts.loss !== 'function';
   const outputs = model.outputNames.map((name, j) => {
     const inputs = feedingInputs(model, j);
@@ -105,9 +104,10 @@ function facetsOf(model: tf.LayersModel, opts: ResolvedOptions, shapes: { inputs
   });
   const all = model.inputNames.map((_, i) => i);
   const parts = outputs.map((o, j) => ({ name: o.name, loss: o.loss, weight: 1, labelShape: [] as number[], outputShape: shapes.outputs[j] }));
+  const packedUnits = shapes.outputs.reduce((s, shape) => s + tf.util.sizeFromShape(shape), 0);
   const wholeFacts: ModelFacts = single ? { ...outputs[0].facts, inputShape: packedShape(all) } : {
-    inputShape: packedShape(all), outputShape: [shapes.outputs.reduce((s, shape) => s + sizeOf(shape), 0)],
-    outputUnits: shapes.outputs.reduce((s, shape) => s + sizeOf(shape), 0), outputActivation: 'linear',
+    inputShape: packedShape(all), outputShape: [packedUnits],
+    outputUnits: packedUnits, outputActivation: 'linear',
     outputLayer: model.outputNames.join(', '), parameterCount: model.countParams(),
   };
   facets.push({

@@ -19,8 +19,6 @@ import { heapBackend } from './heap';
 import { convKernels } from './conv-module';
 import { heapAddress } from '../wasm-module/loader';
 
-const elements = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
-
 /**
  * How many leading axes `axis` reduces when it names a prefix of `shape`'s
  * axes in order (not all of them); 0 otherwise. In another order the
@@ -37,7 +35,7 @@ export function leadingAxes(axis: number | number[], shape: number[]): number {
 export function isRowOf(small: number[], big: number[]): boolean {
   const first = small.findIndex((d) => d !== 1);
   const row = first < 0 ? [] : small.slice(first);
-  if (small.length > big.length || row.length === 0 || elements(row) === elements(big)) return false;
+  if (small.length > big.length || row.length === 0 || tf.util.sizeFromShape(row) === tf.util.sizeFromShape(big)) return false;
   const tail = big.slice(big.length - row.length);
   return row.every((d, i) => d === tail[i]);
 }
@@ -57,7 +55,7 @@ export function leadingAxesSum(original: tf.KernelConfig): tf.KernelConfig {
       const outShape = attrs?.keepDims === true ? [...x.shape.slice(0, reduced).map(() => 1), ...kept] : kept;
       const heap = heapBackend(backend, 'Sum');
       const out = heap.makeOutput(outShape, 'float32');
-      kernels.sumRows(heapAddress(heap, x), heapAddress(heap, out), elements(x.shape.slice(0, reduced)), elements(kept));
+      kernels.sumRows(heapAddress(heap, x), heapAddress(heap, out), tf.util.sizeFromShape(x.shape.slice(0, reduced)), tf.util.sizeFromShape(kept));
       return out;
     },
   };
@@ -77,8 +75,8 @@ export function rowBroadcastAdd(original: tf.KernelConfig): tf.KernelConfig {
       if (big === undefined || row === undefined || kernels === undefined) return run({ inputs, backend, attrs });
       const heap = heapBackend(backend, 'Add');
       const out = heap.makeOutput(big.shape, 'float32');
-      const cols = elements(row.shape);
-      kernels.addRows(heapAddress(heap, big), heapAddress(heap, row), heapAddress(heap, out), elements(big.shape) / cols, cols);
+      const cols = tf.util.sizeFromShape(row.shape);
+      kernels.addRows(heapAddress(heap, big), heapAddress(heap, row), heapAddress(heap, out), tf.util.sizeFromShape(big.shape) / cols, cols);
       return out;
     },
   };

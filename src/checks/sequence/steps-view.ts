@@ -32,7 +32,7 @@ function classes(values: ArrayLike<number>, r: number, width: number, steps: num
 /** Input tokens per step of a row: ids feeding an Embedding, one-hot steps, or the first feature of each step. */
 function inputTokens(ctx: CheckContext, x: ArrayLike<number>, r: number): string[] {
   const shape = ctx.profile.train.rowShape;
-  const size = shape.reduce((a, b) => a * b, 1);
+  const size = tf.util.sizeFromShape(shape);
   const row = Array.from(x).slice(r * size, (r + 1) * size);
   if (tokenInput(ctx.model) && shape.length === 1) return row.map((id) => tokenOf(Math.round(id), ctx.vocabulary));
   if (shape.length === 2 && isOneHotSteps([row], shape[1])) return stepIds(row, shape[1]).map((id) => tokenOf(id, ctx.vocabulary));
