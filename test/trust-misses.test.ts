@@ -142,6 +142,37 @@ test('diagnose(softmax output, a sparse custom loss that softmaxes again) finds 
   model.dispose();
 });
 
+test('diagnose(sigmoid output, tf.losses.sigmoidCrossEntropy) reports sigmoid applied twice; logits into the same loss are clean', async () => {
+  const regression = tabularData(300);
+  const data = { x: regression.x, y: tf.tidy(() => tf.cast(tf.greater(regression.y, 0), 'float32')) };
+  regression.y.dispose();
+  const logitsLoss = (y: tf.Tensor, p: tf.Tensor) => tf.losses.sigmoidCrossEntropy(y, p);
+  const binary = (activation: 'sigmoid' | 'linear', loss: string | typeof logitsLoss = logitsLoss) => withSeed(1, () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ inputShape: [data.x.shape[1] ?? 0], units: 16, activation: 'relu' }));
+    model.add(tf.layers.dense({ units: 1, activation }));
+    model.compile({ optimizer: 'adam', loss });
+    return model;
+  });
+  const model = binary('sigmoid');
+  const report = await diagnosed(model, data);
+  const finding = report.findings.find((f) => f.id === 'loss-output-mismatch');
+  assert.equal(finding?.evidence.kind, 'sigmoid-twice');
+  assert.equal(finding?.severity, 'warning');
+  // ln(1 + 1/e) per label 1 and ln 2 per label 0: between the two, and what the probe rows' label mix gives.
+  const floor = Number(finding?.evidence.floor);
+  assert.ok(floor > Math.log(1 + 1 / Math.E) && floor < Math.LN2, `floor ${floor}`);
+  assert.ok(Math.abs(floor - Number(finding?.evidence.expected)) < 0.02 * floor, `floor ${floor}, expected ${finding?.evidence.expected}`);
+  assert.equal(report.triage?.first, 'loss-output-mismatch');
+  model.dispose();
+  for (const fixed of [binary('linear'), binary('sigmoid', 'binaryCrossentropy')]) {
+    const clean = await diagnosed(fixed, data);
+    assert.deepEqual(alarms(clean.findings), []);
+    fixed.dispose();
+  }
+  tf.dispose([data.x, data.y]);
+});
+
 const finding = (id: Finding['id'], severity: Finding['severity'], evidence: Finding['evidence'] = {}, layer?: string): Finding => ({
   id, severity, title: id, detail: id, fix: '', checklist: 'T2', evidence, ...(layer ? { layer } : {}),
 });

@@ -119,6 +119,25 @@ export function lossAppliesSoftmaxAgain(e: { lossName: string; units: number; la
   };
 }
 
+/** A custom loss that applies sigmoid to the output of a sigmoid layer (tf.losses.sigmoidCrossEntropy expects logits). */
+export function lossAppliesSigmoidAgain(e: { lossName: string; units: number; layer: string; floor: number; expected: number; logitLoss: number; positives: number }): Finding {
+  return {
+    id: 'loss-output-mismatch',
+    severity: 'warning',
+    title: 'Sigmoid applied twice: a sigmoid output and a loss that expects logits',
+    detail: `Layer ${e.layer} already outputs sigmoid probabilities, and the loss (${e.lossName}) applies sigmoid to them again: ` +
+      `it scores a perfect prediction (exactly the labels) at ${num(e.floor)}, which is what a loss on logits gives: ln(1 + 1/e) = ${num(Math.log(1 + 1 / Math.E))} ` +
+      `for each label 1 and ln 2 = ${num(Math.LN2)} for each label 0 (${num(e.expected)} with ${pct(e.positives)} of the labels 1); fed logits instead (+-30) it gives ${num(e.logitLoss)}. ` +
+      `A sigmoid of values in [0, 1] stays between 0.5 and ${num(1 / (1 + Math.exp(-1)))}, so the loss cannot fall below ${num(e.floor)}, ` +
+      'every prediction reads as at least 0.5, and the gradients are squashed: the model learns slower and the loss curve misleads.',
+    fix: "Remove activation: 'sigmoid' from the last layer (output logits) and keep the loss, applying tf.sigmoid to predictions when you need " +
+      "probabilities; or keep the sigmoid and use loss: 'binaryCrossentropy'.",
+    layer: e.layer,
+    evidence: { kind: 'sigmoid-twice', lossName: e.lossName, activation: 'sigmoid', units: e.units, floor: e.floor, expected: e.expected, logitLoss: e.logitLoss },
+    checklist: 'L2',
+  };
+}
+
 export function dataTooSmall(e: { rows: number; smallestClass?: string; smallestCount?: number; perClassGuide: number }): Finding {
   const detail = e.smallestClass !== undefined
     ? `${e.rows} samples; the rarest class, ${e.smallestClass}, has ${e.smallestCount}. A common rule of thumb for training from scratch is about ${e.perClassGuide} examples per class.`

@@ -140,7 +140,8 @@ function matchLossToOutput(finding: Finding, ctx: VerifyContext): FixSetup | und
     case 'softmax-one-unit':
       return outputActivation(ctx, 'sigmoid');
     case 'softmax-twice':
-      // The loss already applies softmax: the output layer gives it logits.
+    case 'sigmoid-twice':
+      // The loss already applies softmax (sigmoid): the output layer gives it logits.
       return outputActivation(ctx, 'linear');
     case 'softmax-binary-crossentropy':
     case 'squashed-mse-classes':

@@ -17,6 +17,7 @@ import { sgdLrTooHigh } from './sgd-lr-too-high';
 import { sgdLrTooLow } from './sgd-lr-too-low';
 import { sigmoidBceMulticlass } from './sigmoid-bce-multiclass';
 import { softmaxOneUnit } from './softmax-one-unit';
+import { sigmoidTwice } from './sigmoid-twice';
 import { softmaxTwice } from './softmax-twice';
 import { sparseLabelsCategorical } from './sparse-labels-categorical';
 import { tanhOutputRegression } from './tanh-output-regression';
@@ -34,6 +35,8 @@ export const REAL_BUGS: readonly RealBug[] = [
   softmaxOneUnit, binaryCrossentropyMulticlass, sigmoidBceMulticlass, reluOutputNegative, tanhOutputRegression, broadcastMse,
   // trust (s4): pixels scaled twice, every input row the same, softmax applied twice
   pixelsDividedTwice, integerPixelsZero, softmaxTwice,
+  // s5: sigmoid applied twice
+  sigmoidTwice,
   // optimization and initialization
   sgdLrTooLow, sgdLrTooHigh, adamLrHigh, dyingRelu, deepSigmoid, zeroInit, frozenOnlyLayer,
 ];

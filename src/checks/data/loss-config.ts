@@ -9,7 +9,7 @@ import type { Finding } from '../../types';
 import { layersFrozen, lossOutputMismatch, regularizationDominates, type MismatchKind } from '../../messages/data';
 import { predictRows } from './shared';
 import { softmaxOnMultilabel } from '../norm/multilabel-loss';
-import { softmaxAppliedTwice } from './logits-loss';
+import { sigmoidAppliedTwice, softmaxAppliedTwice } from './logits-loss';
 
 const PROBABILITY_LOSSES = new Set(['categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy']);
 const SQUARED_LOSSES = new Set(['meanSquaredError', 'meanAbsoluteError']);
@@ -79,7 +79,7 @@ export const lossConfigCheck: Check = {
     const kind = mismatchKind(ctx);
     const mismatch = softmaxOnMultilabel(ctx) ??
       (kind && lossOutputMismatch({ kind, lossName: ctx.info.lossName, activation: ctx.facts.outputActivation, units: ctx.facts.outputUnits, layer: ctx.facts.outputLayer })) ??
-      softmaxAppliedTwice(ctx);
+      softmaxAppliedTwice(ctx) ?? sigmoidAppliedTwice(ctx);
     const findings = [mismatch, penalty(ctx), frozen(ctx)].filter((f): f is Finding => f !== undefined);
     return { findings };
   },
