@@ -167,10 +167,26 @@ test('diagnose(addition rnn, per-timestep one-hot labels [n, 3, 12]) reads 12 cl
   // Per-timestep entropy of the answer characters: below ln 12 = 2.48 (spaces and 1s are common), far above 0.49.
   const chance = report.context.chanceLoss ?? 0;
   assert.ok(chance > 1.5 && chance < Math.log(12), String(chance));
-  assert.equal(report.checks.find((c) => c.id === 'label-relation')?.status, 'skipped');
+  // Judged on each answer's bag of characters: linked.
+  assert.equal(report.checks.find((c) => c.id === 'label-relation')?.status, 'pass');
   const rows = report.measurements.predictions?.rows ?? [];
   assert.ok(rows.length > 0 && rows.every((r) => r.label.split(' ').length >= 3), rows[0]?.label);
   assert.equal(report.measurements.dataProfile?.labels.reduce((sum, l) => sum + l.count, 0), 600 * 3);
+  model.dispose();
+});
+
+test('diagnose(addition rnn, answers shuffled apart from their questions) reports labels-unrelated on the answers\' bags of characters', async () => {
+  const { x, y } = additionData(600);
+  const answers = y as number[][][];
+  const order = shuffledIndices(answers.length, seededRandom(4));
+  const model = additionModel();
+  const report = await diagnoseNoLeak(model, { x, y: order.map((i) => answers[i]) });
+  const f = findingOf(report, 'labels-unrelated');
+  // p above 0.25 is an error, between 0.05 and 0.25 a warning: shuffled pairs land in either.
+  assert.ok(f.severity === 'error' || f.severity === 'warning', f.severity);
+  assert.match(f.detail, /bag of tokens/);
+  assert.equal(f.evidence.metric, 'R2');
+  assert.equal(report.triage?.first, 'labels-unrelated');
   model.dispose();
 });
 

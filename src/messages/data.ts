@@ -235,13 +235,16 @@ export function labelsImbalanced(e: { ratio: number; rarest: string; rarestCount
 export function labelsUnrelated(e: {
   baseline: string; score: number; nullMean: number; null95: number; p: number; permutations: number;
   metric: 'balanced accuracy' | 'R2'; heldOut: number; tokens: boolean; severity: 'error' | 'warning';
+  /** What the probes predict, when not the labels themselves (each target sequence's bag of tokens). */
+  predicting?: string;
 }): Finding {
   const weak = e.severity === 'warning';
+  const predicting = e.predicting ? ` predicting ${e.predicting}` : '';
   return {
     id: 'labels-unrelated',
     severity: e.severity,
     title: weak ? 'Labels show at most a weak link to the inputs' : 'Labels look unrelated to the inputs',
-    detail: `The best simple probe (${e.baseline}${e.tokens ? ', on bags of tokens' : ''}) fitted on part of the sample scores ${e.metric} ${num(e.score)} on ${e.heldOut} held-out samples. With the labels shuffled (${e.permutations} seeded permutations) the same probes score ${num(e.nullMean)} on average, and ${num(e.null95)} at the 95th percentile: p = ${num(e.p)}. ${weak ? 'The real labels do only slightly better than shuffled ones.' : 'The real labels do no better than shuffled ones.'} When even simple models find no link, the pairing of inputs and labels is usually broken: shuffled or misaligned labels.`,
+    detail: `The best simple probe (${e.baseline}${e.tokens ? ', on bags of tokens' : ''})${predicting} fitted on part of the sample scores ${e.metric} ${num(e.score)} on ${e.heldOut} held-out samples. With the labels shuffled (${e.permutations} seeded permutations) the same probes score ${num(e.nullMean)} on average, and ${num(e.null95)} at the 95th percentile: p = ${num(e.p)}. ${weak ? 'The real labels do only slightly better than shuffled ones.' : 'The real labels do no better than shuffled ones.'} When even simple models find no link, the pairing of inputs and labels is usually broken: shuffled or misaligned labels.`,
     fix: 'Check that x and y are shuffled together (one permutation for both), that labels come from the same rows as the inputs, and look at the sample grid with its labels.',
     evidence: { baseline: e.baseline, metric: e.metric, score: e.score, nullMean: e.nullMean, null95: e.null95, p: e.p, permutations: e.permutations, heldOut: e.heldOut },
     checklist: 'D3',

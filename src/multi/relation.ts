@@ -11,6 +11,7 @@ import type { CheckContext } from '../checks/base';
 import { unpackRows } from '../model/packing';
 import type { FacetPick } from './data';
 import { embeddingsOf } from './facets';
+import { stepIds } from '../checks/data/bags';
 
 /** Positions (over all rows and steps) that must match for an input to count as the shifted labels. */
 const SHIFTED_SHARE = 0.9;
@@ -29,14 +30,6 @@ export interface ForcedInput {
   reason: 'shifted' | 'vocabulary';
 }
 
-/** Label ids per step ([n, T]): argmax of one-hot steps ([n, T, C]) or the values ([n, T]). */
-export function stepIds(labels: tf.Tensor): number[][] | undefined {
-  if (labels.rank !== 2 && labels.rank !== 3) return undefined;
-  const ids = tf.tidy(() => (labels.rank === 3 && (labels.shape[2] ?? 1) > 1 ? tf.argMax(labels, 2) : tf.reshape(labels, [labels.shape[0], -1])));
-  const rows = ids.arraySync() as number[][];
-  ids.dispose();
-  return rows;
-}
 
 /** Share of positions t >= 1 where the input's step t equals the label of step t - 1. */
 function shiftedShare(rows: number[][], labels: number[][]): number {

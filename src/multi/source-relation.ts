@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Check, CheckContext, CheckResult } from '../checks/base';
-import { HOLD_OUT, LINK_P, LINK_Z, MAX_ROWS, MIN_HELD_OUT, PERMUTATIONS, UNRELATED_P, compareWithNull, quantile, split, tokenBags } from '../checks/data/relation';
+import { HOLD_OUT, MAX_ROWS, MIN_HELD_OUT, PERMUTATIONS, UNRELATED_P, compareWithNull, nullStats, split } from '../checks/data/relation';
 import { multiRegressionScores } from '../checks/data/probes';
 import { shuffledIndices } from '../context/random';
 import type { LabelRelation } from '../measurements';
@@ -18,7 +18,8 @@ import { severalMessages } from '../messages/several';
 import { unpackRows } from '../model/packing';
 import type { FacetPick } from './data';
 import { embeddingsOf } from './facets';
-import { stepIds, type ForcedInput } from './relation';
+import type { ForcedInput } from './relation';
+import { MAX_TARGET_CLASSES, targetBags, tokenBags } from '../checks/data/bags';
 
 /** One source input as features: token ids as bags of tokens, anything else as its values. */
 function sourceFeatures(model: tf.LayersModel, index: number, part: tf.Tensor): { x: tf.Tensor2D; words: string } {
@@ -28,35 +29,6 @@ function sourceFeatures(model: tf.LayersModel, index: number, part: tf.Tensor): 
   const { counts, buckets } = tokenBags(flat.dataSync(), rows, flat.shape[1]);
   flat.dispose();
   return { x: tf.tensor2d(counts, [rows, buckets]), words: `input '${model.inputNames[index]}' as bags of tokens` };
-}
-
-/**
- * Target classes kept at most, those whose counts vary most over the rows: the
- * probes predict every kept column for every permutation at once (a
- * 5000-token vocabulary would make rows x 500,000 targets; the ridge solve
- * costs features^2 per column).
- */
-const MAX_TARGET_CLASSES = 16;
-
-/** The columns of `bags` that vary most over the rows (at most MAX_TARGET_CLASSES, constant ones dropped). */
-function mostVaried(bags: number[][]): number[][] {
-  const columns = bags[0]?.length ?? 0;
-  const spread = Array.from({ length: columns }, (_, c) => {
-    const mean = bags.reduce((sum, row) => sum + row[c], 0) / bags.length;
-    return { c, variance: bags.reduce((sum, row) => sum + (row[c] - mean) ** 2, 0) };
-  }).filter((s) => s.variance > 0).sort((a, b) => b.variance - a.variance || a.c - b.c).slice(0, MAX_TARGET_CLASSES);
-  const kept = spread.map((s) => s.c).sort((a, b) => a - b);
-  return bags.map((row) => kept.map((c) => row[c]));
-}
-
-/** Each row's bag of target tokens ([rows, classes]): one-hot steps summed over time, or ids counted. */
-function targetBags(labels: tf.Tensor): number[][] | undefined {
-  if (labels.rank === 3 && (labels.shape[2] ?? 1) > 1) return mostVaried(tf.tidy(() => tf.sum(labels, 1)).arraySync() as number[][]);
-  const ids = stepIds(labels);
-  if (!ids || ids.length === 0) return undefined;
-  const width = ids[0].length;
-  const { counts, buckets } = tokenBags(ids.flat(), ids.length, width);
-  return mostVaried(Array.from({ length: ids.length }, (_, r) => Array.from(counts.subarray(r * buckets, (r + 1) * buckets))));
 }
 
 /** The columns of `x` that vary over the rows (ids that never occur say nothing, and each costs the ridge solve); call inside tf.tidy. */
@@ -94,11 +66,7 @@ export function sourceRelationCheck(model: tf.LayersModel, pick: FacetPick, forc
       try {
         const sets = [targets, ...Array.from({ length: PERMUTATIONS }, () => shuffledIndices(rows, ctx.random).map((i) => targets[i]))];
         const result = compareWithNull(multiRegressionScores(s, sets));
-        const nullMean = result.nulls.reduce((a, b) => a + b, 0) / result.nulls.length;
-        const null95 = quantile(result.nulls, 0.95);
-        const nullStd = Math.sqrt(result.nulls.reduce((sum, v) => sum + (v - nullMean) ** 2, 0) / result.nulls.length);
-        const z = nullStd > 0 ? (result.score - nullMean) / nullStd : result.score > nullMean ? Infinity : 0;
-        const linked = result.p <= LINK_P && z >= LINK_Z;
+        const { nullMean, null95, z, linked } = nullStats(result);
         const judged = sources.map((i) => model.inputNames[i]);
         const leftOut = [{ input: forced.name, reason: severalMessages.relationLeftOut(forced.reason, output) }];
         const representation = `each target's bag of tokens (${targets[0].length} ${targets[0].length === MAX_TARGET_CLASSES ? 'most varied ' : ''}classes counted over the steps) from ${described.map((d) => d.words).join(' and ')}`;

@@ -43,8 +43,10 @@ function weatherData(raw: boolean): { x: tf.Tensor; y: tf.Tensor } {
   return { x: tf.tensor3d(series), y: tf.tensor2d(targets, [targets.length, 1]) };
 }
 
-function additionData(): { x: tf.Tensor; y: tf.Tensor } {
-  const { x, y } = additions(ROWS);
+/** The questions and their answers; (`shuffled`) the answers in another row order, as when the two lists are shuffled separately. */
+function additionData(shuffled = false): { x: tf.Tensor; y: tf.Tensor } {
+  const { x, y: answers } = additions(ROWS);
+  const y = shuffled ? shuffle({ x: answers.map((_, i) => [i]), labels: answers.map((_, i) => i) }, 4).labels.map((i) => answers[i]) : answers;
   return { x: tf.tensor3d(x.map((ids) => oneHotSteps(ids, ADDITION.chars))), y: tf.tensor3d(y.map((ids) => oneHotSteps(ids, ADDITION.chars))) };
 }
 
@@ -142,6 +144,11 @@ const FAULTS: readonly InjectedFault[] = [
     kind: 'fault', id: 'zoo-addition-rnn-wrong-loss', base: 'zoo-addition-rnn', symptom: 'binaryCrossentropy on the per-timestep softmax outputs',
     expected: { rootCause: 'loss-output-mismatch' },
     build: () => ({ model: additionRnn('binaryCrossentropy'), data: additionData() }),
+  },
+  {
+    kind: 'fault', id: 'zoo-addition-rnn-shuffled-answers', base: 'zoo-addition-rnn', symptom: "answers shuffled apart from their questions ('a+b' paired with another row's sum)",
+    expected: { rootCause: 'labels-unrelated' },
+    build: () => ({ model: additionRnn(), data: additionData(true) }),
   },
   {
     kind: 'fault', id: 'zoo-text-lstm-lr-high', base: 'zoo-text-lstm', symptom: 'RMSProp at 2 without gradient clipping: the recurrent updates explode',

@@ -9,13 +9,14 @@
  * between raw ids mean nothing.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Check, CheckContext } from '../base';
+import type { Check, CheckContext, CheckResult } from '../base';
 import type { Task } from '../../types';
 import { labelsUnrelated } from '../../messages/data';
 import { feedsEmbedding } from '../../context/infer';
 import { shuffledIndices } from '../../context/random';
 import { classesOf, isClassification, labelStepsOf } from './shared';
-import { classificationScores, regressionScores, type ProbeSplit } from './probes';
+import { classificationScores, multiRegressionScores, regressionScores, type ProbeSplit } from './probes';
+import { MAX_TARGET_CLASSES, targetBags, tokenBags } from './bags';
 
 /** Share of the sample held out for scoring. */
 export const HOLD_OUT = 0.25;
@@ -47,23 +48,7 @@ export const UNRELATED_P = 0.25;
 export const MIN_HELD_OUT_PER_CLASS = 8;
 /** Up to this many classes, each weighs at least 20% of balanced accuracy: the rarest must have MIN_HELD_OUT_PER_CLASS rows. */
 const FEW_CLASSES = 5;
-/** Token ids fold into this many bag-of-tokens buckets (id modulo buckets). */
-const TOKEN_BUCKETS = 512;
 
-/** Token ids ([rows, width] values) as counts per id, folded into at most TOKEN_BUCKETS buckets; negative and non-finite ids are not counted. */
-export function tokenBags(ids: ArrayLike<number>, rows: number, width: number): { counts: Float32Array; buckets: number } {
-  let maxId = 0;
-  for (let i = 0; i < ids.length; i++) if (Number.isFinite(ids[i]) && ids[i] > maxId) maxId = ids[i];
-  const buckets = Math.min(TOKEN_BUCKETS, Math.floor(maxId) + 1);
-  const counts = new Float32Array(rows * buckets);
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < width; j++) {
-      const id = ids[r * width + j];
-      if (Number.isFinite(id) && id >= 0) counts[r * buckets + (Math.floor(id) % buckets)]++;
-    }
-  }
-  return { counts, buckets };
-}
 
 /** Rows as flat feature vectors: the values themselves, or token counts for ids feeding an Embedding. */
 export function features(ctx: CheckContext, rows: number): { x: tf.Tensor2D; representation: string } {
@@ -122,6 +107,50 @@ export function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
+/** The observed score against its null: mean, 95th percentile, z, and whether it counts as a link (p and z both). */
+export function nullStats(result: NullComparison): { nullMean: number; null95: number; z: number; linked: boolean } {
+  const nullMean = result.nulls.reduce((a, b) => a + b, 0) / result.nulls.length;
+  const null95 = quantile(result.nulls, 0.95);
+  const nullStd = Math.sqrt(result.nulls.reduce((sum, v) => sum + (v - nullMean) ** 2, 0) / result.nulls.length);
+  const z = nullStd > 0 ? (result.score - nullMean) / nullStd : result.score > nullMean ? Infinity : 0;
+  return { nullMean, null95, z, linked: result.p <= LINK_P && z >= LINK_Z };
+}
+
+/**
+ * Per-timestep targets (addition-rnn, a language model's next tokens): each
+ * target sequence's bag of tokens predicted from the inputs (bags of tokens
+ * for ids feeding an Embedding), R2 on held-out rows against the same probes
+ * on the targets shuffled apart from their inputs.
+ */
+async function sequenceRelation(ctx: CheckContext, rows: number): Promise<CheckResult> {
+  const labels = tf.tidy(() => tf.slice(ctx.train.y, 0, rows));
+  const targets = targetBags(labels);
+  labels.dispose();
+  if (!targets || targets.some((row) => row.some((v) => !Number.isFinite(v)))) return { findings: [], skipped: 'some targets are not finite' };
+  const classes = targets[0]?.length ?? 0;
+  if (classes === 0) return { findings: [], skipped: 'every target sequence holds the same tokens: no pairing to judge' };
+  const { x, representation } = features(ctx, rows);
+  const s = split(x);
+  x.dispose();
+  try {
+    const sets = [targets, ...Array.from({ length: PERMUTATIONS }, () => shuffledIndices(rows, ctx.random).map((i) => targets[i]))];
+    const result = compareWithNull(multiRegressionScores(s, sets));
+    const { nullMean, null95, z, linked } = nullStats(result);
+    const bags = `each target sequence's bag of tokens (${classes} ${classes === MAX_TARGET_CLASSES ? 'most varied ' : ''}classes counted over its steps)`;
+    const note = `${result.baseline} predicting ${bags} from ${representation}: R2 ${result.score.toFixed(3)} vs ${nullMean.toFixed(3)} on ${result.nulls.length} permutations ` +
+      `(95th percentile ${null95.toFixed(3)}), p = ${result.p.toFixed(2)}, z = ${Number.isFinite(z) ? z.toFixed(1) : 'inf'} (${s.testRows} held out)`;
+    const extra = { 'label-relation': { baseline: result.baseline, score: result.score, nullMean, null95, p: result.p, z: Number.isFinite(z) ? z : 1e9, permutations: result.nulls.length } };
+    if (linked) return { findings: [], note, measurements: { extra } };
+    const finding = labelsUnrelated({
+      baseline: result.baseline, score: result.score, nullMean, null95, p: result.p, permutations: result.nulls.length,
+      metric: 'R2', heldOut: s.testRows, tokens: feedsEmbedding(ctx.model), severity: result.p > UNRELATED_P ? 'error' : 'warning', predicting: bags,
+    });
+    return { findings: [finding], note, measurements: { extra } };
+  } finally {
+    tf.dispose([s.fitX, s.testX]);
+  }
+}
+
 export const relationCheck: Check = {
   id: 'label-relation',
   checklist: ['D3', 'D4', 'S4'],
@@ -129,10 +158,11 @@ export const relationCheck: Check = {
   async run(ctx: CheckContext) {
     const task = ctx.info.task.value;
     if (task === 'multilabel') return { findings: [], skipped: 'multilabel targets are judged per label by label-relation-multilabel' };
-    if (labelStepsOf(ctx) > 1) return { findings: [], skipped: 'per-timestep (sequence) labels are not judged by a one-label-per-sample probe' };
-    if (ctx.profile.train.labels.width > 1 && task === 'regression') return { findings: [], skipped: 'multi-column regression targets are not judged yet' };
+    const sequence = labelStepsOf(ctx) > 1;
+    if (!sequence && ctx.profile.train.labels.width > 1 && task === 'regression') return { findings: [], skipped: 'multi-column regression targets are not judged yet' };
     const rows = Math.min(ctx.train.x.shape[0], MAX_ROWS[ctx.info.budget]);
     if (Math.floor(rows * HOLD_OUT) < MIN_HELD_OUT) return { findings: [], skipped: `too few samples (${rows}) for a held-out baseline` };
+    if (sequence) return sequenceRelation(ctx, rows);
     const classification = isClassification(ctx);
     const labelsPart = tf.tidy(() => tf.slice(ctx.train.y, 0, rows));
     const targets = classification ? probeClasses(task, labelsPart) : Array.from(labelsPart.dataSync());
@@ -159,13 +189,10 @@ export const relationCheck: Check = {
       const probes = classification ? classificationScores(s, labelSets) : regressionScores(s, labelSets);
       const result = compareWithNull(probes);
       const metric = classification ? 'balanced accuracy' : 'R2';
-      const nullMean = result.nulls.reduce((a, b) => a + b, 0) / result.nulls.length;
-      const null95 = quantile(result.nulls, 0.95);
+      const { nullMean, null95, z, linked } = nullStats(result);
       const note = `${result.baseline} on ${representation}: ${metric} ${result.score.toFixed(3)} vs ${nullMean.toFixed(3)} on ${result.nulls.length} label permutations (95th percentile ${null95.toFixed(3)}), p = ${result.p.toFixed(2)} (${s.testRows} held out)`;
-      const nullStd = Math.sqrt(result.nulls.reduce((sum, v) => sum + (v - nullMean) ** 2, 0) / result.nulls.length);
-      const z = nullStd > 0 ? (result.score - nullMean) / nullStd : result.score > nullMean ? Infinity : 0;
       const extra = { 'label-relation': { baseline: result.baseline, score: result.score, nullMean, null95, p: result.p, z: Number.isFinite(z) ? z : 1e9, permutations: result.nulls.length } };
-      if (result.p <= LINK_P && z >= LINK_Z) return { findings: [], note: `${note}, z = ${z.toFixed(1)}`, measurements: { extra } };
+      if (linked) return { findings: [], note: `${note}, z = ${z.toFixed(1)}`, measurements: { extra } };
       return {
         findings: [labelsUnrelated({
           baseline: result.baseline, score: result.score, nullMean, null95, p: result.p, permutations: result.nulls.length,
