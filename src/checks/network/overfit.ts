@@ -47,6 +47,15 @@ const SETTINGS = {
    */
   slowBudgets: 4,
   /**
+   * A "too slow" run (beyond slowBudgets) is still reported as slow, not broken,
+   * when the same fitted line reaches the target within a typical run (~1000
+   * steps: the quick probe's 100 and 9 more budgets): y = x^4 scaled to [0, 1]
+   * can take 600 steps, depending on the initial draw. The run still counts as
+   * too slow for the reference run and the dead units (a layer killed by a high
+   * rate learns slowly too).
+   */
+  typicalRunBudgets: 9,
+  /**
    * ...and when the run has already beaten the chance level or cut its loss
    * tenfold: raw 0-255 pixels fall a little from far above chance and still
    * fail; a regression with tiny targets falls by decades from far above them.
@@ -112,6 +121,14 @@ function verdictOf(run: Omit<ProbeRun, 'verdict'>, chance: number | undefined, b
   const fellFar = run.final.loss <= SETTINGS.slowFall * run.initial.loss;
   const onPace = trend.stepsToGoal !== null && trend.stepsToGoal <= SETTINGS.slowBudgets * budget;
   return (beatsChance || fellFar) && onPace ? 'slow' : 'too-slow';
+}
+
+/** A too-slow run that still gets there within a typical run (see typicalRunBudgets): reported as slow. */
+function withinTypicalRun(run: ProbeRun, chance: number | undefined, budget: number): boolean {
+  if (run.verdict !== 'too-slow' || run.trend === null || run.trend.stepsToGoal === null) return false;
+  const beatsChance = chance !== undefined && run.final.loss < chance;
+  const fellFar = run.final.loss <= SETTINGS.slowFall * run.initial.loss;
+  return (beatsChance || fellFar) && run.trend.stepsToGoal <= SETTINGS.typicalRunBudgets * budget;
 }
 
 /** A run that neither memorized nor is on its way: the only one whose dead units are worth a finding. */
@@ -252,7 +269,10 @@ export const overfitCheck: NetworkCheck<FiniteInputs> = {
         }
       }
       const points = [...user.points, ...(reference && reference !== user ? reference.points : [])];
-      const stillImproving = user.verdict === 'slow' || reference?.verdict === 'slow';
+      // Slow and the reference on its way tell the same story from the run that shows it.
+      const judged = user.verdict !== 'slow' && reference?.verdict === 'slow' ? reference : user;
+      const judgedBudget = judged === user ? SETTINGS.steps[ctx.info.budget] : SETTINGS.referenceSteps[ctx.info.budget];
+      const stillImproving = judged.verdict === 'slow' || withinTypicalRun(judged, chance, judgedBudget);
       const measurements = {
         curves: { chanceLoss: chance ?? null, initialLoss: finiteOrNull(user.initial.loss), points, ...(user.initial.accuracy !== null ? { metricName: 'accuracy' } : {}) },
         extra: {
@@ -282,7 +302,7 @@ export const overfitCheck: NetworkCheck<FiniteInputs> = {
           steps: user.steps, learningRate: ctx.info.learningRate ?? Number.NaN, optimizer: ctx.info.optimizerName ?? 'optimizer', units: unitsOf(ctx.model),
         })
         : null;
-      const findings = [...(user.succeeded ? [] : [overfitFinding(batch.size, user, reference)]), ...(dying ? [dying] : [])];
+      const findings = [...(user.succeeded ? [] : [overfitFinding(batch.size, judged, user, reference, stillImproving)]), ...(dying ? [dying] : [])];
       const outcome = {
         succeeded: user.succeeded, diverged: user.diverged, initialLoss: finiteOrNull(user.initial.loss), finalLoss: finiteOrNull(user.final.loss),
         steps: user.steps, referenceSucceeded: reference?.succeeded ?? null,
@@ -341,9 +361,8 @@ export function settledLike(
 }
 
 /** The finding for a run that did not fit, worded from the run the verdict rests on. */
-function overfitFinding(samples: number, user: ProbeRun, reference: ProbeRun | null): Finding {
-  // Slow and the reference on its way tell the same story from the run that shows it.
-  const judged = user.verdict !== 'slow' && reference?.verdict === 'slow' ? reference : user;
+/** overfit-failed from the run that tells the story (`judged`: the user's, or the reference's when only it is on its way). */
+function overfitFinding(samples: number, judged: ProbeRun, user: ProbeRun, reference: ProbeRun | null, slow: boolean): Finding {
   return networkMessages.overfitFailed({
     samples,
     steps: judged.steps,
@@ -354,7 +373,7 @@ function overfitFinding(samples: number, user: ProbeRun, reference: ProbeRun | n
     diverged: judged.diverged,
     referenceSucceeded: reference?.succeeded ?? false,
     referenceSteps: reference?.steps ?? 0,
-    stillImproving: judged.verdict === 'slow',
+    stillImproving: slow,
     verdict: judged.verdict,
     run: judged === user ? 'your optimizer' : 'reference Adam 1e-2',
     trendFromStep: judged.trend?.from.step ?? Number.NaN,
