@@ -79,6 +79,30 @@ test('diagnose(regression, targets scaled by 1e-4 and by 1e4) stays clean: chanc
   }
 });
 
+test('diagnose(regression under Adam, targets x1000) reports data-unnormalized (target-scale) first; targets x1 and x10 stay clean', async () => {
+  const adam = (): tf.Sequential => {
+    const model = regressionModel();
+    model.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+    return model;
+  };
+  const { x, labels } = scaledRegression(400, 1000);
+  const model = adam();
+  const report = await diagnoseNoLeak(model, { x, y: labels.map((v) => [v]) });
+  const f = findingOf(report, 'data-unnormalized');
+  assert.equal(f.evidence.kind, 'target-scale');
+  assert.equal(f.severity, 'warning');
+  // Each Adam step moves the outputs' spread by at most lr * (1 + sum |hidden|): thousands of steps to a spread in the hundreds.
+  assert.ok(Number(f.evidence.std) > 100 && Number(f.evidence.steps) > 2000, `std ${f.evidence.std}, steps ${f.evidence.steps}`);
+  assert.equal(report.triage?.first, 'data-unnormalized');
+  model.dispose();
+  for (const scale of [1, 10]) {
+    const healthy = scaledRegression(400, scale);
+    const fresh = adam();
+    assertNoProblems(await diagnoseNoLeak(fresh, { x: healthy.x, y: healthy.labels.map((v) => [v]) }));
+    fresh.dispose();
+  }
+});
+
 test('diagnose(regression, targets far from 0) reports the offset as loss-above-chance info with the target mean, not as overconfidence', async () => {
   const { x, labels } = scaledRegression(400, 1, 20);
   const model = regressionModel();

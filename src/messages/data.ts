@@ -373,6 +373,22 @@ export function lossOutputMismatch(e: { kind: MismatchKind; lossName: string; ac
   };
 }
 
+/** data-unnormalized (kind 'target-scale'): regression targets whose spread the outputs need thousands of steps to reach. */
+export function targetsUnscaled(e: { targetMean: number; targetStd: number; outputStd: number; perStep: number; steps: number; optimizer: string; learningRate: number }): Finding {
+  return {
+    id: 'data-unnormalized',
+    severity: 'warning',
+    title: 'Regression targets on a scale the outputs need thousands of steps to reach',
+    detail: `The targets spread with a standard deviation of ${num(e.targetStd)} (mean ${num(e.targetMean)}), while the untrained model's outputs spread by ${num(e.outputStd)}. ` +
+      `${e.optimizer} moves each weight by about its learning rate (${num(e.learningRate)}) per step, so the outputs' spread can grow by at most ${num(e.perStep)} per step at these activations: ` +
+      `matching the targets takes about ${Math.round(e.steps).toLocaleString('en-US')} steps, and until then the loss stays near the chance level of predicting the mean.`,
+    fix: 'Standardize the targets with the training split\'s statistics (y\' = (y - mean) / std), train on y\', and map predictions back (y = y\' * std + mean); ' +
+      'or express them in larger units so that they span about -3..3.',
+    evidence: { kind: 'target-scale', feature: 'targets', mean: e.targetMean, std: e.targetStd, outputStd: e.outputStd, perStep: e.perStep, steps: Math.round(e.steps) },
+    checklist: 'N1',
+  };
+}
+
 /** `targetMean`/`offset`: set when the excess is all a constant shift between the outputs and regression targets far from 0. */
 export function lossAboveChance(e: {
   initialLoss: number; chanceLoss: number; upper: number; lossName: string; reason: string; targetMean?: number; offset?: number;

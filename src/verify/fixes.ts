@@ -49,9 +49,10 @@ export function asSetUp(ctx: VerifyContext): FixSetup {
   };
 }
 
-function standardize(_finding: Finding, ctx: VerifyContext): FixSetup | undefined {
+function standardize(finding: Finding, ctx: VerifyContext): FixSetup | undefined {
   const x = ctx.train.x;
-  if (x.dtype !== 'float32') return undefined;
+  // Targets on a large scale: standardizing the inputs is not their fix (and the probe's target loss is in the targets' units).
+  if (x.dtype !== 'float32' || finding.evidence.kind === 'target-scale') return undefined;
   const image = ctx.info.inputKind.value === 'image';
   // Images: one scale per channel (a flattened grayscale image is one channel); other inputs: per feature.
   const axes = image ? (x.rank > 2 ? x.shape.slice(0, -1).map((_, i) => i) : x.shape.map((_, i) => i)) : x.shape.slice(0, -1).map((_, i) => i);

@@ -36,11 +36,13 @@ function skewedReviews(negativeShare: number): { x: tf.Tensor; y: tf.Tensor } {
   return { x: tf.tensor2d(order.map((i) => rows[i].x)), y: tf.tensor2d(order.map((i) => [rows[i].l])) };
 }
 
-function weatherData(raw: boolean): { x: tf.Tensor; y: tf.Tensor } {
+/** The readings (`raw`: as the CSV holds them) and the target, standardized or (`target`) in the CSV's units of one column. */
+function weatherData(raw: boolean, target?: { mean: number; std: number }): { x: tf.Tensor; y: tf.Tensor } {
   const { x, targets } = weather(ROWS, WEATHER_STEPS);
   // The raw CSV: Kelvin, millibar, percent; the example normalizes each column first.
   const series = raw ? x.map((s) => s.map((step) => step.map((v, k) => WEATHER_RAW[k].mean + WEATHER_RAW[k].std * v))) : x;
-  return { x: tf.tensor3d(series), y: tf.tensor2d(targets, [targets.length, 1]) };
+  const y = target ? targets.map((t) => target.mean + target.std * t) : targets;
+  return { x: tf.tensor3d(series), y: tf.tensor2d(y, [y.length, 1]) };
 }
 
 /** The questions and their answers; (`shuffled`) the answers in another row order, as when the two lists are shuffled separately. */
@@ -139,6 +141,16 @@ const FAULTS: readonly InjectedFault[] = [
     kind: 'fault', id: 'zoo-weather-gru-raw-features', base: 'zoo-weather-gru', symptom: 'readings in Kelvin, millibar and percent, not normalized',
     expected: { rootCause: 'data-unnormalized' },
     build: () => ({ model: weatherGru(), data: weatherData(true) }),
+  },
+  {
+    kind: 'fault', id: 'zoo-weather-gru-kelvin-targets', base: 'zoo-weather-gru', symptom: 'inputs normalized, the temperature to forecast left in Kelvin (283 +- 8)',
+    expected: { rootCause: 'loss-above-chance' },
+    build: () => ({ model: weatherGru(), data: weatherData(false, WEATHER_RAW[0]) }),
+  },
+  {
+    kind: 'fault', id: 'zoo-weather-gru-pascal-targets', base: 'zoo-weather-gru', symptom: 'inputs normalized, the pressure to forecast in pascal (98,900 +- 800)',
+    expected: { rootCause: 'data-unnormalized' },
+    build: () => ({ model: weatherGru(), data: weatherData(false, { mean: 100 * WEATHER_RAW[1].mean, std: 100 * WEATHER_RAW[1].std }) }),
   },
   {
     kind: 'fault', id: 'zoo-addition-rnn-wrong-loss', base: 'zoo-addition-rnn', symptom: 'binaryCrossentropy on the per-timestep softmax outputs',

@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Check, CheckContext } from '../base';
 import type { LossMeasurement } from '../../measurements';
-import { lossAboveChance } from '../../messages/data';
+import type { Finding } from '../../types';
+import { lossAboveChance, targetsUnscaled } from '../../messages/data';
 import { lossOrSkip, predictRows } from './shared';
 
 /** Probe batches: enough to see the spread between batches, few enough to be quick. */
@@ -16,6 +17,9 @@ interface Probe {
   /** Mean prediction minus mean target over the probed rows (regression targets far from 0 show here). */
   offset: number;
   targetMean: number;
+  /** Spread (std over the probed rows) of one-column regression targets and of the fresh model's outputs; 0 otherwise. */
+  targetStd: number;
+  outputStd: number;
 }
 
 function probeLosses(ctx: CheckContext): Probe {
@@ -31,8 +35,11 @@ function probeLosses(ctx: CheckContext): Probe {
     }
     const targets = tf.slice(ctx.train.y, 0, rows);
     const targetMean = tf.mean(targets).dataSync()[0];
-    const offset = predicted.size === targets.size ? tf.mean(predicted).dataSync()[0] - targetMean : 0;
-    return { losses, offset, targetMean };
+    const sameShape = predicted.size === targets.size;
+    const offset = sameShape ? tf.mean(predicted).dataSync()[0] - targetMean : 0;
+    const column = sameShape && targets.size === rows;
+    const std = (t: tf.Tensor): number => Math.sqrt(tf.moments(t).variance.dataSync()[0]);
+    return { losses, offset, targetMean, targetStd: column ? std(targets) : 0, outputStd: column ? std(predicted) : 0 };
   });
 }
 
@@ -78,15 +85,38 @@ function outputStepBound(ctx: CheckContext, rows: number): number | undefined {
   }
 }
 
+/**
+ * Regression targets spread far wider than a fresh model's outputs (prices in
+ * dollars, temperatures in Kelvin x 1000): the output layer must grow its
+ * weights until the outputs spread as the targets do. Under an optimizer with
+ * normalized steps each weight moves about lr per step, so the outputs' spread
+ * grows by at most lr * (1 + sum of |inputs of the last layer|) per step at
+ * these activations (outputStepBound); more steps than a run has is a finding.
+ */
+function targetSpread(ctx: CheckContext, e: { targetMean: number; targetStd: number; outputStd: number }): Finding | undefined {
+  if (ctx.info.task.value !== 'regression' || !(e.targetStd > e.outputStd)) return undefined;
+  const bound = outputStepBound(ctx, PROBE_BATCHES * ctx.info.batchSize);
+  if (bound === undefined || !(bound > 0)) return undefined;
+  const steps = (e.targetStd - e.outputStd) / bound;
+  if (!(steps > SLOW_SHIFT_STEPS)) return undefined;
+  return targetsUnscaled({
+    targetMean: e.targetMean, targetStd: e.targetStd, outputStd: e.outputStd, perStep: bound, steps,
+    optimizer: ctx.info.optimizerName ?? 'the optimizer', learningRate: ctx.info.learningRate ?? 0,
+  });
+}
+
 export const initialLossCheck: Check = {
   id: 'initial-loss',
   checklist: ['L1'],
-  findings: ['loss-above-chance'],
+  findings: ['loss-above-chance', 'data-unnormalized'],
+  // A start far from the targets (a shift the outputs need thousands of steps to close, or overconfident
+  // wrong outputs) is what a tiny batch cannot get past in the probe's budget.
+  explains: { 'loss-above-chance': ['overfit-failed'] },
   provides: ['initialLoss'],
   async run(ctx: CheckContext) {
     const probed = lossOrSkip(() => probeLosses(ctx));
     if ('skipped' in probed) return { findings: [], skipped: probed.skipped };
-    const { losses, offset, targetMean } = probed.value;
+    const { losses, offset, targetMean, targetStd, outputStd } = probed.value;
     const finite = losses.filter(Number.isFinite);
     const initial = finite.length === losses.length && finite.length > 0 ? finite.reduce((a, b) => a + b, 0) / finite.length : null;
     const chance = ctx.chance;
@@ -116,6 +146,7 @@ export const initialLossCheck: Check = {
         ...(shifted ? { targetMean, offset, ...(slow ? { slow } : {}) } : {}),
       })]
       : [];
-    return { findings, measurements: { loss }, outputs: { initialLoss: initial }, note: initial === null ? 'the initial loss is not finite' : undefined };
+    const spread = targetSpread(ctx, { targetMean, targetStd, outputStd });
+    return { findings: spread ? [...findings, spread] : findings, measurements: { loss }, outputs: { initialLoss: initial }, note: initial === null ? 'the initial loss is not finite' : undefined };
   },
 };
