@@ -79,6 +79,17 @@ test('diagnose(regression, targets scaled by 1e-4 and by 1e4) stays clean: chanc
   }
 });
 
+test('diagnose(one sigmoid unit, one-hot label rows [n, 2]) reports labels-invalid and no check fails on the shape the loss rejects', async () => {
+  const { x, labels } = tokenReviews(300);
+  const model = sentimentModel();
+  // Every check: the network checks are the ones that ran the loss unguarded.
+  const report = await diagnoseNoLeak(model, { x, y: labels.map((l) => (l ? [0, 1] : [1, 0])) }, { display: false, checks: {} });
+  assert.equal(report.triage?.first, 'labels-invalid');
+  assert.deepEqual(report.checks.filter((c) => c.status === 'error').map((c) => `${c.id}: ${c.note}`), []);
+  assert.match(report.checks.find((c) => c.id === 'gradient-flow')?.note ?? '', /the loss rejects these labels/);
+  model.dispose();
+});
+
 test('diagnose(regression under Adam, targets x1000) reports data-unnormalized (target-scale) first; targets x1 and x10 stay clean', async () => {
   const adam = (): tf.Sequential => {
     const model = regressionModel();

@@ -12,6 +12,7 @@ import { finiteOrNull } from '../../measurements';
 import { networkMessages } from '../../messages/network';
 import { evidenceMargin } from '../strength';
 import type { NetworkCheck, NetworkContext } from './context';
+import { lossOrSkip } from '../data/shared';
 import { checkLossRuns, headBatch, nameList, nonFiniteSeen, trainingBatchSize, withClone, withOptimizer } from './batch';
 
 const THRESHOLDS = {
@@ -286,7 +287,9 @@ export const gradientFlowCheck: NetworkCheck<'forwardPass'> = {
   async run(ctx) {
     const batch = headBatch(ctx, trainingBatchSize(ctx));
     try {
-      checkLossRuns(ctx, batch.x, batch.y);
+      // A loss that rejects the labels' shape is labels-invalid's finding, not this check's error.
+      const runs = lossOrSkip(() => checkLossRuns(ctx, batch.x, batch.y));
+      if ('skipped' in runs) return { findings: [], skipped: runs.skipped };
       const { step, gain, zeroElsewhere, effect } = await withClone(ctx, (clone) =>
         withOptimizer(ctx, async (optimizer) => {
           const before = await batchLoss(clone, batch.x, batch.y, ctx.loss);
