@@ -78,6 +78,23 @@ test('diagnose(translation, healthy pairs) passes label-relation on the encoder 
   model.dispose();
 });
 
+test('diagnose(translation, the decoder fed the targets themselves) reports labels-shifted (decoder-copy) first; the shifted decoder input does not', async () => {
+  const model = translationModel();
+  const { source, target } = translations(300);
+  const data = { x: { encoder: tf.tensor2d(source), decoder: tf.tensor2d(target) }, y: tf.tensor3d(target.map((ids) => oneHotSteps(ids, TRANSLATION.vocab))) };
+  const report = await diagnoseNoLeak(model, data, { display: false, checks: { only: ['label-relation'] } });
+  const f = findingOf(report, 'labels-shifted');
+  assert.equal(f.evidence.kind, 'decoder-copy');
+  assert.equal(f.evidence.input, 'decoder');
+  assert.equal(f.evidence.matchShare, 1);
+  assert.equal(report.triage?.first, 'labels-shifted');
+  disposeData(data);
+  const healthy = translationData(false);
+  assert.equal((await diagnoseNoLeak(model, healthy, RELATION)).findings.find((x) => x.id === 'labels-shifted'), undefined);
+  disposeData(healthy);
+  model.dispose();
+});
+
 /** What teacherForcedInput reads of an output's run: the packed inputs and the labels. */
 function outputRun(inputs: number[][][], labels: number[][], depth: number): { facet: { pick: { inputs: number[]; outputs: number[] } }; ctx: CheckContext } {
   const x = packRows(inputs.map((rows) => tf.tensor2d(rows)));

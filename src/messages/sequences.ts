@@ -116,6 +116,21 @@ export const sequenceMessages = {
     };
   },
 
+  /** labels-shifted (kind 'decoder-copy'): a decoder input that holds the targets themselves, step for step. */
+  decoderCopiesTargets(e: { input: string; share: number; positions: number }): Finding {
+    return {
+      id: 'labels-shifted',
+      severity: 'error',
+      title: `Input '${e.input}' holds the targets themselves: the model can copy its answer`,
+      detail: `In ${percent(e.share)} of ${e.positions} positions, input '${e.input}' at step t is the target at step t, not the one before it. ` +
+        'With teacher forcing the decoder reads the previous target (a start token, then the targets shifted right by one); fed the target itself, ' +
+        'the model learns to copy it: the training loss falls fast, and at inference, where no targets exist, it has nothing to read.',
+      fix: `Build '${e.input}' as [start token, target[0], ..., target[T-2]] (the targets shifted right by one), and keep the targets as they are.`,
+      checklist: 'D3',
+      evidence: { kind: 'decoder-copy', input: e.input, matchShare: e.share, positions: e.positions },
+    };
+  },
+
   labelsShifted(e: { kind: 'copy' | 'previous'; matchShare: number; nextShare: number; positions: number; perStep: boolean }): Finding {
     const task = e.perStep ? 'each step\'s target' : 'the target';
     const next = e.perStep ? ` (${percent(e.nextShare)} match the next token)` : '';

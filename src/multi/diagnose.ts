@@ -41,8 +41,9 @@ import { severalMessages } from '../messages/several';
 import { checkFirstElement, disposeMultiData, facetSource, toMultiData, type FacetPick, type MultiData } from './data';
 import { embeddingsOf, feedingInputs, fixedShapes, INPUT_CHECK_IDS, OUTPUT_CHECK_IDS, subPlan, tagFinding, withCheck, type FacetKind } from './facets';
 import { totalLoss } from './loss';
-import { teacherForcedInput } from './relation';
+import { copiedTargetsInput, teacherForcedInput } from './relation';
 import { sourceRelationCheck } from './source-relation';
+import { sequenceMessages } from '../messages/sequences';
 import { checkClassNames, classNamesPerOutput } from './class-names';
 
 /** A LayersModel with more than one input or output (anything else takes the single-io path and its errors). */
@@ -210,6 +211,9 @@ export async function diagnoseSeveral(model: tf.LayersModel, data: DiagnoseData,
       const facetPlan = subPlan(plan, ids, silent);
       const relationPlan = forced ? withCheck(facetPlan, sourceRelationCheck(target, facet.pick, forced, facet.name)) : facetPlan;
       const facetRuns = await runChecks(ctx, relationPlan, own, facet.kind === 'model' ? measurements : ownMeasurements, setStage, progress);
+      // A decoder input that is the targets themselves (teacher forcing without the shift).
+      const copied = facet.kind === 'output' ? copiedTargetsInput(target, run) : undefined;
+      if (copied) own.push(sequenceMessages.decoderCopiesTargets({ input: copied.name, share: copied.share, positions: copied.positions }));
       if (facet.kind === 'model') {
         checks.push(profileRun(run.train, run.validation), ...facetRuns);
         findings.push(...own);

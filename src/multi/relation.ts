@@ -48,6 +48,57 @@ function labelVocabulary(labels: tf.Tensor, ids: number[][]): number {
   return ids.reduce((m, row) => Math.max(m, ...row), 0) + 1;
 }
 
+/** The feeding inputs with one value per label step, as rows of values ([n, steps]); k indexes the facet's inputs. */
+function stepInputs(run: OutputRun, shapes: number[][], steps: number): { k: number; rows: number[][] }[] {
+  const parts = unpackRows(run.ctx.train.x, shapes);
+  try {
+    return parts.flatMap((part, k) => {
+      if (part.size / part.shape[0] !== steps) return [];
+      const values = part.reshape([part.shape[0], steps]);
+      const rows = values.arraySync() as number[][];
+      values.dispose();
+      return [{ k, rows }];
+    });
+  } finally {
+    tf.dispose(parts);
+  }
+}
+
+/** Share of positions where the input's step t equals the label of step t (the shift forgotten); and how many positions and distinct labels were compared. */
+function copiedShare(rows: number[][], labels: number[][]): { share: number; positions: number; distinct: number } {
+  let hits = 0;
+  let total = 0;
+  const distinct = new Set<number>();
+  rows.forEach((row, r) => row.forEach((v, t) => {
+    total++;
+    distinct.add(labels[r][t]);
+    if (Math.abs(v - labels[r][t]) < 1e-6) hits++;
+  }));
+  return { share: total > 0 ? hits / total : 0, positions: total, distinct: distinct.size };
+}
+
+/**
+ * A feeding input (of two or more) that holds the output's labels themselves,
+ * step for step: a decoder fed the targets without the shift by one, which
+ * lets the model copy its answer during training and leaves it nothing to
+ * read at inference. Judged at 90% of at least 50 positions over 3 or more
+ * distinct tokens, and only when the shifted match is far lower.
+ */
+export function copiedTargetsInput(model: tf.LayersModel, run: OutputRun): { name: string; share: number; positions: number } | undefined {
+  const inputs = run.facet.pick.inputs;
+  if (inputs.length < 2) return undefined;
+  const labels = stepIds(run.ctx.train.y);
+  if (!labels || labels.length === 0 || labels[0].length < 2) return undefined;
+  const shapes = inputs.map((i) => model.inputs[i].shape.slice(1) as number[]);
+  for (const input of stepInputs(run, shapes, labels[0].length)) {
+    const copied = copiedShare(input.rows, labels);
+    if (copied.share >= SHIFTED_SHARE && copied.positions >= 50 && copied.distinct >= 3 && shiftedShare(input.rows, labels) < copied.share - 0.3) {
+      return { name: model.inputNames[inputs[input.k]], share: copied.share, positions: copied.positions };
+    }
+  }
+  return undefined;
+}
+
 /**
  * The feeding input that holds the output's labels shifted right by one step,
  * if any; otherwise the one token input (of several) whose Embedding reads the
@@ -61,18 +112,8 @@ export function teacherForcedInput(model: tf.LayersModel, run: OutputRun): Force
   const labels = stepIds(run.ctx.train.y);
   if (!labels || labels.length === 0 || labels[0].length < 2) return undefined;
   const steps = labels[0].length;
-  const parts = unpackRows(run.ctx.train.x, shapes);
-  try {
-    for (const [k, part] of parts.entries()) {
-      if (part.size / part.shape[0] !== steps) continue;
-      const values = part.reshape([part.shape[0], steps]);
-      const rows = values.arraySync() as number[][];
-      values.dispose();
-      if (shiftedShare(rows, labels) >= SHIFTED_SHARE) return { index: inputs[k], name: model.inputNames[inputs[k]], reason: 'shifted' };
-    }
-  } finally {
-    tf.dispose(parts);
-  }
+  const shifted = stepInputs(run, shapes, steps).find((input) => shiftedShare(input.rows, labels) >= SHIFTED_SHARE);
+  if (shifted) return { index: inputs[shifted.k], name: model.inputNames[inputs[shifted.k]], reason: 'shifted' };
   const vocabulary = labelVocabulary(run.ctx.train.y, labels);
   const dims = inputs.map((i) => embeddingsOf(model, i).map((layer) => Number(layer.getConfig().inputDim)));
   const onTarget = inputs.filter((_, k) => dims[k].length > 0 && dims[k].every((d) => d === vocabulary));

@@ -65,11 +65,11 @@ function imageData(sparse = false): { x: tf.Tensor; y: tf.Tensor } {
 }
 
 /** Two inputs as model.fitDataset takes them: batches of { xs: { encoder, decoder }, ys }. */
-function translationData(shuffledTargets: boolean): Setup['data'] {
+function translationData(shuffledTargets: boolean, unshiftedDecoder = false): Setup['data'] {
   const { source, decoderIn, target } = translations(ROWS);
   const order = shuffledTargets ? shuffle({ x: target.map((_, i) => [i]), labels: target.map((_, i) => i) }, 3).labels : target.map((_, i) => i);
   const elements = source.map((s, i) => ({
-    xs: { encoder: s, decoder: decoderIn[order[i]] },
+    xs: { encoder: s, decoder: (unshiftedDecoder ? target : decoderIn)[order[i]] },
     ys: oneHotSteps(target[order[i]], TRANSLATION.vocab),
   }));
   return tf.data.array(elements).batch(32);
@@ -181,6 +181,11 @@ const FAULTS: readonly InjectedFault[] = [
     kind: 'fault', id: 'zoo-translation-shuffled-targets', base: 'zoo-translation', symptom: 'target sentences shuffled apart from their sources',
     expected: { rootCause: 'labels-unrelated' },
     build: () => ({ model: translationModel(), data: translationData(true) }),
+  },
+  {
+    kind: 'fault', id: 'zoo-translation-unshifted-decoder', base: 'zoo-translation', symptom: 'the decoder fed the target sentences themselves (teacher forcing without the shift by one)',
+    expected: { rootCause: 'labels-shifted' },
+    build: () => ({ model: translationModel(), data: translationData(false, true) }),
   },
   {
     kind: 'fault', id: 'zoo-two-headed-wrong-loss', base: 'zoo-two-headed', symptom: 'binaryCrossentropy on the 3-class softmax head',
