@@ -50,6 +50,7 @@ import { DiagnosisReport, type Diagnosis } from './report';
 import { inNotebook } from './render';
 import { diagnoseSeveral, isSeveralIo } from './multi/diagnose';
 import { checkClassNames, classNamesPerOutput } from './multi/class-names';
+import { guardDropoutMasks } from './model/dropout-masks';
 
 export { DiagnoseInputError } from './data/errors';
 export type { Diagnosis } from './report';
@@ -165,6 +166,7 @@ export async function diagnose(model: tf.LayersModel, data: DiagnoseData, option
   const sources: DataSource[] = [];
   let ctx: CheckContext | undefined;
   let snapshot: tf.LayersModel | undefined;
+  const restoreMasks = guardDropoutMasks(model);
   try {
     // During model.fit() the weights change between our awaits: diagnose a copy taken now.
     if (isTraining(model)) snapshot = await cloneModel(model, { random: seededRandom(streamSeed(opts.seed, 'snapshot')) });
@@ -220,5 +222,6 @@ export async function diagnose(model: tf.LayersModel, data: DiagnoseData, option
     if (ctx) tf.dispose([ctx.train.x, ctx.train.y, ctx.validation?.x, ctx.validation?.y].filter((t): t is tf.Tensor => t !== undefined));
     sources.forEach(disposeSource);
     snapshot?.dispose();
+    restoreMasks();
   }
 }

@@ -161,3 +161,25 @@ test('gradient-through-time advises clipping, and how in tfjs, when the first RM
   assert.match(await note(2), /clip the gradients\. tfjs optimizers have no clipnorm\/clipvalue option/);
   assert.doesNotMatch(await note(0.01), /clip/);
 });
+
+test('diagnose(GRU and bidirectional LSTM with dropout and recurrentDropout) leaks no dropout masks: not from its clones, not on the model', async () => {
+  const { x, labels } = pulseSeries(200, 12);
+  const data = { x: tf.tensor3d(x), y: tf.tensor2d(labels, [labels.length, 1]) };
+  const gru = tf.sequential({ layers: [tf.layers.gru({ inputShape: [12, x[0][0].length], units: 8, dropout: 0.2, recurrentDropout: 0.2 }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] });
+  const bidirectional = tf.sequential({ layers: [
+    tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 6, dropout: 0.3, recurrentDropout: 0.3 }), inputShape: [12, x[0][0].length] }),
+    tf.layers.dense({ units: 1, activation: 'sigmoid' }),
+  ] });
+  for (const model of [gru, bidirectional]) {
+    model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    const before = tf.memory().numTensors;
+    // Every check: the network checks train clones, whose cells keep the masks of their last call.
+    await diagnoseNoLeak(model, data, { display: false, checks: {} });
+    assert.equal(tf.memory().numTensors, before);
+    // The model's own cells hold no masks afterwards, as before.
+    const cell = (model.layers[0] as unknown as { cell?: { dropoutMask: unknown } }).cell;
+    if (cell) assert.equal(cell.dropoutMask, null);
+    model.dispose();
+  }
+  tf.dispose([data.x, data.y]);
+});

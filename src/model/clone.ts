@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { seededRandom, withRandom } from '../context/random';
 import { RUNTIME_ERRORS } from '../messages/errors';
+import { releaseDropoutMasks } from './dropout-masks';
 
 export class CloneError extends Error {
   override name = 'CloneError';
@@ -125,6 +126,7 @@ function disposeAllWeightsOnDispose(copy: tf.LayersModel): void {
   const dispose = copy.dispose.bind(copy);
   Object.defineProperty(copy, 'dispose', {
     value: () => {
+      releaseDropoutMasks(copy);
       const result = dispose();
       for (const weight of weights) {
         try {

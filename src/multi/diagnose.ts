@@ -45,6 +45,7 @@ import { copiedTargetsInput, teacherForcedInput } from './relation';
 import { sourceRelationCheck } from './source-relation';
 import { sequenceMessages } from '../messages/sequences';
 import { checkClassNames, classNamesPerOutput } from './class-names';
+import { guardDropoutMasks } from '../model/dropout-masks';
 
 /** A LayersModel with more than one input or output (anything else takes the single-io path and its errors). */
 export function isSeveralIo(model: unknown): model is tf.LayersModel {
@@ -147,6 +148,7 @@ export async function diagnoseSeveral(model: tf.LayersModel, data: DiagnoseData,
   const sources: DataSource[] = [];
   const runs: FacetRun[] = [];
   let snapshot: tf.LayersModel | undefined;
+  const restoreMasks = guardDropoutMasks(model);
   try {
     if (isTraining(model)) snapshot = await cloneModel(model, { random: seededRandom(streamSeed(opts.seed, 'snapshot')) });
     const target = snapshot ?? model;
@@ -254,6 +256,7 @@ export async function diagnoseSeveral(model: tf.LayersModel, data: DiagnoseData,
     sources.forEach(disposeSource);
     multi.forEach(disposeMultiData);
     snapshot?.dispose();
+    restoreMasks();
   }
 }
 
