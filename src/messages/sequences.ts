@@ -101,6 +101,28 @@ export const sequenceMessages = {
     };
   },
 
+  vanishingOnSignal(e: {
+    layer: string; cell: string; steps: number; signalSteps: string; metric: string; heldOut: number; score: number; chance: number;
+    elsewhere: number | null; share: number; toPeak: number; distance: number;
+  }): Finding {
+    const score = (v: number): string => (e.metric === 'R2' ? `R2 ${num(v)}` : percent(v));
+    const elsewhere = e.elsewhere === null ? '' : `; no other window of steps does better than ${score(e.elsewhere)}`;
+    return {
+      id: 'gradients-vanishing-through-time',
+      severity: 'warning',
+      title: `The steps that predict the labels get almost none of ${e.layer}'s gradient`,
+      detail:
+        `Steps ${e.signalSteps} of ${e.steps} predict the labels on their own (${e.metric} ${score(e.score)} on ${e.heldOut} held-out rows against ${score(e.chance)} for shuffled labels${elsewhere}). ` +
+        `Yet they receive ${num(e.share)} of the gradient that reaches ${e.layer}'s input: each gets ${num(e.toPeak)} of what the strongest step gets, and the steps that carry no signal get the rest. ` +
+        `${e.cell === 'SimpleRNN' ? 'A plain SimpleRNN' : e.layer} has to carry what it read there through ${e.distance} more steps, multiplying the gradient by its recurrent weights and tanh slope at each one: ` +
+        'a plain RNN learns a dependency that long only unreliably (one initialization may pick it up, the next never does), and otherwise fits the noise of the steps it read last.',
+      fix: 'Use an LSTM or GRU layer instead of SimpleRNN (their gates carry the gradient over long spans), or cut the windows so the informative steps come shortly before the end (or read them last with goBackwards).',
+      layer: e.layer,
+      checklist: 'T13',
+      evidence: { ...e, elsewhere: e.elsewhere ?? 'none' },
+    };
+  },
+
   explodingThroughTime(e: { layer: string; cell: string; steps: number; firstToLast: number; growthPerStep: number }): Finding {
     return {
       id: 'gradients-exploding-through-time',
