@@ -14,6 +14,11 @@ export const CLIPPING_HOW =
   'const scale = tf.minimum(1, tf.div(maxNorm, norm)); ' +
   "optimizer.applyGradients(Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, g.mul(scale)])))` (or tf.clipByValue on each gradient for clipvalue)";
 
+/** A finding's evidence: the numbers and names the sentence states (a missing value left out). */
+function evidenceOf(e: Record<string, string | number | null>): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(e).filter((entry): entry is [string, string | number] => entry[1] !== null));
+}
+
 export const sequenceMessages = {
   tokensOutOfRange(e: { layer: string; inputDim: number; min: number; max: number; outOfRange: number; positions: number; rows: number; rowsAffected: number }): Finding {
     const negative = e.min < 0;
@@ -119,7 +124,7 @@ export const sequenceMessages = {
       fix: 'Use an LSTM or GRU layer instead of SimpleRNN (their gates carry the gradient over long spans), or cut the windows so the informative steps come shortly before the end (or read them last with goBackwards).',
       layer: e.layer,
       checklist: 'T13',
-      evidence: { ...e, elsewhere: e.elsewhere ?? 'none' },
+      evidence: evidenceOf(e),
     };
   },
 
