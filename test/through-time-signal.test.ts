@@ -16,6 +16,7 @@ import { locateSignal, stepWindows } from '../src/checks/sequence/signal';
 import { throughTimeChart } from '../src/charts/through-time';
 import type { SignalWindow, TimestepGradients } from '../src/measurements';
 import { seededRandom } from '../src/context/random';
+import { num } from '../src/messages/format';
 import { ZOO } from '../bench/cases/zoo/cases';
 import { withSeed } from '../bench/cases/seed';
 import type { Setup } from '../bench/cases/base';
@@ -62,6 +63,10 @@ test('diagnose(zoo 150-step plain RNN, seed 3) reports gradients-vanishing-throu
   assert.match(f.detail, /^Steps 1\.\.5 of 150 predict the labels on their own \(balanced accuracy 100% on 64 held-out rows/);
   assert.match(f.fix, /LSTM or GRU/);
   const layer = report.measurements.throughTime?.layers[0];
+  // The chart beside it shades the same steps and states the same share.
+  const chart = JSON.stringify(throughTimeChart(report.measurements.throughTime!));
+  assert.ok(chart.includes(`steps that predict the labels (100% held out) get ${num(Number(f.evidence.share))} of the gradient`), chart.slice(0, 400));
+  assert.ok(f.detail.includes(`receive ${num(Number(f.evidence.share))} of the gradient`));
   assert.deepEqual(layer?.signal?.windows.filter((w) => w.carries).map((w) => [w.first, w.last]), [[1, 5]]);
   // The old rule's evidence on this seed: the first steps get more than 1e-4 of the strongest step's gradient.
   const norms = (layer?.norms ?? []).map((n) => n ?? 0);

@@ -7,7 +7,8 @@
  */
 import type { GradientThroughTime, TimestepGradients } from '../measurements';
 import { signalGradient } from '../measurements';
-import { COLORS, FORMAT, SIZE, emptyChart, formatNumber, frame, isFiniteNumber, powerOfTenBelow, round, expectMeasurement, type ChartSpec } from './base';
+import { num, percent } from '../messages/format';
+import { COLORS, FORMAT, SIZE, emptyChart, frame, isFiniteNumber, powerOfTenBelow, round, expectMeasurement, type ChartSpec } from './base';
 import { downsampleRows } from './downsample';
 
 const TITLE = 'Gradient through time';
@@ -20,12 +21,13 @@ function signalBands(layers: readonly TimestepGradients[]): { from: number; to: 
   const signal = located?.signal;
   const got = located && signalGradient(located);
   if (!signal || !got) return [];
-  const shown = (v: number): string => (signal.metric === 'R2' ? `R2 ${round(v)}` : `${Math.round(v * 100)}%`);
+  // Worded as the finding words them: the chart and the message state the same figures.
+  const shown = (v: number): string => (signal.metric === 'R2' ? `R2 ${num(v)}` : percent(v));
   const carrying = signal.windows.filter((w) => w.carries);
   const best = Math.max(...carrying.map((w) => w.score));
   return carrying.map((w, k) => ({
     from: w.first - 0.5, to: w.last + 0.5, score: round(w.score), chance: round(w.nullMean),
-    label: k === 0 ? `steps that predict the labels (${shown(best)} held out) get ${formatNumber(got.share)} of the gradient` : '',
+    label: k === 0 ? `steps that predict the labels (${shown(best)} held out) get ${num(got.share)} of the gradient` : '',
   }));
 }
 
