@@ -150,3 +150,17 @@ test('throughTimeChart(measurements with a located signal) shades the signal ste
   const plain = await render(throughTimeChart({ layers: [{ layer: 'rnn', cell: 'SimpleRNN', norms }] }));
   assert.equal(countMarks(plain.svg, 'rect mark'), 0);
 });
+
+test('diagnose(150-step plain RNN, a loss that throws) skips gradient-through-time behind the failed gradient step, leaks nothing and leaves the model unchanged', async () => {
+  // The guard matters: a loss throwing inside tf.grad leaves tfjs holding every tensor it saved for the backward pass.
+  const setup = zooSetup('zoo-plain-rnn-long-windows', 1);
+  try {
+    const loss = (): tf.Scalar => { throw new Error('loss failed'); };
+    const report = await untouched(setup.model, () => diagnose(setup.model, setup.data, { ...THROUGH_TIME, loss }));
+    const check = report.checks.find((c) => c.id === 'gradient-through-time');
+    assert.equal(check?.status, 'skipped');
+    assert.match(check?.note ?? '', /needs gradientStep.*loss failed/);
+  } finally {
+    disposeSetup(setup);
+  }
+});

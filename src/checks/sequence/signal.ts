@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { SignalWindow, StepSignal } from '../../measurements';
 import { shuffledIndices } from '../../context/random';
 import { compareWithNull, HOLD_OUT, LINK_P, MIN_HELD_OUT, split } from '../data/relation';
-import { classificationScores, regressionScores } from '../data/probes';
+import { classificationScores, regressionScores, type ProbeSplit } from '../data/probes';
 
 export const SIGNAL = {
   /** Rows probed at most (a quarter held out). */
@@ -77,8 +77,12 @@ export function locateSignal(sequence: tf.Tensor3D, targets: SignalTargets, rand
   const steps = stepWindows(sequence.shape[1]);
   const { x, columns } = windowFeatures(sequence, steps);
   // Standardized once: each column keeps its own scale whichever window slices it.
-  const all = split(x);
-  x.dispose();
+  let all: ProbeSplit;
+  try {
+    all = split(x);
+  } finally {
+    x.dispose();
+  }
   try {
     const windows = steps.map(({ first, last }, k): SignalWindow => {
       const { start, width } = columns[k];

@@ -68,20 +68,26 @@ function sequenceAt(model: tf.LayersModel, at: Symbolic, x: tf.Tensor): tf.Tenso
 async function stepNorms(model: tf.LayersModel, at: Symbolic, x: tf.Tensor, y: tf.Tensor, loss: (y: tf.Tensor, p: tf.Tensor) => tf.Scalar): Promise<number[] | undefined> {
   const sequence = sequenceAt(model, at, x);
   if (!sequence) return undefined;
-  const norms = tf.tidy(() => {
-    const inputs = [modelInputs(model, x)].flat();
-    // The layers before the recurrent one run outside the gradient: token ids never need one.
-    const output = (h: tf.Tensor): tf.Tensor => {
-      const outputs = runGraph(model, inputs, model.outputs, new Map([[at.id, h]]));
-      return outputs.length === 1 ? outputs[0] : packRows(outputs);
-    };
-    const grad = tf.grad((h: tf.Tensor) => loss(y, output(h)))(sequence);
-    return grad.square().sum(-1).sqrt().mean(0);
-  });
-  sequence.dispose();
-  const values = Array.from(await norms.data());
-  norms.dispose();
-  return values;
+  let norms: tf.Tensor;
+  try {
+    norms = tf.tidy(() => {
+      const inputs = [modelInputs(model, x)].flat();
+      // The layers before the recurrent one run outside the gradient: token ids never need one.
+      const output = (h: tf.Tensor): tf.Tensor => {
+        const outputs = runGraph(model, inputs, model.outputs, new Map([[at.id, h]]));
+        return outputs.length === 1 ? outputs[0] : packRows(outputs);
+      };
+      const grad = tf.grad((h: tf.Tensor) => loss(y, output(h)))(sequence);
+      return grad.square().sum(-1).sqrt().mean(0);
+    });
+  } finally {
+    sequence.dispose();
+  }
+  try {
+    return Array.from(await norms.data());
+  } finally {
+    norms.dispose();
+  }
 }
 
 /** One label per row to locate the signal against (the first `rows` probe rows); undefined for several outputs or per-step labels. */
@@ -104,8 +110,12 @@ function signalAlong(ctx: NetworkContext<FiniteInputs>, at: Symbolic): TimestepG
   const targets = signalTargets(ctx, rows);
   if (!targets) return undefined;
   const x = ctx.train.x.slice(0, rows);
-  const sequence = sequenceAt(ctx.model, at, x);
-  x.dispose();
+  let sequence: tf.Tensor3D | undefined;
+  try {
+    sequence = sequenceAt(ctx.model, at, x);
+  } finally {
+    x.dispose();
+  }
   if (!sequence) return undefined;
   try {
     return sequence.shape[1] >= SETTINGS.minSteps ? locateSignal(sequence, targets, () => ctx.random()) : undefined;
