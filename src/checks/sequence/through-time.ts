@@ -13,7 +13,7 @@
  * packed for the total loss as model.fit sums it.
  *
  * How steep the curve is at initialization depends on the seed (a 150-step
- * plain RNN passes 3e-6 .. 1e-2 of its strongest step's gradient to its first
+ * plain RNN passes 1e-6 .. 1e-2 of its strongest step's gradient to its first
  * steps), so for a plain RNN the check also locates the steps that carry the
  * label signal (signal.ts) and judges the share of the gradient those steps
  * get: 2.3e-3 or less when the signal sits 145 steps back, 2.2e-2 or more
