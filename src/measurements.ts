@@ -165,6 +165,30 @@ export interface TimestepGradients {
   cell: string;
   /** Mean over the probe batch of the per-sample gradient norm at each step, first step first. */
   norms: (number | null)[];
+  /** Where the label signal sits along the sequence (measured for plain RNNs only; absent when not measured). */
+  signal?: StepSignal;
+  /** The layer reads the sequence from its end (goBackwards): step 1 is read last. */
+  backwards?: boolean;
+}
+
+/** One window of consecutive timesteps (1-based, inclusive) and how well it alone predicts held-out labels. */
+export interface SignalWindow {
+  first: number;
+  last: number;
+  /** Best held-out score of the label-relation probes on this window's steps alone. */
+  score: number;
+  /** Their mean score on permuted labels (chance). */
+  nullMean: number;
+  /** Far above every permutation: these steps carry label signal. */
+  carries: boolean;
+}
+
+/** Where the label signal sits along a recurrent layer's input sequence (issue 13). */
+export interface StepSignal {
+  metric: 'balanced accuracy' | 'R2';
+  /** Rows the scores are measured on. */
+  heldOut: number;
+  windows: SignalWindow[];
 }
 
 /** One timestep of a sequence sample: input token, true and predicted token ('' past the end of a shorter line) (issue 13). */
@@ -275,4 +299,19 @@ export interface Measurements {
 /** A measured number as measurements carry it: NaN and ±Infinity become null ("not measured"), which JSON keeps. */
 export function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? value : null;
+}
+
+/**
+ * What the steps that carry the located label signal get of a recurrent layer's gradient: their share of the
+ * sum over all steps, and their mean relative to the strongest step; undefined when no signal was located.
+ */
+export function signalGradient(g: TimestepGradients): { share: number; toPeak: number } | undefined {
+  const carrying = g.signal?.windows.filter((w) => w.carries) ?? [];
+  const norms = g.norms.map((n) => n ?? 0);
+  const onSignal = carrying.flatMap((w) => norms.slice(w.first - 1, w.last));
+  const total = norms.reduce((a, b) => a + b, 0);
+  const peak = Math.max(...norms);
+  if (onSignal.length === 0 || !(total > 0)) return undefined;
+  const sum = onSignal.reduce((a, b) => a + b, 0);
+  return { share: sum / total, toPeak: sum / onSignal.length / peak };
 }

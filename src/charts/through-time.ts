@@ -2,15 +2,34 @@
  * Gradient through time (CHECKLIST T13): the norm of the loss gradient that
  * reaches each recurrent layer's input at each timestep, relative to the step
  * that gets the most, on a log scale, one line per layer, with the 1e-3 guide
- * below which a step barely learns.
+ * below which a step barely learns, and a shaded band over the steps that
+ * predict the labels on their own (when located).
  */
-import type { GradientThroughTime } from '../measurements';
+import type { GradientThroughTime, TimestepGradients } from '../measurements';
+import { signalGradient } from '../measurements';
+import { num, percent } from '../messages/format';
 import { COLORS, FORMAT, SIZE, emptyChart, frame, isFiniteNumber, powerOfTenBelow, round, expectMeasurement, type ChartSpec } from './base';
 import { downsampleRows } from './downsample';
 
 const TITLE = 'Gradient through time';
 /** A step that gets less than this share of the strongest step's gradient barely learns. */
 export const THROUGH_TIME_GUIDE = 1e-3;
+
+/** The located signal's windows as bands (the first layer that located one: every layer reads the same labels). */
+function signalBands(layers: readonly TimestepGradients[]): { from: number; to: number; label: string; score: number; chance: number }[] {
+  const located = layers.find((l) => l.signal?.windows.some((w) => w.carries));
+  const signal = located?.signal;
+  const got = located && signalGradient(located);
+  if (!signal || !got) return [];
+  // Worded as the finding words them: the chart and the message state the same figures.
+  const shown = (v: number): string => (signal.metric === 'R2' ? `R2 ${num(v)}` : percent(v));
+  const carrying = signal.windows.filter((w) => w.carries);
+  const best = Math.max(...carrying.map((w) => w.score));
+  return carrying.map((w, k) => ({
+    from: w.first - 0.5, to: w.last + 0.5, score: round(w.score), chance: round(w.nullMean),
+    label: k === 0 ? `steps that predict the labels (${shown(best)} held out) get ${num(got.share)} of the gradient` : '',
+  }));
+}
 
 export function throughTimeChart(m: GradientThroughTime): ChartSpec {
   expectMeasurement('throughTimeChart', m, 'report.measurements.throughTime', 'layers');
@@ -30,16 +49,41 @@ export function throughTimeChart(m: GradientThroughTime): ChartSpec {
     field: 'relative', type: 'quantitative', title: 'gradient norm / strongest step (log)',
     scale: { type: 'log', domain: [round(powerOfTenBelow(lowest)), 1], nice: false }, axis: { format: '~e' },
   };
-  const x = { field: 'step', type: 'quantitative', title: 'timestep (1 = first read)', axis: { tickMinStep: 1 } };
+  const steps = Math.max(...m.layers.map((l) => l.norms.length));
+  const x = { field: 'step', type: 'quantitative', title: 'timestep (1 = first read)', axis: { tickMinStep: 1 }, scale: { domain: [0.5, steps + 0.5], nice: false } };
   const gated = m.layers.some((l) => l.cell !== 'SimpleRNN');
+  const bands = signalBands(m.layers);
+  const band = bands.length === 0 ? [] : [{
+    data: { values: bands },
+    layer: [
+      {
+        mark: { type: 'rect', color: COLORS.ok, opacity: 0.18 },
+        encoding: {
+          x: { ...x, field: 'from' }, x2: { field: 'to' },
+          tooltip: [
+            { field: 'from', type: 'quantitative', title: 'from step', format: '.0f' },
+            { field: 'to', type: 'quantitative', title: 'to step', format: '.0f' },
+            { field: 'score', type: 'quantitative', title: 'held-out score of these steps alone', format: FORMAT.number },
+            { field: 'chance', type: 'quantitative', title: 'with shuffled labels', format: FORMAT.number },
+          ],
+        },
+      },
+      {
+        mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 4, fontSize: 10, color: COLORS.ok },
+        encoding: { x: { ...x, field: 'from' }, y: { value: 0 }, text: { field: 'label', type: 'nominal' } },
+      },
+    ],
+  }];
   return {
     ...frame(TITLE, [
       'How much of the loss gradient reaches each step of the sequence, as the model is now. Steps below the dashed line (1e-3) barely learn.' +
+        (bands.length > 0 ? ' Shaded: the steps that predict the labels on their own (held-out rows).' : '') +
         (gated ? ' LSTM and GRU layers often start this steep: their gates learn to carry the gradient, so only plain RNNs are judged on it.' : ''),
     ]),
     width: SIZE.width,
     height: SIZE.height,
     layer: [
+      ...band,
       {
         data: { values: rows },
         mark: { type: 'line', point: { size: 18 }, strokeWidth: 2 },

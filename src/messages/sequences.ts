@@ -14,6 +14,11 @@ export const CLIPPING_HOW =
   'const scale = tf.minimum(1, tf.div(maxNorm, norm)); ' +
   "optimizer.applyGradients(Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, g.mul(scale)])))` (or tf.clipByValue on each gradient for clipvalue)";
 
+/** A finding's evidence: the numbers and names the sentence states (a missing value left out). */
+function evidenceOf(e: Record<string, string | number | null>): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(e).filter((entry): entry is [string, string | number] => entry[1] !== null));
+}
+
 export const sequenceMessages = {
   tokensOutOfRange(e: { layer: string; inputDim: number; min: number; max: number; outOfRange: number; positions: number; rows: number; rowsAffected: number }): Finding {
     const negative = e.min < 0;
@@ -98,6 +103,28 @@ export const sequenceMessages = {
       layer: e.layer,
       checklist: 'T13',
       evidence: { ...e },
+    };
+  },
+
+  vanishingOnSignal(e: {
+    layer: string; cell: string; steps: number; signalSteps: string; metric: string; heldOut: number; score: number; chance: number;
+    elsewhere: number | null; share: number; toPeak: number; distance: number;
+  }): Finding {
+    const score = (v: number): string => (e.metric === 'R2' ? `R2 ${num(v)}` : percent(v));
+    const elsewhere = e.elsewhere === null ? '' : `; no other window of steps does better than ${score(e.elsewhere)}`;
+    return {
+      id: 'gradients-vanishing-through-time',
+      severity: 'warning',
+      title: `The steps that predict the labels get almost none of ${e.layer}'s gradient`,
+      detail:
+        `Steps ${e.signalSteps} of ${e.steps} predict the labels on their own (${e.metric} ${score(e.score)} on ${e.heldOut} held-out rows against ${score(e.chance)} for shuffled labels${elsewhere}). ` +
+        `Yet they receive ${num(e.share)} of the gradient that reaches ${e.layer}'s input: each gets ${num(e.toPeak)} of what the strongest step gets, and the steps that carry no signal get the rest. ` +
+        `${e.cell === 'SimpleRNN' ? 'A plain SimpleRNN' : e.layer} has to carry what it read there through ${e.distance} more steps, multiplying the gradient by its recurrent weights and tanh slope at each one: ` +
+        'a plain RNN learns a dependency that long only unreliably (one initialization may pick it up, the next never does), and otherwise fits the noise of the steps it read last.',
+      fix: 'Use an LSTM or GRU layer instead of SimpleRNN (their gates carry the gradient over long spans), or cut the windows so the informative steps come shortly before the end (or read them last with goBackwards).',
+      layer: e.layer,
+      checklist: 'T13',
+      evidence: evidenceOf(e),
     };
   },
 

@@ -76,7 +76,7 @@ export function split(x: tf.Tensor2D): ProbeSplit {
 }
 
 /** Class of each label row; binary targets may be soft (label smoothing: 0.1 / 0.9), read as y >= 0.5. */
-function probeClasses(task: Task, labels: tf.Tensor): number[] {
+export function probeClasses(task: Task, labels: tf.Tensor): number[] {
   if (task !== 'binary' || labels.size !== labels.shape[0]) return classesOf(labels);
   return Array.from(labels.dataSync(), (v) => (Number.isFinite(v) ? Number(v >= 0.5) : NaN));
 }
