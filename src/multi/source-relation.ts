@@ -10,9 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Check, CheckContext, CheckResult } from '../checks/base';
-import { HOLD_OUT, MAX_ROWS, MIN_HELD_OUT, PERMUTATIONS, UNRELATED_P, compareWithNull, nullStats, split } from '../checks/data/relation';
-import { multiRegressionScores } from '../checks/data/probes';
-import { shuffledIndices } from '../context/random';
+import { HOLD_OUT, MAX_ROWS, MIN_HELD_OUT, UNRELATED_P, bagRelation } from '../checks/data/relation';
 import type { LabelRelation } from '../measurements';
 import { severalMessages } from '../messages/several';
 import { unpackRows } from '../model/packing';
@@ -61,31 +59,23 @@ export function sourceRelationCheck(model: tf.LayersModel, pick: FacetPick, forc
       tf.dispose(parts);
       const x = tf.tidy(() => varyingColumns(tf.concat(described.map((d) => d.x), 1) as tf.Tensor2D));
       tf.dispose(described.map((d) => d.x));
-      const s = split(x);
-      x.dispose();
-      try {
-        const sets = [targets, ...Array.from({ length: PERMUTATIONS }, () => shuffledIndices(rows, ctx.random).map((i) => targets[i]))];
-        const result = compareWithNull(multiRegressionScores(s, sets));
-        const { nullMean, null95, z, linked } = nullStats(result);
-        const judged = sources.map((i) => model.inputNames[i]);
-        const leftOut = [{ input: forced.name, reason: severalMessages.relationLeftOut(forced.reason, output) }];
-        const representation = `each target's bag of tokens (${targets[0].length} ${targets[0].length === MAX_TARGET_CLASSES ? 'most varied ' : ''}classes counted over the steps) from ${described.map((d) => d.words).join(' and ')}`;
-        const relation: LabelRelation = {
-          judged, leftOut, representation, metric: 'R2', baseline: result.baseline, score: result.score, nulls: result.nulls, p: result.p, heldOut: s.testRows, linked,
-        };
-        const note = `${severalMessages.relationJudged(judged, `${result.baseline} predicting ${representation}`)}: R2 ${result.score.toFixed(3)} vs ${nullMean.toFixed(3)} on ${result.nulls.length} permutations ` +
-          `(95th percentile ${null95.toFixed(3)}), p = ${result.p.toFixed(2)}, z = ${Number.isFinite(z) ? z.toFixed(1) : 'inf'} (${s.testRows} held out); ${severalMessages.relationLeftOutNote(leftOut)}`;
-        const extra = { 'label-relation': { baseline: result.baseline, score: result.score, nullMean, null95, p: result.p, z: Number.isFinite(z) ? z : 1e9, permutations: result.nulls.length, judged: judged.join(', '), leftOut: forced.name } };
-        const measurements = { relation, extra };
-        if (linked) return { findings: [], note, measurements };
-        const finding = severalMessages.labelsUnrelatedToSource({
-          judged, leftOut, representation, baseline: result.baseline, score: result.score, nullMean, null95, p: result.p,
-          permutations: result.nulls.length, heldOut: s.testRows, severity: result.p > UNRELATED_P ? 'error' : 'warning',
-        });
-        return { findings: [finding], note, measurements };
-      } finally {
-        tf.dispose([s.fitX, s.testX]);
-      }
+      const r = bagRelation(x, targets, ctx.random);
+      const judged = sources.map((i) => model.inputNames[i]);
+      const leftOut = [{ input: forced.name, reason: severalMessages.relationLeftOut(forced.reason, output) }];
+      const representation = `each target's bag of tokens (${targets[0].length} ${targets[0].length === MAX_TARGET_CLASSES ? 'most varied ' : ''}classes counted over the steps) from ${described.map((d) => d.words).join(' and ')}`;
+      const relation: LabelRelation = {
+        judged, leftOut, representation, metric: 'R2', baseline: r.baseline, score: r.score, nulls: r.nulls, p: r.p, heldOut: r.heldOut, linked: r.linked,
+      };
+      const note = `${severalMessages.relationJudged(judged, `${r.baseline} predicting ${representation}`)}: R2 ${r.score.toFixed(3)} vs ${r.nullMean.toFixed(3)} on ${r.nulls.length} permutations ` +
+        `(95th percentile ${r.null95.toFixed(3)}), p = ${r.p.toFixed(2)}, z = ${Number.isFinite(r.z) ? r.z.toFixed(1) : 'inf'} (${r.heldOut} held out); ${severalMessages.relationLeftOutNote(leftOut)}`;
+      const extra = { 'label-relation': { baseline: r.baseline, score: r.score, nullMean: r.nullMean, null95: r.null95, p: r.p, z: Number.isFinite(r.z) ? r.z : 1e9, permutations: r.nulls.length, judged: judged.join(', '), leftOut: forced.name } };
+      const measurements = { relation, extra };
+      if (r.linked) return { findings: [], note, measurements };
+      const finding = severalMessages.labelsUnrelatedToSource({
+        judged, leftOut, representation, baseline: r.baseline, score: r.score, nullMean: r.nullMean, null95: r.null95, p: r.p,
+        permutations: r.nulls.length, heldOut: r.heldOut, severity: r.p > UNRELATED_P ? 'error' : 'warning',
+      });
+      return { findings: [finding], note, measurements };
     },
   };
 }

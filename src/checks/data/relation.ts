@@ -117,6 +117,23 @@ export function nullStats(result: NullComparison): { nullMean: number; null95: n
 }
 
 /**
+ * Bags of target tokens ([rows, classes]) predicted from features `x` by the
+ * regression probes: the best held-out R2 against PERMUTATIONS shuffled
+ * pairings, with its null statistics. Disposes `x`.
+ */
+export function bagRelation(x: tf.Tensor2D, targets: number[][], random: () => number): NullComparison & ReturnType<typeof nullStats> & { heldOut: number } {
+  const s = split(x);
+  x.dispose();
+  try {
+    const sets = [targets, ...Array.from({ length: PERMUTATIONS }, () => shuffledIndices(targets.length, random).map((i) => targets[i]))];
+    const result = compareWithNull(multiRegressionScores(s, sets));
+    return { ...result, ...nullStats(result), heldOut: s.testRows };
+  } finally {
+    tf.dispose([s.fitX, s.testX]);
+  }
+}
+
+/**
  * Per-timestep targets (addition-rnn, a language model's next tokens): each
  * target sequence's bag of tokens predicted from the inputs (bags of tokens
  * for ids feeding an Embedding), R2 on held-out rows against the same probes
@@ -130,25 +147,17 @@ async function sequenceRelation(ctx: CheckContext, rows: number): Promise<CheckR
   const classes = targets[0]?.length ?? 0;
   if (classes === 0) return { findings: [], skipped: 'every target sequence holds the same tokens: no pairing to judge' };
   const { x, representation } = features(ctx, rows);
-  const s = split(x);
-  x.dispose();
-  try {
-    const sets = [targets, ...Array.from({ length: PERMUTATIONS }, () => shuffledIndices(rows, ctx.random).map((i) => targets[i]))];
-    const result = compareWithNull(multiRegressionScores(s, sets));
-    const { nullMean, null95, z, linked } = nullStats(result);
-    const bags = `each target sequence's bag of tokens (${classes} ${classes === MAX_TARGET_CLASSES ? 'most varied ' : ''}classes counted over its steps)`;
-    const note = `${result.baseline} predicting ${bags} from ${representation}: R2 ${result.score.toFixed(3)} vs ${nullMean.toFixed(3)} on ${result.nulls.length} permutations ` +
-      `(95th percentile ${null95.toFixed(3)}), p = ${result.p.toFixed(2)}, z = ${Number.isFinite(z) ? z.toFixed(1) : 'inf'} (${s.testRows} held out)`;
-    const extra = { 'label-relation': { baseline: result.baseline, score: result.score, nullMean, null95, p: result.p, z: Number.isFinite(z) ? z : 1e9, permutations: result.nulls.length } };
-    if (linked) return { findings: [], note, measurements: { extra } };
-    const finding = labelsUnrelated({
-      baseline: result.baseline, score: result.score, nullMean, null95, p: result.p, permutations: result.nulls.length,
-      metric: 'R2', heldOut: s.testRows, tokens: feedsEmbedding(ctx.model), severity: result.p > UNRELATED_P ? 'error' : 'warning', predicting: bags,
-    });
-    return { findings: [finding], note, measurements: { extra } };
-  } finally {
-    tf.dispose([s.fitX, s.testX]);
-  }
+  const r = bagRelation(x, targets, ctx.random);
+  const bags = `each target sequence's bag of tokens (${classes} ${classes === MAX_TARGET_CLASSES ? 'most varied ' : ''}classes counted over its steps)`;
+  const note = `${r.baseline} predicting ${bags} from ${representation}: R2 ${r.score.toFixed(3)} vs ${r.nullMean.toFixed(3)} on ${r.nulls.length} permutations ` +
+    `(95th percentile ${r.null95.toFixed(3)}), p = ${r.p.toFixed(2)}, z = ${Number.isFinite(r.z) ? r.z.toFixed(1) : 'inf'} (${r.heldOut} held out)`;
+  const extra = { 'label-relation': { baseline: r.baseline, score: r.score, nullMean: r.nullMean, null95: r.null95, p: r.p, z: Number.isFinite(r.z) ? r.z : 1e9, permutations: r.nulls.length } };
+  if (r.linked) return { findings: [], note, measurements: { extra } };
+  const finding = labelsUnrelated({
+    baseline: r.baseline, score: r.score, nullMean: r.nullMean, null95: r.null95, p: r.p, permutations: r.nulls.length,
+    metric: 'R2', heldOut: r.heldOut, tokens: feedsEmbedding(ctx.model), severity: r.p > UNRELATED_P ? 'error' : 'warning', predicting: bags,
+  });
+  return { findings: [finding], note, measurements: { extra } };
 }
 
 export const relationCheck: Check = {
