@@ -1,0 +1,69 @@
+/**
+ * The overfit probe gives no extra budgets to a loss that has stopped moving
+ * altogether (no gradient reaches it: saturated units), and still gives them
+ * to a plateau that creeps (y = x^4 leaves its plateau after 200-380 steps).
+ */
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { ready } from '../src/backend';
+import { diagnose } from '../src/diagnose';
+import { frozen } from '../src/checks/network/overfit';
+import type { CurvePoint } from '../src/measurements';
+import { withSeed } from '../bench/cases/seed';
+import { ALL_CASES, ZOO } from '../bench/cases';
+import type { Setup } from '../bench/cases/base';
+
+before(() => ready());
+
+/** Inference-mode evaluations every 5 steps from `loss(step)`, as the probe records them. */
+function curve(steps: number, loss: (step: number) => number): CurvePoint[] {
+  return Array.from({ length: steps / 5 + 1 }, (_, i) => ({ series: 'your optimizer (inference)', step: 5 * i, loss: loss(5 * i) }));
+}
+
+test('frozen(points) is true for a loss that stopped moving: exactly, or in its 7th digit', () => {
+  // The GRU on raw features (zoo, seed 2): 1.05 falling to 0.4135275 at step 55, then not a digit more.
+  assert.equal(frozen(curve(100, (s) => (s < 55 ? 1.05 - 0.011 * s : 0.4135275))), true);
+  // Seed 4's reference run: 0.4843945 and 0.4843944 in turn.
+  assert.equal(frozen(curve(80, (s) => (s % 10 === 0 ? 0.4843945 : 0.4843944))), true);
+});
+
+test('frozen(points) is false for a creeping plateau, batch noise, a fall that only just ended, and too few evaluations', () => {
+  // y = x^4 at seed 2: 0.039235 at step 100 to 0.039160 at step 120, then out of the plateau by step 380.
+  assert.equal(frozen(curve(120, (s) => 0.0393 - 0.0000008 * s)), false, 'a plateau still moving 0.2% over 25 steps');
+  assert.equal(frozen(curve(100, (s) => 0.69 + (s % 10 === 0 ? 1e-4 : -1e-4))), false, 'batch noise');
+  assert.equal(frozen(curve(100, (s) => (s < 80 ? 1 - 0.005 * s : 0.6))), false, 'flat for only the last 4 evaluations');
+  assert.equal(frozen(curve(20, () => 0.5)), false, 'five evaluations');
+  assert.equal(frozen(curve(100, () => Number.NaN)), false, 'not finite');
+});
+
+/** The overfit probe's record for one case of the trust bench, diagnosed as the bench does with `seed`. */
+async function overfitRecord(build: () => Setup, seed: number): Promise<Record<string, unknown>> {
+  const setup = withSeed(seed, build);
+  const tensors = tf.memory().numTensors;
+  try {
+    const report = await diagnose(setup.model, setup.data, { ...setup.options, display: false, seed, checks: { only: ['overfit-tiny-batch'] } });
+    assert.equal(tf.memory().numTensors, tensors, 'diagnose() leaked tensors');
+    return report.measurements.extra?.['overfit-tiny-batch'] ?? {};
+  } finally {
+    tf.dispose(Object.values(setup.data).filter((t): t is tf.Tensor => t instanceof tf.Tensor));
+    setup.model.dispose();
+  }
+}
+
+test('diagnose(GRU on raw weather features, seed 2) stops the probe at its 100 steps: the loss is frozen from step 55, no plateau budgets', async () => {
+  const gru = ZOO.find((c) => c.id === 'zoo-weather-gru-raw-features');
+  assert.ok(gru && gru.kind === 'fault');
+  const record = await overfitRecord(gru.build, 2);
+  assert.equal(record.steps, 100, 'a frozen loss gets no extra budgets (it ran 300 steps before)');
+  assert.equal(record.succeeded, false);
+  assert.equal(record.verdict, 'flat');
+});
+
+test('diagnose(y = x^4 on scaled data, seed 2) still gives a creeping plateau its extra budgets and memorizes the batch', async () => {
+  const x4 = ALL_CASES.find((c) => c.id === 'x4-unscaled');
+  assert.ok(x4 && x4.kind === 'real');
+  const record = await overfitRecord(x4.fixed, 2);
+  assert.equal(record.succeeded, true);
+  assert.ok(Number(record.steps) > 100, `memorized after ${String(record.steps)} steps, past the first budget`);
+});
