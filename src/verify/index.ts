@@ -9,7 +9,9 @@
  *   3. after: the probe with each fix, same samples, steps and random stream;
  *   4. outcome: cured / improved / no-better / inconclusive (see types.ts).
  *
- * A healthy model (no triage) runs nothing. The user's model is only read.
+ * A healthy model (no triage) runs nothing, nor does a setup whose overfit
+ * probe already memorized the samples (every outcome would be inconclusive).
+ * The user's model is only read.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CurvePoint, Measurements } from '../measurements';
@@ -19,7 +21,7 @@ import { seededRandom, streamSeed } from '../context/random';
 import { verifyMessages } from '../messages/verify';
 import { asSetUp, fixFor, type FixSetup, type VerifyContext } from './fixes';
 import { runProbe, type ProbeBatch } from './probe';
-import { sharedBefore } from './shared-before';
+import { fitAsSetUp, sharedBefore } from './shared-before';
 import type { FixOutcome, ProbeSummary, VerifiedFix } from './types';
 
 export type { VerifiedFix } from './types';
@@ -115,6 +117,8 @@ export async function verifyFixes(
   const tried = candidates(findings, triage, ctx, measurements);
   if (tried.length === 0) return [];
   const rows = Math.min(VERIFY_SETTINGS.samples, ctx.train.x.shape[0]);
+  // The overfit probe memorized these samples as set up, within the probe's steps: no fix could show a difference.
+  if (fitAsSetUp(ctx.model, measurements, VERIFY_SETTINGS.steps[ctx.info.budget], rows)) return [];
   const chance = ctx.info.chanceLoss;
   const batch: ProbeBatch = {
     x: ctx.train.x.slice(0, rows),
