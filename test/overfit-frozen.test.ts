@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend';
 import { diagnose } from '../src/diagnose';
-import { frozen } from '../src/checks/network/overfit';
+import { frozen, settledLike } from '../src/checks/network/overfit';
 import type { CurvePoint } from '../src/measurements';
 import { withSeed } from '../bench/cases/seed';
 import { ALL_CASES, ZOO } from '../bench/cases';
@@ -37,27 +37,54 @@ test('frozen(points) is false for a creeping plateau, batch noise, a fall that o
   assert.equal(frozen(curve(100, () => Number.NaN)), false, 'not finite');
 });
 
+const CHANCE = 0.543;
+
+/** The reference run's stop rule after the user's run ended flat at `floor`, asked after the last of `points`. */
+function stopsAt(user: { floor: number; frozen: boolean }, points: CurvePoint[]): boolean {
+  const settled = settledLike({ verdict: 'flat', finalLoss: user.floor, frozen: user.frozen }, CHANCE, 80);
+  if (!settled) return false;
+  const last = points[points.length - 1];
+  return settled(points, last.step, last.loss ?? Number.NaN, 0.0543);
+}
+
+/** Seed 4's reference run: down to the user's floor 0.4843945 by step 15, a bump at 20, then on it in the 7th digit. */
+const reference = (s: number) => (s < 15 ? 0.8 - 0.02 * s : s === 20 ? 0.493424 : s % 10 === 0 ? 0.4843945 : 0.4843944);
+
+test('settledLike(user frozen at 0.4843945 below chance) stops a reference that sits on that floor for 3 evaluations, from half its budget', () => {
+  assert.equal(stopsAt({ floor: 0.4843945, frozen: true }, curve(40, reference)), true);
+  assert.equal(stopsAt({ floor: 0.4843945, frozen: true }, curve(35, reference)), false, 'before half the budget of 80');
+});
+
+test('settledLike(user flat below chance) lets the reference run on: not frozen, off the floor, or on it too briefly', () => {
+  assert.equal(stopsAt({ floor: 0.4843945, frozen: false }, curve(40, reference)), false, 'a plateau below chance that still moves may break');
+  assert.equal(stopsAt({ floor: 0.4843945, frozen: true }, curve(40, (s) => (s < 30 ? reference(s) : 0.47))), false, 'flat, but below the floor');
+  assert.equal(stopsAt({ floor: 0.4843945, frozen: true }, curve(40, (s) => (s < 35 ? 0.8 - 0.01 * s : 0.4843945))), false, 'two evaluations on the floor');
+});
+
 /** The overfit probe's record for one case of the trust bench, diagnosed as the bench does with `seed`. */
-async function overfitRecord(build: () => Setup, seed: number): Promise<Record<string, unknown>> {
+async function overfitRecord(build: () => Setup, seed: number): Promise<Record<string, unknown> & { referenceSteps: number }> {
   const setup = withSeed(seed, build);
   const tensors = tf.memory().numTensors;
   try {
     const report = await diagnose(setup.model, setup.data, { ...setup.options, display: false, seed, checks: { only: ['overfit-tiny-batch'] } });
     assert.equal(tf.memory().numTensors, tensors, 'diagnose() leaked tensors');
-    return report.measurements.extra?.['overfit-tiny-batch'] ?? {};
+    const referenceSteps = Math.max(0, ...(report.measurements.curves?.points ?? []).filter((p) => p.series === 'reference Adam 1e-2 (training)').map((p) => p.step));
+    return { ...report.measurements.extra?.['overfit-tiny-batch'], referenceSteps };
   } finally {
     tf.dispose(Object.values(setup.data).filter((t): t is tf.Tensor => t instanceof tf.Tensor));
     setup.model.dispose();
   }
 }
 
-test('diagnose(GRU on raw weather features, seed 2) stops the probe at its 100 steps: the loss is frozen from step 55, no plateau budgets', async () => {
+test('diagnose(GRU on raw weather features, seed 2) stops the probe at its 100 steps (frozen from step 55) and the reference on the same floor at 60', async () => {
   const gru = ZOO.find((c) => c.id === 'zoo-weather-gru-raw-features');
   assert.ok(gru && gru.kind === 'fault');
   const record = await overfitRecord(gru.build, 2);
   assert.equal(record.steps, 100, 'a frozen loss gets no extra budgets (it ran 300 steps before)');
   assert.equal(record.succeeded, false);
   assert.equal(record.verdict, 'flat');
+  assert.equal(record.referenceVerdict, 'flat');
+  assert.equal(record.referenceSteps, 60, 'the reference sat on 0.4135275 at steps 50, 55 and 60 (it ran 240 steps before)');
 });
 
 test('diagnose(y = x^4 on scaled data, seed 2) still gives a creeping plateau its extra budgets and memorizes the batch', async () => {

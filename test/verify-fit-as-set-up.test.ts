@@ -1,14 +1,18 @@
 /**
- * The verification trains no fix when the overfit probe already memorized the
- * same samples as set up, in the same run, within the verification's steps:
- * every fix would be "not judged" (the probe fit even as set up).
+ * What the verification saves: it trains no fix when the overfit probe already
+ * memorized the same samples as set up, in the same run, within the
+ * verification's steps (every fix would be "not judged": the probe fit even as
+ * set up); and a fix's run stops once its loss is frozen (no gradient reaches
+ * it: the steps left would end at the same loss).
  */
 import { before, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend';
 import { diagnose } from '../src/diagnose';
-import type { Measurements } from '../src/measurements';
+import type { CurvePoint, Measurements } from '../src/measurements';
+import { sameRun } from '../src/verify';
+import { frozenTail } from '../src/verify/probe';
 import * as shared from '../src/verify/shared-before';
 import { fitAsSetUp } from '../src/verify/shared-before';
 import { withSeed } from '../bench/cases/seed';
@@ -72,4 +76,26 @@ test('diagnose(addition-rnn with a wrong loss, seed 3) trains no fix; trained an
   // Layer names differ between the two builds (tfjs numbers layers globally): the triage compared without them.
   const unnamed = (value: unknown) => JSON.parse(JSON.stringify(value, (key, v: unknown) => (key === 'layer' ? undefined : v)));
   assert.deepEqual(unnamed(skipping.report.triage), unnamed(training.report.triage));
+});
+
+/** A probe record: the loss before each of `steps` steps, from `loss(step)`. */
+function run(steps: number, loss: (step: number) => number): CurvePoint[] {
+  return Array.from({ length: steps + 1 }, (_, step) => ({ series: 'run', step, loss: loss(step) }));
+}
+
+/** A lowered rate on a saturated GRU (seed 4): falling to 0.4843944 by step 26, then not a digit more. */
+const saturated = (s: number) => (s < 26 ? 0.8 - 0.012 * s : 0.4843944);
+
+test('frozenTail(points) is true after 16 steps at one loss (float32 rounding), not after 15, nor for a creeping or noisy loss', () => {
+  assert.equal(frozenTail(run(41, saturated)), true);
+  assert.equal(frozenTail(run(40, saturated)), false, '15 steps at the floor');
+  assert.equal(frozenTail(run(41, (s) => 0.5 - 1e-5 * s)), false, 'creeping 2e-5 per step');
+  assert.equal(frozenTail(run(41, (s) => 0.5 + (s % 2) * 1e-3)), false, 'dropout noise');
+});
+
+test('sameRun(before, after) compares a run that stopped frozen over the steps it ran', () => {
+  const before = run(65, saturated);
+  assert.equal(sameRun(before, run(41, saturated)), true, 'the same, then frozen: it stays the same');
+  assert.equal(sameRun(before, run(41, (s) => (s < 26 ? 0.8 - 0.011 * s : 0.4843944))), false, 'another descent to the same floor');
+  assert.equal(sameRun(before, run(41, (s) => 0.8 - 0.012 * s)), false, 'shorter without being frozen');
 });

@@ -20,7 +20,7 @@ import type { Triage, VerifiedCause } from '../triage';
 import { seededRandom, streamSeed } from '../context/random';
 import { verifyMessages } from '../messages/verify';
 import { asSetUp, fixFor, type FixSetup, type VerifyContext } from './fixes';
-import { runProbe, type ProbeBatch } from './probe';
+import { frozenTail, runProbe, type ProbeBatch } from './probe';
 import { fitAsSetUp, sharedBefore } from './shared-before';
 import type { FixOutcome, ProbeSummary, VerifiedFix } from './types';
 
@@ -69,10 +69,15 @@ const SAME_LOSS = 1e-3;
  * True when the fixed probe ran the same as the probe as set up: every step's
  * loss within SAME_LOSS of the other (e.g. a ReLU output made linear while no
  * output went below 0). The fix never came into play, so it is no evidence.
+ * A run that stopped frozen (see probe.ts) is compared over the steps it ran:
+ * the same up to a frozen loss, it stays the same.
  */
 export function sameRun(before: readonly CurvePoint[], after: readonly CurvePoint[]): boolean {
-  if (before.length !== after.length || before.length < 2) return false;
-  return before.every((b, i) => {
+  const frozenStop = (after.length < before.length && frozenTail(after)) || (before.length < after.length && frozenTail(before));
+  if (before.length !== after.length && !frozenStop) return false;
+  const steps = Math.min(before.length, after.length);
+  if (steps < 2) return false;
+  return before.slice(0, steps).every((b, i) => {
     const a = after[i].loss;
     if (b.loss === null || a === null) return b.loss === a;
     return Math.abs(a - b.loss) <= SAME_LOSS * Math.max(Math.abs(a), Math.abs(b.loss), Number.MIN_VALUE);

@@ -17,6 +17,7 @@ import type { LayerActivation } from '../../measurements';
 import { dyingUnits } from './dying';
 import { ACTIVATION_PROBE_SAMPLES } from './activations';
 import { lossTrend, type Trend, type TrendPoint } from './trend';
+import { repeatableTraining } from '../../verify/shared-before';
 
 export const OVERFIT_CHECK_ID = 'overfit-tiny-batch';
 
@@ -65,6 +66,8 @@ const SETTINGS = {
    */
   frozenEvaluations: 6,
   frozenSpread: 1e-6,
+  /** The reference's last 3 evaluations (10 steps) at the loss the user's run froze at: the same floor (see settledLike). */
+  floorEvaluations: 3,
   /**
    * A curve whose fall speeds up (see speedingUp) gets more budgets, up to this
    * many in all: a small net at Adam 1e-2 can leave a plateau late (y = x^4:
@@ -268,7 +271,7 @@ export const overfitCheck: NetworkCheck<FiniteInputs> = {
           ctx.progress('overfitting again with a reference optimizer');
           reference = await overfit(
             ctx, () => tf.train.adam(SETTINGS.referenceLearningRate), 'reference Adam 1e-2', batch.x, batch.y, target, referenceBudget,
-            undefined, settledLike({ verdict: user.verdict, finalLoss: user.final.loss }, chance, referenceBudget),
+            undefined, settledLike({ verdict: user.verdict, finalLoss: user.final.loss, frozen: frozen(user.points) }, chance, referenceBudget),
           );
         }
       }
@@ -307,6 +310,9 @@ export const overfitCheck: NetworkCheck<FiniteInputs> = {
       const outcome = {
         succeeded: user.succeeded, diverged: user.diverged, initialLoss: finiteOrNull(user.initial.loss), finalLoss: finiteOrNull(user.final.loss),
         steps: user.steps, referenceSucceeded: reference?.succeeded ?? null,
+        ...(repeatableTraining(ctx.model)
+          ? { trainingLosses: { samples: batch.size, losses: user.points.filter((p) => p.series === 'your optimizer (training)').map((p) => p.loss) } }
+          : {}),
       };
       return { findings, measurements, outputs: { overfit: outcome }, note: `${user.succeeded ? 'fit' : 'did not fit'} ${batch.size} samples in ${user.steps} steps` };
     } finally {
@@ -341,21 +347,42 @@ function sideOfChance(loss: number, chance: number): 'chance' | 'above' | 'below
   return loss > chance ? 'above' : 'below';
 }
 
+/** A stop rule of the reference run: true when it may stop after `steps` steps. */
+type StopRule = (points: readonly CurvePoint[], steps: number, loss: number, goal: number) => boolean;
+
 /**
- * When the reference run may stop early (see SETTINGS.referenceSettledAfter):
- * the user's run ended flat at chance, or flat above it, and the reference is
- * flat on the same side. A flat curve below chance is a plateau that may still
- * break (see onPlateau): it runs on. Undefined (never stop early) for any other
- * verdict of the user's run, or without a chance level.
+ * When the reference run may stop early (see SETTINGS.referenceSettledAfter),
+ * its curve flat:
+ * - the user's run ended flat at chance, or flat above it, and the reference is
+ *   flat on the same side. A flat curve below chance is a plateau that may
+ *   still break (see onPlateau): it runs on;
+ * - or the user's run ended frozen (see frozen()) and the reference's last
+ *   SETTINGS.floorEvaluations evaluations sit at that very loss (within float32
+ *   rounding): two optimizers on the same floor, which no gradient leaves (a
+ *   saturated GRU on raw features: 0.4843945 under RMSProp from step 20,
+ *   0.4843944/5 under Adam 1e-2 from step 25).
+ * Undefined (never stop early) for any other verdict of the user's run, or
+ * without a chance level and a frozen user run.
  */
 export function settledLike(
-  user: { verdict: OverfitVerdict; finalLoss: number }, chance: number | undefined, budget: number,
-): ((points: readonly CurvePoint[], steps: number, loss: number, goal: number) => boolean) | undefined {
-  if (chance === undefined || !(chance > 0) || (user.verdict !== 'chance' && user.verdict !== 'flat') || !Number.isFinite(user.finalLoss)) return undefined;
-  const side = sideOfChance(user.finalLoss, chance);
-  if (side === 'below') return undefined;
+  user: { verdict: OverfitVerdict; finalLoss: number; frozen?: boolean }, chance: number | undefined, budget: number,
+): StopRule | undefined {
+  if ((user.verdict !== 'chance' && user.verdict !== 'flat') || !Number.isFinite(user.finalLoss)) return undefined;
+  const side = chance !== undefined && chance > 0 ? sideOfChance(user.finalLoss, chance) : undefined;
+  const sameSide: StopRule | undefined = chance !== undefined && side !== undefined && side !== 'below'
+    ? (_points, _steps, loss) => Number.isFinite(loss) && sideOfChance(loss, chance) === side
+    : undefined;
+  const floor = user.finalLoss;
+  const sameFloor: StopRule | undefined = user.frozen === true
+    ? (points) => {
+      const last = evaluations(points).slice(-SETTINGS.floorEvaluations);
+      return last.length === SETTINGS.floorEvaluations && last.every((p) => Math.abs(p.loss - floor) <= SETTINGS.frozenSpread * Math.abs(floor));
+    }
+    : undefined;
+  if (!sameSide && !sameFloor) return undefined;
   return (points, steps, loss, goal) => {
-    if (steps < SETTINGS.referenceSettledAfter * budget || !Number.isFinite(loss) || sideOfChance(loss, chance) !== side) return false;
+    if (steps < SETTINGS.referenceSettledAfter * budget) return false;
+    if (!(sameSide?.(points, steps, loss, goal) ?? false) && !(sameFloor?.(points, steps, loss, goal) ?? false)) return false;
     const trend = lossTrend(evaluations(points), goal);
     return trend !== null && trend.direction === 'flat';
   };
