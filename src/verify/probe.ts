@@ -8,6 +8,7 @@ import { finiteOrNull, type CurvePoint } from '../measurements';
 import { evaluate, trainStep, trainableVariables, type Evaluation } from '../model/train';
 import type { Task } from '../types';
 import type { FixSetup } from './fixes';
+import { unmoved } from '../checks/network/trend';
 import type { ProbeSummary } from './types';
 
 export interface ProbeBatch {
@@ -30,10 +31,8 @@ export const FROZEN = { steps: 16, spread: 1e-6 };
 
 /** True when the last FROZEN.steps training losses of `points` lie within FROZEN.spread of each other. */
 export function frozenTail(points: readonly CurvePoint[]): boolean {
-  const last = points.slice(1).slice(-FROZEN.steps).map((p) => p.loss);
-  if (last.length < FROZEN.steps || !last.every((l): l is number => l !== null && Number.isFinite(l))) return false;
-  const values = last as number[];
-  return Math.max(...values) - Math.min(...values) <= FROZEN.spread * Math.max(...values.map(Math.abs));
+  const last = points.slice(1).slice(-FROZEN.steps).map((p) => p.loss ?? Number.NaN);
+  return last.length === FROZEN.steps && unmoved(last, FROZEN.spread);
 }
 
 /** Memorized: every label right (classification), else the loss at its target. */

@@ -16,7 +16,7 @@ import { activationStats, tapModel } from '../../model/taps';
 import type { LayerActivation } from '../../measurements';
 import { dyingUnits } from './dying';
 import { ACTIVATION_PROBE_SAMPLES } from './activations';
-import { lossTrend, type Trend, type TrendPoint } from './trend';
+import { lossTrend, unmoved, type Trend, type TrendPoint } from './trend';
 import { repeatableTraining } from '../../verify/shared-before';
 
 export const OVERFIT_CHECK_ID = 'overfit-tiny-batch';
@@ -154,9 +154,7 @@ function onPlateau(points: readonly CurvePoint[], goal: number, loss: number, ch
  */
 export function frozen(points: readonly CurvePoint[]): boolean {
   const last = evaluations(points).slice(-SETTINGS.frozenEvaluations).map((p) => p.loss);
-  if (last.length < SETTINGS.frozenEvaluations || !last.every(Number.isFinite)) return false;
-  const spread = Math.max(...last) - Math.min(...last);
-  return spread <= SETTINGS.frozenSpread * Math.max(...last.map(Math.abs));
+  return last.length === SETTINGS.frozenEvaluations && unmoved(last, SETTINGS.frozenSpread);
 }
 
 /**
