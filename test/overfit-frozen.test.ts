@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../src/backend';
 import { diagnose } from '../src/diagnose';
-import { frozen, settledLike } from '../src/checks/network/overfit';
+import { frozen, frozenFlat, settledLike } from '../src/checks/network/overfit';
 import type { CurvePoint } from '../src/measurements';
 import { withSeed } from '../bench/cases/seed';
 import { ALL_CASES, ZOO } from '../bench/cases';
@@ -35,6 +35,21 @@ test('frozen(points) is false for a creeping plateau, batch noise, a fall that o
   assert.equal(frozen(curve(100, (s) => (s < 80 ? 1 - 0.005 * s : 0.6))), false, 'flat for only the last 4 evaluations');
   assert.equal(frozen(curve(20, () => 0.5)), false, 'five evaluations');
   assert.equal(frozen(curve(100, () => Number.NaN)), false, 'not finite');
+});
+
+test('frozenFlat(65) stops a run frozen and flat from its 65th step, not before, and not while its trend window still falls', () => {
+  const stops = (points: CurvePoint[]) => {
+    const last = points[points.length - 1];
+    return frozenFlat(65)(points, last.step, last.loss ?? Number.NaN, 0.05);
+  };
+  // Seed 4's run: 0.4843945 from step 20.
+  const seed4 = (s: number) => (s < 20 ? 0.8 - 0.0158 * s : 0.4843945);
+  assert.equal(stops(curve(65, seed4)), true);
+  assert.equal(stops(curve(60, seed4)), false, 'before step 65');
+  // Seed 2's run: falling 1.05 -> 0.4135 until step 55: at step 80 its trend window (40-80) still falls 7%.
+  const seed2 = (s: number) => (s < 55 ? 1.05 * Math.exp(-0.017 * s) : 0.4135275);
+  assert.equal(stops(curve(80, seed2)), false, 'the trend window still falls');
+  assert.equal(stops(curve(100, (s) => 0.0393 - 0.0000008 * s)), false, 'a creeping plateau');
 });
 
 const CHANCE = 0.543;
@@ -76,11 +91,11 @@ async function overfitRecord(build: () => Setup, seed: number): Promise<Record<s
   }
 }
 
-test('diagnose(GRU on raw weather features, seed 2) stops the probe at its 100 steps (frozen from step 55) and the reference on the same floor at 60', async () => {
+test('diagnose(GRU on raw weather features, seed 2) stops the probe frozen and flat at 80 steps and the reference on the same floor at 60', async () => {
   const gru = ZOO.find((c) => c.id === 'zoo-weather-gru-raw-features');
   assert.ok(gru && gru.kind === 'fault');
   const record = await overfitRecord(gru.build, 2);
-  assert.equal(record.steps, 100, 'a frozen loss gets no extra budgets (it ran 300 steps before)');
+  assert.equal(record.steps, 80, 'frozen from step 55, its trend flat from step 80 (it ran 300 steps before)');
   assert.equal(record.succeeded, false);
   assert.equal(record.verdict, 'flat');
   assert.equal(record.referenceVerdict, 'flat');

@@ -69,6 +69,12 @@ const SETTINGS = {
   /** The reference's last 3 evaluations (10 steps) at the loss the user's run froze at: the same floor (see settledLike). */
   floorEvaluations: 3,
   /**
+   * The user's run stops before its budget once its loss is frozen and its
+   * trend flat (see frozenFlat), from this many steps: the verification's
+   * probe "as set up" (65 / 200 steps) is read off these steps (verify/shared-before.ts).
+   */
+  frozenStopAfter: { quick: 65, thorough: 200 },
+  /**
    * A curve whose fall speeds up (see speedingUp) gets more budgets, up to this
    * many in all: a small net at Adam 1e-2 can leave a plateau late (y = x^4:
    * 16 points memorized after 250-600 steps, depending on the initial draw) or fall
@@ -259,7 +265,10 @@ export const overfitCheck: NetworkCheck<FiniteInputs> = {
       ctx.progress(`overfitting ${batch.size} samples`);
       const atInit = ctx.inputs.forwardPass.layers;
       const inspect = atInit ? (trained: tf.LayersModel) => tappedStats(ctx, trained) : undefined;
-      const user = await overfit(ctx, () => ctx.makeOptimizer(), 'your optimizer', batch.x, batch.y, target, SETTINGS.steps[ctx.info.budget], inspect);
+      const user = await overfit(
+        ctx, () => ctx.makeOptimizer(), 'your optimizer', batch.x, batch.y, target, SETTINGS.steps[ctx.info.budget], inspect,
+        frozenFlat(SETTINGS.frozenStopAfter[ctx.info.budget]),
+      );
       let reference: ProbeRun | null = null;
       if (!user.succeeded && user.verdict !== 'slow') {
         const referenceBudget = SETTINGS.referenceSteps[ctx.info.budget];
@@ -345,8 +354,17 @@ function sideOfChance(loss: number, chance: number): 'chance' | 'above' | 'below
   return loss > chance ? 'above' : 'below';
 }
 
-/** A stop rule of the reference run: true when it may stop after `steps` steps. */
+/** A stop rule of a probe run: true when it may stop after `steps` steps. */
 type StopRule = (points: readonly CurvePoint[], steps: number, loss: number, goal: number) => boolean;
+
+/**
+ * The user's run may stop from `after` steps on once its loss is frozen (see
+ * frozen()) and the trend its verdict is read from is flat: the steps left
+ * would end at the same loss, judged flat (or at chance) all the same.
+ */
+export function frozenFlat(after: number): StopRule {
+  return (points, steps, _loss, goal) => steps >= after && frozen(points) && lossTrend(evaluations(points), goal)?.direction === 'flat';
+}
 
 /**
  * When the reference run may stop early (see SETTINGS.referenceSettledAfter),
