@@ -57,6 +57,12 @@ export interface CheckOutputs {
     steps: number;
     /** null when the reference optimizer did not run (the user's optimizer fit). */
     referenceSucceeded: boolean | null;
+    /**
+     * The user's run's training loss at each step (null: not finite) on its first `samples` rows, when
+     * that run is the same every time (no dropout, noise, batch normalization or custom layer): another
+     * probe that trains a fresh clone with a fresh optimizer on the same rows can read its steps here.
+     */
+    trainingLosses?: { samples: number; losses: (number | null)[] };
   };
 }
 

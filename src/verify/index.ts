@@ -9,7 +9,9 @@
  *   3. after: the probe with each fix, same samples, steps and random stream;
  *   4. outcome: cured / improved / no-better / inconclusive (see types.ts).
  *
- * A healthy model (no triage) runs nothing. The user's model is only read.
+ * A healthy model (no triage) runs nothing, nor does a setup whose overfit
+ * probe already memorized the samples (every outcome would be inconclusive).
+ * The user's model is only read.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CurvePoint, Measurements } from '../measurements';
@@ -18,8 +20,8 @@ import type { Triage, VerifiedCause } from '../triage';
 import { seededRandom, streamSeed } from '../context/random';
 import { verifyMessages } from '../messages/verify';
 import { asSetUp, fixFor, type FixSetup, type VerifyContext } from './fixes';
-import { runProbe, type ProbeBatch } from './probe';
-import { sharedBefore } from './shared-before';
+import { frozenTail, runProbe, type ProbeBatch } from './probe';
+import { fitAsSetUp, sharedBefore } from './shared-before';
 import type { FixOutcome, ProbeSummary, VerifiedFix } from './types';
 
 export type { VerifiedFix } from './types';
@@ -67,10 +69,15 @@ const SAME_LOSS = 1e-3;
  * True when the fixed probe ran the same as the probe as set up: every step's
  * loss within SAME_LOSS of the other (e.g. a ReLU output made linear while no
  * output went below 0). The fix never came into play, so it is no evidence.
+ * A run that stopped frozen (see probe.ts) is compared over the steps it ran:
+ * the same up to a frozen loss, it stays the same.
  */
 export function sameRun(before: readonly CurvePoint[], after: readonly CurvePoint[]): boolean {
-  if (before.length !== after.length || before.length < 2) return false;
-  return before.every((b, i) => {
+  const frozenStop = (after.length < before.length && frozenTail(after)) || (before.length < after.length && frozenTail(before));
+  if (before.length !== after.length && !frozenStop) return false;
+  const steps = Math.min(before.length, after.length);
+  if (steps < 2) return false;
+  return before.slice(0, steps).every((b, i) => {
     const a = after[i].loss;
     if (b.loss === null || a === null) return b.loss === a;
     return Math.abs(a - b.loss) <= SAME_LOSS * Math.max(Math.abs(a), Math.abs(b.loss), Number.MIN_VALUE);
@@ -115,6 +122,8 @@ export async function verifyFixes(
   const tried = candidates(findings, triage, ctx, measurements);
   if (tried.length === 0) return [];
   const rows = Math.min(VERIFY_SETTINGS.samples, ctx.train.x.shape[0]);
+  // The overfit probe memorized these samples as set up, within the probe's steps: no fix could show a difference.
+  if (fitAsSetUp(ctx.model, measurements, VERIFY_SETTINGS.steps[ctx.info.budget], rows)) return [];
   const chance = ctx.info.chanceLoss;
   const batch: ProbeBatch = {
     x: ctx.train.x.slice(0, rows),

@@ -8,6 +8,7 @@ import { finiteOrNull, type CurvePoint } from '../measurements';
 import { evaluate, trainStep, trainableVariables, type Evaluation } from '../model/train';
 import type { Task } from '../types';
 import type { FixSetup } from './fixes';
+import { unmoved } from '../checks/network/trend';
 import type { ProbeSummary } from './types';
 
 export interface ProbeBatch {
@@ -17,6 +18,21 @@ export interface ProbeBatch {
   steps: number;
   /** The loss to reach without accuracy (a tenth of chance); null: a tenth of the initial loss. */
   target: number | null;
+}
+
+/**
+ * A run whose training loss has not moved over its last 16 steps (every value
+ * within float32 rounding, a relative spread of 1e-6, of the others) stops
+ * there: no gradient reaches the loss, so the steps left would end at the same
+ * loss (a saturated GRU on raw features at a lowered rate: 0.4843944 from step
+ * 26 of 65). Training-mode noise (dropout) never looks frozen.
+ */
+export const FROZEN = { steps: 16, spread: 1e-6 };
+
+/** True when the last FROZEN.steps training losses of `points` lie within FROZEN.spread of each other. */
+export function frozenTail(points: readonly CurvePoint[]): boolean {
+  const last = points.slice(1).slice(-FROZEN.steps).map((p) => p.loss ?? Number.NaN);
+  return last.length === FROZEN.steps && unmoved(last, FROZEN.spread);
 }
 
 /** Memorized: every label right (classification), else the loss at its target. */
@@ -39,7 +55,7 @@ export async function runProbe(setup: FixSetup, batch: ProbeBatch, random: () =>
     for (let step = 1; step <= batch.steps && variables.length > 0; step++) {
       const value = await trainStep(model, optimizer, variables, x, batch.y, setup.loss);
       points.push({ series, step, loss: finiteOrNull(value) });
-      if (!Number.isFinite(value)) break;
+      if (!Number.isFinite(value) || frozenTail(points)) break;
       if (step % 8 === 0 || step === batch.steps) {
         latest = await evaluate(model, x, batch.y, setup.loss, batch.task);
         if (fits(latest, target)) break;

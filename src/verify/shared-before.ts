@@ -50,6 +50,18 @@ export function repeatableTraining(model: tf.LayersModel): boolean {
 }
 
 /**
+ * True when the overfit probe's run memorized the same samples within `steps`
+ * steps and it is the same run as the before probe (see the top of this file):
+ * the probe as set up fits, so every fix's outcome would be "inconclusive" (the
+ * probe cannot show a difference), and the fixes need not be trained at all.
+ */
+export function fitAsSetUp(model: tf.LayersModel, measurements: Measurements, steps: number, samples: number): boolean {
+  const record = measurements.extra?.[OVERFIT_ID];
+  if (!record || record.succeeded !== true || record.samples !== samples) return false;
+  return typeof record.steps === 'number' && record.steps <= steps && repeatableTraining(model);
+}
+
+/**
  * The before probe of `steps` steps on `samples` samples, from the overfit
  * probe's record in `measurements`; undefined when it would not be the same run
  * (see the top of this file).

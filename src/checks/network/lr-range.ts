@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { analyzeSweep, lrSweep, setLearningRate } from '../../model/lr-sweep';
 import type { NetworkCheck, NetworkContext } from './context';
 import { finiteOrNull } from '../../measurements';
-import { trainStep, trainableVariables } from '../../model/train';
+import { disposeOptimizer, trainStep, trainableVariables } from '../../model/train';
 import { FINITE_INPUTS, NON_FINITE_SKIP, checkLossRuns, headBatch, nonFiniteSeen, trainingBatchSize, withClone, withOptimizer, type FiniteInputs } from './batch';
 import { THRESHOLDS as VERDICT, lossAt, lrVerdict, sweepSaysTooHigh, type OverfitVerdict, type RateProbe, type SweepReading } from './lr-verdict';
 import { evidenceNumber, margin } from '../strength';
@@ -145,12 +145,32 @@ async function lossAfter(ctx: NetworkContext<never>, lr: number, x: tf.Tensor, y
   );
 }
 
+/**
+ * The run at your rate, read off the overfit probe's run when it is the same
+ * run: a fresh clone and a fresh optimizer at that very rate, on the same rows,
+ * training the same way every time (see CheckOutputs.overfit.trainingLosses),
+ * for at least the probe's steps or until it diverged. Undefined otherwise.
+ */
+export function recordedRun(ctx: NetworkContext<'overfit'>, configured: number, samples: number): { initial: number; final: number } | undefined {
+  const run = ctx.inputs.overfit.trainingLosses;
+  if (!run || run.samples !== samples) return undefined;
+  const optimizer = ctx.makeOptimizer();
+  const sameRate = Reflect.get(optimizer, 'learningRate') === configured;
+  disposeOptimizer(optimizer);
+  if (!sameRate) return undefined;
+  const losses = run.losses.slice(0, SETTINGS.probeSteps).map((loss) => loss ?? Number.NaN);
+  if (losses.some((loss) => !Number.isFinite(loss))) return { initial: losses[0], final: Number.NaN };
+  if (losses.length < SETTINGS.probeSteps) return undefined;
+  const tail = losses.slice(-SETTINGS.probeTail);
+  return { initial: losses[0], final: tail.reduce((a, b) => a + b, 0) / tail.length };
+}
+
 /** Your rate against a tenth of it on the same samples: the direct test of "the rate is the cause". */
-async function rateProbe(ctx: NetworkContext<never>, configured: number): Promise<RateProbe> {
+async function rateProbe(ctx: NetworkContext<'overfit'>, configured: number): Promise<RateProbe> {
   const batch = headBatch(ctx, SETTINGS.probeSamples);
   try {
     ctx.progress('training at your learning rate and at a tenth of it');
-    const yours = await lossAfter(ctx, configured, batch.x, batch.y);
+    const yours = recordedRun(ctx, configured, batch.size) ?? await lossAfter(ctx, configured, batch.x, batch.y);
     const lowerLr = configured / 10;
     const lower = await lossAfter(ctx, lowerLr, batch.x, batch.y);
     return { steps: SETTINGS.probeSteps, samples: batch.size, initialLoss: lower.initial, yourLoss: yours.final, lowerLr, lowerLoss: lower.final };

@@ -16,7 +16,8 @@ import { activationStats, tapModel } from '../../model/taps';
 import type { LayerActivation } from '../../measurements';
 import { dyingUnits } from './dying';
 import { ACTIVATION_PROBE_SAMPLES } from './activations';
-import { lossTrend, type Trend, type TrendPoint } from './trend';
+import { lossTrend, unmoved, type Trend, type TrendPoint } from './trend';
+import { repeatableTraining } from '../../verify/shared-before';
 
 export const OVERFIT_CHECK_ID = 'overfit-tiny-batch';
 
@@ -64,6 +65,24 @@ const SETTINGS = {
   /** A regression plateau (see onPlateau) at most 10% under the chance level gets up to two more budgets of steps. */
   plateauBelowChance: 0.9,
   plateauExtensions: 2,
+  /**
+   * A loss that has not moved at all over the last 6 evaluations (25 steps):
+   * every value within float32 rounding (a relative spread of 1e-6) of the
+   * others. No gradient reaches it (units saturated: a GRU on raw features sits
+   * at 0.4135275 from step 55 to 300, under RMSProp and Adam 1e-2 alike), and
+   * a plateau no gradient reaches does not break: no more budgets. A plateau
+   * that breaks still moves (y = x^4: ~1% per 100 steps, 0.25% over 25).
+   */
+  frozenEvaluations: 6,
+  frozenSpread: 1e-6,
+  /** The reference's last 3 evaluations (10 steps) at the loss the user's run froze at: the same floor (see settledLike). */
+  floorEvaluations: 3,
+  /**
+   * The user's run stops before its budget once its loss is frozen and its
+   * trend flat (see frozenFlat), from this many steps: the verification's
+   * probe "as set up" (65 / 200 steps) is read off these steps (verify/shared-before.ts).
+   */
+  frozenStopAfter: { quick: 65, thorough: 200 },
   /**
    * A curve whose fall speeds up (see speedingUp) gets more budgets, up to this
    * many in all: a small net at Adam 1e-2 can leave a plateau late (y = x^4:
@@ -153,6 +172,15 @@ function onPlateau(points: readonly CurvePoint[], goal: number, loss: number, ch
 }
 
 /**
+ * The loss has not moved over the last SETTINGS.frozenEvaluations evaluations:
+ * their spread is within float32 rounding of their size (see SETTINGS.frozenSpread).
+ */
+export function frozen(points: readonly CurvePoint[]): boolean {
+  const last = evaluations(points).slice(-SETTINGS.frozenEvaluations).map((p) => p.loss);
+  return last.length === SETTINGS.frozenEvaluations && unmoved(last, SETTINGS.frozenSpread);
+}
+
+/**
  * The loss fell over the last half budget, and faster (on a log scale) than
  * over the half budget before it: the run is leaving a plateau or closing in,
  * and a verdict now would judge it by its slowest part.
@@ -218,7 +246,7 @@ async function overfit(
         }
       }
       if (stopped || diverged || succeeded(latest, goal) || limit >= budget * SETTINGS.maxBudgets) break;
-      const plateau = limit < budget * (1 + SETTINGS.plateauExtensions) && onPlateau(points, goal, latest.loss, ctx.info.chanceLoss, task);
+      const plateau = limit < budget * (1 + SETTINGS.plateauExtensions) && onPlateau(points, goal, latest.loss, ctx.info.chanceLoss, task) && !frozen(points);
       if (!plateau && !speedingUp(points, budget)) break;
       limit += budget;
     }
@@ -254,7 +282,10 @@ export const overfitCheck: NetworkCheck<FiniteInputs> = {
       ctx.progress(`overfitting ${batch.size} samples`);
       const atInit = ctx.inputs.forwardPass.layers;
       const inspect = atInit ? (trained: tf.LayersModel) => tappedStats(ctx, trained) : undefined;
-      const user = await overfit(ctx, () => ctx.makeOptimizer(), 'your optimizer', batch.x, batch.y, target, SETTINGS.steps[ctx.info.budget], inspect);
+      const user = await overfit(
+        ctx, () => ctx.makeOptimizer(), 'your optimizer', batch.x, batch.y, target, SETTINGS.steps[ctx.info.budget], inspect,
+        frozenFlat(SETTINGS.frozenStopAfter[ctx.info.budget]),
+      );
       let reference: ProbeRun | null = null;
       if (!user.succeeded && user.verdict !== 'slow') {
         const referenceBudget = SETTINGS.referenceSteps[ctx.info.budget];
@@ -264,7 +295,7 @@ export const overfitCheck: NetworkCheck<FiniteInputs> = {
           ctx.progress('overfitting again with a reference optimizer');
           reference = await overfit(
             ctx, () => tf.train.adam(SETTINGS.referenceLearningRate), 'reference Adam 1e-2', batch.x, batch.y, target, referenceBudget,
-            undefined, settledLike({ verdict: user.verdict, finalLoss: user.final.loss }, chance, referenceBudget),
+            undefined, settledLike({ verdict: user.verdict, finalLoss: user.final.loss, frozen: frozen(user.points) }, chance, referenceBudget),
           );
         }
       }
@@ -306,6 +337,9 @@ export const overfitCheck: NetworkCheck<FiniteInputs> = {
       const outcome = {
         succeeded: user.succeeded, diverged: user.diverged, initialLoss: finiteOrNull(user.initial.loss), finalLoss: finiteOrNull(user.final.loss),
         steps: user.steps, referenceSucceeded: reference?.succeeded ?? null,
+        ...(repeatableTraining(ctx.model)
+          ? { trainingLosses: { samples: batch.size, losses: user.points.filter((p) => p.series === 'your optimizer (training)').map((p) => p.loss) } }
+          : {}),
       };
       return { findings, measurements, outputs: { overfit: outcome }, note: `${user.succeeded ? 'fit' : 'did not fit'} ${batch.size} samples in ${user.steps} steps` };
     } finally {
@@ -340,21 +374,51 @@ function sideOfChance(loss: number, chance: number): 'chance' | 'above' | 'below
   return loss > chance ? 'above' : 'below';
 }
 
+/** A stop rule of a probe run: true when it may stop after `steps` steps. */
+type StopRule = (points: readonly CurvePoint[], steps: number, loss: number, goal: number) => boolean;
+
 /**
- * When the reference run may stop early (see SETTINGS.referenceSettledAfter):
- * the user's run ended flat at chance, or flat above it, and the reference is
- * flat on the same side. A flat curve below chance is a plateau that may still
- * break (see onPlateau): it runs on. Undefined (never stop early) for any other
- * verdict of the user's run, or without a chance level.
+ * The user's run may stop from `after` steps on once its loss is frozen (see
+ * frozen()) and the trend its verdict is read from is flat: the steps left
+ * would end at the same loss, judged flat (or at chance) all the same.
+ */
+export function frozenFlat(after: number): StopRule {
+  return (points, steps, _loss, goal) => steps >= after && frozen(points) && lossTrend(evaluations(points), goal)?.direction === 'flat';
+}
+
+/**
+ * When the reference run may stop early (see SETTINGS.referenceSettledAfter),
+ * its curve flat:
+ * - the user's run ended flat at chance, or flat above it, and the reference is
+ *   flat on the same side. A flat curve below chance is a plateau that may
+ *   still break (see onPlateau): it runs on;
+ * - or the user's run ended frozen (see frozen()) and the reference's last
+ *   SETTINGS.floorEvaluations evaluations sit at that very loss (within float32
+ *   rounding): two optimizers on the same floor, which no gradient leaves (a
+ *   saturated GRU on raw features: 0.4843945 under RMSProp from step 20,
+ *   0.4843944/5 under Adam 1e-2 from step 25).
+ * Undefined (never stop early) for any other verdict of the user's run, or
+ * without a chance level and a frozen user run.
  */
 export function settledLike(
-  user: { verdict: OverfitVerdict; finalLoss: number }, chance: number | undefined, budget: number,
-): ((points: readonly CurvePoint[], steps: number, loss: number, goal: number) => boolean) | undefined {
-  if (chance === undefined || !(chance > 0) || (user.verdict !== 'chance' && user.verdict !== 'flat') || !Number.isFinite(user.finalLoss)) return undefined;
-  const side = sideOfChance(user.finalLoss, chance);
-  if (side === 'below') return undefined;
+  user: { verdict: OverfitVerdict; finalLoss: number; frozen?: boolean }, chance: number | undefined, budget: number,
+): StopRule | undefined {
+  if ((user.verdict !== 'chance' && user.verdict !== 'flat') || !Number.isFinite(user.finalLoss)) return undefined;
+  const side = chance !== undefined && chance > 0 ? sideOfChance(user.finalLoss, chance) : undefined;
+  const sameSide: StopRule | undefined = chance !== undefined && side !== undefined && side !== 'below'
+    ? (_points, _steps, loss) => Number.isFinite(loss) && sideOfChance(loss, chance) === side
+    : undefined;
+  const floor = user.finalLoss;
+  const sameFloor: StopRule | undefined = user.frozen === true
+    ? (points) => {
+      const last = evaluations(points).slice(-SETTINGS.floorEvaluations);
+      return last.length === SETTINGS.floorEvaluations && last.every((p) => Math.abs(p.loss - floor) <= SETTINGS.frozenSpread * Math.abs(floor));
+    }
+    : undefined;
+  if (!sameSide && !sameFloor) return undefined;
   return (points, steps, loss, goal) => {
-    if (steps < SETTINGS.referenceSettledAfter * budget || !Number.isFinite(loss) || sideOfChance(loss, chance) !== side) return false;
+    if (steps < SETTINGS.referenceSettledAfter * budget) return false;
+    if (!(sameSide?.(points, steps, loss, goal) ?? false) && !(sameFloor?.(points, steps, loss, goal) ?? false)) return false;
     const trend = lossTrend(evaluations(points), goal);
     return trend !== null && trend.direction === 'flat';
   };

@@ -33,6 +33,15 @@ const SETTINGS = {
   floor: 1e-12,
 };
 
+/**
+ * True when finite `values` lie within `spread` (relative to the largest in
+ * size) of each other: a loss that did not move, up to float rounding.
+ */
+export function unmoved(values: readonly number[], spread: number): boolean {
+  if (values.length === 0 || !values.every(Number.isFinite)) return false;
+  return Math.max(...values) - Math.min(...values) <= spread * Math.max(...values.map(Math.abs));
+}
+
 /** Least-squares slope of y on x. */
 function slope(xs: number[], ys: number[]): { slope: number; intercept: number } {
   const n = xs.length;
