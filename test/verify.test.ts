@@ -17,6 +17,7 @@ import { verifyMessages } from '../src/messages/verify';
 import { assertClean, countMarks, render, texts } from './fixtures/render-chart';
 import { mnistDigits, mlp, weightValues } from './helpers/network-models';
 import { housingTensors } from '../bench/cases/healthy';
+import { withSeed } from '../bench/cases/seed';
 
 before(() => ready());
 
@@ -122,9 +123,10 @@ test('diagnose(ReLU regression with Adam at 1) verifies lowering the rate once a
 });
 
 test('diagnose(MLP with SGD at 0.5 on house prices) tries a rate a decade below where the range test diverged, and it helps', async () => {
-  const model = tf.sequential({
+  // Seeded: unseeded initial weights made this fail about 1 run in 8 (seeds 1-10 all pass).
+  const model = withSeed(1, () => tf.sequential({
     layers: [tf.layers.dense({ inputShape: [12], units: 20, activation: 'relu' }), tf.layers.dense({ units: 1 })],
-  });
+  }));
   model.compile({ optimizer: tf.train.sgd(0.5), loss: 'meanSquaredError' });
   const data = housingTensors(300);
   const report = await diagnoseUntouched(model, data);
