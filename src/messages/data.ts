@@ -381,7 +381,7 @@ export function targetsUnscaled(e: { targetMean: number; targetStd: number; outp
     title: 'Regression targets on a scale the outputs need thousands of steps to reach',
     detail: `The targets spread with a standard deviation of ${num(e.targetStd)} (mean ${num(e.targetMean)}), while the untrained model's outputs spread by ${num(e.outputStd)}. ` +
       `${e.optimizer} moves each weight by about its learning rate (${num(e.learningRate)}) per step, so the outputs' spread can grow by at most ${num(e.perStep)} per step at these activations: ` +
-      `matching the targets takes about ${Math.round(e.steps).toLocaleString('en-US')} steps, and until then the loss stays near the chance level of predicting the mean.`,
+      `matching the targets takes about ${Math.round(e.steps).toLocaleString('en-US')} steps, and until then the outputs cannot follow how the targets vary.`,
     fix: 'Standardize the targets with the training split\'s statistics (y\' = (y - mean) / std), train on y\', and map predictions back (y = y\' * std + mean); ' +
       'or express them in larger units so that they span about -3..3.',
     evidence: { kind: 'target-scale', feature: 'targets', mean: e.targetMean, std: e.targetStd, outputStd: e.outputStd, perStep: e.perStep, steps: Math.round(e.steps) },
