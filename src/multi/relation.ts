@@ -12,6 +12,7 @@ import { unpackRows } from '../model/packing';
 import type { FacetPick } from './data';
 import { embeddingsOf } from './facets';
 import { stepIds } from '../checks/data/bags';
+import { matchShares, SHIFT_SETTINGS } from '../checks/sequence/shift';
 
 /** Positions (over all rows and steps) that must match for an input to count as the shifted labels. */
 const SHIFTED_SHARE = 0.9;
@@ -28,18 +29,6 @@ export interface ForcedInput {
   name: string;
   /** 'shifted': its steps are the labels shifted right by one; 'vocabulary': the only token input read by an Embedding over the labels' vocabulary. */
   reason: 'shifted' | 'vocabulary';
-}
-
-
-/** Share of positions t >= 1 where the input's step t equals the label of step t - 1. */
-function shiftedShare(rows: number[][], labels: number[][]): number {
-  let hits = 0;
-  let total = 0;
-  rows.forEach((row, r) => row.slice(1).forEach((v, t) => {
-    total++;
-    if (Math.abs(v - labels[r][t]) < 1e-6) hits++;
-  }));
-  return total > 0 ? hits / total : 0;
 }
 
 /** The output's class count: the labels' one-hot depth, or the largest id + 1. */
@@ -64,25 +53,13 @@ function stepInputs(run: OutputRun, shapes: number[][], steps: number): { k: num
   }
 }
 
-/** Share of positions where the input's step t equals the label of step t (the shift forgotten); and how many positions and distinct labels were compared. */
-function copiedShare(rows: number[][], labels: number[][]): { share: number; positions: number; distinct: number } {
-  let hits = 0;
-  let total = 0;
-  const distinct = new Set<number>();
-  rows.forEach((row, r) => row.forEach((v, t) => {
-    total++;
-    distinct.add(labels[r][t]);
-    if (Math.abs(v - labels[r][t]) < 1e-6) hits++;
-  }));
-  return { share: total > 0 ? hits / total : 0, positions: total, distinct: distinct.size };
-}
-
 /**
  * A feeding input (of two or more) that holds the output's labels themselves,
  * step for step: a decoder fed the targets without the shift by one, which
  * lets the model copy its answer during training and leaves it nothing to
- * read at inference. Judged at 90% of at least 50 positions over 3 or more
- * distinct tokens, and only when the shifted match is far lower.
+ * read at inference. Judged by the label-shift check's bars (SHIFT_SETTINGS:
+ * 90% of at least 50 positions over 3 or more distinct input tokens), and only
+ * when the shifted match is far lower.
  */
 export function copiedTargetsInput(model: tf.LayersModel, run: OutputRun): { name: string; share: number; positions: number } | undefined {
   const inputs = run.facet.pick.inputs;
@@ -91,9 +68,11 @@ export function copiedTargetsInput(model: tf.LayersModel, run: OutputRun): { nam
   if (!labels || labels.length === 0 || labels[0].length < 2) return undefined;
   const shapes = inputs.map((i) => model.inputs[i].shape.slice(1) as number[]);
   for (const input of stepInputs(run, shapes, labels[0].length)) {
-    const copied = copiedShare(input.rows, labels);
-    if (copied.share >= SHIFTED_SHARE && copied.positions >= 50 && copied.distinct >= 3 && shiftedShare(input.rows, labels) < copied.share - 0.3) {
-      return { name: model.inputNames[inputs[input.k]], share: copied.share, positions: copied.positions };
+    // copy: the input at step t is the target at step t; next: the input at step t + 1 is (the decoder input done right).
+    const m = matchShares(input.rows, labels, true, undefined);
+    const enough = m.positions >= SHIFT_SETTINGS.positions && m.distinct >= SHIFT_SETTINGS.distinctTokens;
+    if (enough && m.copy >= SHIFT_SETTINGS.match && m.next < m.copy - SHIFT_SETTINGS.margin) {
+      return { name: model.inputNames[inputs[input.k]], share: m.copy, positions: m.positions };
     }
   }
   return undefined;
@@ -112,7 +91,8 @@ export function teacherForcedInput(model: tf.LayersModel, run: OutputRun): Force
   const labels = stepIds(run.ctx.train.y);
   if (!labels || labels.length === 0 || labels[0].length < 2) return undefined;
   const steps = labels[0].length;
-  const shifted = stepInputs(run, shapes, steps).find((input) => shiftedShare(input.rows, labels) >= SHIFTED_SHARE);
+  // The input at step t + 1 is the target at step t: the targets shifted right by one.
+  const shifted = stepInputs(run, shapes, steps).find((input) => matchShares(input.rows, labels, true, undefined).next >= SHIFTED_SHARE);
   if (shifted) return { index: inputs[shifted.k], name: model.inputNames[inputs[shifted.k]], reason: 'shifted' };
   const vocabulary = labelVocabulary(run.ctx.train.y, labels);
   const dims = inputs.map((i) => embeddingsOf(model, i).map((layer) => Number(layer.getConfig().inputDim)));

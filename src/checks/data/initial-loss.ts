@@ -93,9 +93,9 @@ function outputStepBound(ctx: CheckContext, rows: number): number | undefined {
  * grows by at most lr * (1 + sum of |inputs of the last layer|) per step at
  * these activations (outputStepBound); more steps than a run has is a finding.
  */
-function targetSpread(ctx: CheckContext, e: { targetMean: number; targetStd: number; outputStd: number }): Finding | undefined {
+function targetSpread(ctx: CheckContext, e: { targetMean: number; targetStd: number; outputStd: number }, stepBound: () => number | undefined): Finding | undefined {
   if (ctx.info.task.value !== 'regression' || !(e.targetStd > e.outputStd)) return undefined;
-  const bound = outputStepBound(ctx, PROBE_BATCHES * ctx.info.batchSize);
+  const bound = stepBound();
   if (bound === undefined || !(bound > 0)) return undefined;
   const steps = (e.targetStd - e.outputStd) / bound;
   if (!(steps > SLOW_SHIFT_STEPS)) return undefined;
@@ -135,7 +135,10 @@ export const initialLossCheck: Check = {
     // Above the band only because the targets sit far from 0: worth knowing (set the output bias), not overconfidence.
     const shifted = above && initial - offsetPart(ctx.info.lossName, offset) <= chance.band[1];
     // A shift is harmless when training covers it quickly; with a normalized-step optimizer we can count the steps.
-    const stepBound = shifted ? outputStepBound(ctx, PROBE_BATCHES * ctx.info.batchSize) : undefined;
+    // Measured once, when a shift or the targets' spread needs it (a forward pass to the last layer).
+    let bound: { value: number | undefined } | undefined;
+    const measuredBound = (): number | undefined => (bound ??= { value: outputStepBound(ctx, PROBE_BATCHES * ctx.info.batchSize) }).value;
+    const stepBound = shifted ? measuredBound() : undefined;
     const shiftSteps = stepBound !== undefined && stepBound > 0 ? Math.abs(offset) / stepBound : undefined;
     const slow = shiftSteps !== undefined && shiftSteps > SLOW_SHIFT_STEPS
       ? { steps: shiftSteps, optimizer: ctx.info.optimizerName ?? 'the optimizer', learningRate: ctx.info.learningRate ?? 0 }
@@ -146,7 +149,7 @@ export const initialLossCheck: Check = {
         ...(shifted ? { targetMean, offset, ...(slow ? { slow } : {}) } : {}),
       })]
       : [];
-    const spread = targetSpread(ctx, { targetMean, targetStd, outputStd });
+    const spread = targetSpread(ctx, { targetMean, targetStd, outputStd }, measuredBound);
     return { findings: spread ? [...findings, spread] : findings, measurements: { loss }, outputs: { initialLoss: initial }, note: initial === null ? 'the initial loss is not finite' : undefined };
   },
 };

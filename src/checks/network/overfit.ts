@@ -136,18 +136,22 @@ function verdictOf(run: Omit<ProbeRun, 'verdict'>, chance: number | undefined, b
     return chance !== undefined && Math.abs(run.final.loss - chance) <= SETTINGS.atChance * chance ? 'chance' : 'flat';
   }
   if (trend.direction === 'rising') return 'rising';
-  const beatsChance = chance !== undefined && run.final.loss < chance;
-  const fellFar = run.final.loss <= SETTINGS.slowFall * run.initial.loss;
-  const onPace = trend.stepsToGoal !== null && trend.stepsToGoal <= SETTINGS.slowBudgets * budget;
-  return (beatsChance || fellFar) && onPace ? 'slow' : 'too-slow';
+  return fellEnough(run, chance) && reachesGoalWithin(trend, SETTINGS.slowBudgets * budget) ? 'slow' : 'too-slow';
+}
+
+/** The run has already beaten the chance level or cut its loss tenfold (see SETTINGS.slowFall). */
+function fellEnough(run: Pick<ProbeRun, 'initial' | 'final'>, chance: number | undefined): boolean {
+  return (chance !== undefined && run.final.loss < chance) || run.final.loss <= SETTINGS.slowFall * run.initial.loss;
+}
+
+/** The fitted line of the falling trend reaches the goal within `steps` more steps. */
+function reachesGoalWithin(trend: Trend, steps: number): boolean {
+  return trend.stepsToGoal !== null && trend.stepsToGoal <= steps;
 }
 
 /** A too-slow run that still gets there within a typical run (see typicalRunBudgets): reported as slow. */
 function withinTypicalRun(run: ProbeRun, chance: number | undefined, budget: number): boolean {
-  if (run.verdict !== 'too-slow' || run.trend === null || run.trend.stepsToGoal === null) return false;
-  const beatsChance = chance !== undefined && run.final.loss < chance;
-  const fellFar = run.final.loss <= SETTINGS.slowFall * run.initial.loss;
-  return (beatsChance || fellFar) && run.trend.stepsToGoal <= SETTINGS.typicalRunBudgets * budget;
+  return run.verdict === 'too-slow' && run.trend !== null && fellEnough(run, chance) && reachesGoalWithin(run.trend, SETTINGS.typicalRunBudgets * budget);
 }
 
 /** A run that neither memorized nor is on its way: the only one whose dead units are worth a finding. */

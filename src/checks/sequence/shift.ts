@@ -15,7 +15,8 @@ import { labelSteps } from '../../context/infer';
 import { percent } from '../../messages/format';
 import { PAD_ID } from './tokens';
 
-const SETTINGS = {
+/** When a match between targets and inputs counts (also read by the encoder-decoder's decoder-copy check, multi/relation.ts). */
+export const SHIFT_SETTINGS = {
   /** The targets equal the (same or previous) input at this share of positions or more... */
   match: 0.9,
   /** ...and at least this much more often than the next input (a real next-token target). */
@@ -93,9 +94,9 @@ export const labelShiftCheck: Check = {
     const shares = matchShares(x, y, perStep, tokenInput(ctx.model) ? PAD_ID : undefined);
     const note = `targets equal the input at the same step in ${percent(shares.copy)} of ${shares.positions} positions, the previous input in ${percent(shares.previous)}` +
       (perStep ? `, the next input in ${percent(shares.next)}` : '');
-    if (shares.positions < SETTINGS.positions || shares.distinct < SETTINGS.distinctTokens) return { findings: [], note };
-    const kind = shares.copy >= SETTINGS.match && shares.copy >= shares.next + SETTINGS.margin ? 'copy'
-      : shares.previous >= SETTINGS.match && shares.previous >= shares.next + SETTINGS.margin ? 'previous' : undefined;
+    if (shares.positions < SHIFT_SETTINGS.positions || shares.distinct < SHIFT_SETTINGS.distinctTokens) return { findings: [], note };
+    const kind = shares.copy >= SHIFT_SETTINGS.match && shares.copy >= shares.next + SHIFT_SETTINGS.margin ? 'copy'
+      : shares.previous >= SHIFT_SETTINGS.match && shares.previous >= shares.next + SHIFT_SETTINGS.margin ? 'previous' : undefined;
     if (!kind) return { findings: [], note };
     return {
       findings: [sequenceMessages.labelsShifted({ kind, matchShare: kind === 'copy' ? shares.copy : shares.previous, nextShare: shares.next, positions: shares.positions, perStep })],

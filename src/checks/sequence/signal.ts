@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SignalWindow, StepSignal } from '../../measurements';
 import { shuffledIndices } from '../../context/random';
-import { compareWithNull, HOLD_OUT, LINK_P, MIN_HELD_OUT, split } from '../data/relation';
+import { compareWithNull, HOLD_OUT, LINK_P, MIN_HELD_OUT, nullStats, split } from '../data/relation';
 import { classificationScores, regressionScores, type ProbeSplit } from '../data/probes';
 
 export const SIGNAL = {
@@ -59,11 +59,6 @@ function windowFeatures(sequence: tf.Tensor3D, windows: readonly { first: number
   return { x, columns };
 }
 
-function nullStats(nulls: number[]): { mean: number; std: number } {
-  const mean = nulls.reduce((a, b) => a + b, 0) / nulls.length;
-  return { mean, std: Math.sqrt(nulls.reduce((s, v) => s + (v - mean) ** 2, 0) / nulls.length) };
-}
-
 /**
  * Which windows of `sequence` ([rows, steps, features], rows matching `targets`) predict the labels on held-out rows;
  * undefined when there are too few rows (or classes) for a held-out verdict.
@@ -89,9 +84,8 @@ export function locateSignal(sequence: tf.Tensor3D, targets: SignalTargets, rand
       const s = { ...all, fitX: tf.slice(all.fitX, [0, start], [-1, width]), testX: tf.slice(all.testX, [0, start], [-1, width]) };
       try {
         const result = compareWithNull(targets.classification ? classificationScores(s, labelSets) : regressionScores(s, labelSets));
-        const { mean, std } = nullStats(result.nulls);
-        const z = std > 0 ? (result.score - mean) / std : result.score > mean ? Infinity : 0;
-        return { first, last, score: result.score, nullMean: mean, carries: result.p <= LINK_P && z >= SIGNAL.z };
+        const { nullMean, z } = nullStats(result);
+        return { first, last, score: result.score, nullMean, carries: result.p <= LINK_P && z >= SIGNAL.z };
       } finally {
         tf.dispose([s.fitX, s.testX]);
       }
